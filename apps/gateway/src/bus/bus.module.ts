@@ -1,0 +1,41 @@
+import { Global, Module, OnApplicationShutdown, Inject } from '@nestjs/common';
+import { GatewayConfig } from '@hihi/config';
+import { BusClient, RedisRpcClient } from '@hihi/common';
+
+export const AUTH_BUS = Symbol('AUTH_BUS');
+export const CHAT_BUS = Symbol('CHAT_BUS');
+
+function busProvider(token: symbol, service: 'auth' | 'chat') {
+  return {
+    provide: token,
+    inject: [GatewayConfig],
+    useFactory: (config: GatewayConfig) => {
+      const proxy = new RedisRpcClient({
+        url: config.REDIS_URL,
+        prefix: config.REDIS_PREFIX,
+        service,
+        requestTtlMs: config.BUS_TIMEOUT_MS,
+      });
+      void proxy.connect().catch(() => undefined);
+      return new BusClient(proxy, service, config.BUS_TIMEOUT_MS);
+    },
+  };
+}
+
+/** ClientProxies to auth and chat over the Redis bus, wrapped with timeouts. */
+@Global()
+@Module({
+  providers: [busProvider(AUTH_BUS, 'auth'), busProvider(CHAT_BUS, 'chat')],
+  exports: [AUTH_BUS, CHAT_BUS],
+})
+export class BusModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(AUTH_BUS) private readonly auth: BusClient,
+    @Inject(CHAT_BUS) private readonly chat: BusClient,
+  ) {}
+
+  onApplicationShutdown(): void {
+    this.auth.close();
+    this.chat.close();
+  }
+}

@@ -1,0 +1,8 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { correlationIdFrom } from '@hihi/common';
+
+/** The request's correlation id (set by CorrelationMiddleware). */
+export const CorrelationId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  const req = ctx.switchToHttp().getRequest<{ correlationId?: string }>();
+  return req.correlationId ?? correlationIdFrom(undefined);
+});

@@ -1,0 +1,27 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { GatewayConfig, TypedConfigModule } from '@hihi/config';
+import { loggerModule } from '@hihi/common';
+import { BusModule } from './bus/bus.module';
+import { RedisModule } from './redis/redis.module';
+import { HealthModule } from './health/health.module';
+import { CorrelationMiddleware } from './common/correlation.middleware';
+
+@Module({})
+export class GatewayModule implements NestModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        TypedConfigModule.forRoot(GatewayConfig, config),
+        loggerModule('gateway', config.LOG_LEVEL),
+        RedisModule,
+        BusModule,
+        HealthModule,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CorrelationMiddleware).forRoutes('*');
+  }
+}

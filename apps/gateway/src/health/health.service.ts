@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AUTH_PATTERNS, CHAT_PATTERNS, HealthReport, PartHealth, PingReply } from '@hihi/contracts';
+import { BusClient } from '@hihi/common';
+import { AUTH_BUS, CHAT_BUS } from '../bus/bus.module';
+import { REDIS } from '../redis/redis.module';
+
+/** How long health waits for each part: short, so a dead part is reported quickly. */
+const PROBE_TIMEOUT_MS = 1500;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), ms)),
+  ]);
+}
+
+@Injectable()
+export class HealthService {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(AUTH_BUS) private readonly auth: BusClient,
+    @Inject(CHAT_BUS) private readonly chat: BusClient,
+  ) {}
+
+  async check(correlationId: string): Promise<HealthReport & { down: string[] }> {
+    const [redis, auth, chat] = await Promise.all([
+      this.redisHealth(),
+      this.ping(this.auth, AUTH_PATTERNS.ping, correlationId),
+      this.ping(this.chat, CHAT_PATTERNS.ping, correlationId),
+    ]);
+    const mongo = this.mongoHealth([auth.reply, chat.reply]);
+    const details = { redis, mongo, auth: auth.health, chat: chat.health };
+    const down = Object.entries(details)
+      .filter(([, h]) => h.status !== 'up')
+      .map(([name]) => name);
+    return { status: down.length ? 'error' : 'ok', details, down };
+  }
+
+  private async redisHealth(): Promise<PartHealth> {
+    try {
+      await withTimeout(this.redis.ping(), PROBE_TIMEOUT_MS, 'redis ping');
+      return { status: 'up' };
+    } catch (err) {
+      return { status: 'down', message: (err as Error).message };
+    }
+  }
+
+  private async ping(
+    bus: BusClient,
+    pattern: string,
+    correlationId: string,
+  ): Promise<{ health: PartHealth; reply?: PingReply }> {
+    const res = await bus.call<PingReply>(pattern, {}, { correlationId, timeoutMs: PROBE_TIMEOUT_MS });
+    if (!res.ok) return { health: { status: 'down', message: res.error.message } };
+    return { health: { status: 'up' }, reply: res.data };
+  }
+
+  /** The gateway holds no database connection: the services report theirs. */
+  private mongoHealth(replies: (PingReply | undefined)[]): PartHealth {
+    const seen = replies.filter((r): r is PingReply => !!r);
+    if (!seen.length) return { status: 'down', message: 'no service reachable to report the database' };
+    const bad = seen.find((r) => r.mongo.status !== 'up');
+    return bad ? { status: 'down', message: `${bad.service}: ${bad.mongo.message ?? 'down'}` } : { status: 'up' };
+  }
+}

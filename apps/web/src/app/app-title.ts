@@ -1,0 +1,2 @@
+/** The document title (also in index.html). */
+export const APP_TITLE = 'Hihi Chat · 嗨嗨聊天室';

@@ -1,0 +1,73 @@
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Router, RouterLink } from '@angular/router';
+import { httpErrorMessage, httpStatus, retryAfterSeconds } from '../../core/api/http-error';
+import { AuthService } from '../../core/auth/auth.service';
+import { I18nService } from '../../core/i18n/i18n.service';
+import { DuckIcon } from '../../shared/duck-icon/duck-icon';
+import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
+
+@Component({
+  selector: 'hihi-login-page',
+  imports: [ReactiveFormsModule, RouterLink, DuckIcon, LangToggle],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './login-page.html',
+  styleUrl: '../auth-layout.css',
+})
+export class LoginPage {
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+  protected readonly i18n = inject(I18nService);
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    username: ['', [Validators.required]],
+    password: ['', [Validators.required]],
+    remember: [false],
+  });
+  protected readonly busy = signal(false);
+  protected readonly error = signal<string | null>(null);
+
+  async submit(): Promise<void> {
+    if (this.busy()) return;
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const { username, password, remember } = this.form.getRawValue();
+    this.busy.set(true);
+    this.error.set(null);
+    try {
+      await this.auth.login(username.trim(), password, remember);
+      await this.router.navigateByUrl('/chat');
+    } catch (err) {
+      this.error.set(this.describe(err));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  async asGuest(): Promise<void> {
+    if (this.busy()) return;
+    this.busy.set(true);
+    this.error.set(null);
+    try {
+      await this.auth.guest();
+      await this.router.navigateByUrl('/chat');
+    } catch (err) {
+      this.error.set(this.describe(err));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  private describe(err: unknown): string {
+    const status = httpStatus(err);
+    if (status === 401) return this.i18n.t('login.wrong');
+    if (status === 429) {
+      const seconds = retryAfterSeconds(err);
+      return seconds ? this.i18n.t('login.tooManyIn', { seconds }) : this.i18n.t('login.tooMany');
+    }
+    if (status === 0) return this.i18n.t('error.network');
+    return this.i18n.t('error.generic', { message: httpErrorMessage(err) ?? String(status) });
+  }
+}

@@ -1,0 +1,111 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  signal,
+} from '@angular/core';
+import { Title } from '@angular/platform-browser';
+import { Router, RouterLink } from '@angular/router';
+import { DUCK } from '@hihi/contracts';
+import { AuthService } from '../../core/auth/auth.service';
+import { I18nService } from '../../core/i18n/i18n.service';
+import { SocketService } from '../../core/socket/socket.service';
+import { Avatar } from '../../shared/avatar/avatar';
+import { DuckIcon } from '../../shared/duck-icon/duck-icon';
+import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
+import { ChatStore } from '../chat-store.service';
+import { Composer } from '../composer/composer';
+import { ConnectionBanner } from '../connection-banner/connection-banner';
+import { MessageList } from '../message-list/message-list';
+import { NewChat } from '../new-chat/new-chat';
+import { OnlineList } from '../online-list/online-list';
+import { OutboxService } from '../outbox.service';
+import { roomLabel } from '../room-label';
+import { RoomList } from '../room-list/room-list';
+
+import { APP_TITLE } from '../../app-title';
+const MOBILE_QUERY = '(max-width: 860px)';
+
+@Component({
+  selector: 'hihi-chat-page',
+  imports: [
+    RouterLink,
+    Avatar,
+    DuckIcon,
+    LangToggle,
+    RoomList,
+    NewChat,
+    OnlineList,
+    MessageList,
+    Composer,
+    ConnectionBanner,
+  ],
+  providers: [ChatStore],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './chat-page.html',
+  styleUrl: './chat-page.css',
+  host: { '(document:keydown.escape)': 'drawerOpen.set(false)' },
+})
+export class ChatPage {
+  protected readonly store = inject(ChatStore);
+  protected readonly i18n = inject(I18nService);
+  private readonly auth = inject(AuthService);
+  private readonly outbox = inject(OutboxService);
+  private readonly socket = inject(SocketService);
+  private readonly router = inject(Router);
+  private readonly title = inject(Title);
+
+  protected readonly user = this.auth.user;
+  protected readonly guest = this.auth.isGuest;
+  protected readonly duckName = DUCK.displayName;
+  protected readonly drawerOpen = signal(false);
+  protected readonly mobile = signal(false);
+
+  protected readonly roomTitle = computed(() => {
+    const room = this.store.activeRoom();
+    return room ? roomLabel(room, this.i18n) : this.i18n.t('app.name');
+  });
+  protected readonly typingText = computed(() => {
+    const users = this.store.activeTyping();
+    if (!users.length) return '';
+    const names = users.map((u) => u.displayName || u.username);
+    return names.length === 1
+      ? this.i18n.t('chat.typingOne', { name: names[0] })
+      : this.i18n.t('chat.typingMany', { names: names.slice(0, 3).join(', ') });
+  });
+
+  constructor() {
+    const media = globalThis.matchMedia?.(MOBILE_QUERY);
+    if (media) {
+      this.mobile.set(media.matches);
+      const onChange = (e: MediaQueryListEvent) => this.mobile.set(e.matches);
+      media.addEventListener?.('change', onChange);
+      inject(DestroyRef).onDestroy(() => media.removeEventListener?.('change', onChange));
+    }
+    effect(() => {
+      const unread = this.store.totalUnread();
+      this.title.setTitle(unread > 0 ? `(${unread}) ${APP_TITLE}` : APP_TITLE);
+    });
+    inject(DestroyRef).onDestroy(() => this.title.setTitle(APP_TITLE));
+    void this.store.start();
+  }
+
+  protected selectRoom(roomId: string): void {
+    this.drawerOpen.set(false);
+    void this.store.selectRoom(roomId);
+  }
+
+  protected reconnect(): void {
+    this.socket.reconnectNow();
+  }
+
+  protected async signOut(): Promise<void> {
+    this.outbox.clear();
+    this.store.stop();
+    await this.auth.logout();
+    await this.router.navigateByUrl('/login');
+  }
+}

@@ -1,0 +1,97 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  effect,
+  inject,
+  input,
+  output,
+  signal,
+  untracked,
+} from '@angular/core';
+import { I18nService } from '../../core/i18n/i18n.service';
+import type { ConnectionState } from '../../core/socket/socket.service';
+
+export const BACK_BANNER_MS = 3000;
+
+/** "Reconnecting…" while the socket is down, then "back" for a moment after it returns. */
+@Component({
+  selector: 'hihi-connection-banner',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="live" role="status" aria-live="polite">
+      @if (state() === 'reconnecting') {
+        <div class="banner banner--down">
+          <span class="spinner" aria-hidden="true"></span>
+          <span>{{ i18n.t('chat.reconnecting') }}</span>
+          <button type="button" class="link-btn" (click)="reconnectNow.emit()">
+            {{ i18n.t('chat.reconnectNow') }}
+          </button>
+        </div>
+      } @else if (back()) {
+        <div class="banner banner--back"><span aria-hidden="true">🦆</span> {{ i18n.t('chat.reconnected') }}</div>
+      }
+    </div>
+  `,
+  styles: `
+    .banner {
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      flex-wrap: wrap;
+      gap: 8px;
+      padding: 7px 14px;
+      font-size: 0.85rem;
+      text-align: center;
+    }
+    .banner--down {
+      background: #fff1d6;
+      color: #8a5a00;
+    }
+    .banner--back {
+      background: #dcfce7;
+      color: #166534;
+    }
+    .spinner {
+      width: 12px;
+      height: 12px;
+      border-radius: 50%;
+      border: 2px solid currentColor;
+      border-right-color: transparent;
+      animation: spin 0.8s linear infinite;
+    }
+    @keyframes spin {
+      to {
+        transform: rotate(360deg);
+      }
+    }
+  `,
+})
+export class ConnectionBanner {
+  protected readonly i18n = inject(I18nService);
+  readonly state = input<ConnectionState>('idle');
+  readonly reconnectNow = output<void>();
+
+  protected readonly back = signal(false);
+  private previous: ConnectionState = 'idle';
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor() {
+    effect(() => {
+      const state = this.state();
+      untracked(() => {
+        if (state === 'connected' && this.previous === 'reconnecting') {
+          this.back.set(true);
+          if (this.timer) clearTimeout(this.timer);
+          this.timer = setTimeout(() => this.back.set(false), BACK_BANNER_MS);
+        } else if (state !== 'connected') {
+          this.back.set(false);
+        }
+        this.previous = state;
+      });
+    });
+    inject(DestroyRef).onDestroy(() => {
+      if (this.timer) clearTimeout(this.timer);
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
+import {
+  type Ack,
+  CLIENT_EVENTS,
+  type ClientEvent,
+  type Message,
+  type PresenceEvent,
+  type Room,
+  SERVER_EVENTS,
+  SOCKET_PATH,
+  type TypingEvent,
+  type TypingPayload,
+} from '@hihi/contracts';
+import { Subject } from 'rxjs';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { AuthService } from '../auth/auth.service';
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+
+export type IoFactory = (uri: string, opts: Partial<ManagerOptions & SocketOptions>) => Socket;
+
+/** How sockets are made; tests replace it with a fake. */
+export const IO_FACTORY = new InjectionToken<IoFactory>('IO_FACTORY', {
+  providedIn: 'root',
+  factory: () => io,
+});
+
+export const ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * The one Socket.IO connection. The `auth` option is a function, so every (re)connection
+ * presents a fresh access token; an `unauthorized` handshake refreshes the token and retries.
+ */
+@Injectable({ providedIn: 'root' })
+export class SocketService {
+  private readonly auth = inject(AuthService);
+  private readonly ioFactory = inject(IO_FACTORY);
+
+  private socket: Socket | null = null;
+  private everConnected = false;
+  private unauthorizedStreak = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  private readonly stateSignal = signal<ConnectionState>('idle');
+  readonly state = this.stateSignal.asReadonly();
+
+  /** Emits on every successful connection; `reconnect` is true after the first one. */
+  readonly connected$ = new Subject<{ reconnect: boolean }>();
+  readonly messageNew$ = new Subject<Message>();
+  readonly presence$ = new Subject<PresenceEvent>();
+  readonly typing$ = new Subject<TypingEvent>();
+  readonly roomUpdated$ = new Subject<Room>();
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.disconnect());
+  }
+
+  get connected(): boolean {
+    return this.socket?.connected === true;
+  }
+
+  connect(): void {
+    if (this.socket) return;
+    this.stateSignal.set('connecting');
+    const socket = this.ioFactory(globalThis.location.origin, {
+      path: SOCKET_PATH,
+      auth: (cb: (data: object) => void) => {
+        this.auth.validAccessToken().then(
+          (token) => cb({ token }),
+          () => cb({ token: this.auth.accessToken() }),
+        );
+      },
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+    });
+    this.socket = socket;
+
+    socket.on('connect', () => {
+      this.unauthorizedStreak = 0;
+      this.stateSignal.set('connected');
+      this.connected$.next({ reconnect: this.everConnected });
+      this.everConnected = true;
+    });
+    socket.on('disconnect', (reason: string) => {
+      if (reason === 'io client disconnect') {
+        this.stateSignal.set('idle');
+        return;
+      }
+      this.stateSignal.set('reconnecting');
+      // the server closed us on purpose: socket.io will not retry by itself
+      if (reason === 'io server disconnect') this.scheduleReconnect(300);
+    });
+    socket.on('connect_error', (err: Error) => this.onConnectError(err));
+    socket.on(SERVER_EVENTS.messageNew, (m: Message) => this.messageNew$.next(m));
+    socket.on(SERVER_EVENTS.presence, (p: PresenceEvent) => this.presence$.next(p));
+    socket.on(SERVER_EVENTS.typing, (t: TypingEvent) => this.typing$.next(t));
+    socket.on(SERVER_EVENTS.roomUpdated, (r: Room) => this.roomUpdated$.next(r));
+    socket.on(SERVER_EVENTS.serverReconnect, () => {
+      // the server is going away: come back through another process shortly
+      socket.disconnect();
+      this.stateSignal.set('reconnecting');
+      this.scheduleReconnect(200 + Math.random() * 800);
+    });
+  }
+
+  disconnect(): void {
+    this.clearRetry();
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    this.everConnected = false;
+    this.stateSignal.set('idle');
+  }
+
+  /** Reconnect at once (the banner's "reconnect now" button). */
+  reconnectNow(): void {
+    if (!this.socket || this.socket.connected) return;
+    this.clearRetry();
+    this.socket.connect();
+  }
+
+  /** Emits with an acknowledgement; a timeout or a missing connection becomes an `unavailable` ack. */
+  async request<T extends object>(
+    event: ClientEvent,
+    payload: object,
+    timeoutMs = ACK_TIMEOUT_MS,
+  ): Promise<Ack<T>> {
+    const socket = this.socket;
+    if (!socket?.connected) {
+      return { ok: false, error: { code: 'unavailable', message: 'not connected' } };
+    }
+    try {
+      const ack = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Ack<T> | null;
+      if (ack && typeof ack === 'object' && 'ok' in ack) return ack;
+      return { ok: false, error: { code: 'unavailable', message: 'malformed acknowledgement' } };
+    } catch {
+      return { ok: false, error: { code: 'unavailable', message: 'timeout' } };
+    }
+  }
+
+  typing(payload: TypingPayload): void {
+    if (this.socket?.connected) this.socket.emit(CLIENT_EVENTS.typing, payload);
+  }
+
+  private onConnectError(err: Error): void {
+    const socket = this.socket;
+    if (!socket) return;
+    if (err?.message === 'unauthorized') {
+      this.stateSignal.set(this.everConnected ? 'reconnecting' : 'connecting');
+      this.unauthorizedStreak++;
+      if (this.unauthorizedStreak > 2 || !this.auth.canRefresh()) {
+        this.disconnect();
+        this.auth.expire();
+        return;
+      }
+      this.auth.refresh().then(
+        () => this.scheduleReconnect(0),
+        () => {
+          /* AuthService.expire() already sent us to the sign-in page on 401 */
+          if (this.auth.isSignedIn()) this.scheduleReconnect(2000);
+        },
+      );
+      return;
+    }
+    this.stateSignal.set(this.everConnected ? 'reconnecting' : 'connecting');
+    // a middleware error stops socket.io's own retries; keep trying gently
+    if (!socket.active) this.scheduleReconnect(2000);
+  }
+
+  private scheduleReconnect(delayMs: number): void {
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.socket && !this.socket.connected) this.socket.connect();
+    }, delayMs);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}

@@ -1,0 +1,71 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import mongoose from 'mongoose';
+import { Logger } from 'nestjs-pino';
+import { MongoServiceConfig } from '@hihi/config';
+import { RedisRpcServer } from './transport';
+import { BusExceptionFilter } from './bus-exception.filter';
+import { strictValidationPipe } from './validation';
+import { exitWithParent } from './lifecycle';
+
+/** Mongoose settings every service uses: filters are sanitised, queries strict. */
+export function configureMongoose(): void {
+  mongoose.set('sanitizeFilter', true);
+  mongoose.set('strictQuery', true);
+  mongoose.set('autoIndex', true);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+/** Reach the database once before starting, so a wrong MONGO_URL fails fast and clearly. */
+export async function probeMongo(url: string, service: string, timeoutMs = 5000): Promise<void> {
+  const conn = mongoose.createConnection(url, { serverSelectionTimeoutMS: timeoutMs });
+  try {
+    await conn.asPromise();
+    await conn.db?.admin().ping();
+  } catch (err) {
+    process.stderr.write(
+      `[${service}] MONGO_URL: cannot reach ${redact(url)} (${(err as Error).message}). ` +
+        'Set MONGO_URL to a running MongoDB, or unset it to let npm start run an embedded one.\n',
+    );
+    process.exit(1);
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
+
+export interface ServiceBootstrap {
+  service: 'auth' | 'chat';
+  module: DynamicModule;
+  config: MongoServiceConfig;
+  metricsHost?: string;
+}
+
+/**
+ * Start a microservice: the Redis work-queue bus for requests, plus a small HTTP listener
+ * of its own for /metrics and /health. Config was validated before this is called.
+ */
+export async function bootstrapService(opts: ServiceBootstrap): Promise<INestApplication> {
+  const { service, config } = opts;
+  exitWithParent();
+  configureMongoose();
+  await probeMongo(config.MONGO_URL, service);
+  const app = await NestFactory.create(opts.module, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new BusExceptionFilter());
+  app.useGlobalPipes(strictValidationPipe());
+  const server = new RedisRpcServer({
+    url: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    service,
+  });
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  app.enableShutdownHooks();
+  await app.startAllMicroservices();
+  await app.listen(config.METRICS_PORT, opts.metricsHost ?? '127.0.0.1');
+  const url = await app.getUrl();
+  app.get(Logger).log(`${service} service ready (bus queue ${config.REDIS_PREFIX}:rpc:${service}, metrics ${url}/metrics)`);
+  return app;
+}

@@ -1,0 +1,3 @@
+export * from './redis-rpc.protocol';
+export * from './redis-rpc.server';
+export * from './redis-rpc.client';

@@ -1,0 +1,113 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+const REDIS_URL_RE = /^rediss?:\/\/[^\s]+$/;
+const MONGO_URL_RE = /^mongodb(\+srv)?:\/\/[^\s]+$/;
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Settings every service reads. */
+export class BaseConfig {
+  @IsIn(NODE_ENVS, { message: 'NODE_ENV must be one of development, production, test' })
+  NODE_ENV: NodeEnv = 'development';
+
+  @Matches(REDIS_URL_RE, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Default timeout of a request over the bus, ms. */
+  @IsInt({ message: 'BUS_TIMEOUT_MS must be an integer (milliseconds)' })
+  @Min(100, { message: 'BUS_TIMEOUT_MS must be at least 100' })
+  @Max(60000, { message: 'BUS_TIMEOUT_MS must be at most 60000' })
+  BUS_TIMEOUT_MS: number = 3000;
+
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  @Matches(/^[a-z0-9_-]{1,32}$/i, { message: 'REDIS_PREFIX must be 1-32 letters, digits, _ or -' })
+  REDIS_PREFIX: string = 'hihi';
+
+  get production(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}
+
+/** Services that own data in MongoDB. */
+export class MongoServiceConfig extends BaseConfig {
+  @Matches(MONGO_URL_RE, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
+  MONGO_URL: string = 'mongodb://127.0.0.1:27017/hihi';
+
+  /** Port of the service's own /metrics and /health HTTP listener (0 = pick a free port). */
+  @IsInt({ message: 'METRICS_PORT must be an integer port' })
+  @Min(0, { message: 'METRICS_PORT must be a port number (0-65535)' })
+  @Max(65535, { message: 'METRICS_PORT must be a port number (0-65535)' })
+  METRICS_PORT: number = 0;
+}
+
+function secretRule(this: { JWT_SECRET?: string; NODE_ENV: NodeEnv }): string[] {
+  if (!this.JWT_SECRET) {
+    return this.NODE_ENV === 'production'
+      ? ['JWT_SECRET is required when NODE_ENV=production (at least 32 characters)']
+      : ['JWT_SECRET is not set (npm start generates one in the data folder)'];
+  }
+  return [];
+}
+
+export class AuthConfig extends MongoServiceConfig {
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** Access token lifetime in seconds (SPEC: at most 15 minutes). */
+  @IsInt({ message: 'ACCESS_TOKEN_TTL must be an integer (seconds)' })
+  @Min(10, { message: 'ACCESS_TOKEN_TTL must be at least 10 seconds' })
+  @Max(900, { message: 'ACCESS_TOKEN_TTL must be at most 900 seconds (15 minutes)' })
+  ACCESS_TOKEN_TTL: number = 900;
+
+  crossCheck(): string[] {
+    return secretRule.call(this);
+  }
+}
+
+export class ChatConfig extends MongoServiceConfig {
+  /** Which bot answers in duck rooms and to mentions. */
+  @IsIn(['echo-duck'], { message: 'BOT must be one of: echo-duck' })
+  BOT: string = 'echo-duck';
+}
+
+export class GatewayConfig extends BaseConfig {
+  @IsInt({ message: 'PORT must be an integer port' })
+  @Min(0, { message: 'PORT must be a port number (0-65535)' })
+  @Max(65535, { message: 'PORT must be a port number (0-65535)' })
+  PORT: number = 3000;
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** Folder with the built web client (index.html). */
+  @IsString()
+  WEB_DIST: string = 'dist/apps/web/browser';
+
+  /** Express "trust proxy" setting: hops of reverse proxies in front of the gateway. */
+  @IsInt({ message: 'TRUST_PROXY must be an integer (number of proxy hops)' })
+  @Min(0)
+  @Max(10)
+  TRUST_PROXY: number = 0;
+
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value : undefined))
+  @IsString()
+  CORS_ORIGIN?: string;
+
+  crossCheck(): string[] {
+    return secretRule.call(this);
+  }
+}

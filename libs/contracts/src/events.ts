@@ -1,0 +1,23 @@
+/** Socket.IO event names (SPEC §5). Imported by the gateway and by the web client. */
+export const CLIENT_EVENTS = {
+  roomJoin: 'room:join',
+  roomLeave: 'room:leave',
+  messageSend: 'message:send',
+  roomRead: 'room:read',
+  typing: 'typing',
+} as const;
+
+export const SERVER_EVENTS = {
+  messageNew: 'message:new',
+  presence: 'presence',
+  typing: 'typing',
+  roomUpdated: 'room:updated',
+  /** the server is going away; reconnect (graceful shutdown) */
+  serverReconnect: 'server:reconnect',
+} as const;
+
+export type ClientEvent = (typeof CLIENT_EVENTS)[keyof typeof CLIENT_EVENTS];
+export type ServerEvent = (typeof SERVER_EVENTS)[keyof typeof SERVER_EVENTS];
+
+/** Socket.IO path, shared by server and client. */
+export const SOCKET_PATH = '/socket.io';

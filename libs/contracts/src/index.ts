@@ -1,0 +1,6 @@
+export * from './patterns';
+export * from './events';
+export * from './errors';
+export * from './models';
+export * from './limits';
+export * from './payloads';

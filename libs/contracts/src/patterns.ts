@@ -1,0 +1,41 @@
+/**
+ * Message patterns on the Redis bus (request/response through ClientProxy.send).
+ * The one place these strings are written: gateway, auth and chat import them from here.
+ */
+export const AUTH_PATTERNS = {
+  ping: 'auth.ping',
+  register: 'auth.register',
+  login: 'auth.login',
+  refresh: 'auth.refresh',
+  logout: 'auth.logout',
+  guest: 'auth.guest',
+  me: 'auth.me',
+  findUser: 'auth.findUser',
+} as const;
+
+export const CHAT_PATTERNS = {
+  ping: 'chat.ping',
+  listRooms: 'chat.rooms.list',
+  createRoom: 'chat.rooms.create',
+  openDm: 'chat.dms.open',
+  history: 'chat.messages.history',
+  join: 'chat.room.join',
+  leave: 'chat.room.leave',
+  send: 'chat.message.send',
+  read: 'chat.room.read',
+  typing: 'chat.room.typing',
+  presenceHeartbeat: 'chat.presence.heartbeat',
+  presenceDisconnect: 'chat.presence.disconnect',
+} as const;
+
+export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
+export type ChatPattern = (typeof CHAT_PATTERNS)[keyof typeof CHAT_PATTERNS];
+
+/** Redis pub/sub channels (not request/response): chat publishes, every gateway subscribes. */
+export const PUBSUB_CHANNELS = {
+  /** room events: one channel for all rooms; payload is a RoomEventEnvelope */
+  roomEvents: 'hihi:room-events',
+} as const;
+
+/** Default timeout of a bus request, in milliseconds. */
+export const BUS_TIMEOUT_MS = 3000;

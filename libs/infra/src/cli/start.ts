@@ -1,0 +1,74 @@
+/**
+ * `npm start`: resolve Redis and MongoDB (given or embedded), then run auth, chat and gateway
+ * as separate processes, each log line prefixed with its service. Ctrl-C stops everything.
+ */
+import { join } from 'node:path';
+import { InfraError } from '../errors';
+import { resolveInfra, Infra } from '../resolve';
+import { devSecret } from '../secrets';
+import { repoRoot, ServiceName } from '../services';
+import { Supervisor } from '../supervisor';
+
+const COLORS: Record<string, string> = { auth: '35', chat: '36', gateway: '33', infra: '90' };
+const tty = process.stdout.isTTY;
+
+function out(service: string, line: string): void {
+  const tag = `[${service}]`.padEnd(10);
+  process.stdout.write(`${tty ? `\x1b[${COLORS[service] ?? '0'}m${tag}\x1b[0m` : tag}${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const dataDir = process.env.HIHI_DATA_DIR || join(root, 'data');
+  const production = process.env.NODE_ENV === 'production';
+  let jwtSecret = process.env.JWT_SECRET;
+  if (!jwtSecret) {
+    if (production) throw new InfraError('JWT_SECRET is required when NODE_ENV=production (at least 32 characters).');
+    jwtSecret = devSecret(join(dataDir, 'jwt-secret'));
+  }
+
+  let infra: Infra | undefined;
+  let supervisor: Supervisor | undefined;
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    out('infra', 'stopping …');
+    await supervisor?.stopAll();
+    await infra?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+
+  infra = await resolveInfra({ dataDir, persistent: true, log: (l) => out('infra', l) });
+  for (const s of infra.started) out('infra', `started ${s}`);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: infra.redisUrl,
+    MONGO_URL: infra.mongoUrl,
+    JWT_SECRET: jwtSecret,
+    WEB_DIST: process.env.WEB_DIST || join(root, 'dist', 'apps', 'web', 'browser'),
+  };
+  supervisor = new Supervisor({
+    env,
+    root,
+    out,
+    restart: true,
+    onFatal: (name: ServiceName, code) => {
+      out('infra', `${name} cannot start (exit ${code}); stopping everything`);
+      void shutdown(typeof code === 'number' && code !== 0 ? code : 1);
+    },
+  });
+  supervisor.start('auth');
+  supervisor.start('chat');
+  supervisor.start('gateway');
+}
+
+main().catch((err: unknown) => {
+  const msg = err instanceof InfraError ? err.message : `unexpected error: ${(err as Error)?.stack ?? String(err)}`;
+  process.stderr.write(`[infra] ${msg}\n`);
+  process.exit(1);
+});
