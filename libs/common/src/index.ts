@@ -9,3 +9,4 @@ export * from './mongo-health';
 export * from './microservice';
 export * from './service-health';
 export * from './lifecycle';
+export * from './tokens';

@@ -35,7 +35,13 @@ export function prefixLines(stream: NodeJS.ReadableStream | null, sink: LineSink
 
 function track(name: string, proc: ChildProcess): Managed {
   const exited = new Promise<number | string>((resolve) => {
-    proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    proc.once('exit', (code, signal) => {
+      proc.stdin?.destroy();
+      proc.stdout?.destroy();
+      proc.stderr?.destroy();
+      if (proc.connected) proc.disconnect();
+      resolve(code ?? signal ?? 'unknown');
+    });
     proc.once('error', () => resolve('spawn-error'));
   });
   let stopping: Promise<void> | undefined;
