@@ -1,0 +1,105 @@
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import { LIMITS } from '@hihi/contracts';
+import { I18nService } from '../../core/i18n/i18n.service';
+import { Composer } from './composer';
+
+describe('Composer', () => {
+  let fixture: ComponentFixture<Composer>;
+  let box: HTMLTextAreaElement;
+  let sent: string[];
+  let typing: boolean[];
+
+  beforeEach(async () => {
+    localStorage.setItem('hihi.lang', 'zh');
+    fixture = TestBed.createComponent(Composer);
+    sent = [];
+    typing = [];
+    fixture.componentInstance.send.subscribe((t) => sent.push(t));
+    fixture.componentInstance.typing.subscribe((t) => typing.push(t));
+    await fixture.whenStable();
+    box = fixture.nativeElement.querySelector('textarea');
+  });
+
+  function type(text: string) {
+    box.value = text;
+    box.dispatchEvent(new Event('input'));
+  }
+  function key(init: KeyboardEventInit) {
+    const event = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...init });
+    box.dispatchEvent(event);
+    return event;
+  }
+
+  it('shows the 说点啥吧... placeholder and a label', () => {
+    expect(box.placeholder).toBe('说点啥吧...');
+    expect(fixture.nativeElement.querySelector(`label[for="${box.id}"]`)).toBeTruthy();
+  });
+
+  it('sends the trimmed text on Enter and clears the box', async () => {
+    type('  hello duck  ');
+    const event = key({});
+    expect(event.defaultPrevented).toBe(true);
+    expect(sent).toEqual(['hello duck']);
+    await fixture.whenStable();
+    expect(box.value).toBe('');
+  });
+
+  it('keeps Shift+Enter for a new line', () => {
+    type('line one');
+    const event = key({ shiftKey: true });
+    expect(event.defaultPrevented).toBe(false);
+    expect(sent).toEqual([]);
+  });
+
+  it('does not send while an IME is composing', () => {
+    type('nihao');
+    key({ isComposing: true });
+    expect(sent).toEqual([]);
+  });
+
+  it('does not send blank text', () => {
+    type('   \n  ');
+    key({});
+    expect(sent).toEqual([]);
+  });
+
+  it('counts characters against the 4000 limit and blocks longer text', async () => {
+    type('你好');
+    await fixture.whenStable();
+    const counter: HTMLElement = fixture.nativeElement.querySelector('.composer__count');
+    expect(counter.textContent?.replace(/\s+/g, '')).toBe(`2/${LIMITS.messageMax}`);
+
+    type('x'.repeat(LIMITS.messageMax + 1));
+    await fixture.whenStable();
+    key({});
+    expect(sent).toEqual([]);
+    const button: HTMLButtonElement = fixture.nativeElement.querySelector('.composer__send');
+    expect(button.disabled).toBe(true);
+    expect(fixture.nativeElement.querySelector('[role="alert"]')).toBeTruthy();
+  });
+
+  it('reports typing and stops when the message is sent', () => {
+    type('h');
+    expect(typing).toEqual([true]);
+    key({});
+    expect(typing).toEqual([true, false]);
+  });
+
+  it('inserts a quick-pick emoji at the caret', async () => {
+    type('hi');
+    box.setSelectionRange(2, 2);
+    (fixture.nativeElement.querySelector('.composer__tools button') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    const emoji = fixture.nativeElement.querySelector('.emoji') as HTMLButtonElement;
+    emoji.click();
+    await fixture.whenStable();
+    expect(box.value).toBe(`hi${emoji.textContent?.trim()}`);
+    expect(fixture.nativeElement.querySelector('.emoji')).toBeNull();
+  });
+
+  it('follows the language toggle', async () => {
+    TestBed.inject(I18nService).setLang('en');
+    await fixture.whenStable();
+    expect(box.placeholder).toBe('Say something...');
+  });
+});

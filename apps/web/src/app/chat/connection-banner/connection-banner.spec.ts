@@ -1,0 +1,38 @@
+import { TestBed } from '@angular/core/testing';
+import { BACK_BANNER_MS, ConnectionBanner } from './connection-banner';
+
+describe('ConnectionBanner', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('shows reconnecting, then "back" briefly after the connection returns', async () => {
+    vi.useFakeTimers();
+    localStorage.setItem('hihi.lang', 'en');
+    const fixture = TestBed.createComponent(ConnectionBanner);
+    const el: HTMLElement = fixture.nativeElement;
+    fixture.componentRef.setInput('state', 'connected');
+    await fixture.whenStable();
+    expect(el.querySelector('.banner')).toBeNull();
+
+    fixture.componentRef.setInput('state', 'reconnecting');
+    await fixture.whenStable();
+    expect(el.querySelector('.banner--down')?.textContent).toContain('reconnecting');
+
+    fixture.componentRef.setInput('state', 'connected');
+    await fixture.whenStable();
+    expect(el.querySelector('.banner--back')).toBeTruthy();
+
+    vi.advanceTimersByTime(BACK_BANNER_MS + 10);
+    await fixture.whenStable();
+    expect(el.querySelector('.banner')).toBeNull();
+  });
+
+  it('offers an immediate reconnect', async () => {
+    const fixture = TestBed.createComponent(ConnectionBanner);
+    let asked = 0;
+    fixture.componentInstance.reconnectNow.subscribe(() => asked++);
+    fixture.componentRef.setInput('state', 'reconnecting');
+    await fixture.whenStable();
+    (fixture.nativeElement.querySelector('button') as HTMLButtonElement).click();
+    expect(asked).toBe(1);
+  });
+});

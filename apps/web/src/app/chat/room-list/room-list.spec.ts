@@ -1,0 +1,46 @@
+import { TestBed } from '@angular/core/testing';
+import type { Room } from '@hihi/contracts';
+import { RoomList } from './room-list';
+
+const rooms: Room[] = [
+  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 9 },
+  { id: 'r2', name: '<b>tea</b>', kind: 'public', unread: 3, lastSeq: 3 },
+  { id: 'd1', name: 'bob', kind: 'dm', unread: 120, lastSeq: 120 },
+  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1 },
+];
+
+describe('RoomList', () => {
+  async function render(activeId: string | null = 'lobby') {
+    localStorage.setItem('hihi.lang', 'zh');
+    const fixture = TestBed.createComponent(RoomList);
+    fixture.componentRef.setInput('rooms', rooms);
+    fixture.componentRef.setInput('activeId', activeId);
+    await fixture.whenStable();
+    return fixture;
+  }
+
+  it('lists the duck room first, then public rooms, then DMs, with friendly names', async () => {
+    const fixture = await render();
+    const names = Array.from(fixture.nativeElement.querySelectorAll('.room__name') as NodeListOf<HTMLElement>).map(
+      (e) => e.textContent?.trim(),
+    );
+    expect(names).toEqual(['小黄鸭', '大厅', '<b>tea</b>', 'bob']);
+  });
+
+  it('shows unread badges (capped at 99+) except on the open room', async () => {
+    const fixture = await render('r2');
+    const badges = Array.from(fixture.nativeElement.querySelectorAll('.room__badge') as NodeListOf<HTMLElement>).map(
+      (e) => e.textContent?.trim(),
+    );
+    expect(badges).toEqual(['99+']);
+    expect(fixture.nativeElement.querySelector('[aria-current="page"] .room__name').textContent).toContain('tea');
+  });
+
+  it('emits the chosen room', async () => {
+    const fixture = await render();
+    const chosen: string[] = [];
+    fixture.componentInstance.select.subscribe((id) => chosen.push(id));
+    (fixture.nativeElement.querySelectorAll('.room')[3] as HTMLButtonElement).click();
+    expect(chosen).toEqual(['d1']);
+  });
+});
