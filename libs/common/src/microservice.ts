@@ -40,7 +40,6 @@ export interface ServiceBootstrap {
   service: 'auth' | 'chat';
   module: DynamicModule;
   config: MongoServiceConfig;
-  metricsHost?: string;
 }
 
 /**
@@ -64,7 +63,7 @@ export async function bootstrapService(opts: ServiceBootstrap): Promise<INestApp
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   app.enableShutdownHooks();
   await app.startAllMicroservices();
-  await app.listen(config.METRICS_PORT, opts.metricsHost ?? '127.0.0.1');
+  await app.listen(config.METRICS_PORT, config.METRICS_HOST);
   const url = await app.getUrl();
   app.get(Logger).log(`${service} service ready (bus queue ${config.REDIS_PREFIX}:rpc:${service}, metrics ${url}/metrics)`);
   return app;

@@ -44,6 +44,10 @@ export class MongoServiceConfig extends BaseConfig {
   @Min(0, { message: 'METRICS_PORT must be a port number (0-65535)' })
   @Max(65535, { message: 'METRICS_PORT must be a port number (0-65535)' })
   METRICS_PORT: number = 0;
+
+  /** Address of that listener: loopback by default, 0.0.0.0 in containers. */
+  @IsString()
+  METRICS_HOST: string = '127.0.0.1';
 }
 
 function secretRule(this: { JWT_SECRET?: string; NODE_ENV: NodeEnv }): string[] {

@@ -48,7 +48,10 @@ export class Composer {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
-    inject(DestroyRef).onDestroy(() => this.stopTyping());
+    // the page is going away (and with it the socket): just stop the timer, emit nothing
+    inject(DestroyRef).onDestroy(() => {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+    });
   }
 
   protected onInput(value: string): void {

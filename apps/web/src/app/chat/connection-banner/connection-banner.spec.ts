@@ -10,19 +10,19 @@ describe('ConnectionBanner', () => {
     const fixture = TestBed.createComponent(ConnectionBanner);
     const el: HTMLElement = fixture.nativeElement;
     fixture.componentRef.setInput('state', 'connected');
-    await fixture.whenStable();
+    fixture.detectChanges();
     expect(el.querySelector('.banner')).toBeNull();
 
     fixture.componentRef.setInput('state', 'reconnecting');
-    await fixture.whenStable();
+    fixture.detectChanges();
     expect(el.querySelector('.banner--down')?.textContent).toContain('reconnecting');
 
     fixture.componentRef.setInput('state', 'connected');
-    await fixture.whenStable();
+    fixture.detectChanges();
     expect(el.querySelector('.banner--back')).toBeTruthy();
 
     vi.advanceTimersByTime(BACK_BANNER_MS + 10);
-    await fixture.whenStable();
+    fixture.detectChanges();
     expect(el.querySelector('.banner')).toBeNull();
   });
 

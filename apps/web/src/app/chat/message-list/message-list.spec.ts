@@ -20,7 +20,7 @@ const duck = { id: 'duck', username: 'duck', displayName: '小黄鸭', bot: true
 describe('buildItems', () => {
   it('groups consecutive messages of one sender and puts the outbox last', () => {
     const pending: OutboxItem[] = [
-      { clientMsgId: 'c1', roomId: 'lobby', text: 'queued', status: 'failed', createdAt: at(9) },
+      { clientMsgId: 'c1', roomId: 'lobby', text: 'queued', status: 'failed', createdAt: at(4) },
     ];
     const items = buildItems(
       [msg(1, bob, 'a'), msg(2, bob, 'b'), msg(3, alice, 'c')],

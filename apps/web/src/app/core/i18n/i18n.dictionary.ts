@@ -2,6 +2,7 @@
 export const ZH = {
   'app.name': '嗨嗨聊天室',
   'app.tagline': '一个软软的、会嘎嘎叫的在线聊天室',
+  'app.altName': 'Hihi Chat',
   'lang.toggle': 'English',
   'lang.toggleLabel': 'Switch to English',
   'login.title': '欢迎回来',
@@ -96,6 +97,7 @@ export type Dictionary = Record<I18nKey, string>;
 export const EN: Dictionary = {
   'app.name': 'Hihi Chat',
   'app.tagline': 'A soft, quacky little chat room',
+  'app.altName': '嗨嗨聊天室',
   'lang.toggle': '中文',
   'lang.toggleLabel': '切换到中文',
   'login.title': 'Welcome back',

@@ -1,0 +1,80 @@
+import { HttpErrorResponse } from '@angular/common/http';
+import { TestBed } from '@angular/core/testing';
+import { FormControl, FormGroup } from '@angular/forms';
+import { Router, provideRouter } from '@angular/router';
+import { AuthService } from '../../core/auth/auth.service';
+import { RegisterPage, passwordsMatch, usernameValidator } from './register-page';
+
+describe('register validators', () => {
+  it('accepts names of any script and rejects bad ones', () => {
+    const check = (v: string) => usernameValidator(new FormControl(v, { nonNullable: true }));
+    expect(check('小明同学')).toBeNull(); // LIMITS.usernameMin is 3
+    expect(check('alice_01.b-c')).toBeNull();
+    expect(check('ab')).toEqual({ username: true });
+    expect(check('has space')).toEqual({ username: true });
+    expect(check('x'.repeat(33))).toEqual({ username: true });
+  });
+  it('requires matching passwords', () => {
+    const group = (a: string, b: string) =>
+      passwordsMatch(new FormGroup({ password: new FormControl(a), confirm: new FormControl(b) }));
+    expect(group('abcdefgh', 'abcdefgh')).toBeNull();
+    expect(group('abcdefgh', 'abcdefgx')).toEqual({ mismatch: true });
+  });
+});
+
+describe('RegisterPage', () => {
+  async function render() {
+    localStorage.setItem('hihi.lang', 'en');
+    const auth = { register: vi.fn().mockResolvedValue({}) };
+    TestBed.configureTestingModule({ providers: [provideRouter([]), { provide: AuthService, useValue: auth }] });
+    const navigate = vi.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
+    const fixture = TestBed.createComponent(RegisterPage);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const set = (selector: string, value: string) => {
+      const input = el.querySelector(selector) as HTMLInputElement;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    const submit = async () => {
+      (el.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit'));
+      await fixture.whenStable();
+    };
+    return { fixture, el, auth, navigate, set, submit };
+  }
+
+  it('registers and opens the chat', async () => {
+    const { auth, navigate, set, submit } = await render();
+    set('#reg-username', '小明同学');
+    set('#reg-display', 'Xiao Ming');
+    set('#reg-password', 'correct-horse');
+    set('#reg-confirm', 'correct-horse');
+    await submit();
+    expect(auth.register).toHaveBeenCalledWith({
+      username: '小明同学',
+      displayName: 'Xiao Ming',
+      password: 'correct-horse',
+    });
+    expect(navigate).toHaveBeenCalledWith('/chat');
+  });
+
+  it('refuses mismatching passwords', async () => {
+    const { el, auth, set, submit } = await render();
+    set('#reg-username', 'alice');
+    set('#reg-password', 'correct-horse');
+    set('#reg-confirm', 'correct-horsf');
+    await submit();
+    expect(auth.register).not.toHaveBeenCalled();
+    expect(el.textContent).toContain('do not match');
+  });
+
+  it('explains a taken username', async () => {
+    const { el, auth, set, submit } = await render();
+    auth.register.mockRejectedValue(new HttpErrorResponse({ status: 409 }));
+    set('#reg-username', 'alice');
+    set('#reg-password', 'correct-horse');
+    set('#reg-confirm', 'correct-horse');
+    await submit();
+    expect(el.querySelector('[role="alert"]')?.textContent).toContain('already taken');
+  });
+});

@@ -1,0 +1,102 @@
+import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { CLIENT_EVENTS, DUCK, type Room } from '@hihi/contracts';
+import { fakeIoFactory } from '../../../testing/fake-socket';
+import { ChatApiService } from '../../core/api/chat-api.service';
+import { SESSION_STORAGE_KEY } from '../../core/auth/auth.service';
+import { IO_FACTORY } from '../../core/socket/socket.service';
+import { ChatPage } from './chat-page';
+
+const rooms: Room[] = [
+  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 0 },
+  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1 },
+];
+const settle = async () => {
+  for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+async function render(guest: boolean) {
+  localStorage.clear();
+  localStorage.setItem('hihi.lang', 'zh');
+  sessionStorage.setItem(
+    SESSION_STORAGE_KEY,
+    JSON.stringify({
+      user: { id: 'u1', username: guest ? 'guest-1' : 'alice', displayName: guest ? '游客' : 'Alice', guest },
+      accessToken: 'a',
+      expiresAt: Date.now() + 600_000,
+      remember: false,
+      ...(guest ? {} : { refreshToken: 'r' }),
+    }),
+  );
+  const io = fakeIoFactory();
+  const api = {
+    rooms: vi.fn(async () => (guest ? rooms.filter((r) => r.kind === 'bot') : rooms)),
+    history: vi.fn(),
+  };
+  TestBed.configureTestingModule({
+    providers: [
+      provideRouter([]),
+      provideHttpClient(),
+      provideHttpClientTesting(),
+      { provide: IO_FACTORY, useValue: io.factory },
+      { provide: ChatApiService, useValue: api },
+    ],
+  });
+  const fixture = TestBed.createComponent(ChatPage);
+  const socket = io.sockets[0];
+  socket.ackHandler = (event, payload: { roomId: string }) =>
+    event === CLIENT_EVENTS.roomJoin
+      ? {
+          ok: true,
+          messages: [
+            {
+              id: 'g',
+              roomId: payload.roomId,
+              seq: 1,
+              sender: { id: 'duck', username: 'duck', displayName: '小黄鸭', bot: true },
+              text: guest ? DUCK.greetingGuest : DUCK.greetingUser,
+              createdAt: new Date().toISOString(),
+            },
+          ],
+          online: [],
+        }
+      : { ok: true };
+  socket.simulateConnect();
+  await settle();
+  await fixture.whenStable();
+  return { fixture, el: fixture.nativeElement as HTMLElement, socket };
+}
+
+describe('ChatPage', () => {
+  it('lands a guest in the duck room with the guest greeting and nothing else', async () => {
+    const { el } = await render(true);
+    expect(el.querySelectorAll('.room').length).toBe(1);
+    expect(el.querySelector('h1')?.textContent).toContain('小黄鸭');
+    expect(el.querySelector('.msg__bubble')?.textContent).toContain(DUCK.greetingGuest);
+    expect(el.querySelector('hihi-new-chat')).toBeNull();
+    expect(el.querySelector('.guest-card')).toBeTruthy();
+  });
+
+  it('shows a member the rooms, the lobby and the create-room / DM actions', async () => {
+    const { el } = await render(false);
+    expect(el.querySelectorAll('.room').length).toBe(2);
+    expect(el.querySelector('.room--active')?.textContent).toContain('大厅');
+    expect(el.querySelector('hihi-new-chat')).toBeTruthy();
+    expect((el.querySelector('textarea') as HTMLTextAreaElement).placeholder).toBe('说点啥吧...');
+  });
+
+  it('sends from the composer through the socket with a clientMsgId', async () => {
+    const { el, socket, fixture } = await render(false);
+    const box = el.querySelector('textarea') as HTMLTextAreaElement;
+    box.value = 'hello @duck';
+    box.dispatchEvent(new Event('input'));
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', cancelable: true }));
+    await settle();
+    await fixture.whenStable();
+    const sent = socket.emitted.find((e) => e.event === CLIENT_EVENTS.messageSend);
+    expect(sent?.payload).toMatchObject({ roomId: 'lobby', text: 'hello @duck' });
+    expect((sent?.payload as { clientMsgId: string }).clientMsgId).toBeTruthy();
+  });
+});

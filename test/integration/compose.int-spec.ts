@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '@hihi/infra';
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  restart?: string;
+  environment?: Record<string, string>;
+}
+
+/** `docker-compose config` (no Docker engine needed) parsed to JSON. */
+function composeConfig(env: NodeJS.ProcessEnv): { services: Record<string, ComposeService>; volumes: Record<string, unknown> } {
+  const yaml = execFileSync('docker-compose', ['config'], { cwd: repoRoot(), env: { ...process.env, ...env }, encoding: 'utf8' });
+  const json = execFileSync('python3', ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin)))'], {
+    input: yaml,
+    encoding: 'utf8',
+  });
+  return JSON.parse(json);
+}
+
+describe('docker compose stack', () => {
+  const cfg = composeConfig({ JWT_SECRET: 'x'.repeat(48) });
+
+  it('validates and names every service with a health check and a restart policy', () => {
+    expect(Object.keys(cfg.services).sort()).toEqual(['auth', 'chat', 'gateway', 'lb', 'mongo', 'redis']);
+    for (const [name, svc] of Object.entries(cfg.services)) {
+      expect({ name, test: svc.healthcheck?.test?.length ?? 0 }).toEqual({ name, test: expect.any(Number) });
+      expect(svc.healthcheck?.test?.length).toBeGreaterThan(1);
+      expect(svc.restart).toBe('unless-stopped');
+    }
+  });
+
+  it('starts the services only once their dependencies are healthy', () => {
+    for (const name of ['auth', 'chat', 'gateway']) {
+      expect(cfg.services[name].depends_on?.mongo?.condition).toBe('service_healthy');
+      expect(cfg.services[name].depends_on?.redis?.condition).toBe('service_healthy');
+      expect(cfg.services[name].environment?.NODE_ENV).toBe('production');
+    }
+    expect(cfg.services.lb.depends_on?.gateway?.condition).toBe('service_healthy');
+    expect(Object.keys(cfg.volumes).sort()).toEqual(['mongo-data', 'redis-data']);
+  });
+
+  it('runs the same build artefacts as npm start', () => {
+    const dockerfile = readFileSync(join(repoRoot(), 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('RUN npm run build');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toContain('npm run build');
+    for (const name of ['auth', 'chat', 'gateway']) {
+      expect(cfg.services[name].command).toEqual(['node', `dist/apps/${name}/apps/${name}/src/main.js`]);
+    }
+  });
+
+  it('refuses to render without JWT_SECRET, naming it', () => {
+    let message = '';
+    try {
+      execFileSync('docker-compose', ['config', '-q'], {
+        cwd: repoRoot(),
+        env: { ...process.env, JWT_SECRET: '' },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (err) {
+      message = String((err as { stderr?: string }).stderr);
+    }
+    expect(message).toContain('JWT_SECRET');
+  });
+});
