@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { GatewayConfig } from '@hihi/config';
 import { LIMITS } from '@hihi/contracts';
 import { exitWithParent, strictValidationPipe } from '@hihi/common';
@@ -36,6 +37,15 @@ export async function createGateway(config: GatewayConfig): Promise<NestExpressA
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(strictValidationPipe());
   if (config.CORS_ORIGIN) app.enableCors({ origin: config.CORS_ORIGIN.split(',') });
+  const openApi = new DocumentBuilder()
+    .setTitle('Hihi Chat API')
+    .setDescription('REST API of Hihi Chat (嗨嗨聊天室). Real-time events: see docs/protocol.md.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
   serveWebApp(app, config.WEB_DIST);
   app.enableShutdownHooks();
   return app;

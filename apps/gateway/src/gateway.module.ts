@@ -1,6 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { GatewayConfig, TypedConfigModule } from '@hihi/config';
-import { loggerModule } from '@hihi/common';
+import { loggerModule, MetricsModule } from '@hihi/common';
 import { BusModule } from './bus/bus.module';
 import { RedisModule } from './redis/redis.module';
 import { HealthModule } from './health/health.module';
@@ -14,6 +14,7 @@ export class GatewayModule implements NestModule {
       imports: [
         TypedConfigModule.forRoot(GatewayConfig, config),
         loggerModule('gateway', config.LOG_LEVEL),
+        MetricsModule.forRoot('gateway'),
         RedisModule,
         BusModule,
         HealthModule,

@@ -10,3 +10,5 @@ export * from './microservice';
 export * from './service-health';
 export * from './lifecycle';
 export * from './tokens';
+export * from './metrics';
+export * from './bus-logging.interceptor';

@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import mongoose from 'mongoose';
 import { Logger } from 'nestjs-pino';
@@ -7,6 +7,8 @@ import { RedisRpcServer } from './transport';
 import { BusExceptionFilter } from './bus-exception.filter';
 import { strictValidationPipe } from './validation';
 import { exitWithParent } from './lifecycle';
+import { Metrics, MetricsModule } from './metrics';
+import { BusLoggingInterceptor } from './bus-logging.interceptor';
 
 /** Mongoose settings every service uses: filters are sanitised, queries strict. */
 export function configureMongoose(): void {
@@ -51,8 +53,11 @@ export async function bootstrapService(opts: ServiceBootstrap): Promise<INestApp
   exitWithParent();
   configureMongoose();
   await probeMongo(config.MONGO_URL, service);
-  const app = await NestFactory.create(opts.module, { bufferLogs: true });
+  @Module({ imports: [opts.module, MetricsModule.forRoot(service)] })
+  class ServiceRootModule {}
+  const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.useGlobalInterceptors(new BusLoggingInterceptor(app.get(Metrics)));
   app.useGlobalFilters(new BusExceptionFilter());
   app.useGlobalPipes(strictValidationPipe());
   const server = new RedisRpcServer({

@@ -71,6 +71,36 @@ export class AuthConfig extends MongoServiceConfig {
   @Max(900, { message: 'ACCESS_TOKEN_TTL must be at most 900 seconds (15 minutes)' })
   ACCESS_TOKEN_TTL: number = 900;
 
+  /** Refresh token lifetime with "remember me", seconds (default 30 days). */
+  @IsInt({ message: 'REFRESH_TTL_REMEMBER must be an integer (seconds)' })
+  @Min(60, { message: 'REFRESH_TTL_REMEMBER must be at least 60 seconds' })
+  @Max(90 * 86400, { message: 'REFRESH_TTL_REMEMBER must be at most 7776000 seconds (90 days)' })
+  REFRESH_TTL_REMEMBER: number = 30 * 86400;
+
+  /** Refresh token lifetime without "remember me" (a browser session, at most 12 h), seconds. */
+  @IsInt({ message: 'REFRESH_TTL_SESSION must be an integer (seconds)' })
+  @Min(60, { message: 'REFRESH_TTL_SESSION must be at least 60 seconds' })
+  @Max(12 * 3600, { message: 'REFRESH_TTL_SESSION must be at most 43200 seconds (12 hours)' })
+  REFRESH_TTL_SESSION: number = 12 * 3600;
+
+  /** argon2id memory cost in KiB (OWASP: 19456 = 19 MiB). */
+  @IsInt({ message: 'ARGON2_MEMORY_KIB must be an integer (KiB)' })
+  @Min(19456, { message: 'ARGON2_MEMORY_KIB must be at least 19456 (19 MiB)' })
+  @Max(1048576, { message: 'ARGON2_MEMORY_KIB must be at most 1048576 (1 GiB)' })
+  ARGON2_MEMORY_KIB: number = 19456;
+
+  /** argon2id iterations (OWASP: 2). */
+  @IsInt({ message: 'ARGON2_TIME_COST must be an integer' })
+  @Min(2, { message: 'ARGON2_TIME_COST must be at least 2' })
+  @Max(20, { message: 'ARGON2_TIME_COST must be at most 20' })
+  ARGON2_TIME_COST: number = 2;
+
+  /** argon2id parallelism (OWASP: 1). */
+  @IsInt({ message: 'ARGON2_PARALLELISM must be an integer' })
+  @Min(1, { message: 'ARGON2_PARALLELISM must be at least 1' })
+  @Max(16, { message: 'ARGON2_PARALLELISM must be at most 16' })
+  ARGON2_PARALLELISM: number = 1;
+
   crossCheck(): string[] {
     return secretRule.call(this);
   }
@@ -110,6 +140,57 @@ export class GatewayConfig extends BaseConfig {
   @Transform(({ value }) => (typeof value === 'string' ? value : undefined))
   @IsString()
   CORS_ORIGIN?: string;
+
+  /** message:send rate per user: token-bucket refill per second (shared by all gateways). */
+  @IsInt({ message: 'SEND_RATE_PER_SEC must be an integer' })
+  @Min(1, { message: 'SEND_RATE_PER_SEC must be at least 1' })
+  @Max(10000, { message: 'SEND_RATE_PER_SEC must be at most 10000' })
+  SEND_RATE_PER_SEC: number = 10;
+
+  /** message:send burst per user (token-bucket size). */
+  @IsInt({ message: 'SEND_BURST must be an integer' })
+  @Min(1, { message: 'SEND_BURST must be at least 1' })
+  @Max(100000, { message: 'SEND_BURST must be at most 100000' })
+  SEND_BURST: number = 20;
+
+  /** Failed sign-ins allowed per account within LOGIN_WINDOW_SEC before 429. */
+  @IsInt({ message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be an integer' })
+  @Min(1, { message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be at least 1' })
+  @Max(1000, { message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be at most 1000' })
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: number = 5;
+
+  /** Failed sign-ins allowed per client address within LOGIN_WINDOW_SEC before 429. */
+  @IsInt({ message: 'LOGIN_MAX_FAILURES_PER_IP must be an integer' })
+  @Min(1, { message: 'LOGIN_MAX_FAILURES_PER_IP must be at least 1' })
+  @Max(100000, { message: 'LOGIN_MAX_FAILURES_PER_IP must be at most 100000' })
+  LOGIN_MAX_FAILURES_PER_IP: number = 20;
+
+  /** Window of the sign-in failure counters, seconds (default 15 minutes). */
+  @IsInt({ message: 'LOGIN_WINDOW_SEC must be an integer (seconds)' })
+  @Min(1, { message: 'LOGIN_WINDOW_SEC must be at least 1' })
+  @Max(86400, { message: 'LOGIN_WINDOW_SEC must be at most 86400' })
+  LOGIN_WINDOW_SEC: number = 900;
+
+  /** Window of the register/guest/refresh rate limits, seconds. */
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_SEC must be an integer (seconds)' })
+  @Min(1, { message: 'RATE_LIMIT_WINDOW_SEC must be at least 1' })
+  @Max(86400, { message: 'RATE_LIMIT_WINDOW_SEC must be at most 86400' })
+  RATE_LIMIT_WINDOW_SEC: number = 60;
+
+  /** Registrations per client address per RATE_LIMIT_WINDOW_SEC. */
+  @IsInt({ message: 'REGISTER_RATE_LIMIT must be an integer' })
+  @Min(1, { message: 'REGISTER_RATE_LIMIT must be at least 1' })
+  REGISTER_RATE_LIMIT: number = 60;
+
+  /** Guest sessions per client address per RATE_LIMIT_WINDOW_SEC. */
+  @IsInt({ message: 'GUEST_RATE_LIMIT must be an integer' })
+  @Min(1, { message: 'GUEST_RATE_LIMIT must be at least 1' })
+  GUEST_RATE_LIMIT: number = 60;
+
+  /** Token refreshes per client address per RATE_LIMIT_WINDOW_SEC. */
+  @IsInt({ message: 'REFRESH_RATE_LIMIT must be an integer' })
+  @Min(1, { message: 'REFRESH_RATE_LIMIT must be at least 1' })
+  REFRESH_RATE_LIMIT: number = 120;
 
   crossCheck(): string[] {
     return secretRule.call(this);

@@ -1,6 +1,5 @@
 import { ChildProcess, spawn, spawnSync, SpawnOptions } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { sleep } from './net';
 
 /**
  * Wrapper that ties a child to its parent's life: the child runs in the background of a tiny
@@ -53,7 +52,10 @@ function track(name: string, proc: ChildProcess): Managed {
       stopping ??= (async () => {
         if (proc.exitCode !== null || proc.signalCode !== null) return;
         proc.kill('SIGTERM');
-        const r = await Promise.race([exited.then(() => 'exited'), sleep(graceMs).then(() => 'timeout')]);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<string>((r) => (timer = setTimeout(() => r('timeout'), graceMs)));
+        const r = await Promise.race([exited.then(() => 'exited'), timeout]);
+        clearTimeout(timer);
         if (r === 'timeout') {
           proc.kill('SIGKILL');
           await exited;

@@ -1,6 +1,6 @@
 import { Global, Module, OnApplicationShutdown, Inject } from '@nestjs/common';
 import { GatewayConfig } from '@hihi/config';
-import { BusClient, RedisRpcClient } from '@hihi/common';
+import { BusClient, Metrics, RedisRpcClient } from '@hihi/common';
 
 export const AUTH_BUS = Symbol('AUTH_BUS');
 export const CHAT_BUS = Symbol('CHAT_BUS');
@@ -8,8 +8,8 @@ export const CHAT_BUS = Symbol('CHAT_BUS');
 function busProvider(token: symbol, service: 'auth' | 'chat') {
   return {
     provide: token,
-    inject: [GatewayConfig],
-    useFactory: (config: GatewayConfig) => {
+    inject: [GatewayConfig, Metrics],
+    useFactory: (config: GatewayConfig, metrics: Metrics) => {
       const proxy = new RedisRpcClient({
         url: config.REDIS_URL,
         prefix: config.REDIS_PREFIX,
@@ -17,7 +17,12 @@ function busProvider(token: symbol, service: 'auth' | 'chat') {
         requestTtlMs: config.BUS_TIMEOUT_MS,
       });
       void proxy.connect().catch(() => undefined);
-      return new BusClient(proxy, service, config.BUS_TIMEOUT_MS);
+      const bus = new BusClient(proxy, service, config.BUS_TIMEOUT_MS);
+      bus.observer = (target, pattern, outcome, seconds) => {
+        metrics.busRequestSeconds.observe({ target, pattern, outcome }, seconds);
+        if (outcome === 'timeout') metrics.busTimeouts.inc({ target, pattern });
+      };
+      return bus;
     },
   };
 }
