@@ -1,6 +1,12 @@
 import type { IoFactory } from '../app/core/socket/socket.service';
 
-type Handler = (...args: any[]) => void;
+type Handler = (...args: never[]) => void;
+
+interface FakeOpts {
+  path?: string;
+  auth: (cb: (data: { token: string | null }) => void) => void;
+  [key: string]: unknown;
+}
 
 /** A stand-in for a socket.io-client Socket, driven by the test. */
 export class FakeSocket {
@@ -10,12 +16,12 @@ export class FakeSocket {
   readonly emitted: { event: string; payload: unknown }[] = [];
   connectCalls = 0;
   /** answers emitWithAck; return a value or throw to simulate a timeout */
-  ackHandler: (event: string, payload: any) => unknown = () => ({ ok: true });
+  ackHandler: (event: string, payload: never) => unknown = () => ({ ok: true });
   lastTimeout = 0;
 
   constructor(
     readonly uri: string,
-    readonly opts: any,
+    readonly opts: FakeOpts,
   ) {}
 
   on(event: string, handler: Handler): this {
@@ -35,7 +41,7 @@ export class FakeSocket {
     return {
       emitWithAck: async (event: string, payload: unknown) => {
         this.emitted.push({ event, payload });
-        return this.ackHandler(event, payload);
+        return this.ackHandler(event, payload as never);
       },
     };
   }
@@ -50,7 +56,7 @@ export class FakeSocket {
 
   /** Test helpers. */
   fire(event: string, ...args: unknown[]): void {
-    for (const h of this.handlers.get(event) ?? []) h(...args);
+    for (const h of this.handlers.get(event) ?? []) (h as (...a: unknown[]) => void)(...args);
   }
   simulateConnect(): void {
     this.connected = true;
@@ -68,7 +74,7 @@ export class FakeSocket {
 
 export function fakeIoFactory(): { factory: IoFactory; sockets: FakeSocket[] } {
   const sockets: FakeSocket[] = [];
-  const factory = ((uri: string, opts: unknown) => {
+  const factory = ((uri: string, opts: FakeOpts) => {
     const s = new FakeSocket(uri, opts);
     sockets.push(s);
     return s;

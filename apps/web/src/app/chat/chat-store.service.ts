@@ -1,4 +1,4 @@
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import {
   CLIENT_EVENTS,
   LIMITS,
@@ -67,7 +67,11 @@ export class ChatStore {
   /** Outbox entries of the active room not yet seen in its message list. */
   readonly activeOutbox = computed<OutboxItem[]>(() => {
     const id = this.activeRoomId();
-    const seen = new Set(this.activeMessages().map((m) => m.clientMsgId).filter(Boolean));
+    const seen = new Set(
+      this.activeMessages()
+        .map((m) => m.clientMsgId)
+        .filter(Boolean),
+    );
     return this.outbox.items().filter((i) => i.roomId === id && !seen.has(i.clientMsgId));
   });
   readonly activeOnline = computed(() => this.online()[this.activeRoomId() ?? ''] ?? []);
@@ -80,6 +84,10 @@ export class ChatStore {
   );
 
   constructor() {
+    // nobody can be seen typing through a dead connection
+    effect(() => {
+      if (this.socket.state() === 'reconnecting') untracked(() => this.typing.set({}));
+    });
     inject(DestroyRef).onDestroy(() => this.stop());
   }
 
@@ -88,9 +96,7 @@ export class ChatStore {
     this.subs.add(this.socket.connected$.subscribe(({ reconnect }) => void this.onConnected(reconnect)));
     this.subs.add(this.socket.messageNew$.subscribe((m) => this.receive([m], true)));
     this.subs.add(this.outbox.delivered$.subscribe((m) => this.receive([m], false)));
-    this.subs.add(
-      this.socket.presence$.subscribe((p) => this.online.update((o) => ({ ...o, [p.roomId]: p.online }))),
-    );
+    this.subs.add(this.socket.presence$.subscribe((p) => this.online.update((o) => ({ ...o, [p.roomId]: p.online }))));
     this.subs.add(this.socket.typing$.subscribe((t) => this.onTyping(t)));
     this.subs.add(this.socket.roomUpdated$.subscribe((r) => this.upsertRoom(r)));
     this.socket.connect();
@@ -303,9 +309,7 @@ export class ChatStore {
     if (this.auth.isGuest() && room.kind !== 'bot') return;
     const patched = room.id === this.activeRoomId() ? { ...room, unread: 0 } : room;
     this.rooms.update((rooms) =>
-      rooms.some((r) => r.id === room.id)
-        ? rooms.map((r) => (r.id === room.id ? patched : r))
-        : [...rooms, patched],
+      rooms.some((r) => r.id === room.id) ? rooms.map((r) => (r.id === room.id ? patched : r)) : [...rooms, patched],
     );
   }
 

@@ -117,8 +117,6 @@ export class OutboxService {
   }
 
   private patch(clientMsgId: string, change: Partial<OutboxItem>): void {
-    this.itemsSignal.update((items) =>
-      items.map((i) => (i.clientMsgId === clientMsgId ? { ...i, ...change } : i)),
-    );
+    this.itemsSignal.update((items) => items.map((i) => (i.clientMsgId === clientMsgId ? { ...i, ...change } : i)));
   }
 }

@@ -46,11 +46,7 @@ export class RegisterPage {
       displayName: ['', [Validators.maxLength(LIMITS.displayNameMax)]],
       password: [
         '',
-        [
-          Validators.required,
-          Validators.minLength(LIMITS.passwordMin),
-          Validators.maxLength(LIMITS.passwordMax),
-        ],
+        [Validators.required, Validators.minLength(LIMITS.passwordMin), Validators.maxLength(LIMITS.passwordMax)],
       ],
       confirm: ['', [Validators.required]],
     },

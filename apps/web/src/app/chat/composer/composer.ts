@@ -39,9 +39,7 @@ export class Composer {
   protected readonly emojiOpen = signal(false);
   protected readonly count = computed(() => Array.from(this.text()).length);
   protected readonly tooLong = computed(() => this.text().trim().length > this.max);
-  protected readonly canSend = computed(
-    () => !this.disabled() && this.text().trim().length > 0 && !this.tooLong(),
-  );
+  protected readonly canSend = computed(() => !this.disabled() && this.text().trim().length > 0 && !this.tooLong());
 
   private readonly textarea = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
   private typingSentAt = 0;

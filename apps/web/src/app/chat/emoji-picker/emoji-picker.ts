@@ -1,9 +1,30 @@
 import { ChangeDetectionStrategy, Component, output } from '@angular/core';
 
 export const QUICK_EMOJIS = [
-  '😀', '😂', '🥰', '😘', '😊', '😉', '🤔', '😎',
-  '😭', '😅', '🙈', '🥳', '👍', '👏', '🙏', '💪',
-  '❤️', '💛', '✨', '🎉', '🌸', '🍰', '☕', '🦆',
+  '😀',
+  '😂',
+  '🥰',
+  '😘',
+  '😊',
+  '😉',
+  '🤔',
+  '😎',
+  '😭',
+  '😅',
+  '🙈',
+  '🥳',
+  '👍',
+  '👏',
+  '🙏',
+  '💪',
+  '❤️',
+  '💛',
+  '✨',
+  '🎉',
+  '🌸',
+  '🍰',
+  '☕',
+  '🦆',
 ] as const;
 
 /** A small grid of quick emojis. */

@@ -22,12 +22,7 @@ describe('buildItems', () => {
     const pending: OutboxItem[] = [
       { clientMsgId: 'c1', roomId: 'lobby', text: 'queued', status: 'failed', createdAt: at(4) },
     ];
-    const items = buildItems(
-      [msg(1, bob, 'a'), msg(2, bob, 'b'), msg(3, alice, 'c')],
-      pending,
-      me,
-      () => 'day',
-    );
+    const items = buildItems([msg(1, bob, 'a'), msg(2, bob, 'b'), msg(3, alice, 'c')], pending, me, () => 'day');
     expect(items.map((i) => [i.text, i.mine, i.continued, i.status])).toEqual([
       ['a', false, false, 'sent'],
       ['b', false, true, 'sent'],

@@ -102,6 +102,8 @@ export class MessageList {
   readonly me = input<{ id: string; displayName: string; username: string } | null>(null);
   readonly hasMore = input(false);
   readonly loadingOlder = input(false);
+  /** no connection: pending messages wait for it */
+  readonly offline = input(false);
 
   readonly loadOlder = output<void>();
   readonly retry = output<string>();

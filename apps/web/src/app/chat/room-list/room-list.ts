@@ -21,10 +21,7 @@ export class RoomList {
 
   protected readonly groups = computed(() => {
     const rooms = this.rooms();
-    const channels = [
-      ...rooms.filter((r) => r.kind === 'bot'),
-      ...rooms.filter((r) => r.kind === 'public'),
-    ];
+    const channels = [...rooms.filter((r) => r.kind === 'bot'), ...rooms.filter((r) => r.kind === 'public')];
     const dms = rooms.filter((r) => r.kind === 'dm');
     return [
       { key: 'rooms', title: this.i18n.t('chat.rooms'), rooms: channels },

@@ -1,13 +1,6 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type {
-  CreateRoomBody,
-  HistoryPage,
-  HistoryQuery,
-  OpenDmBody,
-  PublicUser,
-  Room,
-} from '@hihi/contracts';
+import type { CreateRoomBody, HistoryPage, HistoryQuery, OpenDmBody, PublicUser, Room } from '@hihi/contracts';
 import { firstValueFrom } from 'rxjs';
 
 /** REST calls of the chat (SPEC §4). The auth interceptor adds the bearer token. */
@@ -38,8 +31,6 @@ export class ChatApiService {
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined && value !== null) params = params.set(key, String(value));
     }
-    return firstValueFrom(
-      this.http.get<HistoryPage>(`/api/rooms/${encodeURIComponent(roomId)}/messages`, { params }),
-    );
+    return firstValueFrom(this.http.get<HistoryPage>(`/api/rooms/${encodeURIComponent(roomId)}/messages`, { params }));
   }
 }

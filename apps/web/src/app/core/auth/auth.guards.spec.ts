@@ -6,9 +6,7 @@ import { anonymousGuard, authGuard } from './auth.guards';
 import { SESSION_STORAGE_KEY } from './auth.service';
 
 function run(guard: typeof authGuard): unknown {
-  return TestBed.runInInjectionContext(() =>
-    guard({} as ActivatedRouteSnapshot, {} as RouterStateSnapshot),
-  );
+  return TestBed.runInInjectionContext(() => guard({} as ActivatedRouteSnapshot, {} as RouterStateSnapshot));
 }
 
 function signIn(guest: boolean) {

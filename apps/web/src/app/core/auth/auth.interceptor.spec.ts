@@ -21,11 +21,7 @@ function setup(session: Partial<StoredSession> = {}) {
   };
   sessionStorage.setItem(SESSION_STORAGE_KEY, JSON.stringify(saved));
   TestBed.configureTestingModule({
-    providers: [
-      provideHttpClient(withInterceptors([authInterceptor])),
-      provideHttpClientTesting(),
-      provideRouter([]),
-    ],
+    providers: [provideHttpClient(withInterceptors([authInterceptor])), provideHttpClientTesting(), provideRouter([])],
   });
   return { http: TestBed.inject(HttpClient), ctrl: TestBed.inject(HttpTestingController) };
 }

@@ -29,9 +29,7 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
       next(withBearer(req, token)).pipe(
         catchError((err: unknown) => {
           if (err instanceof HttpErrorResponse && err.status === 401 && auth.canRefresh()) {
-            return from(auth.refresh()).pipe(
-              switchMap((fresh) => next(withBearer(req, fresh))),
-            );
+            return from(auth.refresh()).pipe(switchMap((fresh) => next(withBearer(req, fresh))));
           }
           if (err instanceof HttpErrorResponse && err.status === 401 && auth.isGuest()) {
             auth.expire();

@@ -16,9 +16,7 @@ export function detectLang(saved: string | null, navigatorLanguage: string | und
 @Injectable({ providedIn: 'root' })
 export class I18nService {
   private readonly document = inject(DOCUMENT);
-  private readonly langState = signal<Lang>(
-    detectLang(readSaved(), this.document.defaultView?.navigator?.language),
-  );
+  private readonly langState = signal<Lang>(detectLang(readSaved(), this.document.defaultView?.navigator?.language));
 
   readonly lang = this.langState.asReadonly();
   readonly locale = computed(() => (this.lang() === 'zh' ? 'zh-CN' : 'en'));
@@ -46,9 +44,7 @@ export class I18nService {
   t(key: I18nKey, params?: Params): string {
     const text = DICTIONARIES[this.lang()][key] ?? key;
     if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in params ? String(params[name]) : whole,
-    );
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
   }
 }
 

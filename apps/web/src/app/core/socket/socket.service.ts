@@ -120,11 +120,7 @@ export class SocketService {
   }
 
   /** Emits with an acknowledgement; a timeout or a missing connection becomes an `unavailable` ack. */
-  async request<T extends object>(
-    event: ClientEvent,
-    payload: object,
-    timeoutMs = ACK_TIMEOUT_MS,
-  ): Promise<Ack<T>> {
+  async request<T extends object>(event: ClientEvent, payload: object, timeoutMs = ACK_TIMEOUT_MS): Promise<Ack<T>> {
     const socket = this.socket;
     if (!socket?.connected) {
       return { ok: false, error: { code: 'unavailable', message: 'not connected' } };

@@ -44,7 +44,9 @@ export function avatarInitial(name: string): string {
       font-weight: 700;
       font-size: calc(var(--avatar-size) * 0.45);
       color: #5b4636;
-      box-shadow: 0 2px 6px rgb(180 140 60 / 0.18), inset 0 0 0 2px rgb(255 255 255 / 0.7);
+      box-shadow:
+        0 2px 6px rgb(180 140 60 / 0.18),
+        inset 0 0 0 2px rgb(255 255 255 / 0.7);
       user-select: none;
     }
     .avatar--duck {
