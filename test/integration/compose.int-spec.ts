@@ -14,8 +14,15 @@ interface ComposeService {
 }
 
 /** `docker-compose config` (no Docker engine needed) parsed to JSON. */
-function composeConfig(env: NodeJS.ProcessEnv): { services: Record<string, ComposeService>; volumes: Record<string, unknown> } {
-  const yaml = execFileSync('docker-compose', ['config'], { cwd: repoRoot(), env: { ...process.env, ...env }, encoding: 'utf8' });
+function composeConfig(env: NodeJS.ProcessEnv): {
+  services: Record<string, ComposeService>;
+  volumes: Record<string, unknown>;
+} {
+  const yaml = execFileSync('docker-compose', ['config'], {
+    cwd: repoRoot(),
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   const json = execFileSync('python3', ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin)))'], {
     input: yaml,
     encoding: 'utf8',
@@ -49,7 +56,9 @@ describe('docker compose stack', () => {
     const dockerfile = readFileSync(join(repoRoot(), 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('RUN npm run build');
     expect(dockerfile).toMatch(/^USER node$/m);
-    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     expect(pkg.scripts.start).toContain('npm run build');
     for (const name of ['auth', 'chat', 'gateway']) {
       expect(cfg.services[name].command).toEqual(['node', `dist/apps/${name}/apps/${name}/src/main.js`]);

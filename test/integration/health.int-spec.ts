@@ -20,10 +20,14 @@ describe('foundation: health and resilience (real processes)', () => {
     await auth.exited;
     const killedAt = Date.now();
     let last: Awaited<ReturnType<Stack['health']>> | undefined;
-    const down = await waitFor(async () => {
-      last = await stack.health();
-      return last.status === 503;
-    }, 5000, 100);
+    const down = await waitFor(
+      async () => {
+        last = await stack.health();
+        return last.status === 503;
+      },
+      5000,
+      100,
+    );
     expect(down).toBe(true);
     expect(Date.now() - killedAt).toBeLessThan(5000);
     expect(last!.body.down).toContain('auth');

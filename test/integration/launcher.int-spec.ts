@@ -7,16 +7,23 @@ import { canConnect, freePort, repoRoot, waitFor } from '@hihi/infra';
 const LAUNCHER = join(repoRoot(), 'dist', 'libs', 'infra', 'src', 'cli', 'start.js');
 
 function descendants(pid: number): number[] {
-  let out = '';
+  let out: string;
   try {
     out = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
   } catch {
     return [];
   }
-  const rows = out.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const found: number[] = [];
   const walk = (p: number) => {
-    for (const [child, parent] of rows) if (parent === p) (found.push(child), walk(child));
+    for (const [child, parent] of rows) {
+      if (parent !== p) continue;
+      found.push(child);
+      walk(child);
+    }
   };
   walk(pid);
   return found;
@@ -62,9 +69,15 @@ describe('npm start launcher (real processes)', () => {
     const port = await freePort();
     const run = launch({ PORT: String(port) }, dataDir);
     try {
-      const healthy = await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200, 60000, 250);
+      const healthy = await waitFor(
+        async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200,
+        60000,
+        250,
+      );
       expect(healthy).toBe(true);
-      const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as { details: Record<string, { status: string }> };
+      const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as {
+        details: Record<string, { status: string }>;
+      };
       expect(Object.keys(health.details).sort()).toEqual(['auth', 'chat', 'mongo', 'redis']);
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);

@@ -5,7 +5,9 @@ import { SERVICES, serviceScript, repoRoot, ensureRedisServer, ensureFerretDb, w
 export default function globalSetup(): void {
   const missing = SERVICES.filter((s) => !existsSync(serviceScript(s, repoRoot())));
   if (missing.length) {
-    throw new Error(`Integration tests run the built services; run \`npm run build\` first (missing: ${missing.join(', ')}).`);
+    throw new Error(
+      `Integration tests run the built services; run \`npm run build\` first (missing: ${missing.join(', ')}).`,
+    );
   }
   const log = (l: string) => process.stderr.write(`[infra] ${l}\n`);
   if (!process.env.REDIS_URL) ensureRedisServer(log);

@@ -102,7 +102,12 @@ export class Stack {
     return p;
   }
 
-  async health(base = this.url): Promise<{ status: number; body: { status: string; details: Record<string, { status: string }>; down: string[] } }> {
+  async health(
+    base = this.url,
+  ): Promise<{
+    status: number;
+    body: { status: string; details: Record<string, { status: string }>; down: string[] };
+  }> {
     const res = await fetch(`${base}/api/health`);
     return { status: res.status, body: (await res.json()) as never };
   }

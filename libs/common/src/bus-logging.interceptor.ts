@@ -26,7 +26,10 @@ export class BusLoggingInterceptor implements NestInterceptor {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.busHandledSeconds.observe({ pattern, outcome }, seconds);
       if (pattern.endsWith('.ping')) return;
-      this.logger.log({ correlationId, pattern, outcome, code, ms: Math.round(seconds * 1e4) / 10 }, 'bus request handled');
+      this.logger.log(
+        { correlationId, pattern, outcome, code, ms: Math.round(seconds * 1e4) / 10 },
+        'bus request handled',
+      );
     };
     return next.handle().pipe(
       tap({

@@ -35,9 +35,21 @@ export class Metrics {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
-    this.socketsConnected = new Gauge({ name: 'hihi_sockets_connected', help: 'Socket.IO connections open', registers });
-    this.messagesAccepted = new Counter({ name: 'hihi_messages_accepted_total', help: 'Messages stored and acked', registers });
-    this.messagesDelivered = new Counter({ name: 'hihi_messages_delivered_total', help: 'Message events emitted to sockets', registers });
+    this.socketsConnected = new Gauge({
+      name: 'hihi_sockets_connected',
+      help: 'Socket.IO connections open',
+      registers,
+    });
+    this.messagesAccepted = new Counter({
+      name: 'hihi_messages_accepted_total',
+      help: 'Messages stored and acked',
+      registers,
+    });
+    this.messagesDelivered = new Counter({
+      name: 'hihi_messages_delivered_total',
+      help: 'Message events emitted to sockets',
+      registers,
+    });
     this.sendAckSeconds = new Histogram({
       name: 'hihi_send_ack_seconds',
       help: 'message:send received to ack sent',

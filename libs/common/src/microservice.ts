@@ -70,6 +70,8 @@ export async function bootstrapService(opts: ServiceBootstrap): Promise<INestApp
   await app.startAllMicroservices();
   await app.listen(config.METRICS_PORT, config.METRICS_HOST);
   const url = await app.getUrl();
-  app.get(Logger).log(`${service} service ready (bus queue ${config.REDIS_PREFIX}:rpc:${service}, metrics ${url}/metrics)`);
+  app
+    .get(Logger)
+    .log(`${service} service ready (bus queue ${config.REDIS_PREFIX}:rpc:${service}, metrics ${url}/metrics)`);
   return app;
 }

@@ -32,7 +32,8 @@ export function verifyAccessToken(
     });
     if (typeof p !== 'object' || p === null) return undefined;
     const c = p as jwt.JwtPayload & Partial<AccessTokenClaims>;
-    if (typeof c.sub !== 'string' || typeof c.username !== 'string' || typeof c.displayName !== 'string') return undefined;
+    if (typeof c.sub !== 'string' || typeof c.username !== 'string' || typeof c.displayName !== 'string')
+      return undefined;
     if (!c.use || !uses.includes(c.use) || typeof c.exp !== 'number') return undefined;
     return { sub: c.sub, username: c.username, displayName: c.displayName, use: c.use, sid: c.sid };
   } catch {

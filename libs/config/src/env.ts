@@ -21,10 +21,7 @@ function describe(errors: ValidationError[]): string[] {
  * Validate the environment once, at start-up, into a typed config object.
  * Empty strings count as unset so `FOO= npm start` falls back to the default.
  */
-export function loadConfig<T extends object>(
-  cls: new () => T,
-  env: NodeJS.ProcessEnv = process.env,
-): T {
+export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
   const plain: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v !== undefined && v !== '') plain[k] = v;

@@ -41,13 +41,19 @@ export function ensureFerretDb(log: LineSink): string {
   const bin = join(dir, 'bin', 'ferretdb');
   if (existsSync(bin) && spawnSync(bin, ['--version']).status === 0) return bin;
   const go = which('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) throw new InfraError(`No MongoDB available: neither mongod nor Go (to build FerretDB) is installed. ${HINT}`);
+  if (!go)
+    throw new InfraError(`No MongoDB available: neither mongod nor Go (to build FerretDB) is installed. ${HINT}`);
   mkdirSync(join(dir, 'bin'), { recursive: true });
   log(`building FerretDB ${FERRETDB_VERSION} into ${dir} (once; takes a minute or two) …`);
   const env = { ...process.env, GOBIN: join(dir, 'bin'), GOFLAGS: '-buildvcs=false' };
-  const inst = spawnSync(go, ['install', `${FERRETDB_MODULE}/cmd/ferretdb@${FERRETDB_VERSION}`], { env, encoding: 'utf8' });
+  const inst = spawnSync(go, ['install', `${FERRETDB_MODULE}/cmd/ferretdb@${FERRETDB_VERSION}`], {
+    env,
+    encoding: 'utf8',
+  });
   if (inst.status === 0 && spawnSync(bin, ['--version']).status === 0) return bin;
-  log(`go install did not give a working binary (${(inst.stderr || '').trim().split('\n').pop() ?? ''}); building from the module source instead …`);
+  log(
+    `go install did not give a working binary (${(inst.stderr || '').trim().split('\n').pop() ?? ''}); building from the module source instead …`,
+  );
   const dl = spawnSync(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
     env,
     encoding: 'utf8',
@@ -59,7 +65,8 @@ export function ensureFerretDb(log: LineSink): string {
   } catch {
     modDir = undefined;
   }
-  if (!modDir) throw new InfraError(`Could not download FerretDB ${FERRETDB_VERSION}: ${dl.stderr || dl.stdout}. ${HINT}`);
+  if (!modDir)
+    throw new InfraError(`Could not download FerretDB ${FERRETDB_VERSION}: ${dl.stderr || dl.stdout}. ${HINT}`);
   const src = join(dir, 'src');
   rmSync(src, { recursive: true, force: true });
   cpSync(modDir, src, { recursive: true });
@@ -103,8 +110,11 @@ export async function startMongo(dir: string, dbName: string, log: LineSink): Pr
   let engine: StartedMongo['engine'];
   if (mongod) {
     engine = 'mongod';
-    proc = spawnGuarded('mongod', mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], (l) =>
-      log(`mongod: ${l}`),
+    proc = spawnGuarded(
+      'mongod',
+      mongod,
+      ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'],
+      (l) => log(`mongod: ${l}`),
     );
   } else {
     engine = 'ferretdb';

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
  */
 const GUARD = [
   '"$@" </dev/null & child=$!',
-  'trap \'kill -TERM $child 2>/dev/null\' TERM INT HUP',
+  "trap 'kill -TERM $child 2>/dev/null' TERM INT HUP",
   '( cat >/dev/null; kill -TERM $child 2>/dev/null ) <&3 &',
   'watcher=$!',
   'wait $child; status=$?',
@@ -85,7 +85,13 @@ export function spawnGuarded(name: string, cmd: string, args: string[], sink?: L
  * Start one of our node services. An IPC channel ties it to the parent: the service stops
  * when the channel closes (see exitWithParent in the services' bootstrap).
  */
-export function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, sink?: LineSink, opts: SpawnOptions = {}): Managed {
+export function spawnNode(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  sink?: LineSink,
+  opts: SpawnOptions = {},
+): Managed {
   const proc = spawn(process.execPath, [script], {
     env: { ...env, HIHI_SUPERVISED: '1' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -15,10 +15,11 @@ export function ensureRedisServer(log: LineSink): string {
   if (found) return found;
   if (isRoot() && which('apt-get')) {
     log('redis-server not found: installing Debian package redis-server …');
-    let r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: 'inherit' });
-    if (r.status !== 0) {
+    const install = () =>
+      spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: 'inherit' }).status;
+    if (install() !== 0) {
       spawnSync('apt-get', ['update'], { stdio: 'inherit' });
-      r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { stdio: 'inherit' });
+      install();
     }
     const after = which('redis-server');
     if (after) return after;
@@ -59,14 +60,22 @@ export async function startRedis(dir: string, persistent: boolean, log: LineSink
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--protected-mode', 'yes',
-    '--save', '',
-    '--appendonly', persistent ? 'yes' : 'no',
-    '--loglevel', 'warning',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'yes',
+    '--save',
+    '',
+    '--appendonly',
+    persistent ? 'yes' : 'no',
+    '--loglevel',
+    'warning',
   ];
   const proc = spawnGuarded('redis', bin, args, (line) => log(`redis: ${line}`));
   const url = `redis://127.0.0.1:${port}`;

@@ -45,7 +45,8 @@ export async function resolveInfra(opts: ResolveOptions): Promise<Infra> {
     let redisUrl = env.REDIS_URL;
     if (redisUrl) {
       const problem = await probeRedis(redisUrl);
-      if (problem) throw new InfraError(`REDIS_URL: cannot reach ${redact(redisUrl)} (${problem}). Fix or unset REDIS_URL.`);
+      if (problem)
+        throw new InfraError(`REDIS_URL: cannot reach ${redact(redisUrl)} (${problem}). Fix or unset REDIS_URL.`);
     } else {
       const r = await startRedis(join(opts.dataDir, 'redis'), opts.persistent, log);
       stops.push(() => r.proc.stop(5000));
@@ -55,7 +56,8 @@ export async function resolveInfra(opts: ResolveOptions): Promise<Infra> {
     let mongoUrl = env.MONGO_URL;
     if (mongoUrl) {
       const problem = await probeMongoUrl(mongoUrl);
-      if (problem) throw new InfraError(`MONGO_URL: cannot reach ${redact(mongoUrl)} (${problem}). Fix or unset MONGO_URL.`);
+      if (problem)
+        throw new InfraError(`MONGO_URL: cannot reach ${redact(mongoUrl)} (${problem}). Fix or unset MONGO_URL.`);
     } else {
       const m = await startMongo(join(opts.dataDir, 'mongo'), opts.dbName ?? 'hihi', log);
       stops.push(() => m.proc.stop(5000));

@@ -31,7 +31,7 @@ export class Supervisor {
       if (this.stopping || this.running.get(name) !== m) return;
       this.opts.out(name, `exited (${code})`);
       const early = Date.now() - startedAt < 15000;
-      if (code === EXIT_CONFIG || code === 1 && early || !this.opts.restart) {
+      if (code === EXIT_CONFIG || (code === 1 && early) || !this.opts.restart) {
         this.opts.onFatal(name, code);
         return;
       }

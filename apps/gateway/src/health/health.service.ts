@@ -9,10 +9,7 @@ import { REDIS } from '../redis/redis.module';
 const PROBE_TIMEOUT_MS = 1500;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), ms)),
-  ]);
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), ms))]);
 }
 
 @Injectable()

@@ -53,7 +53,7 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
         await new Promise<void>((resolve) => (this.drained = resolve));
         continue;
       }
-      let popped: [string, string[]] | null = null;
+      let popped: [string, string[]] | null;
       try {
         popped = (await this.popper!.blmpop(
           1,

@@ -27,22 +27,21 @@ async function main(): Promise<void> {
     jwtSecret = devSecret(join(dataDir, 'jwt-secret'));
   }
 
-  let infra: Infra | undefined;
-  let supervisor: Supervisor | undefined;
+  const state: { infra?: Infra; supervisor?: Supervisor } = {};
   let shuttingDown = false;
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
     out('infra', 'stopping …');
-    await supervisor?.stopAll();
-    await infra?.stop();
+    await state.supervisor?.stopAll();
+    await state.infra?.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGHUP', () => void shutdown(0));
 
-  infra = await resolveInfra({ dataDir, persistent: true, log: (l) => out('infra', l) });
+  const infra = (state.infra = await resolveInfra({ dataDir, persistent: true, log: (l) => out('infra', l) }));
   for (const s of infra.started) out('infra', `started ${s}`);
 
   const env: NodeJS.ProcessEnv = {
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
     JWT_SECRET: jwtSecret,
     WEB_DIST: process.env.WEB_DIST || join(root, 'dist', 'apps', 'web', 'browser'),
   };
-  supervisor = new Supervisor({
+  const supervisor = (state.supervisor = new Supervisor({
     env,
     root,
     out,
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
       out('infra', `${name} cannot start (exit ${code}); stopping everything`);
       void shutdown(typeof code === 'number' && code !== 0 ? code : 1);
     },
-  });
+  }));
   supervisor.start('auth');
   supervisor.start('chat');
   supervisor.start('gateway');
