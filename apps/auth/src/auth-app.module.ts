@@ -3,6 +3,13 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AuthConfig, TypedConfigModule } from '@hihi/config';
 import { loggerModule, serviceHealthController } from '@hihi/common';
 import { AUTH_PATTERNS } from '@hihi/contracts';
+import { User, UserSchema } from './users/user.schema';
+import { UsersRepository } from './users/users.repository';
+import { RefreshClaim, RefreshClaimSchema, Session, SessionSchema } from './sessions/session.schema';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { PasswordService } from './passwords/password.service';
+import { AuthService } from './auth.service';
+import { AuthController } from './auth.controller';
 
 @Module({})
 export class AuthAppModule {
@@ -13,8 +20,14 @@ export class AuthAppModule {
         TypedConfigModule.forRoot(AuthConfig, config),
         loggerModule('auth', config.LOG_LEVEL),
         MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5000, retryAttempts: 2 }),
+        MongooseModule.forFeature([
+          { name: User.name, schema: UserSchema },
+          { name: Session.name, schema: SessionSchema },
+          { name: RefreshClaim.name, schema: RefreshClaimSchema },
+        ]),
       ],
-      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping)],
+      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController],
+      providers: [UsersRepository, SessionsRepository, PasswordService, AuthService],
     };
   }
 }

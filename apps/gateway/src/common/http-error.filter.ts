@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { HttpErrorBody } from '@hihi/contracts';
 import { CORRELATION_HEADER, correlationIdFrom } from '@hihi/common';
+import { ApiHttpException } from './bus-http';
 
 type RequestWithId = Request & { correlationId?: string; id?: string };
 
@@ -54,6 +55,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       correlationId,
     };
     if (!res.headersSent) {
+      if (exception instanceof ApiHttpException)
+        for (const [k, v] of Object.entries(exception.headers)) res.setHeader(k, v);
       res.setHeader(CORRELATION_HEADER, correlationId);
       res.status(status).json(body);
     }

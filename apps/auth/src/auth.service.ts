@@ -1,0 +1,231 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AuthConfig } from '@hihi/config';
+import { AuthTokens, GuestTokens, PublicUser } from '@hihi/contracts';
+import { BusError, signAccessToken } from '@hihi/common';
+import {
+  FindUserDto,
+  GuestDto,
+  GUEST_USERNAME_PREFIX,
+  isReservedUsername,
+  LoginDto,
+  LogoutDto,
+  MeDto,
+  normalizeUsername,
+  RefreshDto,
+  RegisterDto,
+  isValidUsername,
+} from '@hihi/dto';
+import { DuplicateUsernameError, UserRecord, UsersRepository } from './users/users.repository';
+import { SessionRecord, SessionsRepository } from './sessions/sessions.repository';
+import { PasswordService } from './passwords/password.service';
+import { hashRefreshToken, newRefreshToken, newSessionId, parseRefreshToken, sameHash } from './tokens/refresh-token';
+
+/** One message for an unknown username and a wrong password alike. */
+export const BAD_CREDENTIALS = 'wrong username or password';
+export const BAD_REFRESH = 'invalid or expired refresh token';
+
+/** Injectable clock (tests move time). */
+export const CLOCK = Symbol('CLOCK');
+export interface Clock {
+  now(): Date;
+}
+const systemClock: Clock = { now: () => new Date() };
+
+function toPublic(u: UserRecord): PublicUser {
+  return { id: u.id, username: u.username, displayName: u.displayName, guest: false };
+}
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly config: AuthConfig,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly passwords: PasswordService,
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
+  ) {}
+
+  private get secret(): string {
+    if (!this.config.JWT_SECRET) throw new Error('JWT_SECRET is not configured');
+    return this.config.JWT_SECRET;
+  }
+
+  async register(dto: RegisterDto): Promise<AuthTokens> {
+    const username = dto.username.normalize('NFKC');
+    if (!isValidUsername(username))
+      throw new BusError(
+        'validation',
+        'username must be 3-32 letters, digits, _ . or - (a Chinese character counts as two)',
+      );
+    if (isReservedUsername(username)) throw new BusError('conflict', 'this username is reserved');
+    const problem = this.passwords.policy.problem(dto.password, username);
+    if (problem) throw new BusError('validation', problem);
+    const passwordHash = await this.passwords.hash(dto.password);
+    let user: UserRecord;
+    try {
+      user = await this.users.create({
+        username,
+        usernameKey: normalizeUsername(username),
+        displayName: dto.displayName?.trim() || username,
+        passwordHash,
+      });
+    } catch (err) {
+      if (err instanceof DuplicateUsernameError) throw new BusError('conflict', 'username is already taken');
+      throw err;
+    }
+    this.logger.log({ userId: user.id }, 'user registered');
+    return this.startSession(user, dto.rememberMe === true);
+  }
+
+  /** Look up by username only, then verify; unknown users cost a dummy verification. */
+  async login(dto: LoginDto): Promise<AuthTokens> {
+    const key = normalizeUsername(dto.username);
+    const user = isValidUsername(key) ? await this.users.findByKey(key) : undefined;
+    if (!user) {
+      await this.passwords.verifyDummy(dto.password);
+      throw new BusError('unauthorized', BAD_CREDENTIALS);
+    }
+    if (!(await this.passwords.verify(user.passwordHash, dto.password))) {
+      throw new BusError('unauthorized', BAD_CREDENTIALS);
+    }
+    if (this.passwords.needsRehash(user.passwordHash)) {
+      const rehashed = await this.passwords.hash(dto.password);
+      await this.users.updatePasswordHash(user.id, rehashed);
+      this.logger.log({ userId: user.id }, 'password rehashed with the current parameters');
+    }
+    return this.startSession(user, dto.rememberMe === true);
+  }
+
+  /**
+   * Rotate: the presented token is claimed exactly once (atomic insert), the session's hash moves
+   * on, and a token seen before (rotated away, or claimed by a concurrent request) revokes the session.
+   */
+  async refresh(dto: RefreshDto): Promise<AuthTokens> {
+    const parsed = parseRefreshToken(dto.refreshToken);
+    if (!parsed) throw new BusError('unauthorized', BAD_REFRESH);
+    const hash = hashRefreshToken(dto.refreshToken);
+    const now = this.clock.now();
+    const session = await this.sessions.findById(parsed.sessionId);
+    if (!session) throw new BusError('unauthorized', BAD_REFRESH);
+    if (!sameHash(session.hash, hash)) {
+      if (session.prevHashes.some((h) => sameHash(h, hash))) await this.reuseDetected(session);
+      throw new BusError('unauthorized', BAD_REFRESH);
+    }
+    if (session.revokedAt || session.expiresAt.getTime() <= now.getTime())
+      throw new BusError('unauthorized', BAD_REFRESH);
+    if (!(await this.sessions.claim(hash, session.id, session.expiresAt))) {
+      await this.reuseDetected(session);
+      throw new BusError('unauthorized', BAD_REFRESH);
+    }
+    const user = await this.users.findById(session.userId);
+    if (!user) {
+      await this.sessions.revoke(session.id, 'user gone', now);
+      throw new BusError('unauthorized', BAD_REFRESH);
+    }
+    const next = newRefreshToken(session.id);
+    const expiresAt = session.rememberMe
+      ? new Date(now.getTime() + this.config.REFRESH_TTL_REMEMBER * 1000)
+      : session.expiresAt;
+    if (!(await this.sessions.rotate(session.id, hash, hashRefreshToken(next), expiresAt, now))) {
+      await this.reuseDetected(session);
+      throw new BusError('unauthorized', BAD_REFRESH);
+    }
+    return this.tokens(user, session.id, next, session.rememberMe, expiresAt, now);
+  }
+
+  /** Revoke the session of a refresh token. Always succeeds (nothing to tell a caller). */
+  async logout(dto: LogoutDto): Promise<void> {
+    const parsed = parseRefreshToken(dto.refreshToken);
+    if (!parsed) return;
+    const session = await this.sessions.findById(parsed.sessionId);
+    if (!session || session.revokedAt) return;
+    const hash = hashRefreshToken(dto.refreshToken);
+    if (sameHash(session.hash, hash) || session.prevHashes.some((h) => sameHash(h, hash))) {
+      await this.sessions.revoke(session.id, 'logout', this.clock.now());
+    }
+  }
+
+  /** Sign out everywhere: every session of the user is revoked. */
+  async logoutAll(dto: MeDto): Promise<void> {
+    await this.sessions.revokeAllForUser(dto.userId, 'logout-all', this.clock.now());
+  }
+
+  guest(dto: GuestDto): GuestTokens {
+    const tag = randomBytes(3).toString('hex');
+    const user: PublicUser = {
+      id: `guest:${randomBytes(12).toString('base64url')}`,
+      username: `${GUEST_USERNAME_PREFIX}${tag}`,
+      displayName: dto.nickname?.trim() || `游客${tag}`,
+      guest: true,
+    };
+    const ttl = this.config.ACCESS_TOKEN_TTL;
+    const accessToken = signAccessToken(
+      this.secret,
+      { sub: user.id, username: user.username, displayName: user.displayName, use: 'guest' },
+      ttl,
+    );
+    return { user, accessToken, expiresIn: ttl };
+  }
+
+  async me(dto: MeDto): Promise<PublicUser> {
+    const user = await this.users.findById(dto.userId);
+    if (!user) throw new BusError('unauthorized', 'this account no longer exists');
+    return toPublic(user);
+  }
+
+  async findUser(dto: FindUserDto): Promise<PublicUser> {
+    const key = normalizeUsername(dto.username);
+    const user = isValidUsername(key) ? await this.users.findByKey(key) : undefined;
+    if (!user) throw new BusError('not_found', 'no such user');
+    return toPublic(user);
+  }
+
+  private async reuseDetected(session: SessionRecord): Promise<void> {
+    this.logger.warn({ sessionId: session.id, userId: session.userId }, 'refresh token reuse: session revoked');
+    await this.sessions.revoke(session.id, 'reuse', this.clock.now());
+  }
+
+  private async startSession(user: UserRecord, rememberMe: boolean): Promise<AuthTokens> {
+    const now = this.clock.now();
+    const sessionId = newSessionId();
+    const refreshToken = newRefreshToken(sessionId);
+    const ttl = rememberMe ? this.config.REFRESH_TTL_REMEMBER : this.config.REFRESH_TTL_SESSION;
+    const expiresAt = new Date(now.getTime() + ttl * 1000);
+    await this.sessions.create({
+      id: sessionId,
+      userId: user.id,
+      hash: hashRefreshToken(refreshToken),
+      rememberMe,
+      expiresAt,
+      createdAt: now,
+    });
+    return this.tokens(user, sessionId, refreshToken, rememberMe, expiresAt, now);
+  }
+
+  private tokens(
+    user: UserRecord,
+    sessionId: string,
+    refreshToken: string,
+    rememberMe: boolean,
+    expiresAt: Date,
+    now: Date,
+  ): AuthTokens {
+    const ttl = this.config.ACCESS_TOKEN_TTL;
+    const accessToken = signAccessToken(
+      this.secret,
+      { sub: user.id, username: user.username, displayName: user.displayName, use: 'access', sid: sessionId },
+      ttl,
+    );
+    return {
+      user: toPublic(user),
+      accessToken,
+      refreshToken,
+      expiresIn: ttl,
+      rememberMe,
+      refreshExpiresIn: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+
+/** An account. `usernameKey` (NFKC + lower case) is what makes usernames unique without regard to case. */
+@Schema({ collection: 'users', timestamps: true, versionKey: false })
+export class User {
+  _id!: Types.ObjectId;
+
+  /** as registered (NFKC) */
+  @Prop({ type: String, required: true })
+  username!: string;
+
+  @Prop({ type: String, required: true, unique: true })
+  usernameKey!: string;
+
+  @Prop({ type: String, required: true })
+  displayName!: string;
+
+  /** argon2id PHC string; never leaves the auth service */
+  @Prop({ type: String, required: true })
+  passwordHash!: string;
+
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+export type UserDocument = HydratedDocument<User>;
+export const UserSchema = SchemaFactory.createForClass(User);

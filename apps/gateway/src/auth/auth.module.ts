@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { AuthController, MeController } from './auth.controller';
+import { AuthGatewayService } from './auth.service';
+import { JwtStrategy } from './jwt.strategy';
+import { RateLimitService } from './rate-limit.service';
+import { AllowGuests, UserOnly } from './guards';
+
+/**
+ * Accounts at the gateway: /api/auth/* and /api/me, the passport-jwt strategy, and the
+ * guards other modules use (`@UseGuards(UserOnly)` / `@UseGuards(AllowGuests)` + `@CurrentUser()`).
+ */
+@Module({
+  imports: [PassportModule.register({ session: false })],
+  controllers: [AuthController, MeController],
+  providers: [JwtStrategy, AuthGatewayService, RateLimitService, AllowGuests, UserOnly],
+  exports: [PassportModule, RateLimitService, AllowGuests, UserOnly],
+})
+export class AuthModule {}

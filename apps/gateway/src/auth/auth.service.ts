@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GatewayConfig } from '@hihi/config';
+import { AUTH_PATTERNS, AuthTokens, GuestTokens, PublicUser } from '@hihi/contracts';
+import { BusClient } from '@hihi/common';
+import { GuestDto, LoginDto, LogoutDto, normalizeUsername, RefreshDto, RegisterDto } from '@hihi/dto';
+import { AUTH_BUS } from '../bus/bus.module';
+import { ApiHttpException, unwrap } from '../common/bus-http';
+import { RateLimitService } from './rate-limit.service';
+import type { AuthUser } from './jwt.strategy';
+import { publicUser } from './current-user.decorator';
+
+export const TOO_MANY_LOGINS = 'too many failed sign-in attempts; try again later';
+
+/** Counter buckets (Redis key parts). */
+const B = {
+  loginAccount: 'login-account',
+  loginIp: 'login-ip',
+  register: 'register-ip',
+  guest: 'guest-ip',
+  refresh: 'refresh-ip',
+} as const;
+
+/**
+ * Gateway side of accounts: rate limits (shared through Redis by every gateway process),
+ * then the request goes over the bus to the auth service, whose answer becomes HTTP.
+ */
+@Injectable()
+export class AuthGatewayService {
+  constructor(
+    @Inject(AUTH_BUS) private readonly bus: BusClient,
+    private readonly limits: RateLimitService,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  async register(dto: RegisterDto, ip: string, correlationId: string): Promise<AuthTokens> {
+    await this.limits.consume(
+      B.register,
+      ip,
+      this.config.REGISTER_RATE_LIMIT,
+      this.config.RATE_LIMIT_WINDOW_SEC,
+      'too many registrations; try again later',
+    );
+    return unwrap(await this.bus.call<AuthTokens>(AUTH_PATTERNS.register, dto, { correlationId }));
+  }
+
+  /**
+   * Sign-in with failures limited per account and per address (LOGIN_MAX_FAILURES_PER_*, in a
+   * LOGIN_WINDOW_SEC window): once reached, 429 with Retry-After, whatever the password.
+   * A success clears the account's counter.
+   */
+  async login(dto: LoginDto, ip: string, correlationId: string): Promise<AuthTokens> {
+    const account = normalizeUsername(dto.username);
+    const [acc, addr] = await Promise.all([this.limits.peek(B.loginAccount, account), this.limits.peek(B.loginIp, ip)]);
+    const waits = [
+      acc.count >= this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT ? acc.ttlSec || this.config.LOGIN_WINDOW_SEC : 0,
+      addr.count >= this.config.LOGIN_MAX_FAILURES_PER_IP ? addr.ttlSec || this.config.LOGIN_WINDOW_SEC : 0,
+    ];
+    const wait = Math.max(...waits);
+    if (wait > 0) throw ApiHttpException.retryAfter(429, TOO_MANY_LOGINS, wait);
+    const res = await this.bus.call<AuthTokens>(AUTH_PATTERNS.login, dto, { correlationId });
+    if (!res.ok && res.error.code === 'unauthorized') {
+      const window = this.config.LOGIN_WINDOW_SEC;
+      await Promise.all([this.limits.hit(B.loginAccount, account, window), this.limits.hit(B.loginIp, ip, window)]);
+    } else if (res.ok) {
+      await this.limits.reset(B.loginAccount, account);
+    }
+    return unwrap(res);
+  }
+
+  async refresh(dto: RefreshDto, ip: string, correlationId: string): Promise<AuthTokens> {
+    await this.limits.consume(B.refresh, ip, this.config.REFRESH_RATE_LIMIT, this.config.RATE_LIMIT_WINDOW_SEC);
+    return unwrap(await this.bus.call<AuthTokens>(AUTH_PATTERNS.refresh, dto, { correlationId }));
+  }
+
+  async logout(dto: LogoutDto, correlationId: string): Promise<void> {
+    unwrap(await this.bus.call<object>(AUTH_PATTERNS.logout, dto, { correlationId }));
+  }
+
+  async logoutAll(user: AuthUser, correlationId: string): Promise<void> {
+    unwrap(
+      await this.bus.call<object>(
+        AUTH_PATTERNS.logoutAll,
+        { userId: user.id },
+        { correlationId, actor: publicUser(user) },
+      ),
+    );
+  }
+
+  async guest(dto: GuestDto, ip: string, correlationId: string): Promise<GuestTokens> {
+    await this.limits.consume(
+      B.guest,
+      ip,
+      this.config.GUEST_RATE_LIMIT,
+      this.config.RATE_LIMIT_WINDOW_SEC,
+      'too many guest sessions; try again later',
+    );
+    return unwrap(await this.bus.call<GuestTokens>(AUTH_PATTERNS.guest, dto, { correlationId }));
+  }
+
+  /** A guest is answered from the token; a user from the auth service (so a removed account gets 401). */
+  async me(user: AuthUser, correlationId: string): Promise<PublicUser> {
+    if (user.guest) return publicUser(user);
+    return unwrap(
+      await this.bus.call<PublicUser>(
+        AUTH_PATTERNS.me,
+        { userId: user.id },
+        { correlationId, actor: publicUser(user) },
+      ),
+    );
+  }
+}

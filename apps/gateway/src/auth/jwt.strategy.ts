@@ -1,0 +1,50 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { GatewayConfig } from '@hihi/config';
+import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, PublicUser, TokenUse } from '@hihi/contracts';
+
+/** The uses of token that authenticate a request at all; refresh tokens are opaque and never JWTs. */
+const ACCEPTED_USES: readonly TokenUse[] = ['access', 'guest'];
+
+/** The authenticated caller on `req.user`: the public user plus the token's session id. */
+export interface AuthUser extends PublicUser {
+  /** session id (user tokens only) */
+  sid?: string;
+}
+
+/**
+ * Bearer access tokens: HS256 only (no `none`, no RS/HS confusion), `iss`, `aud` and `exp`
+ * checked by passport-jwt; validate() then checks the claims and the token's `use`.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(config: GatewayConfig) {
+    if (!config.JWT_SECRET) throw new Error('JWT_SECRET is not configured');
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.JWT_SECRET,
+      algorithms: [JWT_ALGORITHM],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(payload: Record<string, unknown>): AuthUser {
+    const { sub, username, displayName, use, sid, exp } = payload;
+    if (
+      typeof sub !== 'string' ||
+      typeof username !== 'string' ||
+      typeof displayName !== 'string' ||
+      typeof exp !== 'number' ||
+      typeof use !== 'string' ||
+      !ACCEPTED_USES.includes(use as TokenUse)
+    ) {
+      throw new UnauthorizedException('invalid access token');
+    }
+    const guest = use === 'guest';
+    if (guest !== sub.startsWith('guest:')) throw new UnauthorizedException('invalid access token');
+    return { id: sub, username, displayName, guest, ...(typeof sid === 'string' && !guest ? { sid } : {}) };
+  }
+}
