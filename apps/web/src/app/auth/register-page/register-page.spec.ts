@@ -8,7 +8,9 @@ import { RegisterPage, passwordsMatch, usernameValidator } from './register-page
 describe('register validators', () => {
   it('accepts names of any script and rejects bad ones', () => {
     const check = (v: string) => usernameValidator(new FormControl(v, { nonNullable: true }));
-    expect(check('小明同学')).toBeNull(); // LIMITS.usernameMin is 3
+    expect(check('小明同学')).toBeNull();
+    expect(check('小明')).toBeNull(); // a Chinese character counts as two toward the minimum of 3
+    expect(check('明')).toEqual({ username: true });
     expect(check('alice_01.b-c')).toBeNull();
     expect(check('ab')).toEqual({ username: true });
     expect(check('has space')).toEqual({ username: true });

@@ -7,18 +7,16 @@ import {
   Validators,
 } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
-import { LIMITS } from '@hihi/contracts';
+import { isValidUsername, LIMITS } from '@hihi/contracts';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
 import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
 
-const USERNAME_RE = new RegExp(LIMITS.usernamePattern, 'u');
-
 export function usernameValidator(control: AbstractControl<string>): ValidationErrors | null {
   const value = (control.value ?? '').trim();
-  return !value || USERNAME_RE.test(value) ? null : { username: true };
+  return !value || isValidUsername(value) ? null : { username: true };
 }
 
 export function passwordsMatch(group: AbstractControl): ValidationErrors | null {
