@@ -4,6 +4,8 @@ import { loggerModule, MetricsModule } from '@hihi/common';
 import { BusModule } from './bus/bus.module';
 import { RedisModule } from './redis/redis.module';
 import { HealthModule } from './health/health.module';
+import { ChatGatewayModule } from './chat/chat-gateway.module';
+import { AuthModule } from './auth/auth.module';
 import { CorrelationMiddleware } from './common/correlation.middleware';
 
 @Module({})
@@ -18,6 +20,8 @@ export class GatewayModule implements NestModule {
         RedisModule,
         BusModule,
         HealthModule,
+        ChatGatewayModule,
+        AuthModule,
       ],
     };
   }

@@ -41,5 +41,4 @@ export const ERROR_CODE_STATUS: Record<ErrorCode, number> = {
  * `{ ok: false, error }` so the caller can map it to HTTP or a socket ack.
  */
 export type BusResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: AckError & { status?: number; retryAfterSec?: number } };
+  { ok: true; data: T } | { ok: false; error: AckError & { status?: number; retryAfterSec?: number } };

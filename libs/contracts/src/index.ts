@@ -4,3 +4,4 @@ export * from './errors';
 export * from './models';
 export * from './limits';
 export * from './payloads';
+export * from './usernames';

@@ -31,3 +31,27 @@ export const DUCK = {
   greetingGuest: '您还没有登陆,先和小黄鸭聊聊吧。',
   mentions: ['@duck', '@小黄鸭'],
 } as const;
+
+/** The duck's identity as a message sender (bot replies are ordinary stored messages). */
+export const DUCK_SENDER = {
+  id: 'bot:duck',
+  username: DUCK.username,
+  displayName: DUCK.displayName,
+  bot: true,
+} as const;
+
+/** Real-time limits (SPEC §5, §6); the gateway's config may override the send rate. */
+export const REALTIME = {
+  /** sustained message:send rate per user (token bucket refill per second) */
+  sendRatePerSec: 10,
+  /** token bucket size */
+  sendBurst: 20,
+  /** how often each gateway refreshes presence of its sockets, ms */
+  presenceHeartbeatMs: 10_000,
+  /** presence entries older than this are ignored and pruned, ms */
+  presenceTtlMs: 30_000,
+  /** most messages a room:join answers at once; more missed → hasMore, page with REST */
+  joinMaxMessages: 100,
+  /** a socket send answered `unavailable` at the latest after this, ms */
+  sendTimeoutMs: 2500,
+} as const;

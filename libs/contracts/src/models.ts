@@ -40,6 +40,10 @@ export interface AuthTokens {
   refreshToken: string;
   /** access token lifetime in seconds */
   expiresIn: number;
+  /** true: the refresh token lasts 30 days (keep it in localStorage); false: browser session only */
+  rememberMe?: boolean;
+  /** refresh token lifetime in seconds from now */
+  refreshExpiresIn?: number;
 }
 
 export interface GuestTokens {

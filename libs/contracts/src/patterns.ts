@@ -8,6 +8,8 @@ export const AUTH_PATTERNS = {
   login: 'auth.login',
   refresh: 'auth.refresh',
   logout: 'auth.logout',
+  /** revoke every session of the actor (sign out everywhere) */
+  logoutAll: 'auth.logoutAll',
   guest: 'auth.guest',
   me: 'auth.me',
   findUser: 'auth.findUser',
@@ -39,3 +41,8 @@ export const PUBSUB_CHANNELS = {
 
 /** Default timeout of a bus request, in milliseconds. */
 export const BUS_TIMEOUT_MS = 3000;
+
+/** The room-events channel with the deployment's REDIS_PREFIX (every Redis name is prefixed). */
+export function roomEventsChannel(prefix: string): string {
+  return `${prefix}:${PUBSUB_CHANNELS.roomEvents}`;
+}

@@ -48,6 +48,7 @@ export interface RegisterBody {
   username: string;
   password: string;
   displayName?: string;
+  rememberMe?: boolean;
 }
 export interface LoginBody {
   username: string;
@@ -102,3 +103,23 @@ export type RoomEventEnvelope =
   | { type: 'presence'; roomId: string; online: PublicUser[] }
   | { type: 'typing'; roomId: string; user: PublicUser; typing: boolean; origin?: string }
   | { type: 'room:updated'; roomId: string; room: Room; userIds?: string[] };
+
+/* ---------- Chat bus payloads (gateway → chat), beyond the socket payloads above ---------- */
+export interface HistoryRequest extends HistoryQuery {
+  roomId: string;
+}
+/** chat.room.join answers the room and its catch-up page; the gateway adds `online`. */
+export interface JoinReply {
+  room: Room;
+  messages: Message[];
+  /** true when more than one page was missed: page on with GET /api/rooms/:id/messages?afterSeq= */
+  hasMore: boolean;
+}
+export interface OpenDmReply {
+  room: Room;
+  /** true the first time the DM is opened (HTTP 201), false after (200) */
+  created: boolean;
+}
+export interface RoomReadReply {
+  room: Room;
+}

@@ -1,1 +1,177 @@
-export {};
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+import {
+  CreateRoomBody,
+  HistoryQuery,
+  HistoryRequest,
+  LIMITS,
+  MessageSendPayload,
+  OpenDmBody,
+  PublicUser,
+  RoomJoinPayload,
+  RoomLeavePayload,
+  RoomReadPayload,
+  TypingPayload,
+} from '@hihi/contracts';
+
+/** Room ids: `lobby`, random ids of public rooms, `dm-…` and `duck-…` hashes. */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Client message ids (a UUID is typical). */
+export const CLIENT_MSG_ID_PATTERN = new RegExp(`^[A-Za-z0-9_.:-]{1,${LIMITS.clientMsgIdMax}}$`);
+/** No control characters in names. */
+// eslint-disable-next-line no-control-regex
+const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+class RoomRef {
+  @IsString({ message: 'roomId must be a string' })
+  @Matches(ROOM_ID_PATTERN, { message: 'roomId must be 1-128 letters, digits, _ . : -' })
+  roomId!: string;
+}
+
+export class RoomJoinDto extends RoomRef implements RoomJoinPayload {
+  @IsOptional()
+  @IsInt({ message: 'sinceSeq must be an integer' })
+  @Min(0, { message: 'sinceSeq must be at least 0' })
+  @Max(MAX_SEQ)
+  sinceSeq?: number;
+}
+
+export class RoomLeaveDto extends RoomRef implements RoomLeavePayload {}
+
+export class MessageSendDto extends RoomRef implements MessageSendPayload {
+  @Transform(trim)
+  @IsString({ message: 'text must be a string' })
+  @Length(1, LIMITS.messageMax, { message: `text must be 1-${LIMITS.messageMax} characters (after trimming)` })
+  text!: string;
+
+  @IsString({ message: 'clientMsgId must be a string' })
+  @Matches(CLIENT_MSG_ID_PATTERN, {
+    message: `clientMsgId must be 1-${LIMITS.clientMsgIdMax} letters, digits, _ . : -`,
+  })
+  clientMsgId!: string;
+}
+
+export class RoomReadDto extends RoomRef implements RoomReadPayload {
+  @IsInt({ message: 'seq must be an integer' })
+  @Min(0, { message: 'seq must be at least 0' })
+  @Max(MAX_SEQ)
+  seq!: number;
+}
+
+export class TypingDto extends RoomRef implements TypingPayload {
+  @IsBoolean({ message: 'typing must be a boolean' })
+  typing!: boolean;
+}
+
+export class CreateRoomDto implements CreateRoomBody {
+  @Transform(trim)
+  @IsString({ message: 'name must be a string' })
+  @Length(LIMITS.roomNameMin, LIMITS.roomNameMax, {
+    message: `name must be ${LIMITS.roomNameMin}-${LIMITS.roomNameMax} characters`,
+  })
+  @Matches(PRINTABLE, { message: 'name must not contain control characters' })
+  name!: string;
+}
+
+export class OpenDmDto implements OpenDmBody {
+  @IsString({ message: 'username must be a string' })
+  @Matches(new RegExp(LIMITS.usernamePattern, 'u'), { message: 'username is not a valid username' })
+  username!: string;
+}
+
+/** Query strings arrive as strings: convert explicitly (implicit conversion is off). */
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value;
+
+export class HistoryQueryDto implements HistoryQuery {
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'beforeSeq must be an integer' })
+  @Min(1, { message: 'beforeSeq must be at least 1' })
+  @Max(MAX_SEQ)
+  beforeSeq?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'afterSeq must be an integer' })
+  @Min(0, { message: 'afterSeq must be at least 0' })
+  @Max(MAX_SEQ)
+  afterSeq?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(LIMITS.historyMax, { message: `limit must be at most ${LIMITS.historyMax}` })
+  limit?: number;
+}
+
+export class HistoryRequestDto extends HistoryQueryDto implements HistoryRequest {
+  @IsString({ message: 'roomId must be a string' })
+  @Matches(ROOM_ID_PATTERN, { message: 'roomId must be 1-128 letters, digits, _ . : -' })
+  roomId!: string;
+}
+
+/** The authenticated caller, as the gateway puts it in a bus envelope. */
+export class ActorDto implements PublicUser {
+  @IsString()
+  @Length(1, 128)
+  id!: string;
+
+  @IsString()
+  @Length(1, 64)
+  username!: string;
+
+  @IsString()
+  @Length(0, 128)
+  displayName!: string;
+
+  @IsBoolean()
+  guest!: boolean;
+}
+
+export class EmptyDto {}
+
+/** Result of validating an untrusted payload by hand (sockets, bus handlers). */
+export type Validated<T> = { ok: true; value: T } | { ok: false; message: string };
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => [...Object.values(e.constraints ?? {}), ...flatten(e.children ?? [])]);
+}
+
+/**
+ * Validate an untrusted value against a DTO class with the same strictness as the HTTP pipe:
+ * must be a plain object, unknown fields refused, types checked. Never throws.
+ */
+export function validatePayload<T extends object>(cls: new () => T, value: unknown): Validated<T> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, message: 'payload must be an object' };
+  }
+  try {
+    const instance = plainToInstance(cls, value, { enableImplicitConversion: false });
+    const errors = validateSync(instance, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: false },
+    });
+    if (errors.length) return { ok: false, message: flatten(errors).join('; ') || 'invalid payload' };
+    return { ok: true, value: instance };
+  } catch {
+    return { ok: false, message: 'invalid payload' };
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { ChatConfig } from '@hihi/config';
+import { roomEventsChannel, RoomEventEnvelope } from '@hihi/contracts';
+
+/** Publishes room events on Redis pub/sub; every gateway process is subscribed. */
+export abstract class RoomEventsPublisher {
+  abstract publish(event: RoomEventEnvelope): Promise<void>;
+}
+
+@Injectable()
+export class RedisRoomEventsPublisher extends RoomEventsPublisher implements OnApplicationShutdown {
+  private readonly logger = new Logger('RoomEvents');
+  private readonly redis: Redis;
+  private readonly channel: string;
+
+  constructor(config: ChatConfig) {
+    super();
+    this.channel = roomEventsChannel(config.REDIS_PREFIX);
+    this.redis = new Redis(config.REDIS_URL, {
+      connectionName: 'chat-events',
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    this.redis.on('error', () => undefined);
+  }
+
+  /** Never throws: the message is already stored, clients catch up from history (join sinceSeq). */
+  async publish(event: RoomEventEnvelope): Promise<void> {
+    try {
+      await this.redis.publish(this.channel, JSON.stringify(event));
+    } catch (err) {
+      this.logger.warn(`publishing ${event.type} for ${event.roomId} failed: ${(err as Error).message}`);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ChatSocketGateway } from './chat.socket-gateway';
+import { PresenceService } from './presence.service';
+import { RoomEventsSubscriber } from './room-events.subscriber';
+import { RoomFanout } from './room-fanout';
+import { RoomsController } from './rooms.controller';
+import { SendRateLimiter } from './send-rate-limiter';
+import { AuthModule } from '../auth/auth.module';
+
+/** The gateway's chat part: Socket.IO API, room-event fan-out, presence, rooms/DMs/history REST. */
+@Module({
+  imports: [AuthModule],
+  controllers: [RoomsController],
+  providers: [ChatSocketGateway, RoomFanout, RoomEventsSubscriber, PresenceService, SendRateLimiter],
+})
+export class ChatGatewayModule {}

@@ -1,0 +1,265 @@
+import { Inject, Logger, Optional } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Server, Socket } from 'socket.io';
+import Redis from 'ioredis';
+import { GatewayConfig } from '@hihi/config';
+import {
+  Ack,
+  AckError,
+  BusResult,
+  CHAT_PATTERNS,
+  CLIENT_EVENTS,
+  ErrorCode,
+  JoinReply,
+  LIMITS,
+  MessageSendAck,
+  PublicUser,
+  REALTIME,
+  roomEventsChannel,
+  RoomEventEnvelope,
+  RoomReadReply,
+  SOCKET_PATH,
+} from '@hihi/contracts';
+import { BusClient, CallContext, claimsToUser, Metrics, verifyAccessToken } from '@hihi/common';
+import { MessageSendDto, RoomJoinDto, RoomLeaveDto, RoomReadDto, TypingDto, validatePayload } from '@hihi/dto';
+import { CHAT_BUS } from '../bus/bus.module';
+import { REDIS } from '../redis/redis.module';
+import { PresenceService } from './presence.service';
+import { RoomFanout, userRoom } from './room-fanout';
+import { SendRateLimiter } from './send-rate-limiter';
+
+interface SocketData {
+  user: PublicUser;
+  /** rooms this socket has joined (room:join succeeded) */
+  joined: Set<string>;
+}
+type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+type Reply = (ack: Ack<Record<string, unknown>>) => void;
+type Handler = (socket: ChatSocket, payload: unknown, reply: Reply) => Promise<void>;
+
+function error(code: ErrorCode, message: string): Ack<Record<string, unknown>> {
+  return { ok: false, error: { code, message } };
+}
+
+function fromBus<T>(res: BusResult<T>): { ok: false; error: AckError } | undefined {
+  return res.ok ? undefined : { ok: false, error: { code: res.error.code, message: res.error.message } };
+}
+
+/**
+ * The real-time API (SPEC §5). Thin: authenticates the handshake, validates each payload,
+ * applies the send rate limit, and forwards to chat over the bus; room events come back from
+ * Redis pub/sub through RoomEventsSubscriber → RoomFanout. Every client event is answered
+ * through its ack (when the client passed one), whatever it carried: never a crash, never a
+ * disconnect for bad input.
+ */
+@WebSocketGateway({
+  path: SOCKET_PATH,
+  maxHttpBufferSize: LIMITS.socketFrameBytes,
+  serveClient: false,
+})
+export class ChatSocketGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger('ChatSocket');
+  private readonly origins: string[];
+  private readonly handlers: Record<string, Handler> = {
+    [CLIENT_EVENTS.roomJoin]: (s, p, r) => this.join(s, p, r),
+    [CLIENT_EVENTS.roomLeave]: (s, p, r) => this.leave(s, p, r),
+    [CLIENT_EVENTS.messageSend]: (s, p, r) => this.send(s, p, r),
+    [CLIENT_EVENTS.roomRead]: (s, p, r) => this.read(s, p, r),
+    [CLIENT_EVENTS.typing]: (s, p, r) => this.typing(s, p, r),
+  };
+
+  constructor(
+    private readonly config: GatewayConfig,
+    @Inject(CHAT_BUS) private readonly chat: BusClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly presence: PresenceService,
+    private readonly fanout: RoomFanout,
+    private readonly limiter: SendRateLimiter,
+    @Optional() private readonly metrics?: Metrics,
+  ) {
+    this.origins = (config.CORS_ORIGIN ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+  }
+
+  afterInit(server: Server): void {
+    this.fanout.attach(server);
+    // Same origin only (plus CORS_ORIGIN): browsers send Origin; non-browser clients do not.
+    server.engine.opts.allowRequest = (req, callback) => callback(null, this.originAllowed(req));
+    if (this.origins.length) {
+      const addCors = (headers: Record<string, string>, req: IncomingMessage) => {
+        const origin = req.headers.origin;
+        if (origin && this.origins.includes(origin)) {
+          headers['Access-Control-Allow-Origin'] = origin;
+          headers['Access-Control-Allow-Credentials'] = 'true';
+          headers['Vary'] = 'Origin';
+        }
+      };
+      server.engine.on('initial_headers', addCors);
+      server.engine.on('headers', addCors);
+    }
+    // Authenticate the handshake before the socket joins anything.
+    server.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const claims = verifyAccessToken(this.config.JWT_SECRET ?? '', auth?.token, ['access', 'guest']);
+      if (!claims) return next(new Error('unauthorized'));
+      (socket.data as SocketData).user = claimsToUser(claims);
+      (socket.data as SocketData).joined = new Set();
+      next();
+    });
+  }
+
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return true;
+    if (this.origins.includes(origin)) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  handleConnection(socket: ChatSocket): void {
+    if (!socket.data?.user) {
+      socket.disconnect(true);
+      return;
+    }
+    this.metrics?.socketsConnected.inc();
+    void socket.join(userRoom(socket.data.user.id));
+    for (const [event, handler] of Object.entries(this.handlers)) {
+      socket.on(event as never, ((...args: unknown[]) => void this.dispatch(socket, event, handler, args)) as never);
+    }
+  }
+
+  async handleDisconnect(socket: ChatSocket): Promise<void> {
+    this.fanout.forget(socket);
+    const data = socket.data;
+    if (!data?.user) return;
+    this.metrics?.socketsConnected.dec();
+    const rooms = [...(data.joined ?? [])];
+    data.joined?.clear();
+    for (const roomId of rooms) {
+      await this.presence.remove(roomId, data.user.id).catch(() => undefined);
+    }
+  }
+
+  /** Split the ack off, run the handler, and always answer through the ack if there is one. */
+  private async dispatch(socket: ChatSocket, event: string, handler: Handler, args: unknown[]): Promise<void> {
+    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: unknown) => void) : undefined;
+    let answered = false;
+    const reply: Reply = (a) => {
+      if (answered || !ack) return;
+      answered = true;
+      try {
+        ack(a);
+      } catch {
+        /* socket gone */
+      }
+    };
+    const payload = args.length === 1 ? args[0] : undefined;
+    try {
+      await handler(socket, payload, reply);
+    } catch (err) {
+      this.logger.error(`${event} failed: ${(err as Error).message}`);
+      reply(error('unavailable', 'internal error; retry'));
+    }
+  }
+
+  private ctx(socket: ChatSocket, timeoutMs?: number): CallContext {
+    return { correlationId: randomUUID(), actor: socket.data.user, timeoutMs };
+  }
+
+  private async join(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
+    const v = validatePayload(RoomJoinDto, payload);
+    if (!v.ok) return reply(error('validation', v.message));
+    const { roomId, sinceSeq } = v.value;
+    const wasJoined = socket.data.joined.has(roomId);
+    this.fanout.beginJoin(socket, roomId);
+    const res = await this.chat.call<JoinReply>(CHAT_PATTERNS.join, { roomId, sinceSeq }, this.ctx(socket));
+    if (!res.ok) {
+      this.fanout.abortJoin(socket, roomId, wasJoined);
+      return reply(fromBus(res)!);
+    }
+    if (!socket.connected) return this.fanout.abortJoin(socket, roomId, false);
+    if (!wasJoined) {
+      socket.data.joined.add(roomId);
+      await this.presence
+        .add(roomId, socket.data.user)
+        .catch((err: Error) => this.logger.warn(`presence: ${err.message}`));
+    }
+    const online = await this.presence.online(roomId).catch(() => [socket.data.user]);
+    const { room, messages, hasMore } = res.data;
+    reply({ ok: true, room, messages, online, hasMore });
+    const seen = messages.length ? messages[messages.length - 1].seq : (sinceSeq ?? room.lastSeq);
+    this.fanout.endJoin(socket, roomId, seen);
+  }
+
+  private async leave(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
+    const v = validatePayload(RoomLeaveDto, payload);
+    if (!v.ok) return reply(error('validation', v.message));
+    const { roomId } = v.value;
+    if (socket.data.joined.delete(roomId)) {
+      void socket.leave(roomId);
+      await this.presence.remove(roomId, socket.data.user.id).catch(() => undefined);
+    }
+    reply({ ok: true });
+  }
+
+  private async send(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
+    const started = process.hrtime.bigint();
+    const v = validatePayload(MessageSendDto, payload);
+    if (!v.ok) return reply(error('validation', v.message));
+    let limit: { allowed: boolean; retryAfterMs: number };
+    try {
+      limit = await this.limiter.take(socket.data.user.id);
+    } catch {
+      return reply(error('unavailable', 'rate limiter unavailable; retry'));
+    }
+    if (!limit.allowed) {
+      this.metrics?.rateLimitHits.inc({ limit: 'send' });
+      const rateLimited = {
+        code: 'rate_limited' as const,
+        message: `sending too fast; retry in ${limit.retryAfterMs} ms`,
+      };
+      return reply({ ok: false, error: Object.assign(rateLimited, { retryAfterMs: limit.retryAfterMs }) });
+    }
+    const { roomId, text, clientMsgId } = v.value;
+    const timeoutMs = Math.min(REALTIME.sendTimeoutMs, this.config.BUS_TIMEOUT_MS);
+    const res = await this.chat.call<MessageSendAck>(
+      CHAT_PATTERNS.send,
+      { roomId, text, clientMsgId },
+      this.ctx(socket, timeoutMs),
+    );
+    if (!res.ok) return reply(fromBus(res)!);
+    reply({ ok: true, message: res.data.message });
+    this.metrics?.messagesAccepted.inc();
+    this.metrics?.sendAckSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  private async read(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
+    const v = validatePayload(RoomReadDto, payload);
+    if (!v.ok) return reply(error('validation', v.message));
+    const res = await this.chat.call<RoomReadReply>(CHAT_PATTERNS.read, v.value, this.ctx(socket));
+    if (!res.ok) return reply(fromBus(res)!);
+    reply({ ok: true, room: res.data.room });
+  }
+
+  /** Ephemeral: relayed to the room's other members through pub/sub, never stored. */
+  private async typing(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
+    const v = validatePayload(TypingDto, payload);
+    if (!v.ok) return reply(error('validation', v.message));
+    const { roomId, typing } = v.value;
+    if (!socket.data.joined.has(roomId)) return reply(error('forbidden', 'join the room first'));
+    const event: RoomEventEnvelope = { type: 'typing', roomId, user: socket.data.user, typing };
+    try {
+      await this.redis.publish(roomEventsChannel(this.config.REDIS_PREFIX), JSON.stringify(event));
+    } catch {
+      return reply(error('unavailable', 'typing could not be relayed'));
+    }
+    reply({ ok: true });
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { Metrics } from '@hihi/common';
+import type { Server, Socket } from 'socket.io';
+import { Message, RoomEventEnvelope, SERVER_EVENTS } from '@hihi/contracts';
+
+/** Socket.IO room of all sockets of one user (for room:updated). */
+export function userRoom(userId: string): string {
+  return `user:${userId}`;
+}
+
+/**
+ * Emits room events to THIS process's sockets only (no Socket.IO adapter between gateways:
+ * each gateway receives every event once from Redis pub/sub and emits it to its own sockets,
+ * so a socket gets each event once, whichever gateway it is on).
+ *
+ * A socket in the middle of room:join is in the Socket.IO room already (so nothing published
+ * meanwhile is missed) but its live messages are held back and, once the join ack with the
+ * catch-up page has been sent, only those newer than the page are emitted: no duplicates.
+ */
+@Injectable()
+export class RoomFanout {
+  private server?: Server;
+  /** roomId → socketId → messages held back while that socket joins */
+  private readonly joining = new Map<string, Map<string, Message[]>>();
+
+  constructor(@Optional() private readonly metrics?: Metrics) {}
+
+  attach(server: Server): void {
+    this.server = server;
+  }
+
+  beginJoin(socket: Socket, roomId: string): void {
+    let pending = this.joining.get(roomId);
+    if (!pending) this.joining.set(roomId, (pending = new Map()));
+    pending.set(socket.id, []);
+    void socket.join(roomId);
+  }
+
+  /** After the join ack: emit what arrived meanwhile and is newer than `seenSeq`. */
+  endJoin(socket: Socket, roomId: string, seenSeq: number): void {
+    const held = this.take(socket.id, roomId);
+    for (const m of held ?? []) if (m.seq > seenSeq) socket.emit(SERVER_EVENTS.messageNew, m);
+  }
+
+  /** The join failed: forget held messages; leave the room unless the socket was in it before. */
+  abortJoin(socket: Socket, roomId: string, stay: boolean): void {
+    this.take(socket.id, roomId);
+    if (!stay) void socket.leave(roomId);
+  }
+
+  forget(socket: Socket): void {
+    for (const [roomId, pending] of this.joining) {
+      pending.delete(socket.id);
+      if (!pending.size) this.joining.delete(roomId);
+    }
+  }
+
+  private take(socketId: string, roomId: string): Message[] | undefined {
+    const pending = this.joining.get(roomId);
+    const held = pending?.get(socketId);
+    pending?.delete(socketId);
+    if (pending && !pending.size) this.joining.delete(roomId);
+    return held;
+  }
+
+  dispatch(event: RoomEventEnvelope): void {
+    const server = this.server;
+    if (!server || typeof event?.roomId !== 'string') return;
+    switch (event.type) {
+      case 'message:new': {
+        const receivers = server.sockets.adapter.rooms.get(event.roomId)?.size ?? 0;
+        if (receivers) this.metrics?.messagesDelivered.inc(receivers);
+        const created = Date.parse(event.message?.createdAt);
+        if (Number.isFinite(created)) this.metrics?.fanoutSeconds.observe(Math.max(0, Date.now() - created) / 1000);
+        const pending = this.joining.get(event.roomId);
+        if (pending?.size) {
+          for (const held of pending.values()) held.push(event.message);
+          server
+            .to(event.roomId)
+            .except([...pending.keys()])
+            .emit(SERVER_EVENTS.messageNew, event.message);
+        } else {
+          server.to(event.roomId).emit(SERVER_EVENTS.messageNew, event.message);
+        }
+        return;
+      }
+      case 'presence':
+        server.to(event.roomId).emit(SERVER_EVENTS.presence, { roomId: event.roomId, online: event.online });
+        return;
+      case 'typing':
+        server
+          .to(event.roomId)
+          .except(userRoom(event.user.id))
+          .emit(SERVER_EVENTS.typing, { roomId: event.roomId, user: event.user, typing: event.typing });
+        return;
+      case 'room:updated': {
+        const target = event.userIds?.length ? server.to(event.userIds.map(userRoom)) : server.to(event.roomId);
+        target.emit(SERVER_EVENTS.roomUpdated, event.room);
+        return;
+      }
+    }
+  }
+}
