@@ -25,7 +25,10 @@ export function loggerModule(service: string, level: string): DynamicModule {
         r.correlationId ??= correlationIdFrom(req.headers[CORRELATION_HEADER]);
         return r.correlationId;
       },
-      customAttributeKeys: { reqId: 'correlationId' },
+      // every line logged while handling a request carries its correlation id
+      customProps: (req: IncomingMessage) => ({
+        correlationId: (req as IncomingMessage & { correlationId?: string }).correlationId,
+      }),
       autoLogging: { ignore: (req) => req.url === '/api/health' || req.url === '/metrics' },
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),

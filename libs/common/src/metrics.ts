@@ -104,6 +104,7 @@ class MetricsController {
   /** Prometheus text format. */
   @Get('metrics')
   @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }
