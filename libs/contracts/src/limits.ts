@@ -54,4 +54,6 @@ export const REALTIME = {
   joinMaxMessages: 100,
   /** a socket send answered `unavailable` at the latest after this, ms */
   sendTimeoutMs: 2500,
+  /** on SIGTERM a gateway waits at most this long for in-flight acks, ms */
+  shutdownGraceMs: 8_000,
 } as const;

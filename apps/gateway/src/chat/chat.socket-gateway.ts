@@ -1,4 +1,4 @@
-import { Inject, Logger, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, Optional } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +20,7 @@ import {
   roomEventsChannel,
   RoomEventEnvelope,
   RoomReadReply,
+  SERVER_EVENTS,
   SOCKET_PATH,
 } from '@hihi/contracts';
 import { BusClient, CallContext, claimsToUser, Metrics, verifyAccessToken } from '@hihi/common';
@@ -59,8 +60,15 @@ function fromBus<T>(res: BusResult<T>): { ok: false; error: AckError } | undefin
   maxHttpBufferSize: LIMITS.socketFrameBytes,
   serveClient: false,
 })
-export class ChatSocketGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class ChatSocketGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('ChatSocket');
+  private server?: Server;
+  /** client events being handled now (acks not yet sent) */
+  private inFlight = 0;
+  /** shutting down: no new connections; connected clients are told to reconnect elsewhere */
+  private draining = false;
   private readonly origins: string[];
   private readonly handlers: Record<string, Handler> = {
     [CLIENT_EVENTS.roomJoin]: (s, p, r) => this.join(s, p, r),
@@ -86,9 +94,10 @@ export class ChatSocketGateway implements OnGatewayInit, OnGatewayConnection, On
   }
 
   afterInit(server: Server): void {
+    this.server = server;
     this.fanout.attach(server);
     // Same origin only (plus CORS_ORIGIN): browsers send Origin; non-browser clients do not.
-    server.engine.opts.allowRequest = (req, callback) => callback(null, this.originAllowed(req));
+    server.engine.opts.allowRequest = (req, callback) => callback(null, !this.draining && this.originAllowed(req));
     if (this.origins.length) {
       const addCors = (headers: Record<string, string>, req: IncomingMessage) => {
         const origin = req.headers.origin;
@@ -103,6 +112,7 @@ export class ChatSocketGateway implements OnGatewayInit, OnGatewayConnection, On
     }
     // Authenticate the handshake before the socket joins anything.
     server.use((socket, next) => {
+      if (this.draining) return next(new Error('shutting down'));
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const claims = verifyAccessToken(this.config.JWT_SECRET ?? '', auth?.token, ['access', 'guest']);
       if (!claims) return next(new Error('unauthorized'));
@@ -161,12 +171,28 @@ export class ChatSocketGateway implements OnGatewayInit, OnGatewayConnection, On
       }
     };
     const payload = args.length === 1 ? args[0] : undefined;
+    this.inFlight++;
     try {
       await handler(socket, payload, reply);
     } catch (err) {
       this.logger.error(`${event} failed: ${(err as Error).message}`);
       reply(error('unavailable', 'internal error; retry'));
+    } finally {
+      this.inFlight--;
     }
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM): refuse new connections, tell every client to reconnect (to
+   * another gateway behind the load balancer), and finish the acks in flight before Nest closes
+   * the sockets and the HTTP server.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    this.server?.emit(SERVER_EVENTS.serverReconnect, { reason: 'shutdown' });
+    const until = Date.now() + REALTIME.shutdownGraceMs;
+    while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    this.logger.log(`drained (${this.inFlight} client events unfinished)`);
   }
 
   private ctx(socket: ChatSocket, timeoutMs?: number): CallContext {
