@@ -2,8 +2,6 @@
 export const LIMITS = {
   usernameMin: 3,
   usernameMax: 32,
-  /** letters of any script, digits, _ . - */
-  usernamePattern: '^[\\p{L}\\p{N}_.\\-]{3,32}$',
   displayNameMax: 64,
   passwordMin: 8,
   passwordMax: 128,

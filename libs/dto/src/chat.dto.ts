@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { IsUsername } from './auth.dto';
 import {
   IsBoolean,
   IsInt,
@@ -89,7 +90,7 @@ export class CreateRoomDto implements CreateRoomBody {
 
 export class OpenDmDto implements OpenDmBody {
   @IsString({ message: 'username must be a string' })
-  @Matches(new RegExp(LIMITS.usernamePattern, 'u'), { message: 'username is not a valid username' })
+  @IsUsername({ message: 'username is not a valid username' })
   username!: string;
 }
 
