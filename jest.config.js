@@ -30,5 +30,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       slowTestThreshold: 60,
     },
+    {
+      ...base,
+      displayName: 'e2e',
+      roots: ['<rootDir>/e2e'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/e2e/support/global-setup.ts',
+      slowTestThreshold: 60,
+    },
   ],
 };
