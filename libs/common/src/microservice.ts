@@ -67,6 +67,8 @@ export async function bootstrapService(opts: ServiceBootstrap): Promise<INestApp
   });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   app.enableShutdownHooks();
+  // run every start-up hook (indexes, the lobby …) before the first request is taken off the bus
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(config.METRICS_PORT, config.METRICS_HOST);
   const url = await app.getUrl();
