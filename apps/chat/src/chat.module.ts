@@ -20,6 +20,8 @@ import {
   USER_MODEL,
   PUBLISH_CLAIM_MODEL,
   PublishClaimSchema,
+  ROOM_SEQ_MODEL,
+  RoomSeqSchema,
 } from './persistence/schemas';
 import { RedisRoomEventsPublisher, RoomEventsPublisher } from './events/room-events.publisher';
 import { MessageStore } from './messages/message-store';
@@ -37,6 +39,7 @@ import { BOTS } from './bots/echo-duck.bot';
       { name: READ_MODEL, schema: ReadSchema },
       { name: USER_MODEL, schema: ChatUserSchema },
       { name: PUBLISH_CLAIM_MODEL, schema: PublishClaimSchema },
+      { name: ROOM_SEQ_MODEL, schema: RoomSeqSchema },
     ]),
   ],
   controllers: [ChatController],

@@ -1,6 +1,6 @@
 import { MessageSender, RoomEventEnvelope } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
-import { MessageStore, MAX_SEQ_ATTEMPTS } from './message-store';
+import { MessageStore, MAX_SEQ_ATTEMPTS, messageIdFor } from './message-store';
 import { InsertOutcome, MessagesRepository } from '../persistence/repositories';
 import { MessageDoc } from '../persistence/schemas';
 import { RoomEventsPublisher } from '../events/room-events.publisher';
@@ -12,6 +12,17 @@ class FakeMessages {
   /** seqs another (simulated) process takes just before our insert */
   stealNext: number[] = [];
 
+  hints = new Map<string, number>();
+
+  async findById(id: string) {
+    return this.docs.find((d) => d._id === id) ?? null;
+  }
+  async seqHint(roomId: string) {
+    return this.hints.get(roomId);
+  }
+  async raiseSeqHint(roomId: string, seq: number) {
+    this.hints.set(roomId, Math.max(seq, this.hints.get(roomId) ?? 0));
+  }
   async findByClientMsgId(senderId: string, clientMsgId: string) {
     return this.docs.find((d) => d.senderId === senderId && d.clientMsgId === clientMsgId) ?? null;
   }
@@ -25,6 +36,7 @@ class FakeMessages {
     }
     const clash = this.docs.some(
       (d) =>
+        d._id === doc._id ||
         (d.roomId === doc.roomId && d.seq === doc.seq) ||
         (d.senderId === doc.senderId && d.clientMsgId === doc.clientMsgId),
     );
@@ -87,11 +99,11 @@ describe('MessageStore (seq + idempotency)', () => {
     expect(repo.docs.map((d) => d.seq).sort((x, y) => x - y)).toEqual([1, 2, 3, 4]);
   });
 
-  it('recognises a concurrent duplicate that won the race (duplicate key on clientMsgId)', async () => {
-    const original = jest.spyOn(repo, 'findByClientMsgId');
-    original.mockResolvedValueOnce(null); // the first look-up misses; meanwhile another request stores it
+  it('recognises a concurrent duplicate that won the race (duplicate key on the derived id)', async () => {
+    const id = messageIdFor('a', 'c');
+    jest.spyOn(repo, 'findById').mockResolvedValueOnce(null); // the first look-up misses; meanwhile another request stores it
     repo.docs.push({
-      _id: 'x',
+      _id: id,
       roomId: 'r1',
       seq: 1,
       clientMsgId: 'c',
@@ -101,7 +113,42 @@ describe('MessageStore (seq + idempotency)', () => {
       createdAt: new Date(),
     });
     const r = await store.store('r1', alice, 'hi', 'c');
-    expect(r).toMatchObject({ created: false, message: { id: 'x', seq: 1 } });
+    expect(r).toMatchObject({ created: false, message: { id, seq: 1 } });
+    expect(repo.docs).toHaveLength(1);
+  });
+
+  it('moves up from a lagging seq hint to the first free seq, leaving no gap', async () => {
+    for (const seq of [1, 2, 3]) {
+      repo.docs.push({
+        _id: `m${seq}`,
+        roomId: 'r1',
+        seq,
+        clientMsgId: `o${seq}`,
+        senderId: 'b',
+        sender: alice,
+        text: 't',
+        createdAt: new Date(),
+      });
+    }
+    repo.hints.set('r1', 1); // a process died after storing 2 and 3, before raising the hint
+    const r = await store.store('r1', alice, 'next', 'c');
+    expect(r.message.seq).toBe(4);
+    expect(repo.hints.get('r1')).toBe(4);
+  });
+
+  it('finds a message stored under an older id scheme by its clientMsgId', async () => {
+    repo.docs.push({
+      _id: 'legacy',
+      roomId: 'r1',
+      seq: 1,
+      clientMsgId: 'c',
+      senderId: 'a',
+      sender: alice,
+      text: 'hi',
+      createdAt: new Date(),
+    });
+    const r = await store.store('r1', alice, 'hi', 'c');
+    expect(r).toMatchObject({ created: false, message: { id: 'legacy', seq: 1 } });
     expect(repo.docs).toHaveLength(1);
   });
 

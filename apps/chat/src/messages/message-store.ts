@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { Types } from 'mongoose';
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { Message, MessageSender } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 import { MessagesRepository } from '../persistence/repositories';
@@ -9,6 +9,15 @@ import { KeyedLock } from './keyed-lock';
 
 /** How many times a send retries when another writer took the seq it computed. */
 export const MAX_SEQ_ATTEMPTS = 64;
+
+/**
+ * A message's id is a function of (sender, clientMsgId): a retried send finds the original by
+ * `_id` (the one lookup every database answers without searching), and the unique `_id` is
+ * itself the exactly-once guard.
+ */
+export function messageIdFor(senderId: string, clientMsgId: string): string {
+  return createHash('sha256').update(senderId).update('\0').update(clientMsgId).digest('hex').slice(0, 24);
+}
 
 export function toMessage(doc: MessageDoc): Message {
   return {
@@ -37,25 +46,29 @@ export interface StoreResult {
  * Stores messages with gap-free per-room seqs, exactly once per (sender, clientMsgId).
  *
  * The scheme (see docs/protocol.md, "Sequence numbers"):
- *  1. look the (sender, clientMsgId) up: if stored, answer the original (idempotent retry);
- *  2. seq = highest stored seq of the room + 1;
- *  3. insert ONE document carrying both the seq and the clientMsgId, under two unique indexes
- *     (roomId, seq) and (senderId, clientMsgId);
- *  4. a duplicate-key refusal means either the same clientMsgId won a race (answer it) or another
- *     writer took that seq (go back to 2).
+ *  1. the message id is derived from (sender, clientMsgId): if it is stored, answer the original;
+ *  2. seq = the room's highest known seq + 1 (this process's own count, or the room's seq hint,
+ *     both read without searching the messages);
+ *  3. insert ONE document carrying both, under the unique `_id` and the unique (roomId, seq);
+ *  4. a duplicate-key refusal means either the same message won a race (answer it) or that seq
+ *     is taken (another process, or a hint that lags): try the next seq.
  * Sends to one room are queued per process (KeyedLock) so only writers in different processes
  * ever collide.
  * No seq is ever reserved ahead of its message, so a process killed at any point leaves no gap:
- * a seq exists exactly when its message does, and seq n+1 is only ever computed from a stored n.
+ * a seq exists exactly when its message does, the hint only ever names a stored seq, and every
+ * seq from 1 up to the highest is taken, so moving up from the hint finds exactly max + 1.
  */
 @Injectable()
 export class MessageStore {
+  private readonly logger = new Logger('MessageStore');
+  private readonly lock = new KeyedLock();
+  /** highest seq this process has seen stored, per room */
+  private readonly known = new Map<string, number>();
+
   constructor(
     private readonly messages: MessagesRepository,
     private readonly events: RoomEventsPublisher,
   ) {}
-
-  private readonly lock = new KeyedLock();
 
   async store(roomId: string, sender: MessageSender, text: string, clientMsgId: string): Promise<StoreResult> {
     return this.lock.run(roomId, () => this.storeNow(roomId, sender, text, clientMsgId));
@@ -67,12 +80,13 @@ export class MessageStore {
     text: string,
     clientMsgId: string,
   ): Promise<StoreResult> {
-    const existing = await this.messages.findByClientMsgId(sender.id, clientMsgId);
+    const id = messageIdFor(sender.id, clientMsgId);
+    const existing = await this.messages.findById(id);
     if (existing) return { message: toMessage(existing), created: false };
+    let seq = (await this.lastSeq(roomId)) + 1;
     for (let attempt = 0; attempt < MAX_SEQ_ATTEMPTS; attempt++) {
-      const seq = (await this.messages.lastSeq(roomId)) + 1;
       const doc: MessageDoc = {
-        _id: new Types.ObjectId().toHexString(),
+        _id: id,
         roomId,
         seq,
         clientMsgId,
@@ -82,14 +96,28 @@ export class MessageStore {
         createdAt: new Date(),
       };
       if ((await this.messages.insert(doc)) === 'inserted') {
+        this.saw(roomId, seq);
+        await this.messages
+          .raiseSeqHint(roomId, seq)
+          .catch((err: Error) => this.logger.warn(`seq hint of ${roomId} not raised: ${err.message}`));
         return { message: toMessage(doc), created: true };
       }
-      const dup = await this.messages.findByClientMsgId(sender.id, clientMsgId);
+      const dup = await this.messages.findById(id);
       if (dup) return { message: toMessage(dup), created: false };
-      // another writer took this seq: back off a little (more on each collision) and recompute
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 + attempt * 2, 40)));
+      seq++; // taken (only inserts of our own are counted as known: a refusal could have another cause)
+      if (attempt === 8) {
+        // many collisions in a row: a message stored before ids were derived may hold this
+        // clientMsgId (the unique (senderId, clientMsgId) index refuses every seq), or the hint lags far
+        const legacy = await this.messages.findByClientMsgId(sender.id, clientMsgId);
+        if (legacy) return { message: toMessage(legacy), created: false };
+        seq = Math.max(seq, (await this.messages.lastSeq(roomId)) + 1);
+      }
     }
     throw new BusError('unavailable', 'the room is busy; retry with the same clientMsgId');
+  }
+
+  private saw(roomId: string, seq: number): void {
+    if (seq > (this.known.get(roomId) ?? 0)) this.known.set(roomId, seq);
   }
 
   /**
@@ -105,8 +133,20 @@ export class MessageStore {
     return result;
   }
 
+  /**
+   * The room's highest seq as far as is known without searching the messages: this process's
+   * own count or the room's hint, whichever is higher. A room without a hint (stored before
+   * hints existed) is counted once from its messages.
+   */
   async lastSeq(roomId: string): Promise<number> {
-    return this.messages.lastSeq(roomId);
+    let hint = await this.messages.seqHint(roomId);
+    if (hint === undefined) {
+      hint = await this.messages.lastSeq(roomId);
+      await this.messages.raiseSeqHint(roomId, hint);
+    }
+    const seq = Math.max(hint, this.known.get(roomId) ?? 0);
+    this.saw(roomId, seq);
+    return seq;
   }
 
   async range(

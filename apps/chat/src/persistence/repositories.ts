@@ -12,6 +12,8 @@ import {
   READ_MODEL,
   RoomDoc,
   ROOM_MODEL,
+  RoomSeqDoc,
+  ROOM_SEQ_MODEL,
 } from './schemas';
 
 /** MongoDB duplicate-key error (also what FerretDB answers for a unique index). */
@@ -85,13 +87,36 @@ export class MessagesRepository {
   constructor(
     @InjectModel(MESSAGE_MODEL) private readonly model: Model<MessageDoc>,
     @InjectModel(PUBLISH_CLAIM_MODEL) private readonly claims: Model<PublishClaimDoc>,
+    @InjectModel(ROOM_SEQ_MODEL) private readonly seqs: Model<RoomSeqDoc>,
   ) {}
 
+  findById(id: string): Promise<MessageDoc | null> {
+    return this.model.findById(id).lean<MessageDoc>().exec();
+  }
+
+  /** By the (senderId, clientMsgId) index: a search on some databases; the fast path is findById. */
   findByClientMsgId(senderId: string, clientMsgId: string): Promise<MessageDoc | null> {
     return this.model.findOne({ senderId, clientMsgId }).lean<MessageDoc>().exec();
   }
 
-  /** highest seq stored in the room (0 when empty) */
+  /** The room's seq hint (see RoomSeqDoc); undefined when the room has none yet. */
+  async seqHint(roomId: string): Promise<number | undefined> {
+    const doc = await this.seqs.findById(roomId).lean<RoomSeqDoc>().exec();
+    return doc?.lastSeq;
+  }
+
+  /** Raise the hint to `seq` (a stored message's seq); it never goes down. */
+  async raiseSeqHint(roomId: string, seq: number): Promise<void> {
+    await this.seqs
+      .updateOne({ _id: roomId }, { $max: { lastSeq: seq } }, { upsert: true })
+      .exec()
+      .catch(async (err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+        await this.seqs.updateOne({ _id: roomId }, { $max: { lastSeq: seq } }).exec();
+      });
+  }
+
+  /** highest seq stored in the room (0 when empty), from the messages themselves */
   async lastSeq(roomId: string): Promise<number> {
     const last = await this.model
       .findOne({ roomId }, { seq: 1 })

@@ -146,3 +146,24 @@ export const PublishClaimSchema = new Schema<PublishClaimDoc>(
   },
   { collection: 'publish_claims', versionKey: false, _id: false },
 );
+
+export const ROOM_SEQ_MODEL = 'RoomSeq';
+
+/**
+ * Highest seq known to be stored in a room: a hint that only ever names a seq whose message
+ * exists (it is raised after each insert), read by `_id` so a send never has to search the
+ * messages. It may lag (a process died between its insert and the raise); the unique
+ * (roomId, seq) index then refuses the taken seqs and the writer moves up to the first free one.
+ */
+export interface RoomSeqDoc {
+  _id: string;
+  lastSeq: number;
+}
+
+export const RoomSeqSchema = new Schema<RoomSeqDoc>(
+  {
+    _id: { type: String, required: true },
+    lastSeq: { type: Number, required: true, default: 0 },
+  },
+  { collection: 'room_seqs', versionKey: false, _id: false },
+);
