@@ -14,6 +14,9 @@ import { REDIS } from '../redis/redis.module';
  * REALTIME.presenceHeartbeatMs. Entries older than REALTIME.presenceTtlMs are ignored and pruned,
  * so the users of a gateway that crashed drop out within that time.
  */
+/** Presence changes of one room within this window are announced together. */
+export const PRESENCE_COALESCE_MS = 150;
+
 @Injectable()
 export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Presence');
@@ -21,6 +24,8 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   /** roomId → userId → { user, sockets } */
   private readonly local = new Map<string, Map<string, { user: PublicUser; sockets: number }>>();
   private timer?: NodeJS.Timeout;
+  /** rooms whose online list is about to be announced */
+  private readonly pendingPublish = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -53,7 +58,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
         for (const userId of users.keys()) multi.zrem(this.key(roomId), this.member(userId));
       await multi.exec();
       this.local.clear();
-      await Promise.all(rooms.map((r) => this.publish(r)));
+      await Promise.all(rooms.map((r) => this.publishNow(r)));
     } catch {
       // Redis gone: the entries expire by themselves
     }
@@ -74,7 +79,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
       .hset(this.profiles, user.id, JSON.stringify(user))
       .zadd(this.key(roomId), Date.now(), this.member(user.id))
       .exec();
-    await this.publish(roomId);
+    void this.publish(roomId);
     return true;
   }
 
@@ -87,7 +92,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     users.delete(userId);
     if (!users.size) this.local.delete(roomId);
     await this.redis.zrem(this.key(roomId), this.member(userId));
-    await this.publish(roomId);
+    void this.publish(roomId);
   }
 
   /** Users with a fresh entry in the room, whichever gateway they are on. */
@@ -108,7 +113,28 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return users.sort((a, b) => a.username.localeCompare(b.username));
   }
 
-  async publish(roomId: string): Promise<void> {
+  /**
+   * Announce the room's online list, at most once per PRESENCE_COALESCE_MS per room: when many
+   * members join or leave at once (a reconnect wave), one list goes out instead of one per
+   * member, which would cost the room N² user entries.
+   */
+  publish(roomId: string): Promise<void> {
+    const pending = this.pendingPublish.get(roomId);
+    if (pending) return pending;
+    const p = new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.pendingPublish.delete(roomId);
+        this.publishNow(roomId)
+          .catch((err: Error) => this.logger.warn(`presence of ${roomId} not published: ${err.message}`))
+          .finally(resolve);
+      }, PRESENCE_COALESCE_MS);
+      t.unref();
+    });
+    this.pendingPublish.set(roomId, p);
+    return p;
+  }
+
+  private async publishNow(roomId: string): Promise<void> {
     const event: RoomEventEnvelope = { type: 'presence', roomId, online: await this.online(roomId) };
     await this.redis.publish(roomEventsChannel(this.config.REDIS_PREFIX), JSON.stringify(event));
   }
@@ -131,7 +157,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
       }
       const results = (await multi.exec()) ?? [];
       for (const g of groups) {
-        if (Number(results[g.pruneIndex]?.[1] ?? 0) > 0) await this.publish(g.roomId);
+        if (Number(results[g.pruneIndex]?.[1] ?? 0) > 0) void this.publish(g.roomId);
       }
     } catch (err) {
       this.logger.warn(`presence heartbeat failed: ${(err as Error).message}`);
