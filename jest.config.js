@@ -38,5 +38,13 @@ module.exports = {
       globalSetup: '<rootDir>/e2e/support/global-setup.ts',
       slowTestThreshold: 60,
     },
+    {
+      ...base,
+      displayName: 'faults',
+      roots: ['<rootDir>/test/faults'],
+      testMatch: ['**/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      slowTestThreshold: 120,
+    },
   ],
 };

@@ -9,6 +9,8 @@ import { BenchStack } from '../../bench/lib/stack';
 import { benchUserId, mintAccessToken } from '../../bench/lib/tokens';
 import { httpJson } from '../../bench/lib/targets';
 
+jest.setTimeout(300_000);
+
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1) || 1;
 const CODES = ['validation', 'unauthorized', 'forbidden', 'not_found', 'rate_limited', 'unavailable', 'conflict'];
 const EVENTS = ['room:join', 'room:leave', 'message:send', 'room:read', 'typing'];

@@ -153,6 +153,21 @@ describe('ChatStore', () => {
     expect(store.activeView().hasMore).toBe(false);
   });
 
+  it('fetches the messages a live delivery skipped (a hole in the seqs)', async () => {
+    const { store, api, socket, joinAnswers } = setup();
+    joinAnswers.set('lobby', [msg('lobby', 1), msg('lobby', 2)]);
+    await store.start();
+    await settle();
+    api.history.mockResolvedValue({ messages: [msg('lobby', 3), msg('lobby', 4)], hasMore: false });
+    socket.messageNew$.next(msg('lobby', 5));
+    await settle();
+    expect(api.history).toHaveBeenCalledWith('lobby', { afterSeq: 2, beforeSeq: 5, limit: 100 });
+    expect(store.activeMessages().map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    socket.messageNew$.next(msg('lobby', 6));
+    await settle();
+    expect(api.history).toHaveBeenCalledTimes(1); // no hole, no fetch
+  });
+
   it('tracks typing per room, ignoring myself, and forgets it when the message arrives', async () => {
     const { store, socket } = setup();
     await store.start();

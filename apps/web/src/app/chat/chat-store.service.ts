@@ -191,6 +191,21 @@ export class ChatStore {
     }
   }
 
+  /** Loads the messages with afterSeq < seq < beforeSeq that live delivery skipped. */
+  async fillGap(roomId: string, afterSeq: number, beforeSeq: number): Promise<void> {
+    try {
+      for (let after = afterSeq; after < beforeSeq - 1;) {
+        const page = await this.api.history(roomId, { afterSeq: after, beforeSeq, limit: LIMITS.historyMax });
+        if (!page.messages.length) return;
+        this.receive(page.messages, false);
+        after = page.messages[page.messages.length - 1].seq;
+        if (!page.hasMore) return;
+      }
+    } catch {
+      // the next reconnect's sinceSeq catch-up fills it
+    }
+  }
+
   send(text: string): void {
     const roomId = this.activeRoomId();
     const trimmed = text.trim();
@@ -236,6 +251,9 @@ export class ChatStore {
     for (const m of messages) {
       if (!m?.roomId) continue;
       const before = this.views()[m.roomId]?.messages ?? [];
+      const known = lastSeq(before);
+      // a live message past a hole (one lost while the server's bus restarted): fetch the hole
+      if (live && known !== undefined && m.seq > known + 1) void this.fillGap(m.roomId, known, m.seq);
       const merged = mergeMessages(before, [m]);
       const added = merged !== before;
       if (added) this.patchView(m.roomId, (v) => ({ ...v, messages: mergeMessages(v.messages, [m]) }));
