@@ -18,7 +18,19 @@ const lock = JSON.parse(readFileSync(LOCK, 'utf8'));
 const pkgs = lock.packages;
 
 const OS = ['android', 'darwin', 'freebsd', 'linux', 'openbsd', 'netbsd', 'sunos', 'win32', 'openharmony', 'aix'];
-const CPU = { 'arm-eabi': 'arm', 'arm-gnueabihf': 'arm', 'arm-musleabihf': 'arm', arm64: 'arm64', x64: 'x64', ia32: 'ia32', loong64: 'loong64', ppc64: 'ppc64', riscv64: 'riscv64', s390x: 's390x', arm: 'arm' };
+const CPU = {
+  'arm-eabi': 'arm',
+  'arm-gnueabihf': 'arm',
+  'arm-musleabihf': 'arm',
+  arm64: 'arm64',
+  x64: 'x64',
+  ia32: 'ia32',
+  loong64: 'loong64',
+  ppc64: 'ppc64',
+  riscv64: 'riscv64',
+  s390x: 's390x',
+  arm: 'arm',
+};
 
 /** os / cpu / libc of a platform package: from the registry when it has it, else from its name. */
 function platformOf(name, version) {
@@ -46,7 +58,10 @@ for (const [path, meta] of Object.entries(pkgs)) {
     const parts = path.split('node_modules/').filter(Boolean);
     let found = false;
     for (let i = parts.length; i >= 0 && !found; i--) {
-      const prefix = parts.slice(0, i).map((p) => `node_modules/${p.replace(/\/$/, '')}/`).join('');
+      const prefix = parts
+        .slice(0, i)
+        .map((p) => `node_modules/${p.replace(/\/$/, '')}/`)
+        .join('');
       if (pkgs[`${prefix}node_modules/${dep}`]) found = true;
     }
     if (found) continue;
@@ -62,7 +77,9 @@ for (const [path, meta] of Object.entries(pkgs)) {
   }
 }
 if (added) {
-  lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+  lock.packages = Object.fromEntries(
+    Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+  );
   writeFileSync(LOCK, `${JSON.stringify(lock, null, 2)}\n`);
 }
 console.log(`${added} missing optional packages added to package-lock.json`);

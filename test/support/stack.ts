@@ -102,9 +102,7 @@ export class Stack {
     return p;
   }
 
-  async health(
-    base = this.url,
-  ): Promise<{
+  async health(base = this.url): Promise<{
     status: number;
     body: { status: string; details: Record<string, { status: string }>; down: string[] };
   }> {
