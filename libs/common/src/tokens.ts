@@ -22,7 +22,7 @@ export function verifyAccessToken(
   secret: string,
   token: unknown,
   uses: readonly TokenUse[] = ['access'],
-): AccessTokenClaims | undefined {
+): (AccessTokenClaims & { exp: number }) | undefined {
   if (typeof token !== 'string' || token.length > 4096) return undefined;
   try {
     const p = jwt.verify(token, secret, {
@@ -35,7 +35,7 @@ export function verifyAccessToken(
     if (typeof c.sub !== 'string' || typeof c.username !== 'string' || typeof c.displayName !== 'string')
       return undefined;
     if (!c.use || !uses.includes(c.use) || typeof c.exp !== 'number') return undefined;
-    return { sub: c.sub, username: c.username, displayName: c.displayName, use: c.use, sid: c.sid };
+    return { sub: c.sub, username: c.username, displayName: c.displayName, use: c.use, sid: c.sid, exp: c.exp };
   } catch {
     return undefined;
   }

@@ -35,6 +35,9 @@ interface SocketData {
   user: PublicUser;
   /** rooms this socket has joined (room:join succeeded) */
   joined: Set<string>;
+  /** when the handshake's access token expires (epoch ms) */
+  expiresAt: number;
+  expiryTimer?: NodeJS.Timeout;
 }
 type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
 type Reply = (ack: Ack<Record<string, unknown>>) => void;
@@ -118,6 +121,7 @@ export class ChatSocketGateway
       if (!claims) return next(new Error('unauthorized'));
       (socket.data as SocketData).user = claimsToUser(claims);
       (socket.data as SocketData).joined = new Set();
+      (socket.data as SocketData).expiresAt = claims.exp * 1000;
       next();
     });
   }
@@ -139,6 +143,17 @@ export class ChatSocketGateway
       return;
     }
     this.metrics?.socketsConnected.inc();
+    // a socket lives no longer than its token: when it expires the client is told to reconnect,
+    // which it does with a fresh token (a refresh first, if need be)
+    const data = socket.data;
+    data.expiryTimer = setTimeout(
+      () => {
+        (socket as unknown as Socket).emit(SERVER_EVENTS.serverReconnect, { reason: 'token expired' });
+        socket.disconnect(true);
+      },
+      Math.max(0, data.expiresAt - Date.now()),
+    );
+    data.expiryTimer.unref();
     void socket.join(userRoom(socket.data.user.id));
     for (const [event, handler] of Object.entries(this.handlers)) {
       socket.on(event as never, ((...args: unknown[]) => void this.dispatch(socket, event, handler, args)) as never);
@@ -148,6 +163,7 @@ export class ChatSocketGateway
   async handleDisconnect(socket: ChatSocket): Promise<void> {
     this.fanout.forget(socket);
     const data = socket.data;
+    clearTimeout(data?.expiryTimer);
     if (!data?.user) return;
     this.metrics?.socketsConnected.dec();
     const rooms = [...(data.joined ?? [])];
