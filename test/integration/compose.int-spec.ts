@@ -36,8 +36,7 @@ describe('docker compose stack', () => {
   it('validates and names every service with a health check and a restart policy', () => {
     expect(Object.keys(cfg.services).sort()).toEqual(['auth', 'chat', 'gateway', 'lb', 'mongo', 'redis']);
     for (const [name, svc] of Object.entries(cfg.services)) {
-      expect({ name, test: svc.healthcheck?.test?.length ?? 0 }).toEqual({ name, test: expect.any(Number) });
-      expect(svc.healthcheck?.test?.length).toBeGreaterThan(1);
+      expect({ name, healthcheck: (svc.healthcheck?.test?.length ?? 0) > 1 }).toEqual({ name, healthcheck: true });
       expect(svc.restart).toBe('unless-stopped');
     }
   });

@@ -25,9 +25,6 @@ export const CHAT_PATTERNS = {
   leave: 'chat.room.leave',
   send: 'chat.message.send',
   read: 'chat.room.read',
-  typing: 'chat.room.typing',
-  presenceHeartbeat: 'chat.presence.heartbeat',
-  presenceDisconnect: 'chat.presence.disconnect',
 } as const;
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
