@@ -16,7 +16,13 @@ export class ChatAppModule {
         MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5000, retryAttempts: 2 }),
         ChatModule,
       ],
-      controllers: [serviceHealthController('chat', CHAT_PATTERNS.ping)],
+      controllers: [
+        serviceHealthController(
+          'chat',
+          CHAT_PATTERNS.ping,
+          'postgres',
+        ) /* transitional: replaced by chat's own PostgreSQL health */,
+      ],
     };
   }
 }

@@ -5,10 +5,15 @@ export const CLIENT_EVENTS = {
   messageSend: 'message:send',
   roomRead: 'room:read',
   typing: 'typing',
+  messageEdit: 'message:edit',
+  messageDelete: 'message:delete',
+  messageReact: 'message:react',
 } as const;
 
 export const SERVER_EVENTS = {
   messageNew: 'message:new',
+  /** a message after an edit, a deletion or a reaction */
+  messageUpdated: 'message:updated',
   presence: 'presence',
   typing: 'typing',
   roomUpdated: 'room:updated',

@@ -15,6 +15,16 @@ export const LIMITS = {
   httpBodyBytes: 16 * 1024,
   /** Socket.IO frame cap in bytes */
   socketFrameBytes: 32 * 1024,
+  /** distinct reactions one message may carry */
+  reactionsPerMessage: 20,
+  /** longest reaction (an emoji sequence), in UTF-16 units */
+  reactionMax: 32,
+  /** attachments per message */
+  attachmentsPerMessage: 10,
+  /** excerpt of a replied-to message, characters */
+  replyExcerpt: 200,
+  /** search query length */
+  searchQueryMax: 200,
 } as const;
 
 /** Names nobody may register: the bots. */
@@ -48,6 +58,12 @@ export const REALTIME = {
   presenceHeartbeatMs: 10_000,
   /** presence entries older than this are ignored and pruned, ms */
   presenceTtlMs: 30_000,
+  /** most online members a room:join ack lists (the rest are counted: onlineCount) */
+  presenceListMax: 100,
+  /** most changed messages a room:join answers as `updates` */
+  joinMaxUpdates: 500,
+  /** the web client sends at most one room:read per room per this many ms */
+  readMarkIntervalMs: 1000,
   /** most messages a room:join answers at once; more missed → hasMore, page with REST */
   joinMaxMessages: 100,
   /** a socket send answered `unavailable` at the latest after this, ms */

@@ -14,6 +14,8 @@ export interface Room {
   kind: RoomKind;
   unread: number;
   lastSeq: number;
+  /** unread messages that mention the viewer */
+  mentions?: number;
 }
 
 export interface MessageSender {
@@ -29,9 +31,47 @@ export interface Message {
   seq: number;
   clientMsgId?: string;
   sender: MessageSender;
+  /** markdown-lite source (empty when deleted); clients render it safely */
   text: string;
   /** ISO-8601 UTC */
   createdAt: string;
+  /** set when the text was edited (ISO-8601 UTC) */
+  editedAt?: string;
+  /** a tombstone: the message was deleted (text empty, seq kept) */
+  deleted?: boolean;
+  /** the message this one replies to (an excerpt) */
+  replyTo?: ReplyPreview;
+  reactions?: Reaction[];
+  attachments?: Attachment[];
+  /** ids of the users this message mentions */
+  mentions?: string[];
+}
+
+/** The quoted message of a reply: enough to show a preview and jump to it. */
+export interface ReplyPreview {
+  id: string;
+  seq: number;
+  sender: MessageSender;
+  /** an excerpt of the text (empty when deleted) */
+  text: string;
+  deleted?: boolean;
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  userIds: string[];
+}
+
+/** An uploaded file (SPEC §4 POST /api/uploads). */
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  url: string;
+  width?: number;
+  height?: number;
 }
 
 export interface AuthTokens {
@@ -68,6 +108,7 @@ export interface HealthReport {
   details: {
     redis: PartHealth;
     mongo: PartHealth;
+    postgres: PartHealth;
     auth: PartHealth;
     chat: PartHealth;
   };
@@ -77,5 +118,8 @@ export interface HealthReport {
 export interface PingReply {
   service: 'auth' | 'chat';
   pid: number;
-  mongo: PartHealth;
+  /** auth's database */
+  mongo?: PartHealth;
+  /** chat's database */
+  postgres?: PartHealth;
 }

@@ -25,6 +25,10 @@ export const CHAT_PATTERNS = {
   leave: 'chat.room.leave',
   send: 'chat.message.send',
   read: 'chat.room.read',
+  edit: 'chat.message.edit',
+  delete: 'chat.message.delete',
+  react: 'chat.message.react',
+  search: 'chat.search',
 } as const;
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];

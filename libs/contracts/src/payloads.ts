@@ -12,6 +12,25 @@ export interface MessageSendPayload {
   roomId: string;
   text: string;
   clientMsgId: string;
+  /** id of the message this one replies to (same room) */
+  replyTo?: string;
+  /** upload ids (POST /api/uploads) to attach */
+  attachments?: string[];
+}
+export interface MessageEditPayload {
+  roomId: string;
+  messageId: string;
+  text: string;
+}
+export interface MessageDeletePayload {
+  roomId: string;
+  messageId: string;
+}
+export interface MessageReactPayload {
+  roomId: string;
+  messageId: string;
+  emoji: string;
+  on: boolean;
 }
 export interface RoomReadPayload {
   roomId: string;
@@ -26,9 +45,20 @@ export interface TypingPayload {
 export interface RoomJoinAck {
   room: Room;
   messages: Message[];
+  /** true when more than one page was missed: page on with GET /api/rooms/:id/messages?afterSeq= */
+  hasMore: boolean;
+  /** messages at or before `sinceSeq` that changed (edit, delete, reaction) since the client saw them */
+  updates: Message[];
+  /** the first members online (at most REALTIME.presenceListMax) */
   online: PublicUser[];
+  /** how many members are online in all */
+  onlineCount: number;
 }
 export interface MessageSendAck {
+  message: Message;
+}
+/** message:edit, message:delete and message:react answer the message as it is now. */
+export interface MessageChangeAck {
   message: Message;
 }
 
@@ -100,6 +130,7 @@ export interface BusEnvelope<T> {
 /** Chat → gateway pub/sub envelope (one channel for every room). */
 export type RoomEventEnvelope =
   | { type: 'message:new'; roomId: string; message: Message; origin?: string }
+  | { type: 'message:updated'; roomId: string; message: Message }
   | { type: 'presence'; roomId: string; online: PublicUser[] }
   | { type: 'typing'; roomId: string; user: PublicUser; typing: boolean; origin?: string }
   | { type: 'room:updated'; roomId: string; room: Room; userIds?: string[] };
@@ -114,6 +145,30 @@ export interface JoinReply {
   messages: Message[];
   /** true when more than one page was missed: page on with GET /api/rooms/:id/messages?afterSeq= */
   hasMore: boolean;
+  /** changed messages at or before sinceSeq (see RoomJoinAck.updates) */
+  updates: Message[];
+}
+/* ---------- Search (SPEC §4 GET /api/search) ---------- */
+export interface SearchQuery {
+  q: string;
+  roomId?: string;
+  limit?: number;
+  /** page on: results older than this message seq... opaque cursor from the previous page */
+  cursor?: string;
+}
+export interface SearchResult {
+  message: Message;
+  roomId: string;
+  /** the room's name as the caller sees it */
+  roomName?: string;
+  /** excerpt with the matches marked: [start, end) character ranges into `excerpt` */
+  excerpt?: string;
+  highlights?: Array<[number, number]>;
+}
+export interface SearchReply {
+  results: SearchResult[];
+  /** present when there are more results */
+  nextCursor?: string;
 }
 export interface OpenDmReply {
   room: Room;

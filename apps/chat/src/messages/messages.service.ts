@@ -70,6 +70,6 @@ export class MessagesService {
       page = await this.history(actor, roomId, { limit: LIMITS.historyDefault });
     }
     const room = await this.rooms.view(actor, doc);
-    return { room, messages: page.messages, hasMore: page.hasMore };
+    return { room, messages: page.messages, hasMore: page.hasMore, updates: [] };
   }
 }

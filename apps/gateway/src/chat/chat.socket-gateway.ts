@@ -233,9 +233,10 @@ export class ChatSocketGateway
         .add(roomId, socket.data.user)
         .catch((err: Error) => this.logger.warn(`presence: ${err.message}`));
     }
-    const online = await this.presence.online(roomId).catch(() => [socket.data.user]);
-    const { room, messages, hasMore } = res.data;
-    reply({ ok: true, room, messages, online, hasMore });
+    const everyone = await this.presence.online(roomId).catch(() => [socket.data.user]);
+    const online = everyone.slice(0, REALTIME.presenceListMax);
+    const { room, messages, hasMore, updates } = res.data;
+    reply({ ok: true, room, messages, hasMore, updates: updates ?? [], online, onlineCount: everyone.length });
     const seen = messages.length ? messages[messages.length - 1].seq : (sinceSeq ?? room.lastSeq);
     this.fanout.endJoin(socket, roomId, seen);
   }

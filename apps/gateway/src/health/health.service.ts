@@ -26,8 +26,9 @@ export class HealthService {
       this.ping(this.auth, AUTH_PATTERNS.ping, correlationId),
       this.ping(this.chat, CHAT_PATTERNS.ping, correlationId),
     ]);
-    const mongo = this.mongoHealth([auth.reply, chat.reply]);
-    const details = { redis, mongo, auth: auth.health, chat: chat.health };
+    const mongo = this.databaseHealth(auth.reply, 'mongo');
+    const postgres = this.databaseHealth(chat.reply, 'postgres');
+    const details = { redis, mongo, postgres, auth: auth.health, chat: chat.health };
     const down = Object.entries(details)
       .filter(([, h]) => h.status !== 'up')
       .map(([name]) => name);
@@ -53,11 +54,13 @@ export class HealthService {
     return { health: { status: 'up' }, reply: res.data };
   }
 
-  /** The gateway holds no database connection: the services report theirs. */
-  private mongoHealth(replies: (PingReply | undefined)[]): PartHealth {
-    const seen = replies.filter((r): r is PingReply => !!r);
-    if (!seen.length) return { status: 'down', message: 'no service reachable to report the database' };
-    const bad = seen.find((r) => r.mongo.status !== 'up');
-    return bad ? { status: 'down', message: `${bad.service}: ${bad.mongo.message ?? 'down'}` } : { status: 'up' };
+  /** The gateway holds no database connection: each service reports its own. */
+  private databaseHealth(reply: PingReply | undefined, part: 'mongo' | 'postgres'): PartHealth {
+    if (!reply) return { status: 'down', message: `no service reachable to report ${part}` };
+    const health = reply[part];
+    if (!health) return { status: 'down', message: `${reply.service} does not report ${part}` };
+    return health.status === 'up'
+      ? health
+      : { status: 'down', message: `${reply.service}: ${health.message ?? 'down'}` };
   }
 }
