@@ -1,7 +1,7 @@
 import { io, Socket } from 'socket.io-client';
 import { randomUUID } from 'node:crypto';
-import { signAccessToken } from '@hihi/common';
-import { Message, SERVER_EVENTS, SOCKET_PATH } from '@hihi/contracts';
+import { BusClient, RedisRpcClient, signAccessToken } from '@hihi/common';
+import { CHAT_PATTERNS, Message, SERVER_EVENTS, SOCKET_PATH } from '@hihi/contracts';
 import type { Stack } from '../support/stack';
 
 /** Helpers for the chat integration specs: tokens, sockets with acks, REST calls, event logs. */
@@ -27,6 +27,30 @@ export function makeUser(stack: Stack, name?: string, guest = false): TestUser {
     900,
   );
   return { id, username, displayName, guest, token };
+}
+
+/**
+ * What the gateway does when a user signs up, signs in or arrives as a guest (tokens made by
+ * makeUser skip that): tell chat, which records the user and creates the duck room and greeting.
+ */
+export async function provision(stack: Stack, ...users: TestUser[]): Promise<void> {
+  const proxy = new RedisRpcClient({
+    url: stack.redisUrl,
+    prefix: stack.env.REDIS_PREFIX ?? 'hihi',
+    service: 'chat',
+    requestTtlMs: 5000,
+  });
+  await proxy.connect();
+  const bus = new BusClient(proxy, 'chat', 5000);
+  try {
+    for (const u of users) {
+      const actor = { id: u.id, username: u.username, displayName: u.displayName, guest: u.guest };
+      const res = await bus.call<object>(CHAT_PATTERNS.provision, {}, { correlationId: randomUUID(), actor });
+      if (!res.ok) throw new Error(`provisioning ${u.username} failed: ${res.error.message}`);
+    }
+  } finally {
+    await proxy.close();
+  }
 }
 
 export interface Client {

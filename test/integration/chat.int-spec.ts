@@ -9,6 +9,7 @@ import {
   expectGapFree,
   fullHistory,
   makeUser,
+  provision,
   sleep,
   TestUser,
   until,
@@ -141,8 +142,8 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       const a = await open(alice);
       const b = await open(bob);
       const c = await open(carol);
-      // bob has used chat once (the users projection learns his name)
-      expect((await api(stack, bob.token, 'GET', '/api/rooms')).status).toBe(200);
+      // bob has signed in once (the gateway tells chat, whose users projection learns his name)
+      await provision(stack, alice, bob, carol);
 
       const first = await api(stack, alice.token, 'POST', '/api/dms', { username: bob.username });
       expect(first.status).toBe(201);
@@ -184,6 +185,7 @@ describe('real-time chat (real processes, real Redis and database)', () => {
 
     it('guests reach only their own duck room', async () => {
       const guest = makeUser(stack, undefined, true);
+      await provision(stack, guest);
       const g = await open(guest);
       const rooms = await api(stack, guest.token, 'GET', '/api/rooms');
       expect(rooms.status).toBe(200);
@@ -207,6 +209,7 @@ describe('real-time chat (real processes, real Redis and database)', () => {
 
       // another guest's duck room is not reachable
       const other = makeUser(stack, undefined, true);
+      await provision(stack, other);
       const otherRooms = await api(stack, other.token, 'GET', '/api/rooms');
       expect((await ack(g, CLIENT_EVENTS.roomJoin, { roomId: otherRooms.body[0].id })).error.code).toBe('forbidden');
     });
@@ -215,6 +218,7 @@ describe('real-time chat (real processes, real Redis and database)', () => {
   describe('the duck', () => {
     it('greets a user, echoes everything in the duck room, answers mentions elsewhere', async () => {
       const alice = makeUser(stack);
+      await provision(stack, alice);
       const a = await open(alice);
       const rooms = await api(stack, alice.token, 'GET', '/api/rooms');
       const duck = rooms.body.find((r: { kind: string }) => r.kind === 'bot');

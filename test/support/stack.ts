@@ -54,6 +54,10 @@ export class Stack {
     return this.infra!.mongoUrl;
   }
 
+  get databaseUrl(): string {
+    return this.infra!.databaseUrl;
+  }
+
   async start(): Promise<this> {
     this.dir = mkdtempSync(join(tmpdir(), 'hihi-test-'));
     const quiet = () => undefined;
@@ -71,6 +75,7 @@ export class Stack {
       LOG_LEVEL: 'info',
       REDIS_URL: this.infra.redisUrl,
       MONGO_URL: this.infra.mongoUrl,
+      DATABASE_URL: this.infra.databaseUrl,
       JWT_SECRET: randomBytes(32).toString('hex'),
       PORT: String(this.gatewayPort),
       HOST: '127.0.0.1',

@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { ChatConfig, TypedConfigModule } from '@hihi/config';
-import { loggerModule, serviceHealthController } from '@hihi/common';
-import { CHAT_PATTERNS } from '@hihi/contracts';
+import { loggerModule } from '@hihi/common';
 import { ChatModule } from './chat.module';
+import { ChatHealthController } from './health.controller';
+import { DatabaseModule } from './database/database.module';
 
 @Module({})
 export class ChatAppModule {
@@ -13,16 +13,10 @@ export class ChatAppModule {
       imports: [
         TypedConfigModule.forRoot(ChatConfig, config),
         loggerModule('chat', config.LOG_LEVEL),
-        MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5000, retryAttempts: 2 }),
+        DatabaseModule,
         ChatModule,
       ],
-      controllers: [
-        serviceHealthController(
-          'chat',
-          CHAT_PATTERNS.ping,
-          'postgres',
-        ) /* transitional: replaced by chat's own PostgreSQL health */,
-      ],
+      controllers: [ChatHealthController],
     };
   }
 }

@@ -5,6 +5,7 @@ import {
   CHAT_PATTERNS,
   HistoryPage,
   JoinReply,
+  MessageChangeAck,
   MessageSendAck,
   OpenDmReply,
   PublicUser,
@@ -17,6 +18,9 @@ import {
   CreateRoomDto,
   EmptyDto,
   HistoryRequestDto,
+  MessageDeleteDto,
+  MessageEditDto,
+  MessageReactDto,
   MessageSendDto,
   OpenDmDto,
   RoomJoinDto,
@@ -55,7 +59,6 @@ export class ChatController {
           : { ok: false as const, message: 'this request takes no data' }
         : validatePayload(cls, env.data ?? {});
     if (!data.ok) throw new BusError('validation', data.message);
-    await this.rooms.touch(actor.value);
     return { actor: actor.value, data: data.value };
   }
 
@@ -93,7 +96,33 @@ export class ChatController {
   @MessagePattern(CHAT_PATTERNS.send)
   async send(@Payload() env: unknown): Promise<BusResult<MessageSendAck>> {
     const { actor, data } = await this.open(env, MessageSendDto);
-    return ok({ message: await this.messages.send(actor, data.roomId, data.text, data.clientMsgId) });
+    return ok({
+      message: await this.messages.send(actor, data.roomId, data.text, data.clientMsgId, { replyTo: data.replyTo }),
+    });
+  }
+
+  @MessagePattern(CHAT_PATTERNS.edit)
+  async edit(@Payload() env: unknown): Promise<BusResult<MessageChangeAck>> {
+    const { actor, data } = await this.open(env, MessageEditDto);
+    return ok({ message: await this.messages.edit(actor, data.roomId, data.messageId, data.text) });
+  }
+
+  @MessagePattern(CHAT_PATTERNS.delete)
+  async remove(@Payload() env: unknown): Promise<BusResult<MessageChangeAck>> {
+    const { actor, data } = await this.open(env, MessageDeleteDto);
+    return ok({ message: await this.messages.remove(actor, data.roomId, data.messageId) });
+  }
+
+  @MessagePattern(CHAT_PATTERNS.react)
+  async react(@Payload() env: unknown): Promise<BusResult<MessageChangeAck>> {
+    const { actor, data } = await this.open(env, MessageReactDto);
+    return ok({ message: await this.messages.react(actor, data.roomId, data.messageId, data.emoji, data.on) });
+  }
+
+  @MessagePattern(CHAT_PATTERNS.provision)
+  async provision(@Payload() env: unknown): Promise<BusResult<{ room: Room }>> {
+    const { actor } = await this.open(env, EmptyDto);
+    return ok({ room: await this.rooms.provision(actor) });
   }
 
   @MessagePattern(CHAT_PATTERNS.read)

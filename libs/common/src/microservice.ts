@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import mongoose from 'mongoose';
 import { Logger } from 'nestjs-pino';
-import { MongoServiceConfig } from '@hihi/config';
+import { ServiceConfig } from '@hihi/config';
 import { RedisRpcServer } from './transport';
 import { BusExceptionFilter } from './bus-exception.filter';
 import { strictValidationPipe } from './validation';
@@ -41,7 +41,9 @@ export async function probeMongo(url: string, service: string, timeoutMs = 5000)
 export interface ServiceBootstrap {
   service: 'auth' | 'chat';
   module: DynamicModule;
-  config: MongoServiceConfig;
+  config: ServiceConfig;
+  /** reach the service's database once before starting (exits naming the variable when it cannot) */
+  probe: () => Promise<void>;
 }
 
 /**
@@ -51,8 +53,7 @@ export interface ServiceBootstrap {
 export async function bootstrapService(opts: ServiceBootstrap): Promise<INestApplication> {
   const { service, config } = opts;
   exitWithParent();
-  configureMongoose();
-  await probeMongo(config.MONGO_URL, service);
+  await opts.probe();
   @Module({ imports: [opts.module, MetricsModule.forRoot(service)] })
   class ServiceRootModule {}
   const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true });

@@ -11,18 +11,14 @@ import { ok } from './bus-result';
  * The health controller of a microservice: answers its ping over the bus (reporting its own
  * database connection) and GET /health on its own HTTP port, for container health checks.
  */
-export function serviceHealthController(
-  service: PingReply['service'],
-  pingPattern: string,
-  part: 'mongo' | 'postgres' = 'mongo',
-): Type<unknown> {
+export function serviceHealthController(service: PingReply['service'], pingPattern: string): Type<unknown> {
   @Controller()
   class ServiceHealthController {
     constructor(@InjectConnection() private readonly conn: Connection) {}
 
     @MessagePattern(pingPattern)
     async ping(): Promise<BusResult<PingReply>> {
-      return ok({ service, pid: process.pid, [part]: await mongoHealth(this.conn) });
+      return ok({ service, pid: process.pid, mongo: await mongoHealth(this.conn) });
     }
 
     @Get('health')

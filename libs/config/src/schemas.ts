@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 
 
 const REDIS_URL_RE = /^rediss?:\/\/[^\s]+$/;
 const MONGO_URL_RE = /^mongodb(\+srv)?:\/\/[^\s]+$/;
+const POSTGRES_URL_RE = /^postgres(ql)?:\/\/[^\s]+$/;
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -34,11 +35,8 @@ export class BaseConfig {
   }
 }
 
-/** Services that own data in MongoDB. */
-export class MongoServiceConfig extends BaseConfig {
-  @Matches(MONGO_URL_RE, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
-  MONGO_URL: string = 'mongodb://127.0.0.1:27017/hihi';
-
+/** The microservices behind the bus (auth, chat): each has its own /metrics and /health listener. */
+export class ServiceConfig extends BaseConfig {
   /** Port of the service's own /metrics and /health HTTP listener (0 = pick a free port). */
   @IsInt({ message: 'METRICS_PORT must be an integer port' })
   @Min(0, { message: 'METRICS_PORT must be a port number (0-65535)' })
@@ -48,6 +46,12 @@ export class MongoServiceConfig extends BaseConfig {
   /** Address of that listener: loopback by default, 0.0.0.0 in containers. */
   @IsString()
   METRICS_HOST: string = '127.0.0.1';
+}
+
+/** auth: owns users and sessions in MongoDB. */
+export class MongoServiceConfig extends ServiceConfig {
+  @Matches(MONGO_URL_RE, { message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL' })
+  MONGO_URL: string = 'mongodb://127.0.0.1:27017/hihi';
 }
 
 function secretRule(this: { JWT_SECRET?: string; NODE_ENV: NodeEnv }): string[] {
@@ -106,7 +110,22 @@ export class AuthConfig extends MongoServiceConfig {
   }
 }
 
-export class ChatConfig extends MongoServiceConfig {
+/** chat: owns rooms, messages and read positions in PostgreSQL. */
+export class ChatConfig extends ServiceConfig {
+  @Matches(POSTGRES_URL_RE, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL: string = 'postgres://127.0.0.1:5432/hihi';
+
+  /** Connections in chat's PostgreSQL pool (per chat process). */
+  @IsInt({ message: 'DB_POOL_MAX must be an integer' })
+  @Min(1, { message: 'DB_POOL_MAX must be between 1 and 100' })
+  @Max(100, { message: 'DB_POOL_MAX must be between 1 and 100' })
+  DB_POOL_MAX: number = 10;
+
+  /** How long an edit of one's own message stays possible, in seconds (0 = always). */
+  @IsInt({ message: 'EDIT_WINDOW_SEC must be an integer (seconds)' })
+  @Min(0, { message: 'EDIT_WINDOW_SEC must be 0 (no limit) or more' })
+  EDIT_WINDOW_SEC: number = 86400;
+
   /** Which bot answers in duck rooms and to mentions. */
   @IsIn(['echo-duck'], { message: 'BOT must be one of: echo-duck' })
   BOT: string = 'echo-duck';

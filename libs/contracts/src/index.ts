@@ -5,3 +5,4 @@ export * from './models';
 export * from './limits';
 export * from './payloads';
 export * from './usernames';
+export * from './mentions';

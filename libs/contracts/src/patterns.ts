@@ -29,6 +29,8 @@ export const CHAT_PATTERNS = {
   delete: 'chat.message.delete',
   react: 'chat.message.react',
   search: 'chat.search',
+  /** a user or guest was created or signed in: keep chat's projection current, create the duck room */
+  provision: 'chat.users.provision',
 } as const;
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];

@@ -1,8 +1,11 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsUsername } from './auth.dto';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsInt,
+  IsUUID,
   IsOptional,
   IsString,
   Length,
@@ -17,6 +20,9 @@ import {
   HistoryQuery,
   HistoryRequest,
   LIMITS,
+  MessageDeletePayload,
+  MessageEditPayload,
+  MessageReactPayload,
   MessageSendPayload,
   OpenDmBody,
   PublicUser,
@@ -34,6 +40,8 @@ export const CLIENT_MSG_ID_PATTERN = new RegExp(`^[A-Za-z0-9_.:-]{1,${LIMITS.cli
 // eslint-disable-next-line no-control-regex
 const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+/** Upload ids (POST /api/uploads answers them). */
+export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -64,6 +72,48 @@ export class MessageSendDto extends RoomRef implements MessageSendPayload {
     message: `clientMsgId must be 1-${LIMITS.clientMsgIdMax} letters, digits, _ . : -`,
   })
   clientMsgId!: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'replyTo must be a message id' })
+  replyTo?: string;
+
+  @IsOptional()
+  @IsArray({ message: 'attachments must be a list of upload ids' })
+  @ArrayMaxSize(LIMITS.attachmentsPerMessage, {
+    message: `a message carries at most ${LIMITS.attachmentsPerMessage} attachments`,
+  })
+  @IsString({ each: true, message: 'attachments must be a list of upload ids' })
+  @Matches(UPLOAD_ID_PATTERN, { each: true, message: 'attachments must be a list of upload ids' })
+  attachments?: string[];
+}
+
+class MessageRef extends RoomRef {
+  @IsString({ message: 'messageId must be a string' })
+  @IsUUID('all', { message: 'messageId must be a message id' })
+  messageId!: string;
+}
+
+export class MessageEditDto extends MessageRef implements MessageEditPayload {
+  @Transform(trim)
+  @IsString({ message: 'text must be a string' })
+  @Length(1, LIMITS.messageMax, { message: `text must be 1-${LIMITS.messageMax} characters (after trimming)` })
+  text!: string;
+}
+
+export class MessageDeleteDto extends MessageRef implements MessageDeletePayload {}
+
+/** One emoji (a grapheme cluster of pictographs, modifiers, joiners and tags): no letters, digits or markup. */
+export const EMOJI_PATTERN =
+  /^(?=.*(?:\p{Extended_Pictographic}|[\u{1F1E6}-\u{1F1FF}]|\u20e3))(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\p{Emoji_Modifier}|\u200d|\ufe0f|\u20e3|[\u{1F1E6}-\u{1F1FF}]|[\u{E0020}-\u{E007F}])+$/u;
+
+export class MessageReactDto extends MessageRef implements MessageReactPayload {
+  @IsString({ message: 'emoji must be a string' })
+  @Length(1, LIMITS.reactionMax, { message: `emoji must be 1-${LIMITS.reactionMax} characters` })
+  @Matches(EMOJI_PATTERN, { message: 'emoji must be an emoji' })
+  emoji!: string;
+
+  @IsBoolean({ message: 'on must be a boolean' })
+  on!: boolean;
 }
 
 export class RoomReadDto extends RoomRef implements RoomReadPayload {

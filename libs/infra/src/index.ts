@@ -3,6 +3,7 @@ export * from './net';
 export * from './process';
 export * from './redis';
 export * from './mongo';
+export * from './postgres';
 export * from './resolve';
 export * from './secrets';
 export * from './services';

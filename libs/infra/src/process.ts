@@ -7,9 +7,10 @@ import { createInterface } from 'node:readline';
  * parent) reaches end of file — which happens even when the parent is killed with SIGKILL.
  */
 const GUARD = [
+  'sig=$1; shift',
   '"$@" </dev/null & child=$!',
-  "trap 'kill -TERM $child 2>/dev/null' TERM INT HUP",
-  '( cat >/dev/null; kill -TERM $child 2>/dev/null ) <&3 &',
+  "trap 'kill -$sig $child 2>/dev/null' TERM INT HUP",
+  '( cat >/dev/null; kill -$sig $child 2>/dev/null ) <&3 &',
   'watcher=$!',
   'wait $child; status=$?',
   'while kill -0 $child 2>/dev/null; do wait $child; status=$?; done',
@@ -66,10 +67,26 @@ function track(name: string, proc: ChildProcess): Managed {
   };
 }
 
-/** Start a foreign program (redis-server, ferretdb, mongod) that dies with this process. */
-export function spawnGuarded(name: string, cmd: string, args: string[], sink?: LineSink): Managed {
-  const proc = spawn('/bin/sh', ['-c', `exec 3<&0\n${GUARD}`, 'guard', cmd, ...args], {
+export interface GuardOptions {
+  /** the signal that stops the program (default TERM; PostgreSQL's fast shutdown is INT) */
+  stopSignal?: 'TERM' | 'INT';
+  /** run as this user (PostgreSQL refuses to run as root) */
+  uid?: number;
+  gid?: number;
+}
+
+/** Start a foreign program (redis-server, ferretdb, postgres) that dies with this process. */
+export function spawnGuarded(
+  name: string,
+  cmd: string,
+  args: string[],
+  sink?: LineSink,
+  opts: GuardOptions = {},
+): Managed {
+  const sig = opts.stopSignal ?? 'TERM';
+  const proc = spawn('/bin/sh', ['-c', `exec 3<&0\n${GUARD}`, 'guard', sig, cmd, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
   });
   if (sink) {
     prefixLines(proc.stdout, sink);

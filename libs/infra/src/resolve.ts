@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { InfraError } from './errors';
 import { probeMongoUrl, startMongo } from './mongo';
 import { LineSink } from './process';
+import { probePostgres, startPostgres } from './postgres';
 import { probeRedis, startRedis } from './redis';
 
 export interface ResolveOptions {
@@ -17,20 +18,24 @@ export interface ResolveOptions {
 
 export interface Infra {
   redisUrl: string;
+  /** auth's database */
   mongoUrl: string;
-  /** what was started here (empty when both URLs were given) */
+  /** chat's database */
+  databaseUrl: string;
+  /** what was started here (empty when every URL was given) */
   started: string[];
   stop(): Promise<void>;
 }
 
-function redact(url: string): string {
+export function redact(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
 /**
- * The one way to get Redis and MongoDB, used by `npm start` and by the tests alike:
- * REDIS_URL / MONGO_URL when set (checked, failing fast naming the variable), otherwise private
- * instances on free ports that stop when `stop()` is called or this process dies.
+ * The one way to get Redis, MongoDB (auth) and PostgreSQL (chat), used by `npm start` and by the
+ * tests alike: REDIS_URL / MONGO_URL / DATABASE_URL when set (checked, failing fast naming the
+ * variable), otherwise private instances on free ports that stop when `stop()` is called or this
+ * process dies.
  */
 export async function resolveInfra(opts: ResolveOptions): Promise<Infra> {
   const env = opts.env ?? process.env;
@@ -64,7 +69,24 @@ export async function resolveInfra(opts: ResolveOptions): Promise<Infra> {
       started.push(`${m.engine} on ${m.url}`);
       mongoUrl = m.url;
     }
-    return { redisUrl, mongoUrl, started, stop };
+    let databaseUrl = env.DATABASE_URL;
+    if (databaseUrl) {
+      const problem = await probePostgres(databaseUrl);
+      if (problem)
+        throw new InfraError(
+          `DATABASE_URL: cannot reach ${redact(databaseUrl)} (${problem}). Fix or unset DATABASE_URL.`,
+        );
+    } else {
+      const p = await startPostgres(
+        join(opts.dataDir, 'postgres'),
+        { dbName: opts.dbName ?? 'hihi', persistent: opts.persistent },
+        log,
+      );
+      stops.push(() => p.proc.stop(10000));
+      started.push(`PostgreSQL on 127.0.0.1:${p.port}`);
+      databaseUrl = p.url;
+    }
+    return { redisUrl, mongoUrl, databaseUrl, started, stop };
   } catch (err) {
     await stop();
     throw err;

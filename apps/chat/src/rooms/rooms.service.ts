@@ -2,11 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { createHash, randomUUID } from 'node:crypto';
 import { LOBBY_ROOM_ID, PublicUser, Room } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
-import { ChatUsersRepository, isDuplicateKey, ReadsRepository, RoomsRepository } from '../persistence/repositories';
-import { RoomDoc } from '../persistence/schemas';
-import { MessageStore } from '../messages/message-store';
-import { Bot, BOT } from '../bots/bot';
+import { RoomAccess, RoomsRepository, RoomViewRow } from '../persistence/rooms.repository';
+import { UsersRepository } from '../persistence/users.repository';
 import { RoomEventsPublisher } from '../events/room-events.publisher';
+import { Bot, BOT } from '../bots/bot';
 
 function hash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 32);
@@ -23,32 +22,34 @@ export function duckRoomId(userId: string): string {
 }
 
 /** Who may use a room: users see public rooms and their own DMs/duck room; guests only their duck room. */
-export function canAccess(actor: PublicUser, room: Pick<RoomDoc, 'kind' | 'members'>): boolean {
+export function canAccess(actor: PublicUser, room: Pick<RoomAccess, 'kind' | 'members'>): boolean {
   if (actor.guest) return room.kind === 'bot' && room.members.includes(actor.id);
   return room.kind === 'public' || room.members.includes(actor.id);
 }
 
-/** The room as the viewer sees it: a DM is named after the other member. */
-export function toRoom(doc: RoomDoc, viewer: PublicUser, lastSeq: number, readSeq: number): Room {
-  let name = doc.name;
-  if (doc.kind === 'dm' && doc.memberNames?.length === doc.members.length) {
-    const other = doc.members.findIndex((m) => m !== viewer.id);
-    if (other >= 0) name = doc.memberNames[other];
-  }
-  return { id: doc._id, name, kind: doc.kind, lastSeq, unread: Math.max(0, lastSeq - readSeq) };
+/** The room as the viewer sees it (a DM is named after the other member). */
+export function toRoom(row: RoomViewRow): Room {
+  return {
+    id: row.id,
+    name: row.kind === 'dm' && row.peer_name ? row.peer_name : row.name,
+    kind: row.kind,
+    lastSeq: row.last_seq,
+    unread: Math.max(0, row.last_seq - row.read_seq),
+    mentions: row.mentions,
+  };
 }
+
+/** Access facts of rooms never change once a room exists: kept per process, bounded. */
+const ACCESS_CACHE_MAX = 50_000;
 
 @Injectable()
 export class RoomsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Rooms');
-  /** users already written to the projection by this process: id → "username\ndisplayName" */
-  private readonly known = new Map<string, string>();
+  private readonly accessCache = new Map<string, RoomAccess>();
 
   constructor(
     private readonly rooms: RoomsRepository,
-    private readonly reads: ReadsRepository,
-    private readonly users: ChatUsersRepository,
-    private readonly store: MessageStore,
+    private readonly users: UsersRepository,
     private readonly events: RoomEventsPublisher,
     @Inject(BOT) private readonly bot: Bot,
   ) {}
@@ -59,118 +60,104 @@ export class RoomsService implements OnApplicationBootstrap {
 
   /** `lobby` always exists; idempotent, safe with several chat processes starting together. */
   async ensureLobby(): Promise<void> {
-    const created = await this.rooms.insertIfAbsent({
-      _id: LOBBY_ROOM_ID,
+    const created = await this.rooms.create({
+      id: LOBBY_ROOM_ID,
+      kind: 'public',
       name: LOBBY_ROOM_ID,
       nameKey: `public:${LOBBY_ROOM_ID}`,
-      kind: 'public',
       members: [],
     });
     if (created) this.logger.log('created the lobby');
   }
 
-  /** Keep the users projection (for DMs by username) current; one write per user and change. */
-  async touch(actor: PublicUser): Promise<void> {
-    if (actor.guest) return;
-    const sig = `${actor.username}\n${actor.displayName}`;
-    if (this.known.get(actor.id) === sig) return;
-    await this.users.upsert(actor);
-    if (this.known.size > 50_000) this.known.clear();
-    this.known.set(actor.id, sig);
+  /**
+   * A user signed up, signed in or a guest arrived (the gateway says so): keep the users
+   * projection current and make sure the duck room exists with its greeting as message 1 —
+   * here, once, never inside a read.
+   */
+  async provision(actor: PublicUser): Promise<Room> {
+    if (!actor.guest) await this.users.upsert(actor);
+    const id = duckRoomId(actor.id);
+    const sender = this.bot.sender;
+    await this.rooms.create(
+      { id, kind: 'bot', name: sender.displayName, nameKey: `bot:${id}`, members: [actor.id] },
+      {
+        senderId: sender.id,
+        senderUsername: sender.username,
+        senderDisplayName: sender.displayName,
+        senderBot: true,
+        clientMsgId: `greeting:${id}`,
+        text: this.bot.greeting(actor.guest),
+      },
+    );
+    return this.view(actor, id);
   }
 
-  /** The room, if it exists and the actor may use it (the actor's own duck room is made on first use). */
-  async accessible(actor: PublicUser, roomId: string): Promise<RoomDoc> {
-    let room = await this.rooms.findById(roomId);
-    if (!room && roomId === duckRoomId(actor.id)) room = await this.ensureDuckRoom(actor);
-    if (!room) throw new BusError('not_found', 'no such room');
+  /** The room's access facts, if it exists and the actor may use it. */
+  async accessible(actor: PublicUser, roomId: string): Promise<RoomAccess> {
+    let room = this.accessCache.get(roomId);
+    if (!room) {
+      room = await this.rooms.access(roomId);
+      if (!room) throw new BusError('not_found', 'no such room');
+      if (this.accessCache.size >= ACCESS_CACHE_MAX) this.accessCache.clear();
+      this.accessCache.set(roomId, room);
+    }
     if (!canAccess(actor, room)) throw new BusError('forbidden', 'you are not a member of this room');
-    if (room.kind === 'bot' && !room.greeted) room = await this.ensureDuckRoom(actor);
     return room;
   }
 
-  /** The actor's duck room, created with the duck's greeting as its first message. */
-  async ensureDuckRoom(actor: PublicUser): Promise<RoomDoc> {
-    const id = duckRoomId(actor.id);
-    const existing = await this.rooms.findById(id);
-    if (existing?.greeted) return existing;
-    if (!existing) {
-      await this.rooms.insertIfAbsent({
-        _id: id,
-        name: this.bot.sender.displayName,
-        nameKey: `bot:${id}`,
-        kind: 'bot',
-        members: [actor.id],
-      });
-    }
-    // idempotent: the greeting's key is fixed, so racing first uses store it once, as seq 1
-    await this.store.deliver(id, this.bot.sender, this.bot.greeting(actor.guest), `greeting:${id}`);
-    await this.rooms.markGreeted(id);
-    return (await this.rooms.findById(id))!;
-  }
-
-  /** lastSeq comes from the messages themselves (the one source of truth for seqs). */
-  async view(actor: PublicUser, doc: RoomDoc): Promise<Room> {
-    const [last, read] = await Promise.all([this.store.lastSeq(doc._id), this.reads.position(actor.id, doc._id)]);
-    return toRoom(doc, actor, last, read);
+  async view(actor: PublicUser, roomId: string): Promise<Room> {
+    const row = await this.rooms.view(roomId, actor.id);
+    if (!row) throw new BusError('not_found', 'no such room');
+    return toRoom(row);
   }
 
   async list(actor: PublicUser): Promise<Room[]> {
-    const duck = await this.ensureDuckRoom(actor);
-    if (actor.guest) return [await this.view(actor, duck)];
-    const [docs, positions] = await Promise.all([
-      this.rooms.findVisible(actor.id, true),
-      this.reads.positions(actor.id),
-    ]);
-    const order = (d: RoomDoc) => (d._id === LOBBY_ROOM_ID ? 0 : d.kind === 'bot' ? 1 : 2);
-    const visible = docs.filter((d) => canAccess(actor, d)).sort((a, b) => order(a) - order(b));
-    const lasts = await Promise.all(visible.map((d) => this.store.lastSeq(d._id)));
-    return visible.map((d, i) => toRoom(d, actor, lasts[i], positions.get(d._id) ?? 0));
+    return (await this.rooms.visible(actor.id, !actor.guest)).map(toRoom);
   }
 
   async create(actor: PublicUser, name: string): Promise<Room> {
     if (actor.guest) throw new BusError('forbidden', 'guests cannot create rooms; sign in first');
     const id = `room-${randomUUID()}`;
     try {
-      await this.rooms.insertIfAbsent({
-        _id: id,
+      await this.rooms.create({
+        id,
+        kind: 'public',
         name,
         nameKey: `public:${name.toLowerCase()}`,
-        kind: 'public',
-        members: [],
         createdBy: actor.id,
+        members: [],
       });
     } catch (err) {
-      if (isDuplicateKey(err)) throw new BusError('conflict', 'a room with this name already exists');
+      if (RoomsRepository.isNameTaken(err)) throw new BusError('conflict', 'a room with this name already exists');
       throw err;
     }
-    return this.view(actor, (await this.rooms.findById(id))!);
+    return this.view(actor, id);
   }
 
   async openDm(actor: PublicUser, username: string): Promise<{ room: Room; created: boolean }> {
     if (actor.guest) throw new BusError('forbidden', 'guests cannot open direct messages; sign in first');
     const other = await this.users.findByUsername(username);
     if (!other) throw new BusError('not_found', 'no such user');
-    if (other._id === actor.id) throw new BusError('validation', 'you cannot open a direct message with yourself');
-    const id = dmRoomId(actor.id, other._id);
-    const created = await this.rooms.insertIfAbsent({
-      _id: id,
+    if (other.id === actor.id) throw new BusError('validation', 'you cannot open a direct message with yourself');
+    const id = dmRoomId(actor.id, other.id);
+    const created = await this.rooms.create({
+      id,
+      kind: 'dm',
       name: `${actor.username} & ${other.username}`,
       nameKey: `dm:${id}`,
-      kind: 'dm',
-      members: [actor.id, other._id],
-      memberNames: [actor.displayName, other.displayName],
       createdBy: actor.id,
+      members: [actor.id, other.id],
     });
-    return { room: await this.view(actor, (await this.rooms.findById(id))!), created };
+    return { room: await this.view(actor, id), created };
   }
 
-  /** Read position only moves forward, and never past the last stored message. */
+  /** One write; only the reader is told (room:updated to that user's sockets). */
   async markRead(actor: PublicUser, roomId: string, seq: number): Promise<Room> {
-    const doc = await this.accessible(actor, roomId);
-    const last = await this.store.lastSeq(roomId);
-    await this.reads.advance(actor.id, roomId, Math.min(seq, last));
-    const room = toRoom(doc, actor, last, await this.reads.position(actor.id, roomId));
+    await this.accessible(actor, roomId);
+    const row = await this.rooms.markRead(roomId, actor.id, seq);
+    if (!row) throw new BusError('not_found', 'no such room');
+    const room = toRoom(row);
     await this.events.publish({ type: 'room:updated', roomId, room, userIds: [actor.id] });
     return room;
   }

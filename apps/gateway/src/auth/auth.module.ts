@@ -5,6 +5,7 @@ import { AuthGatewayService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { RateLimitService } from './rate-limit.service';
 import { AllowGuests, UserOnly } from './guards';
+import { ChatProvisioner } from '../chat/chat-provisioner';
 
 /**
  * Accounts at the gateway: /api/auth/* and /api/me, the passport-jwt strategy, and the
@@ -13,7 +14,7 @@ import { AllowGuests, UserOnly } from './guards';
 @Module({
   imports: [PassportModule.register({ session: false })],
   controllers: [AuthController, MeController],
-  providers: [JwtStrategy, AuthGatewayService, RateLimitService, AllowGuests, UserOnly],
+  providers: [JwtStrategy, AuthGatewayService, RateLimitService, AllowGuests, UserOnly, ChatProvisioner],
   exports: [PassportModule, RateLimitService, AllowGuests, UserOnly],
 })
 export class AuthModule {}

@@ -8,6 +8,7 @@ import { ApiHttpException, unwrap } from '../common/bus-http';
 import { RateLimitService } from './rate-limit.service';
 import type { AuthUser } from './jwt.strategy';
 import { publicUser } from './current-user.decorator';
+import { ChatProvisioner } from '../chat/chat-provisioner';
 
 export const TOO_MANY_LOGINS = 'too many failed sign-in attempts; try again later';
 
@@ -30,6 +31,7 @@ export class AuthGatewayService {
     @Inject(AUTH_BUS) private readonly bus: BusClient,
     private readonly limits: RateLimitService,
     private readonly config: GatewayConfig,
+    private readonly chat: ChatProvisioner,
   ) {}
 
   async register(dto: RegisterDto, ip: string, correlationId: string): Promise<AuthTokens> {
@@ -40,7 +42,8 @@ export class AuthGatewayService {
       this.config.RATE_LIMIT_WINDOW_SEC,
       'too many registrations; try again later',
     );
-    return unwrap(await this.bus.call<AuthTokens>(AUTH_PATTERNS.register, dto, { correlationId }));
+    const tokens = unwrap(await this.bus.call<AuthTokens>(AUTH_PATTERNS.register, dto, { correlationId }));
+    return this.chat.provision(tokens, correlationId);
   }
 
   /**
@@ -64,12 +67,13 @@ export class AuthGatewayService {
     } else if (res.ok) {
       await this.limits.reset(B.loginAccount, account);
     }
-    return unwrap(res);
+    return this.chat.provision(unwrap(res), correlationId);
   }
 
   async refresh(dto: RefreshDto, ip: string, correlationId: string): Promise<AuthTokens> {
     await this.limits.consume(B.refresh, ip, this.config.REFRESH_RATE_LIMIT, this.config.RATE_LIMIT_WINDOW_SEC);
-    return unwrap(await this.bus.call<AuthTokens>(AUTH_PATTERNS.refresh, dto, { correlationId }));
+    const tokens = unwrap(await this.bus.call<AuthTokens>(AUTH_PATTERNS.refresh, dto, { correlationId }));
+    return this.chat.provision(tokens, correlationId);
   }
 
   async logout(dto: LogoutDto, correlationId: string): Promise<void> {
@@ -94,7 +98,8 @@ export class AuthGatewayService {
       this.config.RATE_LIMIT_WINDOW_SEC,
       'too many guest sessions; try again later',
     );
-    return unwrap(await this.bus.call<GuestTokens>(AUTH_PATTERNS.guest, dto, { correlationId }));
+    const tokens = unwrap(await this.bus.call<GuestTokens>(AUTH_PATTERNS.guest, dto, { correlationId }));
+    return this.chat.provision(tokens, correlationId);
   }
 
   /** A guest is answered from the token; a user from the auth service (so a removed account gets 401). */

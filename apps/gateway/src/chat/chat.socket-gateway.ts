@@ -14,6 +14,7 @@ import {
   ErrorCode,
   JoinReply,
   LIMITS,
+  MessageChangeAck,
   MessageSendAck,
   PublicUser,
   REALTIME,
@@ -24,7 +25,17 @@ import {
   SOCKET_PATH,
 } from '@hihi/contracts';
 import { BusClient, CallContext, claimsToUser, Metrics, verifyAccessToken } from '@hihi/common';
-import { MessageSendDto, RoomJoinDto, RoomLeaveDto, RoomReadDto, TypingDto, validatePayload } from '@hihi/dto';
+import {
+  MessageDeleteDto,
+  MessageEditDto,
+  MessageReactDto,
+  MessageSendDto,
+  RoomJoinDto,
+  RoomLeaveDto,
+  RoomReadDto,
+  TypingDto,
+  validatePayload,
+} from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { REDIS } from '../redis/redis.module';
 import { PresenceService } from './presence.service';
@@ -79,6 +90,9 @@ export class ChatSocketGateway
     [CLIENT_EVENTS.messageSend]: (s, p, r) => this.send(s, p, r),
     [CLIENT_EVENTS.roomRead]: (s, p, r) => this.read(s, p, r),
     [CLIENT_EVENTS.typing]: (s, p, r) => this.typing(s, p, r),
+    [CLIENT_EVENTS.messageEdit]: (s, p, r) => this.change(s, p, r, MessageEditDto, CHAT_PATTERNS.edit),
+    [CLIENT_EVENTS.messageDelete]: (s, p, r) => this.change(s, p, r, MessageDeleteDto, CHAT_PATTERNS.delete),
+    [CLIENT_EVENTS.messageReact]: (s, p, r) => this.change(s, p, r, MessageReactDto, CHAT_PATTERNS.react),
   };
 
   constructor(
@@ -256,31 +270,48 @@ export class ChatSocketGateway
     const started = process.hrtime.bigint();
     const v = validatePayload(MessageSendDto, payload);
     if (!v.ok) return reply(error('validation', v.message));
-    let limit: { allowed: boolean; retryAfterMs: number };
-    try {
-      limit = await this.limiter.take(socket.data.user.id);
-    } catch {
-      return reply(error('unavailable', 'rate limiter unavailable; retry'));
-    }
-    if (!limit.allowed) {
-      this.metrics?.rateLimitHits.inc({ limit: 'send' });
-      const rateLimited = {
-        code: 'rate_limited' as const,
-        message: `sending too fast; retry in ${limit.retryAfterMs} ms`,
-      };
-      return reply({ ok: false, error: Object.assign(rateLimited, { retryAfterMs: limit.retryAfterMs }) });
-    }
-    const { roomId, text, clientMsgId } = v.value;
+    if (!(await this.withinRate(socket, reply))) return;
     const timeoutMs = Math.min(REALTIME.sendTimeoutMs, this.config.BUS_TIMEOUT_MS);
-    const res = await this.chat.call<MessageSendAck>(
-      CHAT_PATTERNS.send,
-      { roomId, text, clientMsgId },
-      this.ctx(socket, timeoutMs),
-    );
+    const res = await this.chat.call<MessageSendAck>(CHAT_PATTERNS.send, { ...v.value }, this.ctx(socket, timeoutMs));
     if (!res.ok) return reply(fromBus(res)!);
     reply({ ok: true, message: res.data.message });
     this.metrics?.messagesAccepted.inc();
     this.metrics?.sendAckSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /** The user's send budget (token bucket) covers messages, edits, deletions and reactions alike. */
+  private async withinRate(socket: ChatSocket, reply: Reply): Promise<boolean> {
+    let limit: { allowed: boolean; retryAfterMs: number };
+    try {
+      limit = await this.limiter.take(socket.data.user.id);
+    } catch {
+      reply(error('unavailable', 'rate limiter unavailable; retry'));
+      return false;
+    }
+    if (limit.allowed) return true;
+    this.metrics?.rateLimitHits.inc({ limit: 'send' });
+    const rateLimited = {
+      code: 'rate_limited' as const,
+      message: `sending too fast; retry in ${limit.retryAfterMs} ms`,
+    };
+    reply({ ok: false, error: Object.assign(rateLimited, { retryAfterMs: limit.retryAfterMs }) });
+    return false;
+  }
+
+  /** message:edit, message:delete, message:react: validated, within the send budget, answered with the message. */
+  private async change(
+    socket: ChatSocket,
+    payload: unknown,
+    reply: Reply,
+    dto: typeof MessageEditDto | typeof MessageDeleteDto | typeof MessageReactDto,
+    pattern: string,
+  ): Promise<void> {
+    const v = validatePayload<object>(dto, payload);
+    if (!v.ok) return reply(error('validation', v.message));
+    if (!(await this.withinRate(socket, reply))) return;
+    const res = await this.chat.call<MessageChangeAck>(pattern, { ...v.value }, this.ctx(socket));
+    if (!res.ok) return reply(fromBus(res)!);
+    reply({ ok: true, message: res.data.message });
   }
 
   private async read(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {

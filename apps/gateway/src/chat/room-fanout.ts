@@ -17,9 +17,14 @@ export function userRoom(userId: string): string {
  * meanwhile is missed) but its live messages are held back and, once the join ack with the
  * catch-up page has been sent, only those newer than the page are emitted: no duplicates.
  */
+/** How many recently emitted messages a gateway remembers to drop republished copies. */
+const RECENT_MAX = 20_000;
+
 @Injectable()
 export class RoomFanout {
   private server?: Server;
+  /** `${roomId}:${seq}` of messages emitted lately (insertion-ordered: oldest first) */
+  private readonly recent = new Set<string>();
   /** roomId → socketId → messages held back while that socket joins */
   private readonly joining = new Map<string, Map<string, Message[]>>();
 
@@ -68,6 +73,12 @@ export class RoomFanout {
     if (!server || typeof event?.roomId !== 'string') return;
     switch (event.type) {
       case 'message:new': {
+        // a retried send publishes its message again (its first publisher may have died after
+        // the commit): emit each message once
+        const key = `${event.roomId}:${event.message?.seq}`;
+        if (this.recent.has(key)) return;
+        this.recent.add(key);
+        if (this.recent.size > RECENT_MAX) this.recent.delete(this.recent.values().next().value!);
         const receivers = server.sockets.adapter.rooms.get(event.roomId)?.size ?? 0;
         if (receivers) this.metrics?.messagesDelivered.inc(receivers);
         const created = Date.parse(event.message?.createdAt);
@@ -84,6 +95,9 @@ export class RoomFanout {
         }
         return;
       }
+      case 'message:updated':
+        server.to(event.roomId).emit(SERVER_EVENTS.messageUpdated, event.message);
+        return;
       case 'presence':
         server.to(event.roomId).emit(SERVER_EVENTS.presence, { roomId: event.roomId, online: event.online });
         return;

@@ -1,5 +1,5 @@
 /**
- * `npm start`: resolve Redis and MongoDB (given or embedded), then run auth, chat and gateway
+ * `npm start`: resolve Redis, MongoDB and PostgreSQL (given or embedded), then run auth, chat and gateway
  * as separate processes, each log line prefixed with its service. Ctrl-C stops everything.
  */
 import { join } from 'node:path';
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     ...process.env,
     REDIS_URL: infra.redisUrl,
     MONGO_URL: infra.mongoUrl,
+    DATABASE_URL: infra.databaseUrl,
     JWT_SECRET: jwtSecret,
     WEB_DIST: process.env.WEB_DIST || join(root, 'dist', 'apps', 'web', 'browser'),
   };

@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-initial';
+import * as m0002 from './0002-conversations';
+
+/**
+ * Every migration, in order, compiled into the service (no files read at run time). A new one is
+ * a new file here and a line below; applied ones are never edited.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': m0001,
+  '0002-conversations': m0002,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(MIGRATIONS),
+};

@@ -1,0 +1,99 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { RoomKind } from '@hihi/contracts';
+
+/*
+ * chat's PostgreSQL tables as Kysely sees them (the migrations in ./migrations create them).
+ * `bigint` columns come back from node-postgres as strings unless parsed: see database.module.ts,
+ * which parses int8 as a number (seqs and counts stay far below 2^53).
+ */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface ChatUsersTable {
+  id: string;
+  username: string;
+  /** lower-cased username: DMs by username */
+  username_key: string;
+  display_name: string;
+  guest: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface RoomsTable {
+  id: string;
+  kind: RoomKind;
+  name: string;
+  /** uniqueness: `public:<lower-cased name>` for public rooms, `<kind>:<id>` for the others */
+  name_key: string;
+  created_by: string | null;
+  created_at: Generated<Timestamp>;
+  /** the room's highest message seq: advanced in the same statement that inserts the messages */
+  last_seq: Generated<number>;
+  /** the room's event counter: every new message and every change (edit, delete, reaction) takes the next */
+  last_event: Generated<number>;
+}
+
+export interface RoomMembersTable {
+  room_id: string;
+  user_id: string;
+}
+
+/** One reaction of a message: the emoji and who reacted, in the order they did. */
+export interface StoredReaction {
+  emoji: string;
+  userIds: string[];
+}
+
+export interface StoredAttachment {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  width?: number;
+  height?: number;
+}
+
+export interface MessagesTable {
+  room_id: string;
+  seq: number;
+  id: Generated<string>;
+  sender_id: string;
+  sender_username: string;
+  sender_display_name: string;
+  sender_bot: boolean;
+  client_msg_id: string;
+  text: string;
+  created_at: Generated<Timestamp>;
+  /** the room event that created the message */
+  event: number;
+  /** the room event of its last change (edit, delete, reaction); null when never changed */
+  changed_event: number | null;
+  edited_at: Timestamp | null;
+  deleted: Generated<boolean>;
+  reply_to: string | null;
+  reactions: ColumnType<StoredReaction[] | null, string | null, string | null>;
+  attachments: ColumnType<StoredAttachment[] | null, string | null, string | null>;
+  mentions: string[] | null;
+}
+
+export interface ReadPositionsTable {
+  user_id: string;
+  room_id: string;
+  seq: number;
+}
+
+export interface MessageMentionsTable {
+  user_id: string;
+  room_id: string;
+  seq: number;
+}
+
+export interface ChatDatabase {
+  chat_users: ChatUsersTable;
+  rooms: RoomsTable;
+  room_members: RoomMembersTable;
+  messages: MessagesTable;
+  read_positions: ReadPositionsTable;
+  message_mentions: MessageMentionsTable;
+}

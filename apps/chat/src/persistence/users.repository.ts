@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PublicUser } from '@hihi/contracts';
+import { DB, Db } from '../database/database';
+
+export interface ChatUserRow {
+  id: string;
+  username: string;
+  display_name: string;
+}
+
+/** chat's projection of auth's accounts (for DMs by username, mentions and DM names). */
+@Injectable()
+export class UsersRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  async upsert(user: PublicUser): Promise<void> {
+    await this.db
+      .insertInto('chat_users')
+      .values({
+        id: user.id,
+        username: user.username,
+        username_key: user.username.toLowerCase(),
+        display_name: user.displayName,
+        guest: user.guest,
+      })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          username: eb.ref('excluded.username'),
+          username_key: eb.ref('excluded.username_key'),
+          display_name: eb.ref('excluded.display_name'),
+          updated_at: new Date(),
+        })),
+      )
+      .execute();
+  }
+
+  /** By username, case-insensitively (index chat_users_username_key); accounts only, never guests. */
+  async findByUsername(username: string): Promise<ChatUserRow | undefined> {
+    return this.db
+      .selectFrom('chat_users')
+      .select(['id', 'username', 'display_name'])
+      .where('username_key', '=', username.toLowerCase())
+      .where('guest', '=', false)
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** Ids of the accounts with these (lower-cased) usernames. */
+  async idsByUsernames(keys: string[]): Promise<ChatUserRow[]> {
+    if (!keys.length) return [];
+    return this.db
+      .selectFrom('chat_users')
+      .select(['id', 'username', 'display_name'])
+      .where('username_key', 'in', keys)
+      .where('guest', '=', false)
+      .execute();
+  }
+}
