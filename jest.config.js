@@ -32,6 +32,12 @@ module.exports = {
     },
     {
       ...base,
+      displayName: 'medium',
+      roots: ['<rootDir>/test/medium'],
+      testMatch: ['**/*.medium-spec.ts'],
+    },
+    {
+      ...base,
       displayName: 'e2e',
       roots: ['<rootDir>/e2e'],
       testMatch: ['**/*.e2e-spec.ts'],

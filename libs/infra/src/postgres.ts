@@ -107,6 +107,8 @@ export interface PostgresOptions {
   dbName: string;
   /** keep the cluster's data (npm start) or treat it as throw-away (tests: durability settings off) */
   persistent: boolean;
+  /** listen on this port (default: a free one) — tests restart a server where its clients expect it */
+  port?: number;
 }
 
 /**
@@ -155,7 +157,7 @@ export async function startPostgres(dir: string, opts: PostgresOptions, log: Lin
       );
     }
   }
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const args = [
     '-D',
     pgdata,
