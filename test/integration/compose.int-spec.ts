@@ -31,24 +31,30 @@ function composeConfig(env: NodeJS.ProcessEnv): {
 }
 
 describe('docker compose stack', () => {
-  const cfg = composeConfig({ JWT_SECRET: 'x'.repeat(48) });
+  const cfg = composeConfig({ JWT_SECRET: 'x'.repeat(48), POSTGRES_PASSWORD: 'p'.repeat(24) });
 
   it('validates and names every service with a health check and a restart policy', () => {
-    expect(Object.keys(cfg.services).sort()).toEqual(['auth', 'chat', 'gateway', 'lb', 'mongo', 'redis']);
+    expect(Object.keys(cfg.services).sort()).toEqual(['auth', 'chat', 'gateway', 'lb', 'mongo', 'postgres', 'redis']);
     for (const [name, svc] of Object.entries(cfg.services)) {
       expect({ name, healthcheck: (svc.healthcheck?.test?.length ?? 0) > 1 }).toEqual({ name, healthcheck: true });
       expect(svc.restart).toBe('unless-stopped');
     }
   });
 
-  it('starts the services only once their dependencies are healthy', () => {
+  it('starts each service once its own database and Redis are healthy (each service owns its database)', () => {
+    const deps = (name: string) => Object.keys(cfg.services[name].depends_on ?? {}).sort();
+    expect(deps('auth')).toEqual(['mongo', 'redis']);
+    expect(deps('chat')).toEqual(['postgres', 'redis']);
+    expect(deps('gateway')).toEqual(['redis']);
     for (const name of ['auth', 'chat', 'gateway']) {
-      expect(cfg.services[name].depends_on?.mongo?.condition).toBe('service_healthy');
-      expect(cfg.services[name].depends_on?.redis?.condition).toBe('service_healthy');
+      for (const dep of deps(name)) expect(cfg.services[name].depends_on?.[dep]?.condition).toBe('service_healthy');
       expect(cfg.services[name].environment?.NODE_ENV).toBe('production');
     }
+    expect(cfg.services.auth.environment?.MONGO_URL).toMatch(/^mongodb:\/\/mongo:27017\//);
+    expect(cfg.services.chat.environment?.DATABASE_URL).toBe(`postgres://hihi:${'p'.repeat(24)}@postgres:5432/hihi`);
+    expect(cfg.services.chat.environment?.MONGO_URL).toBeUndefined();
     expect(cfg.services.lb.depends_on?.gateway?.condition).toBe('service_healthy');
-    expect(Object.keys(cfg.volumes).sort()).toEqual(['mongo-data', 'redis-data']);
+    expect(Object.keys(cfg.volumes).sort()).toEqual(['mongo-data', 'postgres-data', 'redis-data']);
   });
 
   it('runs the same build artefacts as npm start', () => {
@@ -64,18 +70,18 @@ describe('docker compose stack', () => {
     }
   });
 
-  it('refuses to render without JWT_SECRET, naming it', () => {
+  it.each(['JWT_SECRET', 'POSTGRES_PASSWORD'])('refuses to render without %s, naming it', (variable) => {
     let message = '';
     try {
       execFileSync('docker-compose', ['config', '-q'], {
         cwd: repoRoot(),
-        env: { ...process.env, JWT_SECRET: '' },
+        env: { ...process.env, JWT_SECRET: 'x'.repeat(48), POSTGRES_PASSWORD: 'p'.repeat(24), [variable]: '' },
         encoding: 'utf8',
         stdio: 'pipe',
       });
     } catch (err) {
       message = String((err as { stderr?: string }).stderr);
     }
-    expect(message).toContain('JWT_SECRET');
+    expect(message).toContain(variable);
   });
 });

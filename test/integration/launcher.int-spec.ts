@@ -48,6 +48,7 @@ function launch(env: NodeJS.ProcessEnv, dataDir: string): Run {
   const clean = { ...process.env };
   delete clean.REDIS_URL;
   delete clean.MONGO_URL;
+  delete clean.DATABASE_URL;
   delete clean.JWT_SECRET;
   const proc = spawn(process.execPath, [LAUNCHER], {
     env: { ...clean, HIHI_DATA_DIR: dataDir, NODE_ENV: 'development', ...env },
@@ -78,7 +79,7 @@ describe('npm start launcher (real processes)', () => {
       const health = (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as {
         details: Record<string, { status: string }>;
       };
-      expect(Object.keys(health.details).sort()).toEqual(['auth', 'chat', 'mongo', 'redis']);
+      expect(Object.keys(health.details).sort()).toEqual(['auth', 'chat', 'mongo', 'postgres', 'redis']);
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -108,6 +109,7 @@ describe('npm start launcher (real processes)', () => {
     expect(existsSync(join(dataDir, 'jwt-secret'))).toBe(true);
     expect(existsSync(join(dataDir, 'mongo'))).toBe(true);
     expect(existsSync(join(dataDir, 'redis'))).toBe(true);
+    expect(existsSync(join(dataDir, 'postgres', 'cluster', 'PG_VERSION'))).toBe(true);
   });
 
   it('fails fast naming MONGO_URL when it cannot be reached', async () => {
@@ -117,6 +119,15 @@ describe('npm start launcher (real processes)', () => {
     expect(code).not.toBe(0);
     expect(Date.now() - t0).toBeLessThan(15000);
     expect(run.output()).toContain('MONGO_URL');
+  }, 30000);
+
+  it('fails fast naming DATABASE_URL when it cannot be reached', async () => {
+    const t0 = Date.now();
+    const run = launch({ PORT: String(await freePort()), DATABASE_URL: 'postgres://hihi:x@127.0.0.1:1/x' }, dataDir);
+    const code = await run.exited;
+    expect(code).not.toBe(0);
+    expect(Date.now() - t0).toBeLessThan(15000);
+    expect(run.output()).toContain('DATABASE_URL');
   }, 30000);
 
   it('refuses a bad PORT naming the variable', async () => {
