@@ -36,7 +36,12 @@ export class RedisRpcClient extends ClientProxy {
     this.pub.on('error', () => undefined);
     this.sub.on('error', () => undefined);
     this.sub.on('message', (_channel: string, raw: string) => this.onReply(raw));
-    this.connecting = this.sub.subscribe(this.channel).then(() => undefined);
+    // both connections ready: the publisher has no offline queue, so a request sent before it is
+    // connected would fail at once
+    const pub = this.pub;
+    const pubReady =
+      pub.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => pub.once('ready', () => resolve()));
+    this.connecting = Promise.all([this.sub.subscribe(this.channel), pubReady]).then(() => undefined);
     this.connecting.catch(() => (this.connecting = undefined));
     return this.connecting;
   }
