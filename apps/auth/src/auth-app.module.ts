@@ -7,6 +7,7 @@ import { User, UserSchema } from './users/user.schema';
 import { UsersRepository } from './users/users.repository';
 import { RefreshClaim, RefreshClaimSchema, Session, SessionSchema } from './sessions/session.schema';
 import { SessionsRepository } from './sessions/sessions.repository';
+import { RevocationPublisher } from './sessions/revocation.publisher';
 import { PasswordService } from './passwords/password.service';
 import { AuthService } from './auth.service';
 import { AuthController } from './auth.controller';
@@ -27,7 +28,7 @@ export class AuthAppModule {
         ]),
       ],
       controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController],
-      providers: [UsersRepository, SessionsRepository, PasswordService, AuthService],
+      providers: [UsersRepository, SessionsRepository, PasswordService, RevocationPublisher, AuthService],
     };
   }
 }

@@ -2,8 +2,9 @@ import { AuthConfig } from '@hihi/config';
 import { BusError, verifyAccessToken } from '@hihi/common';
 import { AuthService, BAD_CREDENTIALS, BAD_REFRESH, Clock } from './auth.service';
 import { DuplicateUsernameError, UserRecord, UsersRepository } from './users/users.repository';
-import { SessionRecord, SessionsRepository } from './sessions/sessions.repository';
+import { ClaimGrace, ClaimRecord, SessionRecord, SessionsRepository } from './sessions/sessions.repository';
 import { PasswordService } from './passwords/password.service';
+import { RevocationPublisher } from './sessions/revocation.publisher';
 import { hashRefreshToken } from './tokens/refresh-token';
 
 const SECRET = 'x'.repeat(40);
@@ -17,7 +18,8 @@ class FakeUsers {
   readonly rows = new Map<string, UserRecord>();
   private next = 1;
   create = jest.fn(async (u: Omit<UserRecord, 'id'>) => {
-    if ([...this.rows.values()].some((r) => r.usernameKey === u.usernameKey)) throw new DuplicateUsernameError();
+    if ([...this.rows.values()].some((r) => r.usernameKey === u.usernameKey || r.usernameSkeleton === u.usernameSkeleton))
+      throw new DuplicateUsernameError();
     const rec = { ...u, id: (this.next++).toString(16).padStart(24, '0') };
     this.rows.set(rec.id, rec);
     return rec;
@@ -31,7 +33,7 @@ class FakeUsers {
 
 class FakeSessions {
   readonly rows = new Map<string, SessionRecord & { revokedReason?: string }>();
-  readonly claimed = new Set<string>();
+  readonly claimed = new Map<string, ClaimRecord>();
   create = jest.fn(
     async (s: { id: string; userId: string; hash: string; rememberMe: boolean; expiresAt: Date; createdAt: Date }) => {
       this.rows.set(s.id, { ...s, prevHashes: [], revokedAt: null });
@@ -41,11 +43,15 @@ class FakeSessions {
     const s = this.rows.get(id);
     return s ? { ...s, prevHashes: [...s.prevHashes] } : undefined;
   });
-  claim = jest.fn(async (hash: string) => {
+  claim = jest.fn(async (hash: string, sessionId: string, _expiresAt: Date, grace?: ClaimGrace) => {
     if (this.claimed.has(hash)) return false;
-    this.claimed.add(hash);
+    this.claimed.set(hash, { sessionId, ...grace });
     return true;
   });
+  findClaim = jest.fn(async (hash: string) => this.claimed.get(hash));
+  liveIds = jest.fn(async (userId: string) =>
+    [...this.rows.values()].filter((s) => s.userId === userId && !s.revokedAt).map((s) => s.id),
+  );
   rotate = jest.fn(async (id: string, oldHash: string, newHash: string, expiresAt: Date) => {
     const s = this.rows.get(id);
     if (!s || s.hash !== oldHash || s.revokedAt) return false;
@@ -58,12 +64,25 @@ class FakeSessions {
     const s = this.rows.get(id);
     if (s && !s.revokedAt) Object.assign(s, { revokedAt: now, revokedReason: reason });
   });
-  revokeAllForUser = jest.fn(async () => 0);
+  revokeAllForUser = jest.fn(async (userId: string, reason: string, now = new Date()) => {
+    const live = [...this.rows.values()].filter((s) => s.userId === userId && !s.revokedAt);
+    for (const s of live) Object.assign(s, { revokedAt: now, revokedReason: reason });
+    return live.length;
+  });
+}
+
+/** Records what would be denied in Redis and published. */
+class FakeRevocation {
+  readonly denied: { sids: string[]; reason: string }[] = [];
+  revoke = jest.fn(async (sids: readonly string[], reason: string) => {
+    this.denied.push({ sids: [...sids], reason });
+  });
 }
 
 describe('AuthService (mocked repositories)', () => {
   let users: FakeUsers;
   let sessions: FakeSessions;
+  let revocation: FakeRevocation;
   let passwords: PasswordService;
   let now: Date;
   let auth: AuthService;
@@ -77,12 +96,14 @@ describe('AuthService (mocked repositories)', () => {
   beforeEach(() => {
     users = new FakeUsers();
     sessions = new FakeSessions();
+    revocation = new FakeRevocation();
     now = new Date('2030-01-01T00:00:00Z');
     auth = new AuthService(
       config(),
       users as unknown as UsersRepository,
       sessions as unknown as SessionsRepository,
       passwords,
+      revocation as unknown as RevocationPublisher,
       clock,
     );
   });
@@ -117,9 +138,21 @@ describe('AuthService (mocked repositories)', () => {
         'conflict',
         /taken/,
       );
-      for (const username of ['duck', 'Duck', 'ｄｕｃｋ', '小黄鸭', 'guest-ab12']) {
+      for (const username of ['duck', 'Duck', 'ｄｕｃｋ', '小黄鸭', 'guest-ab12', 'dսck', 'bоt']) {
         await expectBusError(auth.register({ username, password: 'a fine long passphrase' }), 'conflict', /reserved/);
       }
+    });
+
+    it('a username that looks like a taken one (same confusable skeleton) → conflict', async () => {
+      await auth.register({ username: 'admin', password: 'a fine long passphrase' });
+      await expectBusError(
+        auth.register({ username: '\u0430dmin', password: 'a fine long passphrase' }),
+        'conflict',
+        /taken/,
+      );
+      await auth.register({ username: 'paypal', password: 'a fine long passphrase' });
+      await expectBusError(auth.register({ username: 'paypaI', password: 'a fine long passphrase' }), 'conflict');
+      expect(users.rows.size).toBe(2);
     });
 
     it('common passwords and the username as password → validation', async () => {
@@ -171,6 +204,7 @@ describe('AuthService (mocked repositories)', () => {
         users as unknown as UsersRepository,
         sessions as unknown as SessionsRepository,
         stronger,
+        revocation as unknown as RevocationPublisher,
         clock,
       );
       users.rows.get(id)!.passwordHash = weak;
@@ -198,22 +232,55 @@ describe('AuthService (mocked repositories)', () => {
       expect(JSON.stringify(s)).not.toContain(first.refreshToken.split('.')[1]);
     });
 
-    it('an already-rotated token revokes the session: the newest token stops working', async () => {
+    it('the same token again within the grace window: the same new pair, nothing revoked', async () => {
       const second = await auth.refresh({ refreshToken: first.refreshToken });
+      now = new Date(now.getTime() + 9000);
+      const again = await auth.refresh({ refreshToken: first.refreshToken });
+      expect(again.refreshToken).toBe(second.refreshToken);
+      expect(again.accessToken).toBe(second.accessToken);
+      expect(again.expiresIn).toBe(second.expiresIn - 9);
+      expect(sessions.rows.get(sid())!.revokedAt).toBeNull();
+      expect(revocation.revoke).not.toHaveBeenCalled();
+      // and the pair works
+      await auth.refresh({ refreshToken: again.refreshToken });
+    });
+
+    it('an already-rotated token past the grace window revokes the session, denying its access tokens', async () => {
+      const second = await auth.refresh({ refreshToken: first.refreshToken });
+      now = new Date(now.getTime() + 10_001);
       await expectBusError(auth.refresh({ refreshToken: first.refreshToken }), 'unauthorized', BAD_REFRESH);
       expect(sessions.rows.get(sid())!.revokedReason).toBe('reuse');
+      expect(revocation.denied).toEqual([{ sids: [sid()], reason: 'reuse' }]);
       await expectBusError(auth.refresh({ refreshToken: second.refreshToken }), 'unauthorized');
     });
 
-    it('a token claimed by a concurrent refresh counts as reuse', async () => {
-      sessions.claimed.add(hashRefreshToken(first.refreshToken));
+    it('within the grace window, but its successor already rotated on: reuse', async () => {
+      const second = await auth.refresh({ refreshToken: first.refreshToken });
+      await auth.refresh({ refreshToken: second.refreshToken });
+      await expectBusError(auth.refresh({ refreshToken: first.refreshToken }), 'unauthorized', BAD_REFRESH);
+      expect(sessions.rows.get(sid())!.revokedReason).toBe('reuse');
+    });
+
+    it('a token claimed before without a pair to hand out (not by this rotation) counts as reuse', async () => {
+      sessions.claimed.set(hashRefreshToken(first.refreshToken), { sessionId: sid() });
       await expectBusError(auth.refresh({ refreshToken: first.refreshToken }), 'unauthorized');
       expect(sessions.rows.get(sid())!.revokedReason).toBe('reuse');
     });
 
-    it('concurrent refreshes with one token: at most one wins', async () => {
-      const results = await Promise.allSettled([1, 2, 3].map(() => auth.refresh({ refreshToken: first.refreshToken })));
-      expect(results.filter((r) => r.status === 'fulfilled').length).toBeLessThanOrEqual(1);
+    it('concurrent refreshes with one token: one rotation, every caller gets the same pair', async () => {
+      const results = await Promise.all([1, 2, 3].map(() => auth.refresh({ refreshToken: first.refreshToken })));
+      expect(new Set(results.map((r) => r.refreshToken)).size).toBe(1);
+      expect(sessions.rotate).toHaveBeenCalledTimes(1);
+      expect(sessions.rows.get(sid())!.revokedAt).toBeNull();
+    });
+
+    it('the grace pair is stored sealed, never in clear', async () => {
+      const second = await auth.refresh({ refreshToken: first.refreshToken });
+      const claim = sessions.claimed.get(hashRefreshToken(first.refreshToken))!;
+      expect(claim.nextHash).toBe(hashRefreshToken(second.refreshToken));
+      expect(claim.sealed).toBeDefined();
+      expect(claim.sealed).not.toContain(second.refreshToken.split('.')[1]);
+      expect(claim.sealed).not.toContain(second.accessToken.split('.')[1]);
     });
 
     it('expired, revoked, malformed or forged tokens → unauthorized', async () => {
@@ -234,11 +301,30 @@ describe('AuthService (mocked repositories)', () => {
       expect(r2.refreshExpiresIn).toBe(30 * 86400);
     });
 
-    it('logout revokes; logout of junk is a no-op', async () => {
+    it('logout revokes and denies the session; logout of junk is a no-op', async () => {
       await auth.logout({ refreshToken: 'junk' });
+      expect(revocation.revoke).not.toHaveBeenCalled();
       await auth.logout({ refreshToken: first.refreshToken });
       expect(sessions.rows.get(sid())!.revokedReason).toBe('logout');
+      expect(revocation.denied).toEqual([{ sids: [sid()], reason: 'logout' }]);
       await expectBusError(auth.refresh({ refreshToken: first.refreshToken }), 'unauthorized');
+    });
+
+    it('a failed deny entry fails the logout (503) before the session is revoked, so it can be retried', async () => {
+      revocation.revoke.mockRejectedValueOnce(new BusError('unavailable', 'redis down'));
+      await expectBusError(auth.logout({ refreshToken: first.refreshToken }), 'unavailable');
+      expect(sessions.rows.get(sid())!.revokedAt).toBeNull();
+      await auth.logout({ refreshToken: first.refreshToken });
+      expect(sessions.rows.get(sid())!.revokedReason).toBe('logout');
+    });
+
+    it('logout-all denies every live session of the user', async () => {
+      const other = await auth.login({ username: 'dave', password: 'dave has a long pass' });
+      await auth.logoutAll({ userId: first.user.id });
+      expect(revocation.denied).toHaveLength(1);
+      expect(revocation.denied[0].reason).toBe('logout-all');
+      expect(revocation.denied[0].sids.sort()).toEqual([sid(), other.refreshToken.split('.')[0]].sort());
+      await expectBusError(auth.refresh({ refreshToken: other.refreshToken }), 'unauthorized');
     });
   });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AuthConfig } from '@hihi/config';
-import { AuthTokens, GuestTokens, PublicUser } from '@hihi/contracts';
+import { AuthTokens, GuestTokens, PublicUser, SessionRevokedReason } from '@hihi/contracts';
 import { BusError, signAccessToken } from '@hihi/common';
 import {
   FindUserDto,
@@ -15,11 +15,21 @@ import {
   RefreshDto,
   RegisterDto,
   isValidUsername,
+  usernameSkeleton,
 } from '@hihi/dto';
 import { DuplicateUsernameError, UserRecord, UsersRepository } from './users/users.repository';
 import { SessionRecord, SessionsRepository } from './sessions/sessions.repository';
 import { PasswordService } from './passwords/password.service';
-import { hashRefreshToken, newRefreshToken, newSessionId, parseRefreshToken, sameHash } from './tokens/refresh-token';
+import { RevocationPublisher } from './sessions/revocation.publisher';
+import {
+  hashRefreshToken,
+  newRefreshToken,
+  newSessionId,
+  parseRefreshToken,
+  sameHash,
+  sealForToken,
+  unsealWithToken,
+} from './tokens/refresh-token';
 
 /** One message for an unknown username and a wrong password alike. */
 export const BAD_CREDENTIALS = 'wrong username or password';
@@ -31,6 +41,12 @@ export interface Clock {
   now(): Date;
 }
 const systemClock: Clock = { now: () => new Date() };
+
+/** What a refresh claim keeps sealed for the grace window. */
+interface SealedPair {
+  pair: AuthTokens;
+  issuedAt: number;
+}
 
 function toPublic(u: UserRecord): PublicUser {
   return { id: u.id, username: u.username, displayName: u.displayName, guest: false };
@@ -45,6 +61,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly passwords: PasswordService,
+    private readonly revocation: RevocationPublisher,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
@@ -69,11 +86,13 @@ export class AuthService {
       user = await this.users.create({
         username,
         usernameKey: normalizeUsername(username),
+        usernameSkeleton: usernameSkeleton(username),
         displayName: dto.displayName?.trim() || username,
         passwordHash,
       });
     } catch (err) {
-      if (err instanceof DuplicateUsernameError) throw new BusError('conflict', 'username is already taken');
+      if (err instanceof DuplicateUsernameError)
+        throw new BusError('conflict', 'username is already taken (or looks like one that is)');
       throw err;
     }
     this.logger.log({ userId: user.id }, 'user registered');
@@ -100,40 +119,55 @@ export class AuthService {
   }
 
   /**
-   * Rotate: the presented token is claimed exactly once (atomic insert), the session's hash moves
-   * on, and a token seen before (rotated away, or claimed by a concurrent request) revokes the session.
+   * Rotate: the presented token is claimed exactly once (atomic insert of its hash), the session's
+   * hash moves on. The claim carries the new pair sealed under the presented token, so the same
+   * token presented again within REFRESH_REUSE_GRACE_SEC — while its successor is still the
+   * session's current token — gets the same pair (two tabs refreshing at once). Any other
+   * presentation of a rotated token is reuse: the session is revoked everywhere.
    */
   async refresh(dto: RefreshDto): Promise<AuthTokens> {
     const parsed = parseRefreshToken(dto.refreshToken);
     if (!parsed) throw new BusError('unauthorized', BAD_REFRESH);
-    const hash = hashRefreshToken(dto.refreshToken);
+    const token = dto.refreshToken;
+    const hash = hashRefreshToken(token);
     const now = this.clock.now();
     const session = await this.sessions.findById(parsed.sessionId);
     if (!session) throw new BusError('unauthorized', BAD_REFRESH);
-    if (!sameHash(session.hash, hash)) {
-      if (session.prevHashes.some((h) => sameHash(h, hash))) await this.reuseDetected(session);
-      throw new BusError('unauthorized', BAD_REFRESH);
-    }
     if (session.revokedAt || session.expiresAt.getTime() <= now.getTime())
       throw new BusError('unauthorized', BAD_REFRESH);
-    if (!(await this.sessions.claim(hash, session.id, session.expiresAt))) {
-      await this.reuseDetected(session);
+    if (!sameHash(session.hash, hash)) {
+      if (session.prevHashes.some((h) => sameHash(h, hash))) return this.replayOrReuse(session, token, hash, now);
       throw new BusError('unauthorized', BAD_REFRESH);
     }
     const user = await this.users.findById(session.userId);
     if (!user) {
-      await this.sessions.revoke(session.id, 'user gone', now);
+      await this.revokeSessions([session.id], 'reuse', 'user gone');
       throw new BusError('unauthorized', BAD_REFRESH);
     }
     const next = newRefreshToken(session.id);
+    const nextHash = hashRefreshToken(next);
     const expiresAt = session.rememberMe
       ? new Date(now.getTime() + this.config.REFRESH_TTL_REMEMBER * 1000)
       : session.expiresAt;
-    if (!(await this.sessions.rotate(session.id, hash, hashRefreshToken(next), expiresAt, now))) {
+    const pair = this.tokens(user, session.id, next, session.rememberMe, expiresAt, now);
+    const graceSec = this.config.REFRESH_REUSE_GRACE_SEC ?? 10;
+    const grace =
+      graceSec > 0
+        ? {
+            graceUntil: new Date(now.getTime() + graceSec * 1000),
+            nextHash,
+            sealed: sealForToken(token, JSON.stringify({ pair, issuedAt: now.getTime() } satisfies SealedPair)),
+          }
+        : undefined;
+    if (!(await this.sessions.claim(hash, session.id, session.expiresAt, grace))) {
+      // claimed a moment ago by a concurrent refresh (another tab)
+      return this.replayOrReuse(session, token, hash, now);
+    }
+    if (!(await this.sessions.rotate(session.id, hash, nextHash, expiresAt, now))) {
       await this.reuseDetected(session);
       throw new BusError('unauthorized', BAD_REFRESH);
     }
-    return this.tokens(user, session.id, next, session.rememberMe, expiresAt, now);
+    return pair;
   }
 
   /** Revoke the session of a refresh token. Always succeeds (nothing to tell a caller). */
@@ -141,15 +175,18 @@ export class AuthService {
     const parsed = parseRefreshToken(dto.refreshToken);
     if (!parsed) return;
     const session = await this.sessions.findById(parsed.sessionId);
-    if (!session || session.revokedAt) return;
+    if (!session) return;
     const hash = hashRefreshToken(dto.refreshToken);
     if (sameHash(session.hash, hash) || session.prevHashes.some((h) => sameHash(h, hash))) {
-      await this.sessions.revoke(session.id, 'logout', this.clock.now());
+      // again for a revoked session too: a sign-out whose deny entry failed can be retried
+      await this.revokeSessions([session.id], 'logout');
     }
   }
 
-  /** Sign out everywhere: every session of the user is revoked. */
+  /** Sign out everywhere: every session of the user is revoked, and their access tokens denied. */
   async logoutAll(dto: MeDto): Promise<void> {
+    const ids = await this.sessions.liveIds(dto.userId);
+    await this.revocation.revoke(ids, 'logout-all');
     await this.sessions.revokeAllForUser(dto.userId, 'logout-all', this.clock.now());
   }
 
@@ -183,9 +220,44 @@ export class AuthService {
     return toPublic(user);
   }
 
+  /**
+   * A rotated token presented again: the same new pair while within the grace window and while
+   * that pair's refresh token is still the session's current one (or its rotation is in flight);
+   * otherwise reuse, and the session is revoked.
+   */
+  private async replayOrReuse(session: SessionRecord, token: string, hash: string, now: Date): Promise<AuthTokens> {
+    const claim = await this.sessions.findClaim(hash);
+    if (claim?.sealed && claim.nextHash && claim.graceUntil && claim.sessionId === session.id) {
+      const fresh = await this.sessions.findById(session.id);
+      const current =
+        !!fresh && !fresh.revokedAt && (sameHash(fresh.hash, claim.nextHash) || sameHash(fresh.hash, hash));
+      if (current && now.getTime() < claim.graceUntil.getTime()) {
+        const opened = unsealWithToken(token, claim.sealed);
+        if (opened) {
+          const { pair, issuedAt } = JSON.parse(opened) as SealedPair;
+          const elapsed = Math.max(0, Math.floor((now.getTime() - issuedAt) / 1000));
+          return {
+            ...pair,
+            expiresIn: Math.max(0, pair.expiresIn - elapsed),
+            refreshExpiresIn: Math.max(0, (pair.refreshExpiresIn ?? 0) - elapsed),
+          };
+        }
+      }
+    }
+    await this.reuseDetected(session);
+    throw new BusError('unauthorized', BAD_REFRESH);
+  }
+
   private async reuseDetected(session: SessionRecord): Promise<void> {
     this.logger.warn({ sessionId: session.id, userId: session.userId }, 'refresh token reuse: session revoked');
-    await this.sessions.revoke(session.id, 'reuse', this.clock.now());
+    await this.revokeSessions([session.id], 'reuse');
+  }
+
+  /** Deny the sessions' access tokens everywhere first (Redis), then revoke them in the database. */
+  private async revokeSessions(ids: string[], reason: SessionRevokedReason, dbReason: string = reason): Promise<void> {
+    await this.revocation.revoke(ids, reason);
+    const now = this.clock.now();
+    for (const id of ids) await this.sessions.revoke(id, dbReason, now);
   }
 
   private async startSession(user: UserRecord, rememberMe: boolean): Promise<AuthTokens> {

@@ -4,6 +4,10 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 
 const REDIS_URL_RE = /^rediss?:\/\/[^\s]+$/;
 const MONGO_URL_RE = /^mongodb(\+srv)?:\/\/[^\s]+$/;
 const POSTGRES_URL_RE = /^postgres(ql)?:\/\/[^\s]+$/;
+/** An origin: scheme, host and optional port, nothing else (no path, no trailing slash). */
+const ORIGIN = 'https?://(?:[a-z0-9.-]+|\\[[0-9a-f:.]+\\])(?::\\d{1,5})?';
+const ORIGIN_RE = new RegExp(`^${ORIGIN}$`, 'i');
+const ORIGIN_LIST_RE = new RegExp(`^\\s*${ORIGIN}\\s*(,\\s*${ORIGIN}\\s*)*$`, 'i');
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -105,6 +109,24 @@ export class AuthConfig extends MongoServiceConfig {
   @Max(16, { message: 'ARGON2_PARALLELISM must be at most 16' })
   ARGON2_PARALLELISM: number = 1;
 
+  /** argon2 computations (hash or verify) one auth process runs at once; more wait in a queue. */
+  @IsInt({ message: 'ARGON2_MAX_CONCURRENT must be an integer' })
+  @Min(1, { message: 'ARGON2_MAX_CONCURRENT must be at least 1' })
+  @Max(256, { message: 'ARGON2_MAX_CONCURRENT must be at most 256' })
+  ARGON2_MAX_CONCURRENT: number = 4;
+
+  /** argon2 computations allowed to wait; past it a sign-in is refused at once (503, Retry-After). */
+  @IsInt({ message: 'ARGON2_MAX_QUEUE must be an integer' })
+  @Min(0, { message: 'ARGON2_MAX_QUEUE must be at least 0' })
+  @Max(10000, { message: 'ARGON2_MAX_QUEUE must be at most 10000' })
+  ARGON2_MAX_QUEUE: number = 16;
+
+  /** A rotated refresh token presented again within this many seconds gets the same new pair (two tabs). */
+  @IsInt({ message: 'REFRESH_REUSE_GRACE_SEC must be an integer (seconds)' })
+  @Min(0, { message: 'REFRESH_REUSE_GRACE_SEC must be at least 0' })
+  @Max(60, { message: 'REFRESH_REUSE_GRACE_SEC must be at most 60' })
+  REFRESH_REUSE_GRACE_SEC: number = 10;
+
   crossCheck(): string[] {
     return secretRule.call(this);
   }
@@ -155,10 +177,26 @@ export class GatewayConfig extends BaseConfig {
   @Max(10)
   TRUST_PROXY: number = 0;
 
+  /**
+   * Other origins allowed to call the API and open WebSockets (comma-separated, each exactly
+   * `scheme://host[:port]`).
+   */
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value : undefined))
   @IsString()
+  @Matches(ORIGIN_LIST_RE, {
+    message: 'CORS_ORIGIN must be a comma-separated list of origins like https://chat.example.com[:port]',
+  })
   CORS_ORIGIN?: string;
+
+  /**
+   * The gateway's own public origin (`https://chat.example.com`). When set, requests whose Host is
+   * a name other than this one are refused (DNS rebinding); unset, only IP literals and
+   * `localhost` names are accepted as Host, and the own origin is derived from the request.
+   */
+  @IsOptional()
+  @Matches(ORIGIN_RE, { message: 'PUBLIC_ORIGIN must be an origin like https://chat.example.com[:port]' })
+  PUBLIC_ORIGIN?: string;
 
   /** message:send rate per user: token-bucket refill per second (shared by all gateways). */
   @IsInt({ message: 'SEND_RATE_PER_SEC must be an integer' })
@@ -172,7 +210,7 @@ export class GatewayConfig extends BaseConfig {
   @Max(100000, { message: 'SEND_BURST must be at most 100000' })
   SEND_BURST: number = 20;
 
-  /** Failed sign-ins allowed per account within LOGIN_WINDOW_SEC before 429. */
+  /** Failed sign-ins allowed per (account, address) within LOGIN_WINDOW_SEC before 429. */
   @IsInt({ message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be an integer' })
   @Min(1, { message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be at least 1' })
   @Max(1000, { message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be at most 1000' })
@@ -189,6 +227,27 @@ export class GatewayConfig extends BaseConfig {
   @Min(1, { message: 'LOGIN_WINDOW_SEC must be at least 1' })
   @Max(86400, { message: 'LOGIN_WINDOW_SEC must be at most 86400' })
   LOGIN_WINDOW_SEC: number = 900;
+
+  /**
+   * Failures on one account (from every address) after which sources that never signed in to it
+   * are slowed down: one attempt per 2^(n - this) seconds, at most LOGIN_THROTTLE_MAX_SEC.
+   */
+  @IsInt({ message: 'LOGIN_ACCOUNT_THROTTLE_AFTER must be an integer' })
+  @Min(1, { message: 'LOGIN_ACCOUNT_THROTTLE_AFTER must be at least 1' })
+  @Max(100000, { message: 'LOGIN_ACCOUNT_THROTTLE_AFTER must be at most 100000' })
+  LOGIN_ACCOUNT_THROTTLE_AFTER: number = 10;
+
+  /** Longest delay between attempts of unknown sources on a throttled account, seconds. */
+  @IsInt({ message: 'LOGIN_THROTTLE_MAX_SEC must be an integer (seconds)' })
+  @Min(1, { message: 'LOGIN_THROTTLE_MAX_SEC must be at least 1' })
+  @Max(3600, { message: 'LOGIN_THROTTLE_MAX_SEC must be at most 3600' })
+  LOGIN_THROTTLE_MAX_SEC: number = 60;
+
+  /** How long an (account, address) pair that signed in successfully stays known, seconds. */
+  @IsInt({ message: 'LOGIN_KNOWN_SOURCE_TTL_SEC must be an integer (seconds)' })
+  @Min(60, { message: 'LOGIN_KNOWN_SOURCE_TTL_SEC must be at least 60' })
+  @Max(365 * 86400, { message: 'LOGIN_KNOWN_SOURCE_TTL_SEC must be at most 31536000' })
+  LOGIN_KNOWN_SOURCE_TTL_SEC: number = 30 * 86400;
 
   /** Window of the register/guest/refresh rate limits, seconds. */
   @IsInt({ message: 'RATE_LIMIT_WINDOW_SEC must be an integer (seconds)' })
@@ -210,6 +269,27 @@ export class GatewayConfig extends BaseConfig {
   @IsInt({ message: 'REFRESH_RATE_LIMIT must be an integer' })
   @Min(1, { message: 'REFRESH_RATE_LIMIT must be at least 1' })
   REFRESH_RATE_LIMIT: number = 120;
+
+  /** Window of the room / DM creation and profile-change limits, seconds. */
+  @IsInt({ message: 'CREATE_RATE_WINDOW_SEC must be an integer (seconds)' })
+  @Min(1, { message: 'CREATE_RATE_WINDOW_SEC must be at least 1' })
+  @Max(86400, { message: 'CREATE_RATE_WINDOW_SEC must be at most 86400' })
+  CREATE_RATE_WINDOW_SEC: number = 3600;
+
+  /** Public rooms one user may create per CREATE_RATE_WINDOW_SEC. */
+  @IsInt({ message: 'ROOM_CREATE_LIMIT must be an integer' })
+  @Min(1, { message: 'ROOM_CREATE_LIMIT must be at least 1' })
+  ROOM_CREATE_LIMIT: number = 10;
+
+  /** DMs one user may open per CREATE_RATE_WINDOW_SEC (opening an existing DM counts too). */
+  @IsInt({ message: 'DM_CREATE_LIMIT must be an integer' })
+  @Min(1, { message: 'DM_CREATE_LIMIT must be at least 1' })
+  DM_CREATE_LIMIT: number = 60;
+
+  /** Profile changes one user may make per CREATE_RATE_WINDOW_SEC. */
+  @IsInt({ message: 'PROFILE_CHANGE_LIMIT must be an integer' })
+  @Min(1, { message: 'PROFILE_CHANGE_LIMIT must be at least 1' })
+  PROFILE_CHANGE_LIMIT: number = 20;
 
   crossCheck(): string[] {
     return secretRule.call(this);

@@ -19,6 +19,8 @@ export const SERVER_EVENTS = {
   roomUpdated: 'room:updated',
   /** the server is going away; reconnect (graceful shutdown) */
   serverReconnect: 'server:reconnect',
+  /** this socket's session was signed out (or its refresh token replayed): `{reason}`, then disconnect */
+  sessionRevoked: 'session:revoked',
 } as const;
 
 export type ClientEvent = (typeof CLIENT_EVENTS)[keyof typeof CLIENT_EVENTS];

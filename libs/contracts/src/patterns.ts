@@ -40,6 +40,8 @@ export type ChatPattern = (typeof CHAT_PATTERNS)[keyof typeof CHAT_PATTERNS];
 export const PUBSUB_CHANNELS = {
   /** room events: one channel for all rooms; payload is a RoomEventEnvelope */
   roomEvents: 'hihi:room-events',
+  /** sessions signed out or found replayed: payload is a SessionRevokedEvent (auth publishes) */
+  sessionRevoked: 'hihi:session-revoked',
 } as const;
 
 /** Default timeout of a bus request, in milliseconds. */
@@ -48,4 +50,27 @@ export const BUS_TIMEOUT_MS = 3000;
 /** The room-events channel with the deployment's REDIS_PREFIX (every Redis name is prefixed). */
 export function roomEventsChannel(prefix: string): string {
   return `${prefix}:${PUBSUB_CHANNELS.roomEvents}`;
+}
+
+/** Why a session ended before its time. */
+export type SessionRevokedReason = 'logout' | 'logout-all' | 'reuse' | 'password-change';
+
+/** Published by auth on `sessionRevokedChannel` after the deny entries are written. */
+export interface SessionRevokedEvent {
+  /** session ids (the `sid` claim of their access tokens) */
+  sids: string[];
+  reason: SessionRevokedReason;
+}
+
+/** The session-revoked channel with the deployment's REDIS_PREFIX. */
+export function sessionRevokedChannel(prefix: string): string {
+  return `${prefix}:${PUBSUB_CHANNELS.sessionRevoked}`;
+}
+
+/**
+ * The deny entry of a revoked session: exists while an access token of that session could still
+ * be valid (its TTL is the access-token lifetime). Gateways refuse tokens whose `sid` has one.
+ */
+export function revokedSessionKey(prefix: string, sid: string): string {
+  return `${prefix}:revoked-session:${sid}`;
 }

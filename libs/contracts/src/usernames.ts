@@ -21,3 +21,28 @@ export function usernameWidth(name: string): number {
 export function isValidUsername(name: unknown): name is string {
   return typeof name === 'string' && USERNAME_CHARS.test(name) && usernameWidth(name) >= LIMITS.usernameMin;
 }
+
+/* ---------- Display names and room names (SPEC §6) ---------- */
+
+/**
+ * Never allowed in a display name or a room name: C0/C1 controls (Cc), format characters (Cf:
+ * bidi embeddings, overrides and isolates, LRM/RLM, zero-width space/joiners, BOM, soft hyphen,
+ * tags), lone surrogates (Cs), line/paragraph separators, and the other default-ignorable code
+ * points (Hangul fillers …) except variation selectors, which emoji need.
+ */
+export const NAME_FORBIDDEN_CHARS =
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|(?![\uFE00-\uFE0F\u{E0100}-\u{E01EF}])\p{Default_Ignorable_Code_Point}/u;
+/** Something that shows: not a space, a combining mark, a variation selector or a blank pattern. */
+const VISIBLE_CHAR = /[^\p{Z}\p{M}\s\u2800\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+
+/**
+ * What is wrong with a display name or room name as far as characters go (undefined: nothing).
+ * Shared by the server's validation and the web client's forms. Look-alikes of the bots' names
+ * are checked on the server (they need the Unicode confusables data).
+ */
+export function nameCharsProblem(name: string, label: string): string | undefined {
+  if (NAME_FORBIDDEN_CHARS.test(name))
+    return `${label} must not contain control, bidi, zero-width or other invisible formatting characters`;
+  if (!VISIBLE_CHAR.test(name)) return `${label} must contain a visible character`;
+  return undefined;
+}

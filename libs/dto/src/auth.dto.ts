@@ -23,6 +23,7 @@ import {
   RefreshBody,
   RegisterBody,
 } from '@hihi/contracts';
+import { IsSafeName, usernameSkeleton } from './names';
 
 /* ---------- Usernames: one normalisation used everywhere (gateway counters, auth lookups) ---------- */
 
@@ -39,18 +40,20 @@ export function normalizeUsername(username: string): string {
 }
 
 const RESERVED = new Set<string>(BOT_USERNAMES.map((n) => normalizeUsername(n)));
+const RESERVED_SKELETONS = new Set<string>(BOT_USERNAMES.map((n) => usernameSkeleton(n)));
 /** Prefix of guest usernames, so no account can pass for a guest or the other way round. */
 export const GUEST_USERNAME_PREFIX = 'guest-';
 
-/** Bot names (compared normalised) and the guest prefix are reserved. */
+/** Bot names (compared normalised, and by confusable skeleton) and the guest prefix are reserved. */
 export function isReservedUsername(username: string): boolean {
   const key = normalizeUsername(username);
-  return RESERVED.has(key) || key.startsWith(GUEST_USERNAME_PREFIX);
+  return (
+    RESERVED.has(key) ||
+    RESERVED_SKELETONS.has(usernameSkeleton(username)) ||
+    key.startsWith(GUEST_USERNAME_PREFIX) ||
+    usernameSkeleton(username).startsWith(usernameSkeleton(GUEST_USERNAME_PREFIX))
+  );
 }
-
-/** Control characters and bidi overrides never belong in a name. */
-export const NAME_FORBIDDEN_CHARS = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
-const NO_CONTROL_CHARS = /^[^\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]*$/u;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -81,12 +84,16 @@ export class RegisterDto implements RegisterBody {
   })
   password!: string;
 
-  @ApiPropertyOptional({ description: '1–64 characters, trimmed; defaults to the username', example: '小明' })
+  @ApiPropertyOptional({
+    description:
+      '1–64 characters, trimmed; no control, bidi or zero-width characters, not invisible-only, not (like) a bot name; defaults to the username',
+    example: '小明',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString({ message: 'displayName must be a string' })
   @Length(1, LIMITS.displayNameMax, { message: `displayName must be 1-${LIMITS.displayNameMax} characters` })
-  @Matches(NO_CONTROL_CHARS, { message: 'displayName must not contain control characters' })
+  @IsSafeName()
   displayName?: string;
 
   @ApiPropertyOptional({
@@ -131,12 +138,15 @@ export class RefreshDto implements RefreshBody {
 export class LogoutDto extends RefreshDto {}
 
 export class GuestDto implements GuestBody {
-  @ApiPropertyOptional({ description: 'shown as the display name; 1–32 characters, trimmed', example: '路人甲' })
+  @ApiPropertyOptional({
+    description: 'shown as the display name; 1–32 characters, trimmed; the display-name rules apply',
+    example: '路人甲',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString({ message: 'nickname must be a string' })
   @Length(1, 32, { message: 'nickname must be 1-32 characters' })
-  @Matches(NO_CONTROL_CHARS, { message: 'nickname must not contain control characters' })
+  @IsSafeName()
   nickname?: string;
 }
 

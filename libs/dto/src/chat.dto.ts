@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsUsername } from './auth.dto';
+import { IsSafeName } from './names';
 import {
   ArrayMaxSize,
   IsArray,
@@ -36,9 +37,6 @@ import {
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Client message ids (a UUID is typical). */
 export const CLIENT_MSG_ID_PATTERN = new RegExp(`^[A-Za-z0-9_.:-]{1,${LIMITS.clientMsgIdMax}}$`);
-/** No control characters in names. */
-// eslint-disable-next-line no-control-regex
-const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 /** Upload ids (POST /api/uploads answers them). */
 export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
@@ -134,7 +132,7 @@ export class CreateRoomDto implements CreateRoomBody {
   @Length(LIMITS.roomNameMin, LIMITS.roomNameMax, {
     message: `name must be ${LIMITS.roomNameMin}-${LIMITS.roomNameMax} characters`,
   })
-  @Matches(PRINTABLE, { message: 'name must not contain control characters' })
+  @IsSafeName()
   name!: string;
 }
 

@@ -2,3 +2,4 @@
 // The plain types live in @hihi/contracts (shared with the web client); these classes implement them.
 export * from './auth.dto';
 export * from './chat.dto';
+export * from './names';

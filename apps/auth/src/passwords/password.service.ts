@@ -1,8 +1,11 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
+import { Counter } from 'prom-client';
 import { AuthConfig } from '@hihi/config';
+import { Metrics } from '@hihi/common';
 import { PasswordPolicy } from './password-policy';
+import { Argon2Gate } from './argon2-gate';
 
 export interface HashParams {
   memoryCost: number;
@@ -13,45 +16,80 @@ export interface HashParams {
 /**
  * argon2id hashing (PHC strings). The argon2 package works on the libuv thread pool, so hashing
  * never blocks the event loop. Passwords are never logged and never leave this class hashed or not.
+ * Every computation goes through an Argon2Gate (ARGON2_MAX_CONCURRENT / ARGON2_MAX_QUEUE), and
+ * every verification is counted in `hihi_password_verifications_total` (how the tests know how
+ * many guesses were actually checked).
  */
 @Injectable()
 export class PasswordService implements OnModuleInit {
   readonly params: HashParams;
   readonly policy: PasswordPolicy;
   private dummyHash?: Promise<string>;
+  private readonly gate: Argon2Gate;
+  private readonly verifications?: Counter;
+  private readonly refused?: Counter;
 
-  constructor(config: AuthConfig) {
+  constructor(config: AuthConfig, @Optional() metrics?: Metrics) {
     this.params = {
       memoryCost: config.ARGON2_MEMORY_KIB,
       timeCost: config.ARGON2_TIME_COST,
       parallelism: config.ARGON2_PARALLELISM,
     };
     this.policy = PasswordPolicy.load();
+    this.gate = new Argon2Gate(config.ARGON2_MAX_CONCURRENT ?? 4, config.ARGON2_MAX_QUEUE ?? 16);
+    if (metrics) {
+      this.verifications = new Counter({
+        name: 'hihi_password_verifications_total',
+        help: 'argon2 password verifications performed (dummy ones for unknown users included)',
+        registers: [metrics.registry],
+      });
+      this.refused = new Counter({
+        name: 'hihi_password_busy_total',
+        help: 'argon2 computations refused because the gate was full (503)',
+        registers: [metrics.registry],
+      });
+    }
   }
 
   onModuleInit(): void {
     // a hash with the current parameters, verified for unknown users so they take as long as known ones
-    this.dummyHash = this.hash(randomBytes(16).toString('hex'));
+    this.dummyHash = this.rawHash(randomBytes(16).toString('hex'));
     this.dummyHash.catch(() => undefined);
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id, ...this.params });
+    return this.gated(() => this.rawHash(password));
   }
 
   async verify(hash: string, password: string): Promise<boolean> {
-    try {
-      return await argon2.verify(hash, password);
-    } catch {
-      return false;
-    }
+    return this.gated(async () => {
+      this.verifications?.inc();
+      try {
+        return await argon2.verify(hash, password);
+      } catch {
+        return false;
+      }
+    });
   }
 
   /** Spend the time of a verification without a user (unknown username). Always false. */
   async verifyDummy(password: string): Promise<false> {
-    this.dummyHash ??= this.hash(randomBytes(16).toString('hex'));
+    this.dummyHash ??= this.rawHash(randomBytes(16).toString('hex'));
     await this.verify(await this.dummyHash, password);
     return false;
+  }
+
+  private rawHash(password: string): Promise<string> {
+    return argon2.hash(password, { type: argon2.argon2id, ...this.params });
+  }
+
+  private async gated<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.gate.run(fn);
+    } catch (err) {
+      if (err instanceof Error && err.name === 'BusError') this.refused?.inc();
+      throw err;
+    }
   }
 
   needsRehash(hash: string): boolean {

@@ -62,6 +62,18 @@ export class RefreshClaim {
 
   @Prop({ type: Date, required: true })
   expiresAt!: Date;
+
+  /** until when the token may be presented again and get the same new pair (two tabs) */
+  @Prop({ type: Date })
+  graceUntil?: Date;
+
+  /** SHA-256 of the refresh token this one was rotated to */
+  @Prop({ type: String })
+  nextHash?: string;
+
+  /** the new pair, sealed under a key derived from the claimed token (see sealForToken) */
+  @Prop({ type: String })
+  sealed?: string;
 }
 
 export const RefreshClaimSchema = SchemaFactory.createForClass(RefreshClaim);

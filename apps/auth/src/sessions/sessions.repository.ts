@@ -23,6 +23,17 @@ export interface NewSession {
   createdAt: Date;
 }
 
+/** What a refresh claim keeps for the grace window: the successor and the sealed new pair. */
+export interface ClaimGrace {
+  graceUntil: Date;
+  nextHash: string;
+  sealed: string;
+}
+
+export interface ClaimRecord extends Partial<ClaimGrace> {
+  sessionId: string;
+}
+
 /** How many rotated-away hashes a session keeps for reuse detection. */
 export const PREV_HASHES_KEPT = 50;
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
@@ -103,10 +114,14 @@ export class SessionsRepository implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Atomically claim a refresh token for rotation: false when it was already claimed (reuse). */
-  async claim(hash: string, sessionId: string, expiresAt: Date): Promise<boolean> {
+  /**
+   * Atomically claim a refresh token for rotation: false when it was already claimed (by a
+   * concurrent refresh, or earlier). The claim carries the grace data in the same insert, so a
+   * second caller never sees a claim without it.
+   */
+  async claim(hash: string, sessionId: string, expiresAt: Date, grace?: ClaimGrace): Promise<boolean> {
     try {
-      await this.claims.create({ _id: hash, sessionId, expiresAt });
+      await this.claims.create({ _id: hash, sessionId, expiresAt, ...grace });
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;
@@ -131,6 +146,20 @@ export class SessionsRepository implements OnModuleInit, OnModuleDestroy {
       .lean()
       .exec();
     return !!updated && updated.hash === newHash;
+  }
+
+  async findClaim(hash: string): Promise<ClaimRecord | undefined> {
+    if (typeof hash !== 'string') return undefined;
+    const d = await this.claims.findById(hash).lean().exec();
+    if (!d) return undefined;
+    return { sessionId: d.sessionId, graceUntil: d.graceUntil, nextHash: d.nextHash, sealed: d.sealed };
+  }
+
+  /** Ids of the user's sessions not yet revoked (expired ones included: their tokens may live on). */
+  async liveIds(userId: string): Promise<string[]> {
+    if (typeof userId !== 'string') return [];
+    const live = await this.sessions.find({ userId, revokedAt: null }, { _id: 1 }).lean().exec();
+    return live.map((d) => d._id);
   }
 
   /** Revoke every live session of a user; returns how many. */

@@ -1,4 +1,12 @@
-import { hashRefreshToken, newRefreshToken, newSessionId, parseRefreshToken, sameHash } from './refresh-token';
+import {
+  hashRefreshToken,
+  newRefreshToken,
+  newSessionId,
+  parseRefreshToken,
+  sameHash,
+  sealForToken,
+  unsealWithToken,
+} from './refresh-token';
 
 describe('refresh tokens', () => {
   it('are <sessionId>.<secret> with 256 random bits of secret, and parse back', () => {
@@ -31,5 +39,19 @@ describe('refresh tokens', () => {
     expect(sameHash(h, hashRefreshToken('abc'))).toBe(true);
     expect(sameHash(h, hashRefreshToken('abd'))).toBe(false);
     expect(sameHash(h, '')).toBe(false);
+  });
+
+  it('a sealed pair opens only with the token it was sealed for, and not after tampering', () => {
+    const token = newRefreshToken(newSessionId());
+    const sealed = sealForToken(token, '{"next":"pair"}');
+    expect(sealed).not.toContain('pair');
+    expect(unsealWithToken(token, sealed)).toBe('{"next":"pair"}');
+    expect(unsealWithToken(newRefreshToken(newSessionId()), sealed)).toBeUndefined();
+    const [iv, tag, body] = sealed.split('.');
+    const flipped = Buffer.from(body, 'base64url');
+    flipped[0] ^= 1;
+    expect(unsealWithToken(token, [iv, tag, flipped.toString('base64url')].join('.'))).toBeUndefined();
+    expect(unsealWithToken(token, 'junk')).toBeUndefined();
+    expect(unsealWithToken(hashRefreshToken(token), sealed)).toBeUndefined();
   });
 });

@@ -1,7 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
 
-/** An account. `usernameKey` (NFKC + lower case) is what makes usernames unique without regard to case. */
+/**
+ * An account. `usernameKey` (NFKC + lower case) makes usernames unique without regard to case,
+ * `usernameSkeleton` without regard to look-alike characters.
+ */
 @Schema({ collection: 'users', timestamps: true, versionKey: false })
 export class User {
   _id!: Types.ObjectId;
@@ -12,6 +15,13 @@ export class User {
 
   @Prop({ type: String, required: true, unique: true })
   usernameKey!: string;
+
+  /**
+   * Unicode confusable skeleton (UTS #39) of the username, lower case: `admin` and `аdmin`
+   * (Cyrillic а) share it, so the second is refused as taken. Unique.
+   */
+  @Prop({ type: String, required: true, unique: true })
+  usernameSkeleton!: string;
 
   @Prop({ type: String, required: true })
   displayName!: string;

@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model } from 'mongoose';
+import { usernameSkeleton } from '@hihi/dto';
 import { User } from './user.schema';
 
 export interface NewUser {
   username: string;
   usernameKey: string;
+  usernameSkeleton: string;
   displayName: string;
   passwordHash: string;
 }
@@ -31,8 +33,36 @@ function isDuplicateKey(err: unknown): boolean {
 
 /** The `users` collection. Queries use plain strings only (normalised keys, ids). */
 @Injectable()
-export class UsersRepository {
+export class UsersRepository implements OnModuleInit {
+  private readonly logger = new Logger(UsersRepository.name);
+
   constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
+
+  /**
+   * Accounts made before usernames had a skeleton get one now; where two existing accounts
+   * already look alike, the later one keeps a skeleton of its own (`…#<id>`) so both go on working.
+   * Then the unique indexes are (re)built.
+   */
+  async onModuleInit(): Promise<void> {
+    const missing = await this.users
+      .find({ usernameSkeleton: null }, { _id: 1, username: 1 })
+      .lean()
+      .exec();
+    for (const doc of missing) {
+      const skeleton = usernameSkeleton(doc.username);
+      try {
+        await this.users.updateOne({ _id: doc._id }, { $set: { usernameSkeleton: skeleton } }).exec();
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        await this.users
+          .updateOne({ _id: doc._id }, { $set: { usernameSkeleton: `${skeleton}#${String(doc._id)}` } })
+          .exec();
+        this.logger.warn({ userId: String(doc._id) }, 'an existing username looks like another one; both kept');
+      }
+    }
+    if (missing.length) this.logger.log(`gave ${missing.length} existing usernames their skeleton`);
+    await this.users.createIndexes();
+  }
 
   /** Insert; a unique-index collision (11000) becomes DuplicateUsernameError. */
   async create(user: NewUser): Promise<UserRecord> {
