@@ -1,4 +1,6 @@
 import { NestFactory } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
@@ -9,20 +11,45 @@ import { exitWithParent, strictValidationPipe } from '@hihi/common';
 import { GatewayModule } from './gateway.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { serveWebApp } from './common/web-app';
+import { OriginPolicy } from './auth/origin-policy';
 
-/** Content-Security-Policy of the web app: nothing but our own origin. */
-export const CSP_DIRECTIVES = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", 'data:'],
-  fontSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'", 'ws:', 'wss:'],
-  objectSrc: ["'none'"],
-  baseUri: ["'self'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
+/**
+ * Content-Security-Policy of the web app: nothing but our own origin. `connect-src` is `'self'`
+ * (which covers ws:/wss: to our own host) plus the configured origins (PUBLIC_ORIGIN,
+ * CORS_ORIGIN) and their WebSocket forms — never a scheme-only source such as `wss:`.
+ */
+export function cspDirectives(configuredOrigins: readonly string[] = []): Record<string, string[]> {
+  const sockets = configuredOrigins.map((o) => o.replace(/^http/, 'ws'));
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'", ...configuredOrigins, ...sockets],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  };
+}
+
+/** Requests for a Host name the gateway does not answer to (DNS rebinding): 421, SPEC error shape. */
+function refuseForeignHosts(app: NestExpressApplication, policy: OriginPolicy): void {
+  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    if (policy.hostAllowed(req.headers.host)) return next();
+    res.statusCode = 421;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(
+      JSON.stringify({
+        statusCode: 421,
+        error: 'Misdirected Request',
+        message: 'this server does not answer to that host name (its operator can set PUBLIC_ORIGIN)',
+        correlationId: randomUUID(),
+      }),
+    );
+  });
+}
 
 export async function createGateway(config: GatewayConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), {
@@ -32,11 +59,13 @@ export async function createGateway(config: GatewayConfig): Promise<NestExpressA
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES } }));
+  const origins = app.get(OriginPolicy);
+  refuseForeignHosts(app, origins);
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(origins.configuredOrigins) } }));
   app.useBodyParser('json', { limit: LIMITS.httpBodyBytes, strict: true });
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(strictValidationPipe());
-  if (config.CORS_ORIGIN) app.enableCors({ origin: config.CORS_ORIGIN.split(',') });
+  if (origins.corsOrigins.length) app.enableCors({ origin: [...origins.corsOrigins] });
   const openApi = new DocumentBuilder()
     .setTitle('Hihi Chat API')
     .setDescription('REST API of Hihi Chat (嗨嗨聊天室). Real-time events: see docs/protocol.md.')

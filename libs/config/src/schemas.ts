@@ -270,7 +270,7 @@ export class GatewayConfig extends BaseConfig {
   @Min(1, { message: 'REFRESH_RATE_LIMIT must be at least 1' })
   REFRESH_RATE_LIMIT: number = 120;
 
-  /** Window of the room / DM creation and profile-change limits, seconds. */
+  /** Window of the room and DM creation limits, seconds. */
   @IsInt({ message: 'CREATE_RATE_WINDOW_SEC must be an integer (seconds)' })
   @Min(1, { message: 'CREATE_RATE_WINDOW_SEC must be at least 1' })
   @Max(86400, { message: 'CREATE_RATE_WINDOW_SEC must be at most 86400' })
@@ -281,15 +281,10 @@ export class GatewayConfig extends BaseConfig {
   @Min(1, { message: 'ROOM_CREATE_LIMIT must be at least 1' })
   ROOM_CREATE_LIMIT: number = 10;
 
-  /** DMs one user may open per CREATE_RATE_WINDOW_SEC (opening an existing DM counts too). */
+  /** New DMs one user may open per CREATE_RATE_WINDOW_SEC (re-opening an existing one is free). */
   @IsInt({ message: 'DM_CREATE_LIMIT must be an integer' })
   @Min(1, { message: 'DM_CREATE_LIMIT must be at least 1' })
-  DM_CREATE_LIMIT: number = 60;
-
-  /** Profile changes one user may make per CREATE_RATE_WINDOW_SEC. */
-  @IsInt({ message: 'PROFILE_CHANGE_LIMIT must be an integer' })
-  @Min(1, { message: 'PROFILE_CHANGE_LIMIT must be at least 1' })
-  PROFILE_CHANGE_LIMIT: number = 20;
+  DM_CREATE_LIMIT: number = 30;
 
   crossCheck(): string[] {
     return secretRule.call(this);

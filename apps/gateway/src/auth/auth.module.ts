@@ -4,6 +4,9 @@ import { AuthController, MeController } from './auth.controller';
 import { AuthGatewayService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { RateLimitService } from './rate-limit.service';
+import { LoginLimiter } from './login-limiter';
+import { RevocationService } from './revocation.service';
+import { OriginPolicy } from './origin-policy';
 import { AllowGuests, UserOnly } from './guards';
 import { ChatProvisioner } from '../chat/chat-provisioner';
 
@@ -14,7 +17,17 @@ import { ChatProvisioner } from '../chat/chat-provisioner';
 @Module({
   imports: [PassportModule.register({ session: false })],
   controllers: [AuthController, MeController],
-  providers: [JwtStrategy, AuthGatewayService, RateLimitService, AllowGuests, UserOnly, ChatProvisioner],
-  exports: [PassportModule, RateLimitService, AllowGuests, UserOnly],
+  providers: [
+    JwtStrategy,
+    AuthGatewayService,
+    RateLimitService,
+    LoginLimiter,
+    RevocationService,
+    OriginPolicy,
+    AllowGuests,
+    UserOnly,
+    ChatProvisioner,
+  ],
+  exports: [PassportModule, RateLimitService, RevocationService, OriginPolicy, AllowGuests, UserOnly],
 })
 export class AuthModule {}

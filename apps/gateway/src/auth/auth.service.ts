@@ -6,16 +6,15 @@ import { GuestDto, LoginDto, LogoutDto, normalizeUsername, RefreshDto, RegisterD
 import { AUTH_BUS } from '../bus/bus.module';
 import { ApiHttpException, unwrap } from '../common/bus-http';
 import { RateLimitService } from './rate-limit.service';
+import { AttemptOutcome, LoginLimiter } from './login-limiter';
 import type { AuthUser } from './jwt.strategy';
 import { publicUser } from './current-user.decorator';
 import { ChatProvisioner } from '../chat/chat-provisioner';
 
-export const TOO_MANY_LOGINS = 'too many failed sign-in attempts; try again later';
+export { TOO_MANY_LOGINS } from './login-limiter';
 
 /** Counter buckets (Redis key parts). */
 const B = {
-  loginAccount: 'login-account',
-  loginIp: 'login-ip',
   register: 'register-ip',
   guest: 'guest-ip',
   refresh: 'refresh-ip',
@@ -30,6 +29,7 @@ export class AuthGatewayService {
   constructor(
     @Inject(AUTH_BUS) private readonly bus: BusClient,
     private readonly limits: RateLimitService,
+    private readonly logins: LoginLimiter,
     private readonly config: GatewayConfig,
     private readonly chat: ChatProvisioner,
   ) {}
@@ -43,31 +43,28 @@ export class AuthGatewayService {
       'too many registrations; try again later',
     );
     const tokens = unwrap(await this.bus.call<AuthTokens>(AUTH_PATTERNS.register, dto, { correlationId }));
+    await this.logins.remember(normalizeUsername(dto.username), ip);
     return this.chat.provision(tokens, correlationId);
   }
 
   /**
-   * Sign-in with failures limited per account and per address (LOGIN_MAX_FAILURES_PER_*, in a
-   * LOGIN_WINDOW_SEC window): once reached, 429 with Retry-After, whatever the password.
-   * A success clears the account's counter.
+   * Sign-in: the attempt is reserved against the limits first (LoginLimiter: per address, per
+   * (account, address), progressive delay per account for unknown sources), then the password is
+   * checked by auth, then the reservation is settled with the outcome.
    */
   async login(dto: LoginDto, ip: string, correlationId: string): Promise<AuthTokens> {
-    const account = normalizeUsername(dto.username);
-    const [acc, addr] = await Promise.all([this.limits.peek(B.loginAccount, account), this.limits.peek(B.loginIp, ip)]);
-    const waits = [
-      acc.count >= this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT ? acc.ttlSec || this.config.LOGIN_WINDOW_SEC : 0,
-      addr.count >= this.config.LOGIN_MAX_FAILURES_PER_IP ? addr.ttlSec || this.config.LOGIN_WINDOW_SEC : 0,
-    ];
-    const wait = Math.max(...waits);
-    if (wait > 0) throw ApiHttpException.retryAfter(429, TOO_MANY_LOGINS, wait);
-    const res = await this.bus.call<AuthTokens>(AUTH_PATTERNS.login, dto, { correlationId });
-    if (!res.ok && res.error.code === 'unauthorized') {
-      const window = this.config.LOGIN_WINDOW_SEC;
-      await Promise.all([this.limits.hit(B.loginAccount, account, window), this.limits.hit(B.loginIp, ip, window)]);
-    } else if (res.ok) {
-      await this.limits.reset(B.loginAccount, account);
+    const attempt = await this.logins.reserve(normalizeUsername(dto.username), ip);
+    let outcome: AttemptOutcome = 'void';
+    let tokens: AuthTokens;
+    try {
+      const res = await this.bus.call<AuthTokens>(AUTH_PATTERNS.login, dto, { correlationId });
+      if (res.ok) outcome = 'ok';
+      else if (res.error.code === 'unauthorized') outcome = 'failed';
+      tokens = unwrap(res);
+    } finally {
+      await attempt.settle(outcome);
     }
-    return this.chat.provision(unwrap(res), correlationId);
+    return this.chat.provision(tokens, correlationId);
   }
 
   async refresh(dto: RefreshDto, ip: string, correlationId: string): Promise<AuthTokens> {

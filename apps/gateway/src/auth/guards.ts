@@ -1,4 +1,11 @@
-import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  ExecutionContext,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { AuthUser } from './jwt.strategy';
 
@@ -14,6 +21,8 @@ export class AllowGuests extends AuthGuard('jwt') {
     _info?: unknown,
     _ctx?: ExecutionContext,
   ): TUser {
+    // the session check could not be made (Redis down): 503, not a misleading 401
+    if (err instanceof HttpException && err.getStatus() === HttpStatus.SERVICE_UNAVAILABLE) throw err;
     if (err || !user) throw new UnauthorizedException(UNAUTHORIZED_MESSAGE);
     return user as TUser;
   }

@@ -3,3 +3,5 @@ export { AllowGuests, UserOnly, JwtAuthGuard, UNAUTHORIZED_MESSAGE, GUEST_FORBID
 export { CurrentUser, publicUser } from './current-user.decorator';
 export type { AuthUser } from './jwt.strategy';
 export { RateLimitService } from './rate-limit.service';
+export { RevocationService, sessionRoom } from './revocation.service';
+export { OriginPolicy } from './origin-policy';

@@ -3,6 +3,8 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { GatewayConfig } from '@hihi/config';
 import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, PublicUser, TokenUse } from '@hihi/contracts';
+import { ApiHttpException } from '../common/bus-http';
+import { RevocationService } from './revocation.service';
 
 /** The uses of token that authenticate a request at all; refresh tokens are opaque and never JWTs. */
 const ACCEPTED_USES: readonly TokenUse[] = ['access', 'guest'];
@@ -15,11 +17,15 @@ export interface AuthUser extends PublicUser {
 
 /**
  * Bearer access tokens: HS256 only (no `none`, no RS/HS confusion), `iss`, `aud` and `exp`
- * checked by passport-jwt; validate() then checks the claims and the token's `use`.
+ * checked by passport-jwt; validate() then checks the claims, the token's `use`, and that its
+ * session was not signed out (RevocationService: 401 within 1 s of a logout on any gateway).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(config: GatewayConfig) {
+  constructor(
+    config: GatewayConfig,
+    private readonly revocation: RevocationService,
+  ) {
     if (!config.JWT_SECRET) throw new Error('JWT_SECRET is not configured');
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -31,7 +37,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: Record<string, unknown>): AuthUser {
+  async validate(payload: Record<string, unknown>): Promise<AuthUser> {
     const { sub, username, displayName, use, sid, exp } = payload;
     if (
       typeof sub !== 'string' ||
@@ -45,6 +51,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     const guest = use === 'guest';
     if (guest !== sub.startsWith('guest:')) throw new UnauthorizedException('invalid access token');
+    if (!guest && typeof sid === 'string') {
+      let revoked: boolean;
+      try {
+        revoked = await this.revocation.isRevoked(sid);
+      } catch {
+        throw ApiHttpException.retryAfter(503, 'service temporarily unavailable; try again shortly', 2);
+      }
+      if (revoked) throw new UnauthorizedException('this session was signed out');
+    }
     return { id: sub, username, displayName, guest, ...(typeof sid === 'string' && !guest ? { sid } : {}) };
   }
 }

@@ -19,9 +19,11 @@ local ttl = redis.call('TTL', KEYS[1])
 if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
+const REFUND = `if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end return 1`;
+
 /**
  * Fixed-window counters in Redis (keys under REDIS_PREFIX), shared by every gateway process.
- * Used for failed sign-ins (per account and per address) and register/guest/refresh rates.
+ * Used for register/guest/refresh rates and room/DM/profile creation (sign-ins: LoginLimiter).
  * If Redis cannot be reached the request is refused (503): limits never silently switch off.
  */
 @Injectable()
@@ -45,14 +47,9 @@ export class RateLimitService {
     return { count, ttlSec };
   }
 
-  async peek(bucket: string, id: string): Promise<Counter> {
-    const k = this.key(bucket, id);
-    const [count, ttl] = await this.guard(() => Promise.all([this.redis.get(k), this.redis.ttl(k)]));
-    return { count: Number(count ?? 0), ttlSec: Math.max(0, ttl) };
-  }
-
-  async reset(bucket: string, id: string): Promise<void> {
-    await this.guard(() => this.redis.del(this.key(bucket, id)));
+  /** Give back one counted request (it turned out not to be what the limit is about). */
+  async refund(bucket: string, id: string): Promise<void> {
+    await this.guard(() => this.redis.eval(REFUND, 1, this.key(bucket, id))).catch(() => undefined);
   }
 
   /** Count one request; 429 with Retry-After once more than `limit` were made in the window. */

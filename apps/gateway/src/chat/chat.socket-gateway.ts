@@ -41,6 +41,7 @@ import { REDIS } from '../redis/redis.module';
 import { PresenceService } from './presence.service';
 import { RoomFanout, userRoom } from './room-fanout';
 import { SendRateLimiter } from './send-rate-limiter';
+import { OriginPolicy, RevocationService } from '../auth';
 
 interface SocketData {
   user: PublicUser;
@@ -83,7 +84,6 @@ export class ChatSocketGateway
   private inFlight = 0;
   /** shutting down: no new connections; connected clients are told to reconnect elsewhere */
   private draining = false;
-  private readonly origins: string[];
   private readonly handlers: Record<string, Handler> = {
     [CLIENT_EVENTS.roomJoin]: (s, p, r) => this.join(s, p, r),
     [CLIENT_EVENTS.roomLeave]: (s, p, r) => this.leave(s, p, r),
@@ -102,23 +102,21 @@ export class ChatSocketGateway
     private readonly presence: PresenceService,
     private readonly fanout: RoomFanout,
     private readonly limiter: SendRateLimiter,
+    private readonly originPolicy: OriginPolicy,
+    private readonly revocation: RevocationService,
     @Optional() private readonly metrics?: Metrics,
-  ) {
-    this.origins = (config.CORS_ORIGIN ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean);
-  }
+  ) {}
 
   afterInit(server: Server): void {
     this.server = server;
     this.fanout.attach(server);
-    // Same origin only (plus CORS_ORIGIN): browsers send Origin; non-browser clients do not.
+    // Own origin, PUBLIC_ORIGIN or CORS_ORIGIN only, exact (OriginPolicy); no re-pointed Host names.
     server.engine.opts.allowRequest = (req, callback) => callback(null, !this.draining && this.originAllowed(req));
-    if (this.origins.length) {
+    const origins = this.originPolicy.corsOrigins;
+    if (origins.length) {
       const addCors = (headers: Record<string, string>, req: IncomingMessage) => {
         const origin = req.headers.origin;
-        if (origin && this.origins.includes(origin)) {
+        if (origin && origins.includes(origin)) {
           headers['Access-Control-Allow-Origin'] = origin;
           headers['Access-Control-Allow-Credentials'] = 'true';
           headers['Vary'] = 'Origin';
@@ -138,17 +136,12 @@ export class ChatSocketGateway
       (socket.data as SocketData).expiresAt = claims.exp * 1000;
       next();
     });
+    // signed-out sessions: handshakes refused, connected sockets closed (joins `session:<sid>`)
+    this.revocation.attach(server);
   }
 
   private originAllowed(req: IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    if (!origin) return true;
-    if (this.origins.includes(origin)) return true;
-    try {
-      return new URL(origin).host === req.headers.host;
-    } catch {
-      return false;
-    }
+    return this.originPolicy.originAllowed(req.headers.origin, req);
   }
 
   handleConnection(socket: ChatSocket): void {

@@ -14,11 +14,15 @@ import {
 import type { Response } from 'express';
 import { CHAT_PATTERNS, HistoryPage, OpenDmReply, Room } from '@hihi/contracts';
 import { BusClient } from '@hihi/common';
+import { GatewayConfig } from '@hihi/config';
 import { CreateRoomDto, HistoryQueryDto, OpenDmDto, ROOM_ID_PATTERN } from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { CorrelationId } from '../common/correlation-id.decorator';
-import { AllowGuests, AuthUser, CurrentUser, publicUser, UserOnly } from '../auth';
+import { AllowGuests, AuthUser, CurrentUser, publicUser, RateLimitService, UserOnly } from '../auth';
 import { unwrap } from './http-auth';
+
+/** Per-user creation limits (Redis counters shared by every gateway). */
+const CREATE_LIMITS = { room: 'room-create', dm: 'dm-create' } as const;
 
 /** Rooms, DMs and history over REST: validate, forward to chat over the bus, map errors. */
 /**
@@ -27,7 +31,11 @@ import { unwrap } from './http-auth';
  */
 @Controller('api')
 export class RoomsController {
-  constructor(@Inject(CHAT_BUS) private readonly chat: BusClient) {}
+  constructor(
+    @Inject(CHAT_BUS) private readonly chat: BusClient,
+    private readonly limits: RateLimitService,
+    private readonly config: GatewayConfig,
+  ) {}
 
   @Get('rooms')
   @UseGuards(AllowGuests)
@@ -45,13 +53,22 @@ export class RoomsController {
     @CurrentUser() user: AuthUser,
     @CorrelationId() correlationId: string,
   ): Promise<Room> {
-    return unwrap(
-      await this.chat.call<Room>(
-        CHAT_PATTERNS.createRoom,
-        { name: body.name },
-        { correlationId, actor: publicUser(user) },
-      ),
+    // ROOM_CREATE_LIMIT per CREATE_RATE_WINDOW_SEC and user → 429 with Retry-After
+    await this.limits.consume(
+      CREATE_LIMITS.room,
+      user.id,
+      this.config.ROOM_CREATE_LIMIT,
+      this.config.CREATE_RATE_WINDOW_SEC,
+      'too many rooms created; try again later',
     );
+    const result = await this.chat.call<Room>(
+      CHAT_PATTERNS.createRoom,
+      { name: body.name },
+      { correlationId, actor: publicUser(user) },
+    );
+    // a refused creation (name taken, chat unavailable) is not counted
+    if (!result.ok) await this.limits.refund(CREATE_LIMITS.room, user.id);
+    return unwrap(result);
   }
 
   @Post('dms')
@@ -62,13 +79,21 @@ export class RoomsController {
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Room> {
-    const reply = unwrap(
-      await this.chat.call<OpenDmReply>(
-        CHAT_PATTERNS.openDm,
-        { username: body.username },
-        { correlationId, actor: publicUser(user) },
-      ),
+    // DM_CREATE_LIMIT new DMs per CREATE_RATE_WINDOW_SEC and user; re-opening one is refunded
+    await this.limits.consume(
+      CREATE_LIMITS.dm,
+      user.id,
+      this.config.DM_CREATE_LIMIT,
+      this.config.CREATE_RATE_WINDOW_SEC,
+      'too many direct messages opened; try again later',
     );
+    const result = await this.chat.call<OpenDmReply>(
+      CHAT_PATTERNS.openDm,
+      { username: body.username },
+      { correlationId, actor: publicUser(user) },
+    );
+    if (!result.ok || !result.data.created) await this.limits.refund(CREATE_LIMITS.dm, user.id);
+    const reply = unwrap(result);
     res.status(reply.created ? 201 : 200);
     return reply.room;
   }
