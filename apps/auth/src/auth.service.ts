@@ -80,7 +80,7 @@ export class AuthService {
     if (isReservedUsername(username)) throw new BusError('conflict', 'this username is reserved');
     const problem = this.passwords.policy.problem(dto.password, username);
     if (problem) throw new BusError('validation', problem);
-    const passwordHash = await this.passwords.hash(dto.password);
+    const passwordHash = await this.passwords.admit(() => this.passwords.hash(dto.password));
     let user: UserRecord;
     try {
       user = await this.users.create({
@@ -99,22 +99,28 @@ export class AuthService {
     return this.startSession(user, dto.rememberMe === true);
   }
 
-  /** Look up by username only, then verify; unknown users cost a dummy verification. */
+  /**
+   * Look up by username only, then verify; unknown users cost a dummy verification. The whole
+   * attempt (look-up and argon2) is admitted by the password gate, so a storm is refused fast.
+   */
   async login(dto: LoginDto): Promise<AuthTokens> {
-    const key = normalizeUsername(dto.username);
-    const user = isValidUsername(key) ? await this.users.findByKey(key) : undefined;
-    if (!user) {
-      await this.passwords.verifyDummy(dto.password);
-      throw new BusError('unauthorized', BAD_CREDENTIALS);
-    }
-    if (!(await this.passwords.verify(user.passwordHash, dto.password))) {
-      throw new BusError('unauthorized', BAD_CREDENTIALS);
-    }
-    if (this.passwords.needsRehash(user.passwordHash)) {
-      const rehashed = await this.passwords.hash(dto.password);
-      await this.users.updatePasswordHash(user.id, rehashed);
-      this.logger.log({ userId: user.id }, 'password rehashed with the current parameters');
-    }
+    const user = await this.passwords.admit(async () => {
+      const key = normalizeUsername(dto.username);
+      const found = isValidUsername(key) ? await this.users.findByKey(key) : undefined;
+      if (!found) {
+        await this.passwords.verifyDummy(dto.password);
+        throw new BusError('unauthorized', BAD_CREDENTIALS);
+      }
+      if (!(await this.passwords.verify(found.passwordHash, dto.password))) {
+        throw new BusError('unauthorized', BAD_CREDENTIALS);
+      }
+      if (this.passwords.needsRehash(found.passwordHash)) {
+        const rehashed = await this.passwords.hash(dto.password);
+        await this.users.updatePasswordHash(found.id, rehashed);
+        this.logger.log({ userId: found.id }, 'password rehashed with the current parameters');
+      }
+      return found;
+    });
     return this.startSession(user, dto.rememberMe === true);
   }
 

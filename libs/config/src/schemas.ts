@@ -230,7 +230,7 @@ export class GatewayConfig extends BaseConfig {
 
   /**
    * Failures on one account (from every address) after which sources that never signed in to it
-   * are slowed down: one attempt per 2^(n - this) seconds, at most LOGIN_THROTTLE_MAX_SEC.
+   * are slowed down: one attempt per 2^(n - this + 1) seconds (2, 4, 8 …), at most LOGIN_THROTTLE_MAX_SEC.
    */
   @IsInt({ message: 'LOGIN_ACCOUNT_THROTTLE_AFTER must be an integer' })
   @Min(1, { message: 'LOGIN_ACCOUNT_THROTTLE_AFTER must be at least 1' })

@@ -3,9 +3,9 @@ import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { AuthConfig } from '@hihi/config';
-import { Metrics } from '@hihi/common';
+import { BusError, Metrics } from '@hihi/common';
 import { PasswordPolicy } from './password-policy';
-import { Argon2Gate } from './argon2-gate';
+import { Argon2Gate, BUSY_MESSAGE } from './argon2-gate';
 
 export interface HashParams {
   memoryCost: number;
@@ -16,8 +16,8 @@ export interface HashParams {
 /**
  * argon2id hashing (PHC strings). The argon2 package works on the libuv thread pool, so hashing
  * never blocks the event loop. Passwords are never logged and never leave this class hashed or not.
- * Every computation goes through an Argon2Gate (ARGON2_MAX_CONCURRENT / ARGON2_MAX_QUEUE), and
- * every verification is counted in `hihi_password_verifications_total` (how the tests know how
+ * Sign-ins and registrations run through `admit` (an Argon2Gate: ARGON2_MAX_CONCURRENT /
+ * ARGON2_MAX_QUEUE), and every verification is counted in `hihi_password_verifications_total` (how the tests know how
  * many guesses were actually checked).
  */
 @Injectable()
@@ -57,19 +57,32 @@ export class PasswordService implements OnModuleInit {
     this.dummyHash.catch(() => undefined);
   }
 
+  /**
+   * Run a sign-in or registration (its database look-up and its argon2 work) within the gate:
+   * at most ARGON2_MAX_CONCURRENT at once, ARGON2_MAX_QUEUE waiting, the rest refused at once
+   * with BusError `unavailable` (→ 503 + Retry-After). Hashing and verifying are meant to be
+   * called inside it.
+   */
+  async admit<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.gate.run(fn);
+    } catch (err) {
+      if (err instanceof BusError && err.message === BUSY_MESSAGE) this.refused?.inc();
+      throw err;
+    }
+  }
+
   hash(password: string): Promise<string> {
-    return this.gated(() => this.rawHash(password));
+    return this.rawHash(password);
   }
 
   async verify(hash: string, password: string): Promise<boolean> {
-    return this.gated(async () => {
-      this.verifications?.inc();
-      try {
-        return await argon2.verify(hash, password);
-      } catch {
-        return false;
-      }
-    });
+    this.verifications?.inc();
+    try {
+      return await argon2.verify(hash, password);
+    } catch {
+      return false;
+    }
   }
 
   /** Spend the time of a verification without a user (unknown username). Always false. */
@@ -81,15 +94,6 @@ export class PasswordService implements OnModuleInit {
 
   private rawHash(password: string): Promise<string> {
     return argon2.hash(password, { type: argon2.argon2id, ...this.params });
-  }
-
-  private async gated<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await this.gate.run(fn);
-    } catch (err) {
-      if (err instanceof Error && err.name === 'BusError') this.refused?.inc();
-      throw err;
-    }
   }
 
   needsRehash(hash: string): boolean {

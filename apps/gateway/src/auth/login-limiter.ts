@@ -34,7 +34,7 @@ if fails >= after and redis.call('EXISTS', KEYS[4]) == 0 then
   local now = tonumber(ARGV[6])
   local nextAt = tonumber(redis.call('HGET', KEYS[3], 'next') or '0')
   if now < nextAt then return {0, math.ceil((nextAt - now) / 1000), 'throttle'} end
-  local delay = math.min(2 ^ (fails - after), tonumber(ARGV[5]))
+  local delay = math.min(2 ^ (fails - after + 1), tonumber(ARGV[5]))
   redis.call('HSET', KEYS[3], 'next', now + delay * 1000)
 end
 bump(KEYS[1])
@@ -75,7 +75,7 @@ export interface LoginAttempt {
  * - per (account, address): LOGIN_MAX_FAILURES_PER_ACCOUNT failures per window — so failures
  *   from elsewhere never lock the owner out;
  * - per account, against sources that never signed in to it: after LOGIN_ACCOUNT_THROTTLE_AFTER
- *   failures in the window, one attempt per 1, 2, 4 … s (at most LOGIN_THROTTLE_MAX_SEC), a
+ *   failures in the window, one attempt per 2, 4, 8 … s (at most LOGIN_THROTTLE_MAX_SEC), a
  *   progressive delay for a distributed guesser. An (account, address) that signed in before
  *   (within LOGIN_KNOWN_SOURCE_TTL_SEC) is exempt.
  * Redis unreachable → 503: the limits never silently switch off.
