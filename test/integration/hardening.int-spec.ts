@@ -134,14 +134,17 @@ describe('sign-in limits are exact under concurrency (reserved before the passwo
     expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
     expect(verified).toBeLessThanOrEqual(5);
     expect(verified).toBe(statuses.filter((s) => s === 401).length);
-    for (const r of results.filter((x) => x.status === 429)) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    for (const r of results.filter((x) => x.status === 429))
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
   }, 60000);
 
   it('50 parallel wrong passwords for 50 accounts from one address: at most 20 verified (the per-address limit)', async () => {
     const ip = newIp();
     const before = await verifications();
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => post('/api/auth/login', { username: uniq(`spray${i}`), password: 'nope nope' }, from(ip))),
+      Array.from({ length: 50 }, (_, i) =>
+        post('/api/auth/login', { username: uniq(`spray${i}`), password: 'nope nope' }, from(ip)),
+      ),
     );
     const verified = (await verifications()) - before;
     expect(verified).toBeLessThanOrEqual(20);
@@ -152,7 +155,9 @@ describe('sign-in limits are exact under concurrency (reserved before the passwo
   it('a storm of 200 sign-ins from 200 addresses gets fast answers (401 or 503 + Retry-After), and sign-in works right after', async () => {
     const owner = await register(uniq('calm'));
     const ownerIp = newIp();
-    expect((await post('/api/auth/login', { username: owner.user.username, password: PASSWORD }, from(ownerIp))).status).toBe(200);
+    expect(
+      (await post('/api/auth/login', { username: owner.user.username, password: PASSWORD }, from(ownerIp))).status,
+    ).toBe(200);
     const started = Date.now();
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
@@ -181,16 +186,26 @@ describe('nobody can lock the owner out', () => {
   it('the owner, who signed in from this address before, still signs in after 12 failures from other addresses', async () => {
     const owner = await register(uniq('owner'));
     const home = newIp();
-    expect((await post('/api/auth/login', { username: owner.user.username, password: PASSWORD }, from(home))).status).toBe(200);
+    expect(
+      (await post('/api/auth/login', { username: owner.user.username, password: PASSWORD }, from(home))).status,
+    ).toBe(200);
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const r = await post('/api/auth/login', { username: owner.user.username, password: `guess ${i} wrong` }, from(newIp()));
+      const r = await post(
+        '/api/auth/login',
+        { username: owner.user.username, password: `guess ${i} wrong` },
+        from(newIp()),
+      );
       statuses.push(r.status);
     }
     // the first 10 are checked; after that unknown sources are slowed down (progressive delay)
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
-    const throttled = await post('/api/auth/login', { username: owner.user.username, password: PASSWORD }, from(newIp()));
+    const throttled = await post(
+      '/api/auth/login',
+      { username: owner.user.username, password: PASSWORD },
+      from(newIp()),
+    );
     expect(throttled.status).toBe(429);
     expect(Number(throttled.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     // …but not the owner's known address, right password first time
@@ -202,16 +217,24 @@ describe('nobody can lock the owner out', () => {
     const owner = await register(uniq('pair'));
     const attacker = newIp();
     for (let i = 0; i < 5; i++)
-      expect((await post('/api/auth/login', { username: owner.user.username, password: `bad ${i} bad` }, from(attacker))).status).toBe(401);
-    expect((await post('/api/auth/login', { username: owner.user.username, password: PASSWORD }, from(attacker))).status).toBe(429);
-    expect((await post('/api/auth/login', { username: owner.user.username, password: PASSWORD }, from(newIp()))).status).toBe(200);
+      expect(
+        (await post('/api/auth/login', { username: owner.user.username, password: `bad ${i} bad` }, from(attacker)))
+          .status,
+      ).toBe(401);
+    expect(
+      (await post('/api/auth/login', { username: owner.user.username, password: PASSWORD }, from(attacker))).status,
+    ).toBe(429);
+    expect(
+      (await post('/api/auth/login', { username: owner.user.username, password: PASSWORD }, from(newIp()))).status,
+    ).toBe(200);
   });
 });
 
 describe('sign-out ends access at once (SPEC §4)', () => {
   it('logout with an open socket: REST 401 within 1 s on every gateway, the socket told and closed within 5 s; other sessions unaffected', async () => {
     const reg = await register(uniq('leaver'));
-    const other = (await post('/api/auth/login', { username: reg.user.username, password: PASSWORD }, from(newIp()))).body;
+    const other = (await post('/api/auth/login', { username: reg.user.username, password: PASSWORD }, from(newIp())))
+      .body;
     const mine = await connect(stack.url, reg.accessToken);
     const mineOnSecond = await connect(second, reg.accessToken);
     const theirs = await connect(stack.url, other.accessToken);
@@ -279,7 +302,9 @@ describe('origins: exact on scheme, host and port; no re-pointed host names', ()
     expect((await handshake(port(), { host: host(), origin: `http://${host()}` })).status).toBe(200);
     expect((await handshake(port(), { host: host(), origin: CORS })).status).toBe(200);
     expect((await handshake(port(), { host: host() })).status).toBe(200);
-    expect((await handshake(port(), { host: `localhost:${port()}`, origin: `http://localhost:${port()}` })).status).toBe(200);
+    expect(
+      (await handshake(port(), { host: `localhost:${port()}`, origin: `http://localhost:${port()}` })).status,
+    ).toBe(200);
   });
 
   it('another scheme, port or host, null, a path, or a look-alike of the CORS entry are refused', async () => {
@@ -370,12 +395,20 @@ describe('names: look-alikes, invisible and reordering characters (SPEC §6)', (
       'b\uFEFFom',
       'c1\u0085',
     ]) {
-      const r = await post('/api/auth/register', { username: uniq('n'), password: PASSWORD, displayName }, from(newIp()));
+      const r = await post(
+        '/api/auth/register',
+        { username: uniq('n'), password: PASSWORD, displayName },
+        from(newIp()),
+      );
       if (r.status !== 400) throw new Error(`displayName ${JSON.stringify(displayName)} got ${r.status}`);
       expect(JSON.stringify(r.body.message)).toMatch(/displayName/);
     }
     for (const displayName of ['Alice Liddell', '小明', 'Jose\u0301', 'Ducky McDuckface', '❤️ love', 'مرحبا']) {
-      const r = await post('/api/auth/register', { username: uniq('ok'), password: PASSWORD, displayName }, from(newIp()));
+      const r = await post(
+        '/api/auth/register',
+        { username: uniq('ok'), password: PASSWORD, displayName },
+        from(newIp()),
+      );
       if (r.status !== 201) throw new Error(`displayName ${JSON.stringify(displayName)} got ${r.status}`);
     }
     expect((await post('/api/auth/guest', { nickname: '小黄鸭' })).status).toBe(400);

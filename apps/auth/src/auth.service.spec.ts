@@ -18,7 +18,9 @@ class FakeUsers {
   readonly rows = new Map<string, UserRecord>();
   private next = 1;
   create = jest.fn(async (u: Omit<UserRecord, 'id'>) => {
-    if ([...this.rows.values()].some((r) => r.usernameKey === u.usernameKey || r.usernameSkeleton === u.usernameSkeleton))
+    if (
+      [...this.rows.values()].some((r) => r.usernameKey === u.usernameKey || r.usernameSkeleton === u.usernameSkeleton)
+    )
       throw new DuplicateUsernameError();
     const rec = { ...u, id: (this.next++).toString(16).padStart(24, '0') };
     this.rows.set(rec.id, rec);

@@ -61,7 +61,9 @@ export async function createGateway(config: GatewayConfig): Promise<NestExpressA
   app.disable('x-powered-by');
   const origins = app.get(OriginPolicy);
   refuseForeignHosts(app, origins);
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(origins.configuredOrigins) } }));
+  app.use(
+    helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(origins.configuredOrigins) } }),
+  );
   app.useBodyParser('json', { limit: LIMITS.httpBodyBytes, strict: true });
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(strictValidationPipe());

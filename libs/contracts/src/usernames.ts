@@ -32,8 +32,8 @@ export function isValidUsername(name: unknown): name is string {
  */
 export const NAME_FORBIDDEN_CHARS =
   /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|(?![\uFE00-\uFE0F\u{E0100}-\u{E01EF}])\p{Default_Ignorable_Code_Point}/u;
-/** Something that shows: not a space, a combining mark, a variation selector or a blank pattern. */
-const VISIBLE_CHAR = /[^\p{Z}\p{M}\s\u2800\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+/** Something that shows: not a space, a mark (variation selectors are marks too) or a blank pattern. */
+const VISIBLE_CHAR = /[^\p{Z}\p{M}\s\u2800]/u;
 
 /**
  * What is wrong with a display name or room name as far as characters go (undefined: nothing).

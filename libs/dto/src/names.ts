@@ -39,7 +39,9 @@ export function looksLikeBotName(name: string): boolean {
 
 /** Display-name / room-name policy: characters (see nameCharsProblem) and no bot look-alikes. */
 export function nameProblem(name: string, label: string): string | undefined {
-  return nameCharsProblem(name, label) ?? (looksLikeBotName(name) ? `${label} must not look like a bot's name` : undefined);
+  return (
+    nameCharsProblem(name, label) ?? (looksLikeBotName(name) ? `${label} must not look like a bot's name` : undefined)
+  );
 }
 
 /**

@@ -1,12 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AuthConfig } from '@hihi/config';
-import {
-  revokedSessionKey,
-  SessionRevokedEvent,
-  SessionRevokedReason,
-  sessionRevokedChannel,
-} from '@hihi/contracts';
+import { revokedSessionKey, SessionRevokedEvent, SessionRevokedReason, sessionRevokedChannel } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 
 /** Seconds a deny entry outlives the longest access token (clock skew between processes). */

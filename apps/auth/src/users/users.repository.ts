@@ -44,10 +44,7 @@ export class UsersRepository implements OnModuleInit {
    * Then the unique indexes are (re)built.
    */
   async onModuleInit(): Promise<void> {
-    const missing = await this.users
-      .find({ usernameSkeleton: null }, { _id: 1, username: 1 })
-      .lean()
-      .exec();
+    const missing = await this.users.find({ usernameSkeleton: null }, { _id: 1, username: 1 }).lean().exec();
     for (const doc of missing) {
       const skeleton = usernameSkeleton(doc.username);
       try {

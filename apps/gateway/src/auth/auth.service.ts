@@ -4,7 +4,7 @@ import { AUTH_PATTERNS, AuthTokens, GuestTokens, PublicUser } from '@hihi/contra
 import { BusClient } from '@hihi/common';
 import { GuestDto, LoginDto, LogoutDto, normalizeUsername, RefreshDto, RegisterDto } from '@hihi/dto';
 import { AUTH_BUS } from '../bus/bus.module';
-import { ApiHttpException, unwrap } from '../common/bus-http';
+import { unwrap } from '../common/bus-http';
 import { RateLimitService } from './rate-limit.service';
 import { AttemptOutcome, LoginLimiter } from './login-limiter';
 import type { AuthUser } from './jwt.strategy';

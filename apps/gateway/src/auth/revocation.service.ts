@@ -111,10 +111,11 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     this.server = server;
     const sids = new WeakMap<Socket, string>();
     server.use((socket, next) => {
-      const claims = verifyAccessToken(this.config.JWT_SECRET ?? '', (socket.handshake.auth as { token?: unknown })?.token, [
-        'access',
-        'guest',
-      ]);
+      const claims = verifyAccessToken(
+        this.config.JWT_SECRET ?? '',
+        (socket.handshake.auth as { token?: unknown })?.token,
+        ['access', 'guest'],
+      );
       const sid = claims?.use === 'access' ? claims.sid : undefined;
       if (!sid) return next();
       this.isRevoked(sid).then(
