@@ -14,6 +14,7 @@ import {
   sleep,
 } from '../../libs/infra/src/index';
 import { startMongo } from '../../libs/infra/src/mongo';
+import { startPostgres } from '../../libs/infra/src/postgres';
 import { probeRedis } from '../../libs/infra/src/redis';
 
 export interface Proc extends Managed {
@@ -32,13 +33,15 @@ export interface BenchStackOptions {
 
 /**
  * The real Hihi Chat stack for benchmarks and fault tests: a private redis-server (on a fixed
- * port, so it can be restarted in place), FerretDB / mongod and the built services as real
+ * port, so it can be restarted in place), FerretDB / mongod (auth), PostgreSQL (chat) and the built services as real
  * processes, each of which we can kill, restart and measure (/proc CPU and RSS).
  */
 export class BenchStack {
   readonly procs: Proc[] = [];
   redis?: Managed;
   mongo?: Managed;
+  postgres?: Managed;
+  databaseUrl = '';
   redisPort = 0;
   env: NodeJS.ProcessEnv = {};
   gatewayPorts: number[] = [];
@@ -65,6 +68,11 @@ export class BenchStack {
       () => undefined,
     );
     this.mongo = m.proc;
+    // chat's PostgreSQL with production durability (fsync and synchronous commit on): what a
+    // stored-message figure means
+    const pg = await startPostgres(join(this.dir, 'postgres'), { dbName: 'hihi_bench', persistent: true }, () => undefined);
+    this.postgres = pg.proc;
+    this.databaseUrl = pg.url;
     this.env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -72,6 +80,7 @@ export class BenchStack {
       LOG_LEVEL: 'warn',
       REDIS_URL: `redis://127.0.0.1:${this.redisPort}`,
       MONGO_URL: m.url,
+      DATABASE_URL: pg.url,
       JWT_SECRET: this.jwtSecret,
       HOST: '127.0.0.1',
       WEB_DIST: join(repoRoot(), 'dist', 'apps', 'web', 'browser'),
@@ -146,7 +155,8 @@ export class BenchStack {
       if (p.proc.exitCode === null && p.proc.signalCode === null && p.proc.pid)
         out.push({ name: p.service, pid: p.proc.pid });
     if (this.redis?.proc.pid) out.push({ name: 'redis', pid: this.redis.proc.pid });
-    if (this.mongo?.proc.pid) out.push({ name: 'db', pid: this.mongo.proc.pid });
+    if (this.mongo?.proc.pid) out.push({ name: 'mongo', pid: this.mongo.proc.pid });
+    if (this.postgres?.proc.pid) out.push({ name: 'postgres', pid: this.postgres.proc.pid });
     return out;
   }
 
@@ -168,6 +178,7 @@ export class BenchStack {
     await Promise.all(this.procs.map((p) => p.stop(10000)));
     await this.redis?.stop(3000);
     await this.mongo?.stop(5000);
+    await this.postgres?.stop(10000);
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -245,3 +245,44 @@ describe('a database at the previous schema version is migrated', () => {
     expect((await repo.changedSince('old', 2, 10)).map((r) => r.seq)).toEqual([1]);
   }, 60_000);
 });
+
+describe('read marks of many readers and rooms in one statement', () => {
+  const pg = new TestDatabase();
+  afterAll(() => pg.stop());
+
+  it('records each (reader, room) once with its seq, answers each its own view, and batches concurrent marks', async () => {
+    await pg.start();
+    const db = pg.db();
+    await migrateToLatest(db as Kysely<unknown>, quiet);
+    const rooms = new RoomsRepository(db);
+    const messages = new MessagesRepository(db);
+    for (const id of ['r1', 'r2']) {
+      await rooms.create({ id, kind: 'public', name: id, nameKey: `public:${id}`, members: [] });
+      await messages.insertBatch(id, [
+        msg('a', `${id}-1`),
+        msg('a', `${id}-2`),
+        { ...msg('a', `${id}-3`), mentions: ['u2'] },
+      ]);
+    }
+    const rows = await rooms.markReadBatch([
+      { userId: 'u1', roomId: 'r1', seq: 2 },
+      { userId: 'u2', roomId: 'r1', seq: 1 },
+      { userId: 'u1', roomId: 'r2', seq: 99 },
+    ]);
+    const view = new Map(rows.map((r) => [`${r.user_id}/${r.id}`, [r.read_seq, r.last_seq, r.mentions]]));
+    expect(Object.fromEntries(view)).toEqual({ 'u1/r1': [2, 3, 0], 'u2/r1': [1, 3, 1], 'u1/r2': [3, 3, 0] });
+    // never back
+    const [back] = await rooms.markReadBatch([{ userId: 'u1', roomId: 'r1', seq: 1 }]);
+    expect(back.read_seq).toBe(2);
+    // the service's batcher: many concurrent marks, each answered, fewer statements than marks
+    const { ReadMarks } = await import('../../apps/chat/src/rooms/read-marks');
+    const spy = jest.spyOn(rooms, 'markReadBatch');
+    const marks = new ReadMarks(rooms);
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => marks.mark(i % 2 ? 'r1' : 'r2', `reader${i % 20}`, 1 + (i % 3))),
+    );
+    expect(answers.every((a) => a && a.read_seq >= 1)).toBe(true);
+    expect(spy.mock.calls.length).toBeLessThan(60);
+    expect((await rooms.view('r1', 'reader1'))?.read_seq).toBe(3);
+  }, 60_000);
+});

@@ -9,6 +9,7 @@ import { RedisRoomEventsPublisher, RoomEventsPublisher } from './events/room-eve
 import { MessageStore } from './messages/message-store';
 import { MessagesService } from './messages/messages.service';
 import { RoomsService } from './rooms/rooms.service';
+import { ReadMarks } from './rooms/read-marks';
 import { BOT } from './bots/bot';
 import { BOTS } from './bots/echo-duck.bot';
 
@@ -23,6 +24,7 @@ import { BOTS } from './bots/echo-duck.bot';
     { provide: RoomEventsPublisher, useClass: RedisRoomEventsPublisher },
     { provide: BOT, inject: [ChatConfig], useFactory: (config: ChatConfig) => BOTS[config.BOT]() },
     MessageStore,
+    ReadMarks,
     RoomsService,
     MessagesService,
   ],

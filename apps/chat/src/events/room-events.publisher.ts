@@ -19,6 +19,8 @@ export class RedisRoomEventsPublisher extends RoomEventsPublisher implements OnA
     this.channel = roomEventsChannel(config.REDIS_PREFIX);
     this.redis = new Redis(config.REDIS_URL, {
       connectionName: 'chat-events',
+      // publishes issued in the same tick (a batch of messages, many read marks) go out in one write
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });

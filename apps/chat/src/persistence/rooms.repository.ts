@@ -26,6 +26,12 @@ export interface RoomViewRow {
   member: boolean;
 }
 
+export interface ReadMark {
+  roomId: string;
+  userId: string;
+  seq: number;
+}
+
 export interface NewRoom {
   id: string;
   kind: RoomKind;
@@ -142,31 +148,47 @@ export class RoomsRepository {
   }
 
   /**
-   * Move the user's read position forward to `seq` (never past the room's last message, never
-   * back) in one statement; answers the room as the user sees it now.
+   * Move read positions forward (never back, never past the room's last message) — many
+   * readers and rooms in ONE statement — and answer each room as its reader sees it now.
+   * At most one entry per (user, room): the caller keeps the highest seq.
    */
-  async markRead(roomId: string, userId: string, seq: number): Promise<RoomViewRow | undefined> {
-    const { rows } = await sql<RoomViewRow>`
-      with target as (select least(${seq}::bigint, r.last_seq) as seq from rooms r where r.id = ${roomId}),
+  async markReadBatch(marks: ReadMark[]): Promise<(RoomViewRow & { user_id: string })[]> {
+    if (!marks.length) return [];
+    const input = JSON.stringify(marks.map((m) => ({ user_id: m.userId, room_id: m.roomId, seq: m.seq })));
+    const { rows } = await sql<RoomViewRow & { user_id: string }>`
+      with input as (
+        select * from jsonb_to_recordset(${input}::jsonb) as v(user_id text, room_id text, seq bigint)
+      ),
+      target as (
+        select i.user_id, i.room_id, least(i.seq, r.last_seq) as seq from input i join rooms r on r.id = i.room_id
+      ),
       up as (
         insert into read_positions (user_id, room_id, seq)
-        select ${userId}, ${roomId}, target.seq from target
+        select user_id, room_id, seq from target
         on conflict (user_id, room_id) do update set seq = excluded.seq
           where read_positions.seq < excluded.seq
-        returning seq
+        returning user_id, room_id, seq
       ),
       pos as (
-        select coalesce((select seq from up),
-                        (select seq from read_positions where user_id = ${userId} and room_id = ${roomId}), 0) as seq
+        select t.user_id, t.room_id,
+          coalesce(up.seq, rp.seq, 0) as seq
+        from target t
+        left join up on up.user_id = t.user_id and up.room_id = t.room_id
+        left join read_positions rp on rp.user_id = t.user_id and rp.room_id = t.room_id
       )
-      select r.id, r.kind, r.name, r.last_seq, pos.seq as read_seq,
+      select pos.user_id, r.id, r.kind, r.name, r.last_seq, pos.seq as read_seq,
         (select count(*) from message_mentions mm
-           where mm.user_id = ${userId} and mm.room_id = r.id and mm.seq > pos.seq)::int as mentions,
+           where mm.user_id = pos.user_id and mm.room_id = r.id and mm.seq > pos.seq)::int as mentions,
         case when r.kind = 'dm' then (
           select u.display_name from room_members pm join chat_users u on u.id = pm.user_id
-          where pm.room_id = r.id and pm.user_id <> ${userId} limit 1) end as peer_name,
+          where pm.room_id = r.id and pm.user_id <> pos.user_id limit 1) end as peer_name,
         true as member
-      from rooms r cross join pos where r.id = ${roomId}`.execute(this.db);
-    return rows[0];
+      from pos join rooms r on r.id = pos.room_id`.execute(this.db);
+    return rows;
+  }
+
+  async markRead(roomId: string, userId: string, seq: number): Promise<RoomViewRow | undefined> {
+    const [row] = await this.markReadBatch([{ roomId, userId, seq }]);
+    return row;
   }
 }

@@ -53,7 +53,7 @@ function setup() {
     ),
   };
   const events = { publish: jest.fn() };
-  const service = new RoomsService(roomsRepo as never, users as never, events as never, new EchoDuckBot());
+  const service = new RoomsService(roomsRepo as never, users as never, events as never, {} as never, new EchoDuckBot());
   return { service, rooms, roomsRepo, users, events };
 }
 

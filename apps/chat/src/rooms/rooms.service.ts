@@ -6,6 +6,7 @@ import { RoomAccess, RoomsRepository, RoomViewRow } from '../persistence/rooms.r
 import { UsersRepository } from '../persistence/users.repository';
 import { RoomEventsPublisher } from '../events/room-events.publisher';
 import { Bot, BOT } from '../bots/bot';
+import { ReadMarks } from './read-marks';
 
 function hash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 32);
@@ -51,6 +52,7 @@ export class RoomsService implements OnApplicationBootstrap {
     private readonly rooms: RoomsRepository,
     private readonly users: UsersRepository,
     private readonly events: RoomEventsPublisher,
+    private readonly reads: ReadMarks,
     @Inject(BOT) private readonly bot: Bot,
   ) {}
 
@@ -152,10 +154,10 @@ export class RoomsService implements OnApplicationBootstrap {
     return { room: await this.view(actor, id), created };
   }
 
-  /** One write; only the reader is told (room:updated to that user's sockets). */
+  /** One write (group-committed with other readers' marks); only the reader is told (room:updated to that user's sockets). */
   async markRead(actor: PublicUser, roomId: string, seq: number): Promise<Room> {
     await this.accessible(actor, roomId);
-    const row = await this.rooms.markRead(roomId, actor.id, seq);
+    const row = await this.reads.mark(roomId, actor.id, seq);
     if (!row) throw new BusError('not_found', 'no such room');
     const room = toRoom(row);
     await this.events.publish({ type: 'room:updated', roomId, room, userIds: [actor.id] });

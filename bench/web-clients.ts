@@ -1,0 +1,80 @@
+/**
+ * The web-clients scenario on its own (also part of `npm run bench`):
+ *   node dist/bench/bench/web-clients.js [--members=100] [--rates=50,100,200,300,400,500] [--step=5]
+ * Bare `ws` first (same fan-out, no storage), then the real stack; prints both and the ratio.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { baselineTarget, hihiTarget, Target } from './lib/targets';
+import { CpuMeter } from './lib/procstat';
+import { webClients, WebClientsResult } from './lib/webclients';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const MEMBERS = Number(args.get('members') ?? 100);
+const RATES = (args.get('rates') ?? '50,100,200,300,400,500,700').split(',').map(Number);
+const STEP = Number(args.get('step') ?? 5);
+/** --profile: CPU profiles of gateway and chat during the rate steps (bench/results/profiles) */
+const PROFILE = args.has('profile');
+
+function log(s: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+}
+
+export async function runWebClients(kinds: ('ws' | 'hihi')[] = ['ws', 'hihi']): Promise<WebClientsResult[]> {
+  const out: WebClientsResult[] = [];
+  for (const kind of kinds) {
+    const profDir = resolve('bench/results/profiles');
+    const preload = `--require ${join(__dirname, 'lib', 'cpu-prof-preload.js')}`;
+    const target: Target =
+      kind === 'hihi'
+        ? await hihiTarget(
+            PROFILE
+              ? { nodeOptions: { gateway: preload, chat: preload }, env: { HIHI_CPU_PROF_DIR: profDir } }
+              : {},
+          )
+        : await baselineTarget('ws');
+    const toggle = () => {
+      if (PROFILE && target.stack)
+        for (const p of [...target.stack.running('gateway'), ...target.stack.running('chat')])
+          p.proc.send({ hihiCpuProf: 'toggle' });
+    };
+    try {
+      log(`(w) web clients: ${target.label}, one room of ${MEMBERS}`);
+      out.push(await webClients(target, MEMBERS, RATES, STEP, () => new CpuMeter(target.pids()), log, toggle));
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      await target.stop();
+    }
+  }
+  return out;
+}
+
+if (require.main === module) {
+  runWebClients()
+    .then((results) => {
+      const dir = resolve('bench/results');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `web-clients-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      writeFileSync(file, JSON.stringify(results, null, 2));
+      const [ws, hihi] = results;
+      for (const r of results) {
+        const m = r.maxSustained;
+        log(
+          `${r.system}: joins ${r.joinMs} ms (${r.failedJoins} failed); highest passing rate ${m?.offeredMsgsPerSec ?? 0} msg/s ` +
+            `(${m?.deliveriesPerSec ?? 0} deliveries/s, delivery p99 ${m?.delivery.p99 ?? '-'} ms)`,
+        );
+      }
+      if (ws && hihi) {
+        for (const h of hihi.steps) {
+          const b = ws.steps.find((s) => s.offeredMsgsPerSec === h.offeredMsgsPerSec);
+          if (b) log(`  at ${h.offeredMsgsPerSec} msg/s: delivery p99 ${h.delivery.p99} ms vs bare ws ${b.delivery.p99} ms (×${(h.delivery.p99 / Math.max(0.01, b.delivery.p99)).toFixed(1)})`);
+        }
+      }
+      log(`results: ${file}`);
+      process.exit(0);
+    })
+    .catch((e) => {
+      process.stderr.write(`${String((e as Error).stack ?? e)}\n`);
+      process.exit(1);
+    });
+}
