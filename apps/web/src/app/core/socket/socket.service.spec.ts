@@ -105,8 +105,10 @@ describe('SocketService', () => {
     const { service, io } = setup();
     const got: string[] = [];
     service.messageNew$.subscribe((m) => got.push(m.id));
+    service.messageUpdated$.subscribe((m) => got.push(`updated:${m.id}`));
     service.connect();
     io.sockets[0].fire(SERVER_EVENTS.messageNew, { id: 'm1' });
-    expect(got).toEqual(['m1']);
+    io.sockets[0].fire(SERVER_EVENTS.messageUpdated, { id: 'm1', editedAt: '2026-01-01T00:00:00Z' });
+    expect(got).toEqual(['m1', 'updated:m1']);
   });
 });

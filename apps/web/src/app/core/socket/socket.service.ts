@@ -47,6 +47,8 @@ export class SocketService {
   /** Emits on every successful connection; `reconnect` is true after the first one. */
   readonly connected$ = new Subject<{ reconnect: boolean }>();
   readonly messageNew$ = new Subject<Message>();
+  /** a message after an edit, a deletion or a reaction */
+  readonly messageUpdated$ = new Subject<Message>();
   readonly presence$ = new Subject<PresenceEvent>();
   readonly typing$ = new Subject<TypingEvent>();
   readonly roomUpdated$ = new Subject<Room>();
@@ -92,6 +94,7 @@ export class SocketService {
     });
     socket.on('connect_error', (err: Error) => this.onConnectError(err));
     socket.on(SERVER_EVENTS.messageNew, (m: Message) => this.messageNew$.next(m));
+    socket.on(SERVER_EVENTS.messageUpdated, (m: Message) => this.messageUpdated$.next(m));
     socket.on(SERVER_EVENTS.presence, (p: PresenceEvent) => this.presence$.next(p));
     socket.on(SERVER_EVENTS.typing, (t: TypingEvent) => this.typing$.next(t));
     socket.on(SERVER_EVENTS.roomUpdated, (r: Room) => this.roomUpdated$.next(r));
