@@ -1,5 +1,5 @@
 import type { Message } from '@hihi/contracts';
-import { lastSeq, mergeMessages, newClientMsgId } from './message-merge';
+import { lastSeq, mergeMessages, newClientMsgId, replaceMessages } from './message-merge';
 
 const msg = (seq: number, id = `m${seq}`): Message => ({
   id,
@@ -41,6 +41,28 @@ describe('mergeMessages', () => {
   it('lastSeq reads the tail', () => {
     expect(lastSeq([])).toBeUndefined();
     expect(lastSeq([msg(1), msg(7)])).toBe(7);
+  });
+});
+
+describe('replaceMessages', () => {
+  it('replaces by id, never adds or duplicates', () => {
+    const list = [msg(1), msg(2), msg(3)];
+    const edited = { ...msg(2), text: 'fixed', editedAt: '2026-01-01T00:00:00.000Z' };
+    const stranger = msg(9);
+    const out = replaceMessages(list, [edited, stranger, { ...edited }]);
+    expect(out.map((m) => [m.seq, m.text])).toEqual([
+      [1, '#1'],
+      [2, 'fixed'],
+      [3, '#3'],
+    ]);
+    expect(out[1].editedAt).toBe(edited.editedAt);
+  });
+
+  it('applies a tombstone and returns the same array when nothing matched', () => {
+    const list = [msg(1), msg(2)];
+    expect(replaceMessages(list, [msg(7)])).toBe(list);
+    const out = replaceMessages(list, [{ ...msg(1), text: '', deleted: true }]);
+    expect(out[0]).toMatchObject({ deleted: true, text: '' });
   });
 });
 

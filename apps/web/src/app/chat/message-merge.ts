@@ -23,6 +23,27 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
   return [...existing, ...sortedFresh].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * Applies changed messages (edits, deletions, reactions: `message:updated` and the join ack's
+ * `updates`) by replacing the message with the same id. Never adds one: a change to a message not
+ * loaded here is simply ignored (it arrives as it is now when that page is loaded).
+ * Returns the original array when nothing changed.
+ */
+export function replaceMessages(existing: readonly Message[], updates: readonly Message[]): Message[] {
+  if (updates.length === 0 || existing.length === 0) return existing as Message[];
+  const byId = new Map<string, Message>();
+  for (const m of updates) if (m?.id) byId.set(m.id, m);
+  let changed = false;
+  const next = existing.map((m) => {
+    const u = byId.get(m.id);
+    if (!u || u === m) return m;
+    changed = true;
+    // the seq never changes; keep the known one so the list stays sorted
+    return { ...u, seq: m.seq, roomId: m.roomId };
+  });
+  return changed ? next : (existing as Message[]);
+}
+
 /** The highest seq in an ascending list, or undefined when empty. */
 export function lastSeq(messages: readonly Message[]): number | undefined {
   return messages.length ? messages[messages.length - 1].seq : undefined;

@@ -48,6 +48,20 @@ describe('OutboxService', () => {
     expect(delivered.map((m) => m.clientMsgId)).toEqual([item.clientMsgId]);
   });
 
+  it('sends the id of the message it replies to', async () => {
+    const { outbox, socket } = setup();
+    const replyTo = { id: 'm7', seq: 7, sender: stored('x', 'y').sender, text: 'original' };
+    const item = outbox.send('lobby', 'answer', replyTo);
+    expect(outbox.items()[0].replyTo).toEqual(replyTo);
+    await settle();
+    expect(socket.request).toHaveBeenCalledWith(CLIENT_EVENTS.messageSend, {
+      roomId: 'lobby',
+      text: 'answer',
+      clientMsgId: item.clientMsgId,
+      replyTo: 'm7',
+    });
+  });
+
   it('marks a failed send and retries it with the same clientMsgId', async () => {
     const { outbox, socket } = setup();
     socket.request.mockResolvedValueOnce({

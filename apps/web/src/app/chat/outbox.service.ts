@@ -5,6 +5,7 @@ import {
   type Message,
   type MessageSendAck,
   type MessageSendPayload,
+  type ReplyPreview,
 } from '@hihi/contracts';
 import { Subject } from 'rxjs';
 import { SocketService } from '../core/socket/socket.service';
@@ -21,6 +22,8 @@ export interface OutboxItem {
   createdAt: string;
   errorCode?: ErrorCode;
   errorMessage?: string;
+  /** the message this one replies to */
+  replyTo?: ReplyPreview;
 }
 
 /** Errors worth resending automatically after a reconnect. */
@@ -46,13 +49,14 @@ export class OutboxService {
   }
 
   /** Queues a message and sends it when connected. */
-  send(roomId: string, text: string): OutboxItem {
+  send(roomId: string, text: string, replyTo?: ReplyPreview): OutboxItem {
     const item: OutboxItem = {
       clientMsgId: newClientMsgId(),
       roomId,
       text,
       status: 'pending',
       createdAt: new Date().toISOString(),
+      ...(replyTo ? { replyTo } : {}),
     };
     this.itemsSignal.update((items) => [...items, item]);
     void this.attempt(item.clientMsgId);
@@ -95,6 +99,7 @@ export class OutboxService {
 
     this.inFlight.add(clientMsgId);
     const payload: MessageSendPayload = { roomId: item.roomId, text: item.text, clientMsgId };
+    if (item.replyTo) payload.replyTo = item.replyTo.id;
     try {
       const ack = await this.socket.request<MessageSendAck>(CLIENT_EVENTS.messageSend, payload);
       if (ack.ok) {
