@@ -5,7 +5,7 @@ import { signal } from '@angular/core';
 import { ChatApiService } from '../core/api/chat-api.service';
 import { AuthService } from '../core/auth/auth.service';
 import { SocketService } from '../core/socket/socket.service';
-import { ChatStore } from './chat-store.service';
+import { ChatStore, JOIN_BACKOFF_CAP_MS, joinBackoffMs, mentionsUser } from './chat-store.service';
 import { OutboxService } from './outbox.service';
 
 const alice = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false };
@@ -26,17 +26,29 @@ const room = (id: string, kind: Room['kind'] = 'public', unread = 0): Room => ({
   unread,
   lastSeq: 0,
 });
+const reads = (socket: { request: { mock: { calls: unknown[][] } } }) =>
+  socket.request.mock.calls.filter(([event]) => event === CLIENT_EVENTS.roomRead).map(([, p]) => p);
+const setHidden = (hidden: boolean) => {
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+  document.dispatchEvent(new Event('visibilitychange'));
+};
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
 function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
   const joinAnswers = new Map<string, Message[]>();
+  const joinUpdates = new Map<string, Message[]>();
+  /** error codes the next joins answer, in order */
+  const joinErrors: string[] = [];
+  /** answers of message:edit / delete / react */
+  const changeAnswers: unknown[] = [];
   const socket = {
     connected: true,
     state: signal('connected'),
     connected$: new Subject<{ reconnect: boolean }>(),
     messageNew$: new Subject<Message>(),
+    messageUpdated$: new Subject<Message>(),
     presence$: new Subject<{ roomId: string; online: unknown[] }>(),
     typing$: new Subject<{ roomId: string; user: typeof alice; typing: boolean }>(),
     roomUpdated$: new Subject<Room>(),
@@ -45,10 +57,13 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
     typing: vi.fn(),
     request: vi.fn(async (event: string, payload: { roomId: string; sinceSeq?: number }) => {
       if (event === CLIENT_EVENTS.roomJoin) {
+        const code = joinErrors.shift();
+        if (code) return { ok: false, error: { code, message: code } };
         const all = joinAnswers.get(payload.roomId) ?? [];
         const messages = payload.sinceSeq === undefined ? all : all.filter((m) => m.seq > payload.sinceSeq!);
-        return { ok: true, room: undefined, messages, online: [alice] };
+        return { ok: true, room: undefined, messages, updates: joinUpdates.get(payload.roomId) ?? [], online: [alice] };
       }
+      if (changeAnswers.length) return changeAnswers.shift();
       return { ok: true };
     }),
   };
@@ -72,7 +87,7 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
     ],
   });
   const outbox = TestBed.inject(OutboxService);
-  return { store: TestBed.inject(ChatStore), socket, api, joinAnswers, outbox };
+  return { store: TestBed.inject(ChatStore), socket, api, joinAnswers, joinUpdates, joinErrors, changeAnswers, outbox };
 }
 
 describe('ChatStore', () => {
@@ -178,5 +193,198 @@ describe('ChatStore', () => {
     expect(store.activeTyping().map((u) => u.username)).toEqual(['bob']);
     socket.messageNew$.next(msg('lobby', 1));
     expect(store.activeTyping()).toEqual([]);
+  });
+
+  it('applies message:updated live and the join ack updates by id, never duplicating', async () => {
+    const { store, socket, joinAnswers, joinUpdates } = setup();
+    joinAnswers.set('lobby', [msg('lobby', 1), msg('lobby', 2)]);
+    await store.start();
+    await settle();
+    socket.messageUpdated$.next({ ...msg('lobby', 1), text: 'fixed', editedAt: new Date().toISOString() });
+    expect(store.activeMessages().map((m) => m.text)).toEqual(['fixed', '#2']);
+    socket.messageUpdated$.next({ ...msg('lobby', 1), text: 'fixed', editedAt: new Date().toISOString() });
+    socket.messageUpdated$.next(msg('lobby', 9)); // not loaded: ignored
+    expect(store.activeMessages()).toHaveLength(2);
+
+    // while away: 2 was deleted and 3 written; the rejoin brings both
+    joinAnswers.set('lobby', [msg('lobby', 3)]);
+    joinUpdates.set('lobby', [{ ...msg('lobby', 2), text: '', deleted: true }]);
+    socket.connected$.next({ reconnect: true });
+    await settle();
+    expect(store.activeMessages().map((m) => [m.seq, m.text, !!m.deleted])).toEqual([
+      [1, 'fixed', false],
+      [2, '', true],
+      [3, '#3', false],
+    ]);
+  });
+
+  it('sends at most one room:read per interval with the latest seq, and none while hidden', async () => {
+    const { store, socket, joinAnswers } = setup();
+    joinAnswers.set('lobby', [msg('lobby', 1)]);
+    await store.start();
+    await settle();
+    expect(reads(socket)).toEqual([{ roomId: 'lobby', seq: 1 }]);
+    vi.useFakeTimers();
+    try {
+      for (let seq = 2; seq <= 30; seq++) socket.messageNew$.next(msg('lobby', seq));
+      expect(reads(socket)).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(reads(socket)).toEqual([
+        { roomId: 'lobby', seq: 1 },
+        { roomId: 'lobby', seq: 30 },
+      ]);
+
+      setHidden(true);
+      socket.messageNew$.next(msg('lobby', 31));
+      socket.messageNew$.next(msg('lobby', 32));
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(reads(socket)).toHaveLength(2);
+      expect(store.awayUnread()).toBe(2);
+      expect(store.totalUnread()).toBe(2 + 2); // r2's two and the two that came while away
+      expect(store.activeUnreadFrom()).toBe(31);
+
+      setHidden(false);
+      expect(reads(socket)).toEqual([
+        { roomId: 'lobby', seq: 1 },
+        { roomId: 'lobby', seq: 30 },
+        { roomId: 'lobby', seq: 32 },
+      ]);
+      expect(store.totalUnread()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+      setHidden(false);
+    }
+  });
+
+  it('retries a join answered unavailable with jittered backoff, showing it is rejoining', async () => {
+    const { store, socket, joinErrors, joinAnswers } = setup();
+    joinAnswers.set('lobby', [msg('lobby', 1)]);
+    joinErrors.push('unavailable', 'unavailable');
+    vi.useFakeTimers();
+    try {
+      void store.start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.rejoining().has('lobby')).toBe(true);
+      expect(store.activeRejoining()).toBe(true);
+      await vi.advanceTimersByTimeAsync(2 * JOIN_BACKOFF_CAP_MS);
+      const joins = socket.request.mock.calls.filter(([event]) => event === CLIENT_EVENTS.roomJoin);
+      expect(joins).toHaveLength(3);
+      expect(store.activeRejoining()).toBe(false);
+      expect(store.activeMessages().map((m) => m.seq)).toEqual([1]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not retry a join that is refused', async () => {
+    const { store, socket, joinErrors } = setup();
+    joinErrors.push('forbidden');
+    await store.start();
+    await settle();
+    expect(socket.request.mock.calls.filter(([event]) => event === CLIENT_EVENTS.roomJoin)).toHaveLength(1);
+    expect(store.error()).toBe('forbidden');
+  });
+
+  it('counts mentions of me in other rooms and remembers where the unread ones start', async () => {
+    const { store, socket } = setup({ rooms: [room('lobby'), { ...room('r2'), lastSeq: 10, unread: 4 }] });
+    await store.start();
+    await settle();
+    socket.messageNew$.next({ ...msg('r2', 11), text: 'hey @alice look' });
+    socket.messageNew$.next({ ...msg('r2', 12), text: 'no mention' });
+    const r2 = () => store.rooms().find((r) => r.id === 'r2')!;
+    expect(r2().unread).toBe(6);
+    expect(r2().mentions).toBe(1);
+    await store.selectRoom('r2');
+    expect(r2()).toMatchObject({ unread: 0, mentions: 0 });
+    expect(store.activeUnreadFrom()).toBe(7);
+  });
+
+  it('sends a reply with the quoted message and forgets it after sending', async () => {
+    const { store, socket, joinAnswers, outbox } = setup();
+    joinAnswers.set('lobby', [msg('lobby', 1)]);
+    await store.start();
+    await settle();
+    socket.connected = false; // keep it queued to look at it
+    store.startReply(store.activeMessages()[0]);
+    store.send('answer');
+    expect(outbox.items()[0].replyTo).toMatchObject({ id: 'lobby-1', seq: 1, text: '#1' });
+    expect(store.replyingTo()).toBeNull();
+  });
+
+  it('toggles my reaction and applies the answer', async () => {
+    const { store, socket, joinAnswers, changeAnswers } = setup();
+    const reacted = { ...msg('lobby', 1), reactions: [{ emoji: '👍', count: 1, userIds: ['u1'] }] };
+    joinAnswers.set('lobby', [reacted]);
+    await store.start();
+    await settle();
+    changeAnswers.push({ ok: true, message: { ...reacted, reactions: [] } });
+    await store.react('lobby-1', '👍');
+    expect(socket.request).toHaveBeenCalledWith(CLIENT_EVENTS.messageReact, {
+      roomId: 'lobby',
+      messageId: 'lobby-1',
+      emoji: '👍',
+      on: false,
+    });
+    expect(store.activeMessages()[0].reactions).toEqual([]);
+    await store.react('lobby-1', '🦆');
+    expect(socket.request).toHaveBeenLastCalledWith(CLIENT_EVENTS.messageReact, {
+      roomId: 'lobby',
+      messageId: 'lobby-1',
+      emoji: '🦆',
+      on: true,
+    });
+  });
+
+  it('edits and deletes, showing a refusal as a notice', async () => {
+    const { store, socket, joinAnswers, changeAnswers } = setup();
+    joinAnswers.set('lobby', [msg('lobby', 1, { ...alice, bot: false })]);
+    await store.start();
+    await settle();
+    changeAnswers.push({ ok: true, message: { ...store.activeMessages()[0], text: 'new', editedAt: 'x' } });
+    expect(await store.edit('lobby-1', '  new ')).toBe(true);
+    expect(socket.request).toHaveBeenLastCalledWith(CLIENT_EVENTS.messageEdit, {
+      roomId: 'lobby',
+      messageId: 'lobby-1',
+      text: 'new',
+    });
+    expect(store.activeMessages()[0].text).toBe('new');
+    changeAnswers.push({ ok: false, error: { code: 'forbidden', message: 'too late' } });
+    expect(await store.remove('lobby-1')).toBe(false);
+    expect(socket.request).toHaveBeenLastCalledWith(CLIENT_EVENTS.messageDelete, { roomId: 'lobby', messageId: 'lobby-1' });
+    expect(store.notice()).toContain('too late');
+  });
+
+  it('loads older pages until a far-back message is there', async () => {
+    const { store, api, joinAnswers } = setup();
+    joinAnswers.set('lobby', [msg('lobby', 300)]);
+    await store.start();
+    await settle();
+    api.history.mockImplementation(async (_room: string, q: { beforeSeq: number; limit: number }) => ({
+      messages: Array.from({ length: q.limit }, (_, i) => msg('lobby', q.beforeSeq - q.limit + i)).filter((m) => m.seq > 0),
+      hasMore: q.beforeSeq - q.limit > 1,
+    }));
+    expect(await store.loadUntil(42)).toBe(true);
+    expect(api.history).toHaveBeenCalledTimes(3);
+    expect(store.activeMessages()[0].seq).toBeLessThanOrEqual(42);
+  });
+});
+
+describe('joinBackoffMs', () => {
+  it('doubles from 250 ms with ±50 % jitter and never exceeds 5 s', () => {
+    expect(joinBackoffMs(0, () => 0)).toBe(125);
+    expect(joinBackoffMs(0, () => 1)).toBe(375);
+    expect(joinBackoffMs(3, () => 0.5)).toBe(2000);
+    expect(joinBackoffMs(30, () => 1)).toBe(JOIN_BACKOFF_CAP_MS);
+  });
+});
+
+describe('mentionsUser', () => {
+  const me = { id: 'u1', username: 'Alice' };
+  it('uses the server mentions, else the text', () => {
+    expect(mentionsUser({ ...msg('r', 1), mentions: ['u1'] }, me)).toBe(true);
+    expect(mentionsUser({ ...msg('r', 1), text: '@alice hi', mentions: [] }, me)).toBe(false);
+    expect(mentionsUser({ ...msg('r', 1), text: 'hi @alice.' }, me)).toBe(true);
+    expect(mentionsUser({ ...msg('r', 1), text: '`@alice`' }, me)).toBe(false);
+    expect(mentionsUser({ ...msg('r', 1, { ...alice, bot: false }), text: '@alice' }, me)).toBe(false);
   });
 });

@@ -1,10 +1,19 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
 import {
+  type Ack,
   CLIENT_EVENTS,
+  DUCK_SENDER,
   LIMITS,
   LOBBY_ROOM_ID,
   type Message,
+  type MessageChangeAck,
+  type MessageDeletePayload,
+  type MessageEditPayload,
+  type MessageReactPayload,
   type PublicUser,
+  REALTIME,
+  type ReplyPreview,
   type Room,
   type RoomJoinAck,
   type RoomJoinPayload,
@@ -15,8 +24,12 @@ import { Subscription } from 'rxjs';
 import { ChatApiService } from '../core/api/chat-api.service';
 import { httpErrorMessage } from '../core/api/http-error';
 import { AuthService } from '../core/auth/auth.service';
+import { I18nService } from '../core/i18n/i18n.service';
+import { NotifierService } from '../core/notify/notifier.service';
 import { SocketService } from '../core/socket/socket.service';
-import { lastSeq, mergeMessages } from './message-merge';
+import { mentionedUsernames, plainText } from './format/markdown';
+import { lastSeq, mergeMessages, replaceMessages } from './message-merge';
+import { roomLabel } from './room-label';
 import { type OutboxItem, OutboxService } from './outbox.service';
 
 export interface RoomView {
@@ -31,6 +44,44 @@ export interface RoomView {
 const EMPTY_VIEW: RoomView = { messages: [], hasMore: false, loadingOlder: false, joined: false };
 export const TYPING_TTL_MS = 6000;
 
+/** Join retries (issue 10 item 7): 250 ms · 2^n, ± 50 % jitter, at most 5 s. */
+export const JOIN_BACKOFF_BASE_MS = 250;
+export const JOIN_BACKOFF_CAP_MS = 5000;
+export function joinBackoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = JOIN_BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16);
+  return Math.round(Math.min(JOIN_BACKOFF_CAP_MS, base * (0.5 + random())));
+}
+/** Pages of history loaded at most to find a replied-to message or the first unread. */
+export const JUMP_MAX_PAGES = 50;
+/** How long an action error stays on screen. */
+export const NOTICE_MS = 4000;
+
+/** Someone the composer can mention. */
+export interface Member {
+  id: string;
+  username: string;
+  displayName: string;
+  bot: boolean;
+  online: boolean;
+}
+
+interface ReadMark {
+  /** highest seq told to the server */
+  sent: number;
+  /** highest seq the reader has seen (sent at the latest one interval after the last send) */
+  want: number;
+  at: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** Does this message mention the user? The server's `mentions`, else the text itself. */
+export function mentionsUser(m: Message, user: { id: string; username: string } | null): boolean {
+  if (!user || m.deleted || m.sender?.id === user.id) return false;
+  if (m.mentions?.includes(user.id)) return true;
+  if (m.mentions) return false;
+  return !!m.text && m.text.includes('@') && mentionedUsernames(m.text).includes(user.username.toLowerCase());
+}
+
 /**
  * State of the chat page: rooms, messages per room (merged by seq), presence and typing.
  * Provided by the chat page, so it lives exactly as long as the page.
@@ -41,10 +92,17 @@ export class ChatStore {
   private readonly socket = inject(SocketService);
   private readonly outbox = inject(OutboxService);
   private readonly auth = inject(AuthService);
+  private readonly notifier = inject(NotifierService);
+  private readonly i18n = inject(I18nService);
+  private readonly document = inject(DOCUMENT);
 
   private readonly subs = new Subscription();
-  private readonly readSent = new Map<string, number>();
+  private readonly readMarks = new Map<string, ReadMark>();
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly joining = new Map<string, Promise<boolean>>();
+  private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
 
   readonly rooms = signal<Room[]>([]);
   readonly roomsLoading = signal(false);
@@ -54,6 +112,18 @@ export class ChatStore {
   readonly online = signal<Record<string, PublicUser[]>>({});
   /** roomId → userId → user */
   readonly typing = signal<Record<string, Record<string, PublicUser>>>({});
+  /** rooms whose join was answered `unavailable` and is being retried */
+  readonly rejoining = signal<ReadonlySet<string>>(new Set());
+  /** roomId → seq of the first unread message when the room was opened (the "new messages" divider) */
+  readonly unreadFrom = signal<Record<string, number>>({});
+  /** the message the composer replies to */
+  readonly replyingTo = signal<Message | null>(null);
+  /** a passing error of an action (edit, delete, react, jump) */
+  readonly notice = signal<string | null>(null);
+  /** the tab is visible (no read marks are sent while it is hidden) */
+  readonly visible = signal(true);
+  /** messages that arrived in the open room while the tab was hidden */
+  readonly awayUnread = signal(0);
 
   readonly me = this.auth.user;
   readonly connection = this.socket.state;
@@ -79,22 +149,64 @@ export class ChatStore {
     const meId = this.me()?.id;
     return Object.values(this.typing()[this.activeRoomId() ?? ''] ?? {}).filter((u) => u.id !== meId);
   });
-  readonly totalUnread = computed(() =>
-    this.rooms().reduce((sum, r) => sum + (r.id === this.activeRoomId() ? 0 : r.unread), 0),
+  readonly totalUnread = computed(
+    () =>
+      this.rooms().reduce((sum, r) => sum + (r.id === this.activeRoomId() ? 0 : r.unread), 0) + this.awayUnread(),
   );
+  readonly activeRejoining = computed(() => this.rejoining().has(this.activeRoomId() ?? ''));
+  readonly activeUnreadFrom = computed(() => this.unreadFrom()[this.activeRoomId() ?? ''] ?? null);
+
+  /** Display names of everyone known (senders, online users, me), for reaction tooltips. */
+  readonly names = computed(() => {
+    const names: Record<string, string> = {};
+    for (const users of Object.values(this.online())) for (const u of users) names[u.id] = u.displayName || u.username;
+    for (const view of Object.values(this.views())) {
+      for (const m of view.messages) names[m.sender.id] ??= m.sender.displayName || m.sender.username;
+    }
+    const me = this.me();
+    if (me) names[me.id] = me.displayName || me.username;
+    return names;
+  });
+
+  /** People the composer can @mention in the open room: online first, then recent senders. */
+  readonly activeMembers = computed<Member[]>(() => {
+    const meId = this.me()?.id;
+    const room = this.activeRoom();
+    const members = new Map<string, Member>();
+    for (const u of this.activeOnline()) {
+      if (u.id !== meId) members.set(u.id, { ...u, bot: false, online: true });
+    }
+    const messages = this.activeMessages();
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const s = messages[i].sender;
+      if (s.id !== meId && !members.has(s.id)) members.set(s.id, { ...s, online: false });
+    }
+    if (room && room.kind !== 'dm' && !members.has(DUCK_SENDER.id)) {
+      members.set(DUCK_SENDER.id, { ...DUCK_SENDER, online: true });
+    }
+    return [...members.values()];
+  });
 
   constructor() {
     // nobody can be seen typing through a dead connection
     effect(() => {
       if (this.socket.state() === 'reconnecting') untracked(() => this.typing.set({}));
     });
-    inject(DestroyRef).onDestroy(() => this.stop());
+    const onVisibility = () => this.onVisibility();
+    this.document.addEventListener('visibilitychange', onVisibility);
+    this.visible.set(!this.document.hidden);
+    inject(DestroyRef).onDestroy(() => {
+      this.document.removeEventListener('visibilitychange', onVisibility);
+      this.stop();
+    });
   }
 
   /** Connects and loads the rooms; call once when the chat page opens. */
   async start(): Promise<void> {
     this.subs.add(this.socket.connected$.subscribe(({ reconnect }) => void this.onConnected(reconnect)));
+    this.stopped = false;
     this.subs.add(this.socket.messageNew$.subscribe((m) => this.receive([m], true)));
+    this.subs.add(this.socket.messageUpdated$.subscribe((m) => this.applyUpdates([m])));
     this.subs.add(this.outbox.delivered$.subscribe((m) => this.receive([m], false)));
     this.subs.add(this.socket.presence$.subscribe((p) => this.online.update((o) => ({ ...o, [p.roomId]: p.online }))));
     this.subs.add(this.socket.typing$.subscribe((t) => this.onTyping(t)));
@@ -104,9 +216,14 @@ export class ChatStore {
   }
 
   stop(): void {
+    this.stopped = true;
     this.subs.unsubscribe();
     for (const timer of this.typingTimers.values()) clearTimeout(timer);
     this.typingTimers.clear();
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    for (const mark of this.readMarks.values()) if (mark.timer) clearTimeout(mark.timer);
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
     this.socket.disconnect();
   }
 
@@ -131,22 +248,56 @@ export class ChatStore {
   }
 
   async selectRoom(roomId: string): Promise<void> {
+    const previous = this.activeRoomId();
+    const room = this.rooms().find((r) => r.id === roomId);
+    if (previous !== roomId) {
+      // the divider marks where this visit's unread messages start
+      this.unreadFrom.update((all) => {
+        const { [roomId]: _old, ...rest } = all;
+        return room && room.unread > 0 ? { ...rest, [roomId]: Math.max(1, room.lastSeq - room.unread + 1) } : rest;
+      });
+      if (this.replyingTo()?.roomId !== roomId) this.replyingTo.set(null);
+    }
     this.activeRoomId.set(roomId);
-    this.patchRoom(roomId, { unread: 0 });
+    this.patchRoom(roomId, { unread: 0, mentions: 0 });
     const view = this.views()[roomId];
     if (view?.joined) this.markRead(roomId);
     else await this.join(roomId);
   }
 
-  /** Joins a room; with messages already known, asks only for what came after them. */
-  async join(roomId: string): Promise<boolean> {
-    if (!this.socket.connected) return false; // onConnected will join
+  /**
+   * Joins a room; with messages already known, asks only for what came after them. An
+   * `unavailable` answer (an overloaded server, a timeout) is retried with jittered backoff.
+   */
+  join(roomId: string): Promise<boolean> {
+    const running = this.joining.get(roomId);
+    if (running) return running;
+    const attempt = this.joinWithRetry(roomId).finally(() => {
+      this.joining.delete(roomId);
+      this.setRejoining(roomId, false);
+    });
+    this.joining.set(roomId, attempt);
+    return attempt;
+  }
+
+  private async joinWithRetry(roomId: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      if (!this.socket.connected || this.stopped) return false; // onConnected will join
+      const result = await this.joinOnce(roomId);
+      if (result !== 'retry') return result === 'ok';
+      this.setRejoining(roomId, true);
+      await this.sleep(joinBackoffMs(attempt));
+    }
+  }
+
+  private async joinOnce(roomId: string): Promise<'ok' | 'failed' | 'retry'> {
     const sinceSeq = lastSeq(this.views()[roomId]?.messages ?? []);
     const payload: RoomJoinPayload = sinceSeq === undefined ? { roomId } : { roomId, sinceSeq };
     const ack = await this.socket.request<RoomJoinAck>(CLIENT_EVENTS.roomJoin, payload);
     if (!ack.ok) {
+      if (ack.error.code === 'unavailable') return 'retry';
       this.error.set(ack.error.message);
-      return false;
+      return 'failed';
     }
     const fresh = sinceSeq === undefined;
     this.patchView(roomId, (v) => {
@@ -158,18 +309,38 @@ export class ChatStore {
         hasMore: fresh ? (messages[0]?.seq ?? 1) > 1 : v.hasMore,
       };
     });
+    // edits, deletions and reactions of messages we already had
+    if (ack.updates?.length) this.applyUpdates(ack.updates);
     for (const m of ack.messages ?? []) this.outbox.confirm(m.clientMsgId);
     this.online.update((o) => ({ ...o, [roomId]: ack.online ?? [] }));
     if (ack.room) this.upsertRoom(ack.room);
     if (this.activeRoomId() === roomId) {
-      this.patchRoom(roomId, { unread: 0 });
+      this.patchRoom(roomId, { unread: 0, mentions: 0 });
       this.markRead(roomId);
     }
-    return true;
+    return 'ok';
+  }
+
+  private setRejoining(roomId: string, on: boolean): void {
+    if (this.rejoining().has(roomId) === on) return;
+    const next = new Set(this.rejoining());
+    if (on) next.add(roomId);
+    else next.delete(roomId);
+    this.rejoining.set(next);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        resolve();
+      }, ms);
+      this.retryTimers.add(timer);
+    });
   }
 
   /** Loads one page of older history (infinite scroll upwards). */
-  async loadOlder(): Promise<void> {
+  async loadOlder(limit: number = LIMITS.historyDefault): Promise<void> {
     const roomId = this.activeRoomId();
     if (!roomId) return;
     const view = this.views()[roomId];
@@ -178,7 +349,7 @@ export class ChatStore {
     if (beforeSeq === undefined) return;
     this.patchView(roomId, (v) => ({ ...v, loadingOlder: true }));
     try {
-      const page = await this.api.history(roomId, { beforeSeq, limit: LIMITS.historyDefault });
+      const page = await this.api.history(roomId, { beforeSeq, limit });
       this.patchView(roomId, (v) => ({
         ...v,
         messages: mergeMessages(v.messages, page.messages),
@@ -189,6 +360,29 @@ export class ChatStore {
       this.patchView(roomId, (v) => ({ ...v, loadingOlder: false }));
       this.error.set(httpErrorMessage(err) ?? 'network');
     }
+  }
+
+  /**
+   * Loads older pages of the open room until the message with this seq is in the list (a reply's
+   * original far back in history, the first unread). Says whether it is there now.
+   */
+  async loadUntil(seq: number): Promise<boolean> {
+    const roomId = this.activeRoomId();
+    if (!roomId) return false;
+    for (let page = 0; page <= JUMP_MAX_PAGES; page++) {
+      const view = this.views()[roomId];
+      if (!view || this.activeRoomId() !== roomId) return false;
+      const first = view.messages[0]?.seq;
+      if (first !== undefined && first <= seq) return view.messages.some((m) => m.seq === seq);
+      if (!view.hasMore) return false;
+      if (view.loadingOlder) {
+        await this.sleep(50);
+        continue;
+      }
+      await this.loadOlder(LIMITS.historyMax);
+      if (this.views()[roomId]?.messages[0]?.seq === first) return false; // no progress (an error)
+    }
+    return false;
   }
 
   /** Loads the messages with afterSeq < seq < beforeSeq that live delivery skipped. */
@@ -210,7 +404,84 @@ export class ChatStore {
     const roomId = this.activeRoomId();
     const trimmed = text.trim();
     if (!roomId || !trimmed || trimmed.length > LIMITS.messageMax) return;
-    this.outbox.send(roomId, trimmed);
+    const reply = this.replyingTo();
+    this.outbox.send(roomId, trimmed, reply?.roomId === roomId ? toReplyPreview(reply) : undefined);
+    this.replyingTo.set(null);
+  }
+
+  startReply(message: Message): void {
+    if (message.deleted) return;
+    this.replyingTo.set(message);
+  }
+
+  cancelReply(): void {
+    this.replyingTo.set(null);
+  }
+
+  /** Edits an own message; the answer (and message:updated) replaces it in the list. */
+  async edit(messageId: string, text: string): Promise<boolean> {
+    const roomId = this.activeRoomId();
+    const trimmed = text.trim();
+    if (!roomId || !trimmed || trimmed.length > LIMITS.messageMax) return false;
+    const payload: MessageEditPayload = { roomId, messageId, text: trimmed };
+    return this.change(await this.socket.request<MessageChangeAck>(CLIENT_EVENTS.messageEdit, payload));
+  }
+
+  /** Deletes an own message: it becomes a tombstone. */
+  async remove(messageId: string): Promise<boolean> {
+    const roomId = this.activeRoomId();
+    if (!roomId) return false;
+    const payload: MessageDeletePayload = { roomId, messageId };
+    return this.change(await this.socket.request<MessageChangeAck>(CLIENT_EVENTS.messageDelete, payload));
+  }
+
+  /** Toggles the viewer's reaction with this emoji. */
+  async react(messageId: string, emoji: string): Promise<boolean> {
+    const roomId = this.activeRoomId();
+    const me = this.me();
+    const message = this.activeMessages().find((m) => m.id === messageId);
+    if (!roomId || !me || !message || message.deleted) return false;
+    const existing = message.reactions?.find((r) => r.emoji === emoji);
+    const on = !existing?.userIds.includes(me.id);
+    if (on && !existing && (message.reactions?.length ?? 0) >= LIMITS.reactionsPerMessage) {
+      this.showNotice(this.i18n.t('chat.tooManyReactions'));
+      return false;
+    }
+    const payload: MessageReactPayload = { roomId, messageId, emoji, on };
+    return this.change(await this.socket.request<MessageChangeAck>(CLIENT_EVENTS.messageReact, payload));
+  }
+
+  /** Merges edits, deletions and reactions into the loaded messages (replace by id). */
+  applyUpdates(messages: readonly Message[]): void {
+    const byRoom = new Map<string, Message[]>();
+    for (const m of messages) {
+      if (!m?.id || !m.roomId) continue;
+      byRoom.set(m.roomId, [...(byRoom.get(m.roomId) ?? []), m]);
+    }
+    for (const [roomId, updates] of byRoom) {
+      this.patchView(roomId, (v) => {
+        const next = replaceMessages(v.messages, updates);
+        return next === v.messages ? v : { ...v, messages: next };
+      });
+      const reply = this.replyingTo();
+      const changed = reply && updates.find((u) => u.id === reply.id);
+      if (changed) this.replyingTo.set(changed.deleted ? null : changed);
+    }
+  }
+
+  showNotice(text: string): void {
+    this.notice.set(text);
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => this.notice.set(null), NOTICE_MS);
+  }
+
+  private change(ack: Ack<MessageChangeAck>): boolean {
+    if (ack.ok) {
+      if (ack.message) this.applyUpdates([ack.message]);
+      return true;
+    }
+    this.showNotice(this.i18n.t('chat.actionFailed', { message: ack.error.message }));
+    return false;
   }
 
   retry(clientMsgId: string): void {
@@ -236,13 +507,44 @@ export class ChatStore {
     return room;
   }
 
-  /** Tells the server how far the active room has been read. */
+  /**
+   * Tells the server how far the active room has been read: at most one `room:read` per room per
+   * REALTIME.readMarkIntervalMs, always carrying the latest seq (a trailing send catches up), and
+   * none while the tab is hidden (what arrives then is unread; the mark goes out when it is seen).
+   */
   markRead(roomId: string): void {
+    if (!this.visible()) return; // onVisibility marks the open room when the tab comes back
     const seq = lastSeq(this.views()[roomId]?.messages ?? []);
-    if (seq === undefined || (this.readSent.get(roomId) ?? 0) >= seq) return;
-    this.readSent.set(roomId, seq);
-    const payload: RoomReadPayload = { roomId, seq };
+    if (seq === undefined) return;
+    const mark = this.readMarks.get(roomId) ?? { sent: 0, want: 0, at: -Infinity, timer: null };
+    this.readMarks.set(roomId, mark);
+    mark.want = Math.max(mark.want, seq);
+    if (mark.sent >= mark.want || mark.timer) return;
+    const wait = mark.at + REALTIME.readMarkIntervalMs - Date.now();
+    if (wait <= 0) {
+      this.sendRead(roomId, mark);
+      return;
+    }
+    mark.timer = setTimeout(() => {
+      mark.timer = null;
+      if (!this.stopped && mark.want > mark.sent) this.sendRead(roomId, mark);
+    }, wait);
+  }
+
+  private sendRead(roomId: string, mark: ReadMark): void {
+    mark.sent = mark.want;
+    mark.at = Date.now();
+    const payload: RoomReadPayload = { roomId, seq: mark.want };
     void this.socket.request(CLIENT_EVENTS.roomRead, payload);
+  }
+
+  private onVisibility(): void {
+    const visible = !this.document.hidden;
+    this.visible.set(visible);
+    if (!visible) return;
+    this.awayUnread.set(0);
+    const active = this.activeRoomId();
+    if (active && this.views()[active]?.joined) this.markRead(active);
   }
 
   /** Merges messages into their rooms; live ones bump the unread count of other rooms. */
@@ -261,13 +563,37 @@ export class ChatStore {
       this.clearTyping(m.roomId, m.sender?.id);
       if (!added) continue;
       const room = this.rooms().find((r) => r.id === m.roomId);
+      const fromOther = live && m.sender?.id !== meId;
+      const active = m.roomId === this.activeRoomId();
+      const mentioned = fromOther && mentionsUser(m, this.me());
       if (room) {
-        const unread =
-          live && m.roomId !== this.activeRoomId() && m.sender?.id !== meId ? room.unread + 1 : room.unread;
-        this.patchRoom(m.roomId, { lastSeq: Math.max(room.lastSeq, m.seq), unread });
+        const unread = fromOther && !active ? room.unread + 1 : room.unread;
+        const mentions = mentioned && !active ? (room.mentions ?? 0) + 1 : room.mentions;
+        this.patchRoom(m.roomId, { lastSeq: Math.max(room.lastSeq, m.seq), unread, mentions });
       }
-      if (m.roomId === this.activeRoomId()) this.markRead(m.roomId);
+      if (fromOther && active && !this.visible()) {
+        // read while away? no: count it in the title and mark where the new ones start
+        this.awayUnread.update((n) => n + 1);
+        if (this.unreadFrom()[m.roomId] === undefined) this.unreadFrom.update((all) => ({ ...all, [m.roomId]: m.seq }));
+      }
+      if (fromOther && room && (room.kind === 'dm' || mentioned)) this.notify(m, room, mentioned);
+      if (active) this.markRead(m.roomId);
     }
+  }
+
+  private notify(m: Message, room: Room, mentioned: boolean): void {
+    if (this.notifier.isMuted(room.id)) return;
+    const name = m.sender.displayName || m.sender.username;
+    const title =
+      room.kind === 'dm' && !mentioned
+        ? this.i18n.t('chat.notifyDm', { name })
+        : this.i18n.t('chat.notifyMention', { name, room: roomLabel(room, this.i18n) });
+    this.notifier.notify({
+      title,
+      body: plainText(m.text).slice(0, 160),
+      tag: room.id,
+      onClick: () => void this.selectRoom(room.id),
+    });
   }
 
   private async onConnected(reconnect: boolean): Promise<void> {
@@ -291,7 +617,7 @@ export class ChatStore {
       let rooms = await this.api.rooms();
       if (this.auth.isGuest()) rooms = rooms.filter((r) => r.kind === 'bot');
       const active = this.activeRoomId();
-      this.rooms.set(rooms.map((r) => (r.id === active ? { ...r, unread: 0 } : r)));
+      this.rooms.set(rooms.map((r) => (r.id === active ? { ...r, unread: 0, mentions: 0 } : r)));
     } catch {
       /* keep what we have */
     }
@@ -325,7 +651,7 @@ export class ChatStore {
   private upsertRoom(room: Room): void {
     if (!room?.id) return;
     if (this.auth.isGuest() && room.kind !== 'bot') return;
-    const patched = room.id === this.activeRoomId() ? { ...room, unread: 0 } : room;
+    const patched = room.id === this.activeRoomId() ? { ...room, unread: 0, mentions: 0 } : room;
     this.rooms.update((rooms) =>
       rooms.some((r) => r.id === room.id) ? rooms.map((r) => (r.id === room.id ? patched : r)) : [...rooms, patched],
     );
@@ -342,4 +668,15 @@ export class ChatStore {
       return after === before && views[roomId] ? views : { ...views, [roomId]: after };
     });
   }
+}
+
+/** The quote a reply carries before the server has stored it. */
+export function toReplyPreview(m: Message): ReplyPreview {
+  return {
+    id: m.id,
+    seq: m.seq,
+    sender: m.sender,
+    text: m.text.slice(0, LIMITS.replyExcerpt),
+    ...(m.deleted ? { deleted: true } : {}),
+  };
 }
