@@ -96,3 +96,160 @@ describe('MessageList', () => {
     expect(fixture.nativeElement.querySelector('.history-edge').textContent).toContain('开头');
   });
 });
+
+describe('MessageList conversations', () => {
+  let fixture: ComponentFixture<MessageList>;
+  let el: HTMLElement;
+  const original = msg(1, bob, 'the **original**');
+  const messages: Message[] = [
+    original,
+    { ...msg(2, alice, 'fixed text'), editedAt: at(3) },
+    { ...msg(3, bob, ''), deleted: true },
+    {
+      ...msg(4, bob, 'an answer'),
+      replyTo: { id: 'm1', seq: 1, sender: bob, text: 'the **original**' },
+      reactions: [
+        { emoji: '👍', count: 3, userIds: ['u1', 'u2', 'u9'] },
+        { emoji: '🦆', count: 1, userIds: ['u2'] },
+      ],
+      attachments: [
+        { id: 'a1', name: 'notes.pdf', size: 2048, contentType: 'application/pdf', url: '/api/uploads/a1' },
+        { id: 'a2', name: 'evil', size: 1, contentType: 'text/html', url: 'javascript:alert(1)' },
+      ],
+    },
+    { ...msg(5, bob, 'reply to a gone one'), replyTo: { id: 'm0', seq: 0, sender: bob, text: '', deleted: true } },
+  ];
+
+  beforeEach(async () => {
+    localStorage.setItem('hihi.lang', 'en');
+    fixture = TestBed.createComponent(MessageList);
+    fixture.componentRef.setInput('roomId', 'lobby');
+    fixture.componentRef.setInput('me', me);
+    fixture.componentRef.setInput('names', { u1: 'Alice', u2: '小明' });
+    fixture.componentRef.setInput('messages', messages);
+    await fixture.whenStable();
+    el = fixture.nativeElement;
+  });
+  afterEach(() => localStorage.setItem('hihi.lang', 'zh'));
+
+  const row = (seq: number) => el.querySelector<HTMLElement>(`article[data-seq="${seq}"]`)!;
+
+  it('renders formatting, the edited marker with its time, and tombstones', () => {
+    expect(row(1).querySelector('.msg__bubble strong')?.textContent).toBe('original');
+    const edited = row(2).querySelector<HTMLElement>('.msg__edited')!;
+    expect(edited.textContent).toContain('(edited)');
+    expect(edited.title).toMatch(/^Edited /);
+    expect(row(3).querySelector('.msg__bubble--deleted')?.textContent).toContain('Message deleted');
+    expect(row(3).querySelector('.msg__actions')).toBeNull();
+  });
+
+  it('isolates names with bdi', () => {
+    expect(row(1).querySelector('bdi.msg__name')?.textContent).toBe('小明');
+  });
+
+  it('shows the quoted original and jumps to it, or says it was deleted', () => {
+    const jumps: number[] = [];
+    fixture.componentInstance.jump.subscribe((s) => jumps.push(s));
+    const quote = row(4).querySelector<HTMLButtonElement>('.msg__quote')!;
+    expect(quote.textContent).toContain('小明');
+    expect(quote.textContent).toContain('the **original**');
+    quote.click();
+    expect(jumps).toEqual([1]);
+    expect(row(5).querySelector('.msg__quote')?.textContent).toContain('Message deleted');
+  });
+
+  it('shows the live original in the quote once it is deleted', async () => {
+    fixture.componentRef.setInput('messages', [{ ...original, text: '', deleted: true }, ...messages.slice(1)]);
+    await fixture.whenStable();
+    expect(row(4).querySelector('.msg__quote')?.textContent).toContain('Message deleted');
+  });
+
+  it('shows reaction chips with counts, my own highlighted, who reacted in the tooltip, and toggles', () => {
+    const reacted: unknown[] = [];
+    fixture.componentInstance.react.subscribe((r) => reacted.push(r));
+    const chips = Array.from(row(4).querySelectorAll<HTMLButtonElement>('.chip'));
+    expect(chips.map((c) => c.textContent?.replace(/\s/g, ''))).toEqual(['👍3', '🦆1']);
+    expect(chips.map((c) => c.getAttribute('aria-pressed'))).toEqual(['true', 'false']);
+    expect(chips[0].title).toBe('Alice, 小明 +1');
+    expect(chips[0].getAttribute('aria-label')).toContain('Alice, 小明 +1 reacted with 👍');
+    chips[1].click();
+    expect(reacted).toEqual([{ messageId: 'm4', emoji: '🦆' }]);
+  });
+
+  it('picks a new reaction from the emoji picker', async () => {
+    const reacted: unknown[] = [];
+    fixture.componentInstance.react.subscribe((r) => reacted.push(r));
+    row(1).querySelector<HTMLButtonElement>('.msg__actions [aria-label="Add reaction"]')!.click();
+    await fixture.whenStable();
+    expect(el.querySelector('.react-picker')).toBeTruthy();
+    const emoji = Array.from(el.querySelectorAll<HTMLButtonElement>('.react-picker button')).find((b) =>
+      b.textContent?.includes('🦆'),
+    )!;
+    emoji.click();
+    await fixture.whenStable();
+    expect(reacted).toEqual([{ messageId: 'm1', emoji: '🦆' }]);
+    expect(el.querySelector('.react-picker')).toBeNull();
+  });
+
+  it('lists attachments as links, only with safe URLs', () => {
+    const links = Array.from(row(4).querySelectorAll<HTMLAnchorElement>('.msg__files a'));
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['/api/uploads/a1']);
+    expect(links[0].rel).toBe('noopener noreferrer');
+    expect(row(4).querySelector('.msg__files')?.textContent).toContain('evil');
+  });
+
+  it('edits own messages inline: Enter saves, Esc cancels', async () => {
+    const edits: unknown[] = [];
+    fixture.componentInstance.edit.subscribe((e) => edits.push(e));
+    expect(row(1).querySelector('[aria-label="Edit"]')).toBeNull(); // not mine
+    row(2).querySelector<HTMLButtonElement>('[aria-label="Edit"]')!.click();
+    await fixture.whenStable();
+    let box = row(2).querySelector<HTMLTextAreaElement>('textarea.msg__edit')!;
+    expect(box.value).toBe('fixed text');
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await fixture.whenStable();
+    expect(row(2).querySelector('textarea')).toBeNull();
+    expect(edits).toEqual([]);
+
+    row(2).querySelector<HTMLButtonElement>('[aria-label="Edit"]')!.click();
+    await fixture.whenStable();
+    box = row(2).querySelector<HTMLTextAreaElement>('textarea.msg__edit')!;
+    box.value = 'better text';
+    box.dispatchEvent(new Event('input'));
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await fixture.whenStable();
+    expect(edits).toEqual([{ messageId: 'm2', text: 'better text' }]);
+  });
+
+  it('deletes own messages after a confirmation', async () => {
+    const removed: string[] = [];
+    fixture.componentInstance.remove.subscribe((id) => removed.push(id));
+    row(2).querySelector<HTMLButtonElement>('[aria-label="Delete"]')!.click();
+    await fixture.whenStable();
+    expect(removed).toEqual([]);
+    row(2).querySelector<HTMLButtonElement>('.msg__confirm-delete')!.click();
+    expect(removed).toEqual(['m2']);
+  });
+
+  it('offers reply on any message', () => {
+    const replies: string[] = [];
+    fixture.componentInstance.reply.subscribe((m) => replies.push(m.id));
+    row(1).querySelector<HTMLButtonElement>('[aria-label="Reply"]')!.click();
+    expect(replies).toEqual(['m1']);
+  });
+
+  it('puts the new-messages divider above the first unread message of others', async () => {
+    fixture.componentRef.setInput('unreadFrom', 2);
+    await fixture.whenStable();
+    const divider = el.querySelector('.unread-divider')!;
+    expect(divider.textContent).toContain('New messages');
+    // seq 2 is mine: the divider goes above seq 3
+    expect(divider.nextElementSibling?.getAttribute('data-seq')).toBe('3');
+  });
+
+  it('offers no actions to guests', async () => {
+    fixture.componentRef.setInput('interactive', false);
+    await fixture.whenStable();
+    expect(el.querySelector('.msg__actions')).toBeNull();
+  });
+});

@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   type ElementRef,
   afterRenderEffect,
   computed,
@@ -10,14 +11,44 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import type { Message } from '@hihi/contracts';
+import type { Attachment, Message } from '@hihi/contracts';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
+import { EmojiPicker } from '../emoji-picker/emoji-picker';
+import { safeHref } from '../format/markdown';
+import { RichText } from '../format/rich-text';
 import type { OutboxItem } from '../outbox.service';
+
+export interface ReplyView {
+  id: string;
+  seq: number;
+  name: string;
+  text: string;
+  deleted: boolean;
+}
+
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  mine: boolean;
+  /** who reacted, by display name where known */
+  names: string;
+}
 
 export interface ListItem {
   key: string;
+  /** stored messages only */
+  id?: string;
+  seq?: number;
+  message?: Message;
   text: string;
+  deleted: boolean;
+  editedAt?: string;
+  replyTo?: ReplyView;
+  reactions: ReactionView[];
+  attachments: Attachment[];
+  /** the "new messages" divider goes above this row */
+  divider: boolean;
   senderId: string;
   senderName: string;
   senderSeed: string;
@@ -35,6 +66,26 @@ export interface ListItem {
 const GROUP_MS = 5 * 60_000;
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 120;
+const LONG_PRESS_MS = 500;
+const FLASH_MS = 1600;
+/** names listed in a reaction's tooltip before "+N" */
+const REACTION_NAMES_MAX = 10;
+
+export interface BuildOptions {
+  /** userId → display name, for reaction tooltips */
+  names?: Record<string, string>;
+  /** seq of the first unread message: the divider goes above the first such message from others */
+  unreadFrom?: number | null;
+}
+
+export interface EditRequest {
+  messageId: string;
+  text: string;
+}
+export interface ReactRequest {
+  messageId: string;
+  emoji: string;
+}
 
 /** Builds the rows: stored messages by seq, then the outbox (own, not yet stored) in send order. */
 export function buildItems(
@@ -42,23 +93,72 @@ export function buildItems(
   pending: readonly OutboxItem[],
   me: { id: string; displayName: string; username: string } | null,
   dayLabel: (iso: string) => string,
+  opts: BuildOptions = {},
 ): ListItem[] {
+  const names = opts.names ?? {};
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const reply = (r: Message['replyTo']): ReplyView | undefined => {
+    if (!r) return undefined;
+    const live = byId.get(r.id); // the original as it is now, when loaded
+    const sender = live?.sender ?? r.sender;
+    return {
+      id: r.id,
+      seq: r.seq,
+      name: sender?.displayName || sender?.username || '',
+      text: live ? live.text : r.text,
+      deleted: !!(live ? live.deleted : r.deleted),
+    };
+  };
+  const reactions = (m: Message): ReactionView[] =>
+    (m.reactions ?? [])
+      .filter((r) => r.count > 0)
+      .map((r) => {
+        const known = r.userIds.map((id) => names[id]).filter(Boolean);
+        const listed = known.slice(0, REACTION_NAMES_MAX);
+        const rest = r.count - listed.length;
+        return {
+          emoji: r.emoji,
+          count: r.count,
+          mine: !!me && r.userIds.includes(me.id),
+          names: rest > 0 ? `${listed.join(', ')}${listed.length ? ' ' : ''}+${rest}` : listed.join(', '),
+        };
+      });
+  let dividerPlaced = opts.unreadFrom == null;
   const rows: Omit<ListItem, 'continued' | 'day'>[] = [
-    ...messages.map((m) => ({
+    ...messages.map((m) => {
+      const mine = !!me && m.sender.id === me.id;
+      const divider = !dividerPlaced && !mine && m.seq >= (opts.unreadFrom ?? Infinity);
+      if (divider) dividerPlaced = true;
+      return {
       key: m.id,
-      text: m.text,
+      id: m.id,
+      seq: m.seq,
+      message: m,
+      text: m.deleted ? '' : m.text,
+      deleted: !!m.deleted,
+      editedAt: m.editedAt,
+      replyTo: reply(m.replyTo),
+      reactions: m.deleted ? [] : reactions(m),
+      attachments: m.deleted ? [] : (m.attachments ?? []),
+      divider,
       senderId: m.sender.id,
       senderName: m.sender.displayName || m.sender.username,
       senderSeed: m.sender.username,
       bot: m.sender.bot,
-      mine: !!me && m.sender.id === me.id,
+      mine,
       createdAt: m.createdAt,
       status: 'sent' as const,
       clientMsgId: m.clientMsgId,
-    })),
+      };
+    }),
     ...pending.map((p) => ({
       key: `pending:${p.clientMsgId}`,
       text: p.text,
+      deleted: false,
+      replyTo: reply(p.replyTo),
+      reactions: [],
+      attachments: [],
+      divider: false,
       senderId: me?.id ?? '',
       senderName: me?.displayName ?? '',
       senderSeed: me?.username ?? '',
@@ -88,10 +188,11 @@ export function buildItems(
 /** Messages of one room: own on the right, others on the left; infinite scroll upwards. */
 @Component({
   selector: 'hihi-message-list',
-  imports: [Avatar],
+  imports: [Avatar, RichText, EmojiPicker],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
+  host: { '(document:pointerdown)': 'onDocumentPointer($event)', '(keydown.escape)': 'closeMenus()' },
 })
 export class MessageList {
   protected readonly i18n = inject(I18nService);
@@ -104,12 +205,38 @@ export class MessageList {
   readonly loadingOlder = input(false);
   /** no connection: pending messages wait for it */
   readonly offline = input(false);
+  /** userId → display name (reaction tooltips) */
+  readonly names = input<Record<string, string>>({});
+  /** seq of the first unread message (the divider), if any */
+  readonly unreadFrom = input<number | null>(null);
+  /** may edit, delete, reply and react (not a guest) */
+  readonly interactive = input(true);
 
   readonly loadOlder = output<void>();
   readonly retry = output<string>();
+  readonly edit = output<EditRequest>();
+  readonly remove = output<string>();
+  readonly react = output<ReactRequest>();
+  readonly reply = output<Message>();
+  /** go to the message with this seq (loading history as needed) */
+  readonly jump = output<number>();
 
   protected readonly newBelow = signal(false);
+  /** the "new messages" divider is above the visible part */
+  protected readonly dividerAbove = signal(false);
+  /** actions opened by a long press (touch) */
+  protected readonly menuKey = signal<string | null>(null);
+  protected readonly pickerFor = signal<ListItem | null>(null);
+  protected readonly confirmKey = signal<string | null>(null);
+  protected readonly editingKey = signal<string | null>(null);
+  protected readonly editText = signal('');
+  protected readonly flashSeq = signal<number | null>(null);
+  private readonly pendingJump = signal<number | null>(null);
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
+  private readonly editBox = viewChild<ElementRef<HTMLTextAreaElement>>('editBox');
+  private pressTimer: ReturnType<typeof setTimeout> | null = null;
+  private flashTimer: ReturnType<typeof setTimeout> | null = null;
+  private focusedEditor: string | null = null;
 
   private readonly timeFormat = computed(
     () => new Intl.DateTimeFormat(this.i18n.locale(), { hour: '2-digit', minute: '2-digit' }),
@@ -120,8 +247,14 @@ export class MessageList {
 
   protected readonly items = computed(() => {
     const fmt = this.dayFormat();
-    return buildItems(this.messages(), this.pending(), this.me(), (iso) => fmt.format(new Date(iso)));
+    return buildItems(this.messages(), this.pending(), this.me(), (iso) => fmt.format(new Date(iso)), {
+      names: this.names(),
+      unreadFrom: this.unreadFrom(),
+    });
   });
+  private readonly editedFormat = computed(
+    () => new Intl.DateTimeFormat(this.i18n.locale(), { dateStyle: 'medium', timeStyle: 'short' }),
+  );
 
   // scroll bookkeeping, kept between renders
   private atBottom = true;
@@ -160,7 +293,164 @@ export class MessageList {
       if (hasMore && !loading && el.scrollHeight > 0 && el.scrollHeight <= el.clientHeight) {
         this.loadOlder.emit();
       }
+      // a jump asked for by the page once the message is loaded
+      const jump = this.pendingJump();
+      if (jump !== null) {
+        const target = el.querySelector<HTMLElement>(`[data-seq="${jump}"]`);
+        if (target) {
+          this.pendingJump.set(null);
+          target.scrollIntoView?.({ block: 'center' });
+          this.flash(jump);
+        }
+      }
+      // the inline editor takes the focus once, when it opens
+      const editing = this.editingKey();
+      const box = this.editBox()?.nativeElement;
+      if (editing && box && this.focusedEditor !== editing) {
+        this.focusedEditor = editing;
+        box.focus();
+        box.setSelectionRange(box.value.length, box.value.length);
+      }
+      if (!editing) this.focusedEditor = null;
+      this.updateDivider();
     });
+    inject(DestroyRef).onDestroy(() => {
+      if (this.pressTimer) clearTimeout(this.pressTimer);
+      if (this.flashTimer) clearTimeout(this.flashTimer);
+    });
+  }
+
+  /** Scrolls to a loaded message and flashes it (after the next render). */
+  scrollToSeq(seq: number): void {
+    this.pendingJump.set(seq);
+  }
+
+  protected jumpToUnread(): void {
+    const first = this.items().find((i) => i.divider);
+    const seq = first?.seq ?? this.unreadFrom();
+    if (seq != null) this.jump.emit(seq);
+  }
+
+  protected onPointerDown(event: PointerEvent, item: ListItem): void {
+    if (event.pointerType !== 'touch' || item.status !== 'sent' || !this.interactive()) return;
+    this.cancelPress();
+    this.pressTimer = setTimeout(() => {
+      this.pressTimer = null;
+      this.menuKey.set(item.key);
+    }, LONG_PRESS_MS);
+  }
+
+  protected cancelPress(): void {
+    if (this.pressTimer) clearTimeout(this.pressTimer);
+    this.pressTimer = null;
+  }
+
+  protected onDocumentPointer(event: Event): void {
+    const target = event.target as Element | null;
+    if (this.menuKey() && !target?.closest?.('.msg--menu')) this.menuKey.set(null);
+  }
+
+  closeMenus(): void {
+    this.menuKey.set(null);
+    this.pickerFor.set(null);
+    this.confirmKey.set(null);
+  }
+
+  protected openPicker(item: ListItem): void {
+    this.pickerFor.set(this.pickerFor()?.key === item.key ? null : item);
+  }
+
+  protected pickReaction(emoji: string): void {
+    const item = this.pickerFor();
+    this.pickerFor.set(null);
+    this.menuKey.set(null);
+    if (item?.id) this.react.emit({ messageId: item.id, emoji });
+  }
+
+  protected toggleReaction(item: ListItem, emoji: string): void {
+    if (item.id && this.interactive()) this.react.emit({ messageId: item.id, emoji });
+  }
+
+  protected startReply(item: ListItem): void {
+    this.menuKey.set(null);
+    if (item.message) this.reply.emit(item.message);
+  }
+
+  protected startEdit(item: ListItem): void {
+    this.closeMenus();
+    this.editText.set(item.text);
+    this.editingKey.set(item.key);
+  }
+
+  protected cancelEdit(): void {
+    this.editingKey.set(null);
+  }
+
+  protected saveEdit(item: ListItem): void {
+    const text = this.editText().trim();
+    this.editingKey.set(null);
+    if (item.id && text && text !== item.text.trim()) this.edit.emit({ messageId: item.id, text });
+  }
+
+  protected onEditKey(event: KeyboardEvent, item: ListItem): void {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      this.cancelEdit();
+      return;
+    }
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    this.saveEdit(item);
+  }
+
+  protected askDelete(item: ListItem): void {
+    this.menuKey.set(null);
+    this.confirmKey.set(item.key);
+  }
+
+  protected confirmDelete(item: ListItem): void {
+    this.confirmKey.set(null);
+    if (item.id) this.remove.emit(item.id);
+  }
+
+  protected editedTitle(iso: string): string {
+    const d = new Date(iso);
+    return this.i18n.t('chat.editedAt', { time: Number.isNaN(d.getTime()) ? iso : this.editedFormat().format(d) });
+  }
+
+  protected reactionLabel(r: ReactionView): string {
+    const count = this.i18n.t('chat.reactionCount', { emoji: r.emoji, count: r.count });
+    return r.names ? `${count}: ${this.i18n.t('chat.reactedBy', { names: r.names, emoji: r.emoji })}` : count;
+  }
+
+  protected fileHref(a: Attachment): string | null {
+    if (a.url?.startsWith('/') && !a.url.startsWith('//')) return a.url;
+    return safeHref(a.url ?? '');
+  }
+
+  protected fileSize(bytes: number): string {
+    if (!Number.isFinite(bytes) || bytes < 0) return '';
+    if (bytes < 1024) return `${bytes} B`;
+    if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  }
+
+  private flash(seq: number): void {
+    this.flashSeq.set(seq);
+    if (this.flashTimer) clearTimeout(this.flashTimer);
+    this.flashTimer = setTimeout(() => this.flashSeq.set(null), FLASH_MS);
+  }
+
+  private updateDivider(): void {
+    const el = this.scroller().nativeElement;
+    if (this.unreadFrom() == null) {
+      this.dividerAbove.set(false);
+      return;
+    }
+    const divider = el.querySelector<HTMLElement>('.unread-divider');
+    // not loaded yet (further back) or above what is shown: offer the jump
+    this.dividerAbove.set(!divider || divider.offsetTop + divider.offsetHeight < el.scrollTop);
   }
 
   protected onScroll(): void {
@@ -169,6 +459,7 @@ export class MessageList {
     this.prevTop = el.scrollTop;
     this.prevHeight = el.scrollHeight;
     if (this.atBottom) this.newBelow.set(false);
+    this.updateDivider();
     if (el.scrollTop < NEAR_TOP_PX && this.hasMore() && !this.loadingOlder()) this.loadOlder.emit();
   }
 
