@@ -1,7 +1,8 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { LIMITS } from '@hihi/contracts';
 import { I18nService } from '../../core/i18n/i18n.service';
-import { Composer } from './composer';
+import type { Member } from '../chat-store.service';
+import { Composer, matchMembers } from './composer';
 
 describe('Composer', () => {
   let fixture: ComponentFixture<Composer>;
@@ -101,5 +102,93 @@ describe('Composer', () => {
     TestBed.inject(I18nService).setLang('en');
     await fixture.whenStable();
     expect(box.placeholder).toBe('Say something...');
+  });
+
+  describe('mentions', () => {
+    const members: Member[] = [
+      { id: 'u2', username: 'bob', displayName: 'Bob', bot: false, online: true },
+      { id: 'u3', username: 'bella', displayName: '贝拉', bot: false, online: false },
+      { id: 'bot:duck', username: 'duck', displayName: '小黄鸭', bot: true, online: true },
+    ];
+    const options = () =>
+      Array.from(fixture.nativeElement.querySelectorAll('[role="option"]') as NodeListOf<HTMLElement>);
+
+    beforeEach(async () => {
+      fixture.componentRef.setInput('members', members);
+      await fixture.whenStable();
+    });
+
+    it('opens on @, narrows as you type, and inserts with Enter', async () => {
+      type('hi @');
+      await fixture.whenStable();
+      expect(options().map((o) => o.textContent)).toEqual([
+        expect.stringContaining('@bob'),
+        expect.stringContaining('@bella'),
+        expect.stringContaining('@duck'),
+      ]);
+      expect(box.getAttribute('aria-expanded')).toBe('true');
+      type('hi @be');
+      await fixture.whenStable();
+      expect(options()).toHaveLength(1);
+      const event = key({ key: 'Enter' });
+      expect(event.defaultPrevented).toBe(true);
+      expect(sent).toEqual([]); // Enter picked, did not send
+      expect(box.value).toBe('hi @bella ');
+      await fixture.whenStable();
+      expect(options()).toHaveLength(0);
+    });
+
+    it('moves with the arrows, inserts with Tab, closes with Esc', async () => {
+      type('@');
+      await fixture.whenStable();
+      key({ key: 'ArrowDown' });
+      key({ key: 'ArrowDown' });
+      key({ key: 'ArrowUp' });
+      await fixture.whenStable();
+      expect(box.getAttribute('aria-activedescendant')).toBe('mention-opt-1');
+      key({ key: 'Tab' });
+      expect(box.value).toBe('@bella ');
+
+      type('@小');
+      await fixture.whenStable();
+      expect(options()).toHaveLength(1); // by display name
+      key({ key: 'Escape' });
+      await fixture.whenStable();
+      expect(options()).toHaveLength(0);
+      expect(box.value).toBe('@小');
+    });
+
+    it('inserts the one tapped or clicked', async () => {
+      type('hello @d');
+      await fixture.whenStable();
+      options()[0].click();
+      expect(box.value).toBe('hello @duck ');
+    });
+
+    it('does not open inside an email address', async () => {
+      type('mail me at me@');
+      await fixture.whenStable();
+      expect(options()).toHaveLength(0);
+    });
+
+    it('matches username and display-name prefixes first', () => {
+      expect(matchMembers(members, 'b').map((m) => m.username)).toEqual(['bob', 'bella']);
+      expect(matchMembers(members, 'uc').map((m) => m.username)).toEqual(['duck']);
+    });
+  });
+
+  describe('reply', () => {
+    it('shows what is replied to and cancels with the button or Esc', async () => {
+      const cancelled: number[] = [];
+      fixture.componentInstance.cancelReply.subscribe(() => cancelled.push(1));
+      fixture.componentRef.setInput('replyTo', { name: '小明', text: '**bold** words' });
+      await fixture.whenStable();
+      const reply: HTMLElement = fixture.nativeElement.querySelector('.reply');
+      expect(reply.textContent).toContain('小明');
+      expect(reply.querySelector('.reply__excerpt')?.textContent).toBe('bold words');
+      (reply.querySelector('button') as HTMLButtonElement).click();
+      key({ key: 'Escape' });
+      expect(cancelled).toHaveLength(2);
+    });
   });
 });
