@@ -1,9 +1,20 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import { DUCK } from '@hihi/contracts';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
+import { NotifierService } from '../../core/notify/notifier.service';
 import { SocketService } from '../../core/socket/socket.service';
 import { Avatar } from '../../shared/avatar/avatar';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
@@ -19,7 +30,10 @@ import { roomLabel } from '../room-label';
 import { RoomList } from '../room-list/room-list';
 
 import { APP_TITLE } from '../../app-title';
+import type { ReplyTarget } from '../composer/composer';
 const MOBILE_QUERY = '(max-width: 860px)';
+/** First-strong isolate … pop: a name inside a sentence cannot reorder the sentence (U+202E). */
+const isolate = (name: string) => `\u2068${name}\u2069`;
 
 @Component({
   selector: 'hihi-chat-page',
@@ -49,6 +63,9 @@ export class ChatPage {
   private readonly socket = inject(SocketService);
   private readonly router = inject(Router);
   private readonly title = inject(Title);
+  protected readonly notifier = inject(NotifierService);
+  private readonly composer = viewChild(Composer);
+  private readonly list = viewChild(MessageList);
 
   protected readonly user = this.auth.user;
   protected readonly guest = this.auth.isGuest;
@@ -63,13 +80,34 @@ export class ChatPage {
   protected readonly typingText = computed(() => {
     const users = this.store.activeTyping();
     if (!users.length) return '';
-    const names = users.map((u) => u.displayName || u.username);
+    const names = users.map((u) => isolate(u.displayName || u.username));
     return names.length === 1
       ? this.i18n.t('chat.typingOne', { name: names[0] })
       : this.i18n.t('chat.typingMany', { names: names.slice(0, 3).join(', ') });
   });
 
+  protected readonly replyTarget = computed<ReplyTarget | null>(() => {
+    const m = this.store.replyingTo();
+    return m ? { name: m.sender.displayName || m.sender.username, text: m.text } : null;
+  });
+
+  /** The bell: asks for permission (a user gesture), then mutes / unmutes the open room. */
+  protected readonly bell = computed(() => {
+    const permission = this.notifier.permission();
+    const room = this.store.activeRoomId();
+    const muted = !!room && this.notifier.muted().has(room);
+    if (permission === 'denied') return { icon: '🔕', label: this.i18n.t('chat.notifyDenied'), pressed: null };
+    if (permission !== 'granted') return { icon: '🔔', label: this.i18n.t('chat.notifyEnable'), pressed: null };
+    return muted
+      ? { icon: '🔕', label: this.i18n.t('chat.notifyUnmute'), pressed: true }
+      : { icon: '🔔', label: this.i18n.t('chat.notifyMute'), pressed: false };
+  });
+
   constructor() {
+    // replying: the cursor goes to the composer
+    effect(() => {
+      if (this.store.replyingTo()) untracked(() => this.composer()?.focus());
+    });
     const media = globalThis.matchMedia?.(MOBILE_QUERY);
     if (media) {
       this.mobile.set(media.matches);
@@ -88,6 +126,21 @@ export class ChatPage {
   protected selectRoom(roomId: string): void {
     this.drawerOpen.set(false);
     void this.store.selectRoom(roomId);
+  }
+
+  protected async onBell(): Promise<void> {
+    const permission = this.notifier.permission();
+    if (permission === 'default') await this.notifier.request();
+    else if (permission === 'granted') {
+      const room = this.store.activeRoomId();
+      if (room) this.notifier.toggleMute(room);
+    }
+  }
+
+  /** Goes to a message (a reply's original, the first unread), loading older history as needed. */
+  protected async jump(seq: number): Promise<void> {
+    if (await this.store.loadUntil(seq)) this.list()?.scrollToSeq(seq);
+    else this.store.showNotice(this.i18n.t('chat.originalMissing'));
   }
 
   protected reconnect(): void {

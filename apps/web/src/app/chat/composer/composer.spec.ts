@@ -158,6 +158,14 @@ describe('Composer', () => {
       expect(box.value).toBe('@小');
     });
 
+    it('sends with Enter when the name is already typed out in full', async () => {
+      type('hi @duck');
+      await fixture.whenStable();
+      expect(options()).toHaveLength(1);
+      key({ key: 'Enter' });
+      expect(sent).toEqual(['hi @duck']);
+    });
+
     it('inserts the one tapped or clicked', async () => {
       type('hello @d');
       await fixture.whenStable();

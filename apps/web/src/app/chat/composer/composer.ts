@@ -130,10 +130,17 @@ export class Composer {
           this.mentionIndex.set((this.mentionIndex() - 1 + count) % count);
           return;
         case 'Enter':
-        case 'Tab':
+        case 'Tab': {
+          const pick = this.suggestions()[this.mentionIndex()]?.username ?? '';
+          // "@duck" typed out in full: Enter sends, it does not pick again
+          if (event.key === 'Enter' && pick.toLowerCase() === this.mentionQuery()?.toLowerCase()) {
+            this.closeMentions();
+            break;
+          }
           event.preventDefault();
-          this.insertMention(this.suggestions()[this.mentionIndex()]?.username ?? '');
+          this.insertMention(pick);
           return;
+        }
         case 'Escape':
           event.preventDefault();
           event.stopPropagation();

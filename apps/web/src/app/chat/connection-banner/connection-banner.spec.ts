@@ -26,6 +26,15 @@ describe('ConnectionBanner', () => {
     expect(el.querySelector('.banner')).toBeNull();
   });
 
+  it('says the room is being rejoined while a join is retried', () => {
+    localStorage.setItem('hihi.lang', 'en');
+    const fixture = TestBed.createComponent(ConnectionBanner);
+    fixture.componentRef.setInput('state', 'connected');
+    fixture.componentRef.setInput('rejoining', true);
+    fixture.detectChanges();
+    expect(fixture.nativeElement.querySelector('.banner--down')?.textContent).toContain('Rejoining the room');
+  });
+
   it('offers an immediate reconnect', async () => {
     const fixture = TestBed.createComponent(ConnectionBanner);
     let asked = 0;

@@ -14,7 +14,10 @@ import type { ConnectionState } from '../../core/socket/socket.service';
 
 export const BACK_BANNER_MS = 3000;
 
-/** "Reconnecting…" while the socket is down, then "back" for a moment after it returns. */
+/**
+ * "Reconnecting…" while the socket is down, "Rejoining the room…" while a busy server's join is
+ * retried, then "back" for a moment after it returns.
+ */
 @Component({
   selector: 'hihi-connection-banner',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -27,6 +30,11 @@ export const BACK_BANNER_MS = 3000;
           <button type="button" class="link-btn" (click)="reconnectNow.emit()">
             {{ i18n.t('chat.reconnectNow') }}
           </button>
+        </div>
+      } @else if (rejoining()) {
+        <div class="banner banner--down">
+          <span class="spinner" aria-hidden="true"></span>
+          <span>{{ i18n.t('chat.rejoining') }}</span>
         </div>
       } @else if (back()) {
         <div class="banner banner--back"><span aria-hidden="true">🦆</span> {{ i18n.t('chat.reconnected') }}</div>
@@ -70,6 +78,8 @@ export const BACK_BANNER_MS = 3000;
 export class ConnectionBanner {
   protected readonly i18n = inject(I18nService);
   readonly state = input<ConnectionState>('idle');
+  /** connected, but the open room's join is being retried (the server was busy) */
+  readonly rejoining = input(false);
   readonly reconnectNow = output<void>();
 
   protected readonly back = signal(false);

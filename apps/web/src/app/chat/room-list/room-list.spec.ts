@@ -4,7 +4,7 @@ import { RoomList } from './room-list';
 
 const rooms: Room[] = [
   { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 9 },
-  { id: 'r2', name: '<b>tea</b>', kind: 'public', unread: 3, lastSeq: 3 },
+  { id: 'r2', name: '<b>tea</b>', kind: 'public', unread: 3, lastSeq: 3, mentions: 2 },
   { id: 'd1', name: 'bob', kind: 'dm', unread: 120, lastSeq: 120 },
   { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1 },
 ];
@@ -34,6 +34,14 @@ describe('RoomList', () => {
     );
     expect(badges).toEqual(['99+']);
     expect(fixture.nativeElement.querySelector('[aria-current="page"] .room__name').textContent).toContain('tea');
+  });
+
+  it('shows how many unread messages mention me beside the unread count', async () => {
+    const fixture = await render('lobby');
+    const badge: HTMLElement = fixture.nativeElement.querySelector('.room__mentions');
+    expect(badge.textContent?.trim()).toBe('@2');
+    expect(badge.getAttribute('aria-label')).toBe('2 条消息提到了你');
+    expect((await render('r2')).nativeElement.querySelector('.room__mentions')).toBeNull();
   });
 
   it('emits the chosen room', async () => {
