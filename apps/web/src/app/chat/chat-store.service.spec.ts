@@ -103,6 +103,18 @@ describe('ChatStore', () => {
     expect(socket.request).toHaveBeenCalledWith(CLIENT_EVENTS.roomRead, { roomId: 'lobby', seq: 2 });
   });
 
+  it('joins the DMs in the background after the open room, so they count unread and notify', async () => {
+    const { store, socket } = setup({ rooms: [room('lobby'), room('d1', 'dm'), room('d2', 'dm')] });
+    await store.start();
+    await settle();
+    const joins = socket.request.mock.calls
+      .filter(([event]) => event === CLIENT_EVENTS.roomJoin)
+      .map(([, p]) => (p as { roomId: string }).roomId);
+    expect(joins).toEqual(['lobby', 'd1', 'd2']);
+    socket.messageNew$.next(msg('d2', 1));
+    expect(store.rooms().find((r) => r.id === 'd2')?.unread).toBe(1);
+  });
+
   it('shows a guest only the duck room', async () => {
     const { store } = setup({ guest: true });
     await store.start();

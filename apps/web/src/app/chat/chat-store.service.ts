@@ -240,6 +240,7 @@ export class ChatStore {
           : (rooms.find((r) => r.id === LOBBY_ROOM_ID) ?? rooms[0]);
         if (first) await this.selectRoom(first.id);
       }
+      void this.joinDms();
     } catch (err) {
       this.error.set(httpErrorMessage(err) ?? 'network');
     } finally {
@@ -609,6 +610,18 @@ export class ChatStore {
     } else {
       const active = this.activeRoomId();
       if (active && !this.views()[active]?.joined) await this.join(active);
+    }
+    void this.joinDms();
+  }
+
+  /**
+   * Joins the DMs in the background, one after another, after the open room: only joined rooms
+   * get live messages, and a DM should count as unread and notify even when it is not open.
+   */
+  private async joinDms(): Promise<void> {
+    for (const room of this.rooms()) {
+      if (this.stopped || !this.socket.connected) return;
+      if (room.kind === 'dm' && !this.views()[room.id]?.joined) await this.join(room.id);
     }
   }
 

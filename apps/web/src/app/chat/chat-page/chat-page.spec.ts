@@ -2,7 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { CLIENT_EVENTS, DUCK, type Room } from '@hihi/contracts';
+import { CLIENT_EVENTS, DUCK, type Room, SERVER_EVENTS } from '@hihi/contracts';
 import { fakeIoFactory } from '../../../testing/fake-socket';
 import { ChatApiService } from '../../core/api/chat-api.service';
 import { SESSION_STORAGE_KEY } from '../../core/auth/auth.service';
@@ -98,5 +98,49 @@ describe('ChatPage', () => {
     const sent = socket.emitted.find((e) => e.event === CLIENT_EVENTS.messageSend);
     expect(sent?.payload).toMatchObject({ roomId: 'lobby', text: 'hello @duck' });
     expect((sent?.payload as { clientMsgId: string }).clientMsgId).toBeTruthy();
+  });
+
+  it('shows the unread total in the tab title', async () => {
+    const { socket, fixture } = await render(false);
+    socket.fire(SERVER_EVENTS.messageNew, {
+      id: 'x1',
+      roomId: 'duck-1',
+      seq: 2,
+      sender: { id: 'duck', username: 'duck', displayName: '小黄鸭', bot: true },
+      text: 'quack',
+      createdAt: new Date().toISOString(),
+    });
+    await fixture.whenStable();
+    expect(document.title).toBe('(1) Hihi Chat · 嗨嗨聊天室');
+  });
+
+  it('asks for notification permission only when the bell is clicked, then mutes the room', async () => {
+    const original = (globalThis as { Notification?: unknown }).Notification;
+    const requestPermission = vi.fn(async () => {
+      Fake.permission = 'granted';
+      return 'granted';
+    });
+    class Fake {
+      static permission = 'default';
+      static requestPermission = requestPermission;
+    }
+    (globalThis as { Notification?: unknown }).Notification = Fake;
+    try {
+      const { el, fixture } = await render(false);
+      expect(requestPermission).not.toHaveBeenCalled();
+      const bell = () => el.querySelector<HTMLButtonElement>('.topbar__bell')!;
+      expect(bell().getAttribute('aria-label')).toContain('开启桌面通知');
+      bell().click();
+      await settle();
+      await fixture.whenStable();
+      expect(requestPermission).toHaveBeenCalledTimes(1);
+      expect(bell().getAttribute('aria-pressed')).toBe('false');
+      bell().click();
+      await fixture.whenStable();
+      expect(bell().getAttribute('aria-pressed')).toBe('true');
+      expect(JSON.parse(localStorage.getItem('hihi.mutedRooms')!)).toEqual(['lobby']);
+    } finally {
+      (globalThis as { Notification?: unknown }).Notification = original;
+    }
   });
 });
