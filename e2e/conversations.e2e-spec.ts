@@ -71,7 +71,8 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
   afterEach(async () => {
     const seen = people.splice(0);
     for (const p of seen) await p.context.close();
-    for (const p of seen) expect({ errors: unexpectedErrors(p), dialogs: p.dialogs }).toEqual({ errors: [], dialogs: [] });
+    for (const p of seen)
+      expect({ errors: unexpectedErrors(p), dialogs: p.dialogs }).toEqual({ errors: [], dialogs: [] });
   });
 
   it(
@@ -105,9 +106,16 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
           expect(await row.locator('em').textContent()).toBe('italic');
           expect(await row.locator('s').textContent()).toBe('gone');
           expect(await row.locator('code').textContent()).toBe('x<y');
-          const links = await row.locator('.msg__bubble a').evaluateAll((as) =>
-            as.map((el) => [el.getAttribute('href'), el.getAttribute('target'), el.getAttribute('rel'), el.textContent]),
-          );
+          const links = await row
+            .locator('.msg__bubble a')
+            .evaluateAll((as) =>
+              as.map((el) => [
+                el.getAttribute('href'),
+                el.getAttribute('target'),
+                el.getAttribute('rel'),
+                el.textContent,
+              ]),
+            );
           expect(links).toEqual([
             ['https://example.com/path?q=1', '_blank', 'noopener noreferrer', 'https://example.com/path?q=1'],
             ['https://example.org/docs', '_blank', 'noopener noreferrer', 'docs'],

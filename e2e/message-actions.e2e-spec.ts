@@ -50,7 +50,8 @@ describe('web client: edit, delete, reply, react (browser)', () => {
   afterEach(async () => {
     const seen = people.splice(0);
     for (const p of seen) await p.context.close();
-    for (const p of seen) expect({ errors: unexpectedErrors(p), dialogs: p.dialogs }).toEqual({ errors: [], dialogs: [] });
+    for (const p of seen)
+      expect({ errors: unexpectedErrors(p), dialogs: p.dialogs }).toEqual({ errors: [], dialogs: [] });
   });
 
   it(
@@ -101,7 +102,10 @@ describe('web client: edit, delete, reply, react (browser)', () => {
           await quoted.waitFor();
           expect(await quoted.textContent()).toContain(second);
           await quoted.click();
-          await a.page.locator('article.msg--flash').filter({ has: bubble(a.page, second) }).waitFor();
+          await a.page
+            .locator('article.msg--flash')
+            .filter({ has: bubble(a.page, second) })
+            .waitFor();
 
           // react: Bob picks 👍, Alice sees it with Bob's name and adds hers by clicking the chip
           await act(row(b.page, second), '添加表情回应');
@@ -133,10 +137,9 @@ describe('web client: edit, delete, reply, react (browser)', () => {
           const hers = row(b.page, `still here ${tag}`);
           await hers.waitFor();
           await hers.locator('.msg__bubble').hover();
-          expect(await hers.locator('.msg__actions button').evaluateAll((bs) => bs.map((x) => x.getAttribute('aria-label')))).toEqual([
-            '添加表情回应',
-            '回复',
-          ]);
+          expect(
+            await hers.locator('.msg__actions button').evaluateAll((bs) => bs.map((x) => x.getAttribute('aria-label'))),
+          ).toEqual(['添加表情回应', '回复']);
         },
       ),
     120_000,

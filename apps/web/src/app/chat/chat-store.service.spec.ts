@@ -362,7 +362,10 @@ describe('ChatStore', () => {
     expect(store.activeMessages()[0].text).toBe('new');
     changeAnswers.push({ ok: false, error: { code: 'forbidden', message: 'too late' } });
     expect(await store.remove('lobby-1')).toBe(false);
-    expect(socket.request).toHaveBeenLastCalledWith(CLIENT_EVENTS.messageDelete, { roomId: 'lobby', messageId: 'lobby-1' });
+    expect(socket.request).toHaveBeenLastCalledWith(CLIENT_EVENTS.messageDelete, {
+      roomId: 'lobby',
+      messageId: 'lobby-1',
+    });
     expect(store.notice()).toContain('too late');
   });
 
@@ -372,7 +375,9 @@ describe('ChatStore', () => {
     await store.start();
     await settle();
     api.history.mockImplementation(async (_room: string, q: { beforeSeq: number; limit: number }) => ({
-      messages: Array.from({ length: q.limit }, (_, i) => msg('lobby', q.beforeSeq - q.limit + i)).filter((m) => m.seq > 0),
+      messages: Array.from({ length: q.limit }, (_, i) => msg('lobby', q.beforeSeq - q.limit + i)).filter(
+        (m) => m.seq > 0,
+      ),
       hasMore: q.beforeSeq - q.limit > 1,
     }));
     expect(await store.loadUntil(42)).toBe(true);

@@ -150,8 +150,7 @@ export class ChatStore {
     return Object.values(this.typing()[this.activeRoomId() ?? ''] ?? {}).filter((u) => u.id !== meId);
   });
   readonly totalUnread = computed(
-    () =>
-      this.rooms().reduce((sum, r) => sum + (r.id === this.activeRoomId() ? 0 : r.unread), 0) + this.awayUnread(),
+    () => this.rooms().reduce((sum, r) => sum + (r.id === this.activeRoomId() ? 0 : r.unread), 0) + this.awayUnread(),
   );
   readonly activeRejoining = computed(() => this.rejoining().has(this.activeRoomId() ?? ''));
   readonly activeUnreadFrom = computed(() => this.unreadFrom()[this.activeRoomId() ?? ''] ?? null);

@@ -25,7 +25,7 @@ export const TYPING_IDLE_MS = 3000;
 export const MENTION_MAX = 8;
 
 /** The `@query` being typed right before the caret, if any. */
-const MENTION_AT_CARET = /(^|[\s(（,，])@([\p{L}\p{N}_.\-]{0,32})$/u;
+const MENTION_AT_CARET = /(^|[\s(（,，])@([\p{L}\p{N}_.-]{0,32})$/u;
 
 export interface ReplyTarget {
   name: string;

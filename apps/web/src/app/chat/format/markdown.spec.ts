@@ -1,4 +1,12 @@
-import { type Block, type Inline, mentionedUsernames, parseMarkdown, plainText, safeHref, splitMentions } from './markdown';
+import {
+  type Block,
+  type Inline,
+  mentionedUsernames,
+  parseMarkdown,
+  plainText,
+  safeHref,
+  splitMentions,
+} from './markdown';
 
 /** Every href anywhere in the tree. */
 function hrefs(blocks: readonly Block[]): string[] {

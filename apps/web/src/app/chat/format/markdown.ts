@@ -34,7 +34,7 @@ const SAFE_SCHEME = /^(?:https?:\/\/|mailto:)/i;
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
 /** `@username` as SPEC §6 spells usernames (letters of any script, digits, `_ . -`). */
-export const MENTION_RE = /(^|[^\p{L}\p{N}_.\-@/])@([\p{L}\p{N}_][\p{L}\p{N}_.\-]{0,31})/gu;
+export const MENTION_RE = /(^|[^\p{L}\p{N}_.@/-])@([\p{L}\p{N}_][\p{L}\p{N}_.-]{0,31})/gu;
 
 /** An http(s) or mailto URL that parses, else null. Control characters and spaces are refused. */
 export function safeHref(raw: string): string | null {
@@ -208,7 +208,7 @@ export function splitMentions(s: string): Inline[] {
   let last = 0;
   for (const m of s.matchAll(MENTION_RE)) {
     const at = (m.index ?? 0) + m[1].length;
-    const username = m[2].replace(/[.\-]+$/, '');
+    const username = m[2].replace(/[.-]+$/, '');
     if (at > last) out.push({ k: 'text', text: s.slice(last, at) });
     out.push({ k: 'mention', username });
     last = at + 1 + username.length;

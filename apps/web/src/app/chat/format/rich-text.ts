@@ -49,14 +49,32 @@ import { parseMarkdown } from './markdown';
     <ng-template #inlinesTpl let-nodes>
       @for (n of nodes; track $index) {
         @switch (n.k) {
-          @case ('text') {<ng-container>{{ n.text }}</ng-container>}
-          @case ('br') {<br />}
-          @case ('code') {<code class="md-code">{{ n.text }}</code>}
-          @case ('mention') {<bdi class="mention" [class.mention--me]="isMe(n.username)">&#64;{{ n.username }}</bdi>}
-          @case ('strong') {<strong><ng-container *ngTemplateOutlet="inlinesTpl; context: { $implicit: n.children }" /></strong>}
-          @case ('em') {<em><ng-container *ngTemplateOutlet="inlinesTpl; context: { $implicit: n.children }" /></em>}
-          @case ('s') {<s><ng-container *ngTemplateOutlet="inlinesTpl; context: { $implicit: n.children }" /></s>}
-          @case ('link') {<a [href]="n.href" target="_blank" rel="noopener noreferrer"><ng-container *ngTemplateOutlet="inlinesTpl; context: { $implicit: n.children }" /></a>}
+          @case ('text') {
+            <ng-container>{{ n.text }}</ng-container>
+          }
+          @case ('br') {
+            <br />
+          }
+          @case ('code') {
+            <code class="md-code">{{ n.text }}</code>
+          }
+          @case ('mention') {
+            <bdi class="mention" [class.mention--me]="isMe(n.username)">&#64;{{ n.username }}</bdi>
+          }
+          @case ('strong') {
+            <strong><ng-container *ngTemplateOutlet="inlinesTpl; context: { $implicit: n.children }" /></strong>
+          }
+          @case ('em') {
+            <em><ng-container *ngTemplateOutlet="inlinesTpl; context: { $implicit: n.children }" /></em>
+          }
+          @case ('s') {
+            <s><ng-container *ngTemplateOutlet="inlinesTpl; context: { $implicit: n.children }" /></s>
+          }
+          @case ('link') {
+            <a [href]="n.href" target="_blank" rel="noopener noreferrer"
+              ><ng-container *ngTemplateOutlet="inlinesTpl; context: { $implicit: n.children }"
+            /></a>
+          }
         }
       }
     </ng-template>
