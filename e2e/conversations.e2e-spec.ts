@@ -8,6 +8,7 @@ import {
   type Person,
   registerViaApi,
   screenshot,
+  scrollWidth,
   sendMessage,
   signInViaUi,
   uniqueName,
@@ -257,6 +258,50 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
           await sendMessage(b.page, `muted ${Date.now()}`);
           await a.page.waitForTimeout(1000);
           expect(await notifications(a.page)).toHaveLength(2);
+        },
+      ),
+    90_000,
+  );
+
+  it(
+    'at 375 px: a long press opens the actions, replying and formatting keep the page from scrolling sideways',
+    () =>
+      onFailureSave(
+        'phone-actions',
+        () => people,
+        stack,
+        async () => {
+          const account: Account = { username: uniqueName('tap'), password: PASSWORD, displayName: '手机 Phone' };
+          await registerViaApi(stack.url, account);
+          const p = await newPerson(browser, stack.url, {
+            locale: 'zh-CN',
+            viewport: { width: 375, height: 667 },
+            isMobile: true,
+            hasTouch: true,
+            deviceScaleFactor: 2,
+          });
+          people.push(p);
+          await signInViaUi(p.page, account);
+          const tag = Date.now().toString(36);
+          await sendRaw(
+            p.page,
+            `**长按我** ${tag} https://example.com/${'a'.repeat(120)}\n\n\`\`\`\n${'x'.repeat(200)}\n\`\`\``,
+          );
+          const mine = rowWith(p.page, `长按我`);
+          await mine.waitFor();
+          const bubbleBox = mine.locator('.msg__bubble');
+          await bubbleBox.dispatchEvent('pointerdown', { pointerType: 'touch', isPrimary: true });
+          await p.page.waitForTimeout(700);
+          await bubbleBox.dispatchEvent('pointerup', { pointerType: 'touch', isPrimary: true });
+          await p.page.locator('article.msg--menu .msg__actions').waitFor();
+          expect(await scrollWidth(p.page)).toBeLessThanOrEqual(375);
+          await screenshot(p.page, '27-phone-long-press');
+          await p.page.locator('article.msg--menu .msg__actions [aria-label="回复"]').click();
+          await p.page.locator('.reply').waitFor();
+          expect(await scrollWidth(p.page)).toBeLessThanOrEqual(375);
+          const send = await p.page.locator('.composer__send').boundingBox();
+          expect(send!.x + send!.width).toBeLessThanOrEqual(375);
+          await screenshot(p.page, '28-phone-reply');
         },
       ),
     90_000,
