@@ -112,6 +112,8 @@ export async function hihiTarget(
     env: {
       // the storm measures throughput, not the limiter; message sends keep the product default
       REGISTER_RATE_LIMIT: '100000',
+      // the bench makes its rooms as one user
+      ROOM_CREATE_LIMIT: '100000',
       ...opts.env,
     },
     nodeOptions: opts.nodeOptions,
