@@ -27,6 +27,23 @@ export default tseslint.config(
     },
   },
   {
+    // libs/common is split by concern: the gateway takes the parts it needs, never the barrel
+    // (it re-exports the service bootstrap, which loads mongoose)
+    files: ['apps/gateway/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@hihi/common', message: 'import @hihi/common/bus, /observability, /tokens or /lifecycle' },
+            { name: '@hihi/common/service', message: 'the gateway holds no database' },
+            { name: 'mongoose', message: 'the gateway holds no database' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -4,7 +4,7 @@ const moduleNameMapper = {
   '^@hihi/(contracts|config|common|infra|dto)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: true }],
 };
 const base = {
   rootDir: __dirname,

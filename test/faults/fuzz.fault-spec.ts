@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { io, Socket } from 'socket.io-client';
 import { randomBytes } from 'node:crypto';
+import { ERROR_CODES, PROTOCOL, SOCKET_COMMANDS } from '@hihi/contracts';
 import { BenchStack } from '../../bench/lib/stack';
 import { benchUserId, mintAccessToken } from '../../bench/lib/tokens';
 import { httpJson } from '../../bench/lib/targets';
@@ -12,8 +13,9 @@ import { httpJson } from '../../bench/lib/targets';
 jest.setTimeout(300_000);
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1) || 1;
-const CODES = ['validation', 'unauthorized', 'forbidden', 'not_found', 'rate_limited', 'unavailable', 'conflict'];
-const EVENTS = ['room:join', 'room:leave', 'message:send', 'room:read', 'typing'];
+const CODES: readonly string[] = ERROR_CODES;
+/** every socket command of the protocol table */
+const EVENTS: string[] = SOCKET_COMMANDS.map((k) => PROTOCOL[k].event);
 
 let stack: BenchStack;
 let token: string;
@@ -104,7 +106,13 @@ const payloadArb = fc.oneof(
           sinceSeq: fc.oneof(fc.integer(), fc.double(), fc.bigInt().map(String), fc.anything()),
           seq: fc.oneof(fc.integer(), fc.double(), fc.anything()),
           typing: fc.anything(),
-          __proto__: fc.anything(),
+          messageId: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,130}$/), fc.anything()),
+          emoji: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.anything()),
+          on: fc.anything(),
+          replyTo: fc.anything(),
+          attachments: fc.oneof(fc.array(fc.string()), fc.anything()),
+          // a computed key: a plain `__proto__:` would set the model's prototype, not add a key
+          ['__proto__']: fc.anything(),
           constructor: fc.anything(),
         },
         { requiredKeys: [] },

@@ -38,14 +38,13 @@ export async function provision(stack: Stack, ...users: TestUser[]): Promise<voi
     url: stack.redisUrl,
     prefix: stack.env.REDIS_PREFIX ?? 'hihi',
     service: 'chat',
-    requestTtlMs: 5000,
   });
   await proxy.connect();
   const bus = new BusClient(proxy, 'chat', 5000);
   try {
     for (const u of users) {
       const actor = { id: u.id, username: u.username, displayName: u.displayName, guest: u.guest };
-      const res = await bus.call<object>(CHAT_PATTERNS.provision, {}, { correlationId: randomUUID(), actor });
+      const res = await bus.call(CHAT_PATTERNS.provision, {}, { correlationId: randomUUID(), actor });
       if (!res.ok) throw new Error(`provisioning ${u.username} failed: ${res.error.message}`);
     }
   } finally {

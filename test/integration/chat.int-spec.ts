@@ -379,7 +379,9 @@ describe('real-time chat (real processes, real Redis and database)', () => {
         [CLIENT_EVENTS.messageSend, { roomId: LOBBY_ROOM_ID, text: 'x', clientMsgId: 'a', extra: true }],
         [CLIENT_EVENTS.messageSend, { roomId: { $ne: 1 }, text: 'x', clientMsgId: 'a' }],
         [CLIENT_EVENTS.messageSend, { roomId: LOBBY_ROOM_ID, text: 'x', clientMsgId: 'y'.repeat(65) }],
-        [CLIENT_EVENTS.messageSend, { __proto__: { roomId: 'lobby' }, text: 'x', clientMsgId: 'a' }],
+        // JSON text: an object literal's __proto__ sets the prototype and never travels as a key
+        [CLIENT_EVENTS.messageSend, JSON.parse('{"__proto__":{"x":1},"roomId":"lobby","text":"x","clientMsgId":"a"}')],
+        [CLIENT_EVENTS.roomJoin, JSON.parse('{"roomId":"lobby","constructor":{"prototype":{}}}')],
         [CLIENT_EVENTS.roomJoin, { roomId: LOBBY_ROOM_ID, sinceSeq: -1 }],
         [CLIENT_EVENTS.roomJoin, { roomId: LOBBY_ROOM_ID, sinceSeq: '3' }],
         [CLIENT_EVENTS.roomJoin, { roomId: 'x'.repeat(500) }],

@@ -85,7 +85,7 @@ describe('observability and production mode (real processes)', () => {
   it.each(['gateway', 'auth'] as const)(
     '%s refuses to start in production without JWT_SECRET, naming it',
     (service) => {
-      const env = { ...stack.env, NODE_ENV: 'production' };
+      const env: NodeJS.ProcessEnv = { ...stack.env, NODE_ENV: 'production' };
       delete env.JWT_SECRET;
       const r = spawnSync(process.execPath, [serviceScript(service)], { env, encoding: 'utf8', timeout: 20000 });
       expect(r.status).toBe(78);

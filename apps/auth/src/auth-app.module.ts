@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AuthConfig, TypedConfigModule } from '@hihi/config';
-import { loggerModule, serviceHealthController } from '@hihi/common';
+import { loggerModule } from '@hihi/common/observability';
+import { serviceHealthController } from '@hihi/common/mongo';
 import { AUTH_PATTERNS } from '@hihi/contracts';
 import { User, UserSchema } from './users/user.schema';
 import { UsersRepository } from './users/users.repository';

@@ -1,7 +1,7 @@
 import { AuthConfig } from '@hihi/config';
 import { BusError, verifyAccessToken } from '@hihi/common';
 import { AuthService, BAD_CREDENTIALS, BAD_REFRESH, Clock } from './auth.service';
-import { DuplicateUsernameError, UserRecord, UsersRepository } from './users/users.repository';
+import { DuplicateUsernameError, NewUser, UserRecord, UsersRepository } from './users/users.repository';
 import { ClaimGrace, ClaimRecord, SessionRecord, SessionsRepository } from './sessions/sessions.repository';
 import { PasswordService } from './passwords/password.service';
 import { RevocationPublisher } from './sessions/revocation.publisher';
@@ -15,9 +15,9 @@ function config(): AuthConfig {
 
 /** In-memory repositories with the same contracts as the mongoose ones. */
 class FakeUsers {
-  readonly rows = new Map<string, UserRecord>();
+  readonly rows = new Map<string, UserRecord & Pick<NewUser, 'usernameSkeleton'>>();
   private next = 1;
-  create = jest.fn(async (u: Omit<UserRecord, 'id'>) => {
+  create = jest.fn(async (u: NewUser) => {
     if (
       [...this.rows.values()].some((r) => r.usernameKey === u.usernameKey || r.usernameSkeleton === u.usernameSkeleton)
     )

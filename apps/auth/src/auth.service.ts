@@ -4,7 +4,6 @@ import { AuthConfig } from '@hihi/config';
 import { AuthTokens, GuestTokens, PublicUser, SessionRevokedReason } from '@hihi/contracts';
 import { BusError, signAccessToken } from '@hihi/common';
 import {
-  FindUserDto,
   GuestDto,
   GUEST_USERNAME_PREFIX,
   isReservedUsername,
@@ -216,13 +215,6 @@ export class AuthService {
   async me(dto: MeDto): Promise<PublicUser> {
     const user = await this.users.findById(dto.userId);
     if (!user) throw new BusError('unauthorized', 'this account no longer exists');
-    return toPublic(user);
-  }
-
-  async findUser(dto: FindUserDto): Promise<PublicUser> {
-    const key = normalizeUsername(dto.username);
-    const user = isValidUsername(key) ? await this.users.findByKey(key) : undefined;
-    if (!user) throw new BusError('not_found', 'no such user');
     return toPublic(user);
   }
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AuthConfig, loadConfigOrExit } from '@hihi/config';
-import { bootstrapService, configureMongoose, probeMongo } from '@hihi/common';
+import { bootstrapService } from '@hihi/common/service';
+import { configureMongoose, probeMongo } from '@hihi/common/mongo';
 import { AuthAppModule } from './auth-app.module';
 
 const config = loadConfigOrExit(AuthConfig, 'auth');

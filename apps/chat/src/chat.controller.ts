@@ -1,43 +1,26 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import {
   BusResult,
-  CHAT_PATTERNS,
   HistoryPage,
   JoinReply,
   MessageChangeAck,
   MessageSendAck,
   OpenDmReply,
-  PublicUser,
+  ProvisionReply,
   Room,
   RoomReadReply,
 } from '@hihi/contracts';
-import { BusError, ok } from '@hihi/common';
-import {
-  ActorDto,
-  CreateRoomDto,
-  EmptyDto,
-  HistoryRequestDto,
-  MessageDeleteDto,
-  MessageEditDto,
-  MessageReactDto,
-  MessageSendDto,
-  OpenDmDto,
-  RoomJoinDto,
-  RoomReadDto,
-  validatePayload,
-} from '@hihi/dto';
+import { Handles, ok, openActorRequest } from '@hihi/common/bus';
 import { RoomsService } from './rooms/rooms.service';
 import { MessagesService } from './messages/messages.service';
 
-function isEmptyObject(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
-}
-
 /**
- * Chat's bus handlers: thin. Each validates the envelope (actor and data, with the same DTO
- * classes the gateway uses), keeps the users projection current, and calls a service.
- * Errors are thrown as BusError; the global BusExceptionFilter answers `{ok:false, error}`.
+ * Chat's bus handlers: thin, one per command of the protocol table (`@Handles` listens on the
+ * command's pattern and checks the answer's type). Each opens the envelope through the one
+ * validation pipeline (`openActorRequest`: the caller with ActorDto, the data with the
+ * command's DTO from COMMAND_DTOS) and calls a service. Errors are thrown as BusError; the
+ * global BusExceptionFilter answers `{ok:false, error}`.
  */
 @Controller()
 export class ChatController {
@@ -46,88 +29,72 @@ export class ChatController {
     private readonly messages: MessagesService,
   ) {}
 
-  private async open<T extends object>(envelope: unknown, cls: new () => T): Promise<{ actor: PublicUser; data: T }> {
-    if (typeof envelope !== 'object' || envelope === null) throw new BusError('validation', 'malformed request');
-    const env = envelope as { actor?: unknown; data?: unknown };
-    const actor = validatePayload(ActorDto, env.actor);
-    if (!actor.ok) throw new BusError('unauthorized', 'no authenticated caller');
-    // a DTO without fields would be refused by forbidUnknownValues: "no data" only needs an object
-    const data =
-      cls === EmptyDto
-        ? isEmptyObject(env.data ?? {})
-          ? { ok: true as const, value: {} as T }
-          : { ok: false as const, message: 'this request takes no data' }
-        : validatePayload(cls, env.data ?? {});
-    if (!data.ok) throw new BusError('validation', data.message);
-    return { actor: actor.value, data: data.value };
-  }
-
-  @MessagePattern(CHAT_PATTERNS.listRooms)
+  @Handles('roomsList')
   async listRooms(@Payload() env: unknown): Promise<BusResult<Room[]>> {
-    const { actor } = await this.open(env, EmptyDto);
+    const { actor } = openActorRequest('roomsList', env);
     return ok(await this.rooms.list(actor));
   }
 
-  @MessagePattern(CHAT_PATTERNS.createRoom)
+  @Handles('roomCreate')
   async createRoom(@Payload() env: unknown): Promise<BusResult<Room>> {
-    const { actor, data } = await this.open(env, CreateRoomDto);
+    const { actor, data } = openActorRequest('roomCreate', env);
     return ok(await this.rooms.create(actor, data.name));
   }
 
-  @MessagePattern(CHAT_PATTERNS.openDm)
+  @Handles('dmOpen')
   async openDm(@Payload() env: unknown): Promise<BusResult<OpenDmReply>> {
-    const { actor, data } = await this.open(env, OpenDmDto);
+    const { actor, data } = openActorRequest('dmOpen', env);
     return ok(await this.rooms.openDm(actor, data.username));
   }
 
-  @MessagePattern(CHAT_PATTERNS.history)
+  @Handles('history')
   async history(@Payload() env: unknown): Promise<BusResult<HistoryPage>> {
-    const { actor, data } = await this.open(env, HistoryRequestDto);
+    const { actor, data } = openActorRequest('history', env);
     const { roomId, ...q } = data;
     return ok(await this.messages.history(actor, roomId, q));
   }
 
-  @MessagePattern(CHAT_PATTERNS.join)
+  @Handles('roomJoin')
   async join(@Payload() env: unknown): Promise<BusResult<JoinReply>> {
-    const { actor, data } = await this.open(env, RoomJoinDto);
+    const { actor, data } = openActorRequest('roomJoin', env);
     return ok(await this.messages.join(actor, data.roomId, data.sinceSeq));
   }
 
-  @MessagePattern(CHAT_PATTERNS.send)
+  @Handles('messageSend')
   async send(@Payload() env: unknown): Promise<BusResult<MessageSendAck>> {
-    const { actor, data } = await this.open(env, MessageSendDto);
+    const { actor, data } = openActorRequest('messageSend', env);
     return ok({
       message: await this.messages.send(actor, data.roomId, data.text, data.clientMsgId, { replyTo: data.replyTo }),
     });
   }
 
-  @MessagePattern(CHAT_PATTERNS.edit)
+  @Handles('messageEdit')
   async edit(@Payload() env: unknown): Promise<BusResult<MessageChangeAck>> {
-    const { actor, data } = await this.open(env, MessageEditDto);
+    const { actor, data } = openActorRequest('messageEdit', env);
     return ok({ message: await this.messages.edit(actor, data.roomId, data.messageId, data.text) });
   }
 
-  @MessagePattern(CHAT_PATTERNS.delete)
+  @Handles('messageDelete')
   async remove(@Payload() env: unknown): Promise<BusResult<MessageChangeAck>> {
-    const { actor, data } = await this.open(env, MessageDeleteDto);
+    const { actor, data } = openActorRequest('messageDelete', env);
     return ok({ message: await this.messages.remove(actor, data.roomId, data.messageId) });
   }
 
-  @MessagePattern(CHAT_PATTERNS.react)
+  @Handles('messageReact')
   async react(@Payload() env: unknown): Promise<BusResult<MessageChangeAck>> {
-    const { actor, data } = await this.open(env, MessageReactDto);
+    const { actor, data } = openActorRequest('messageReact', env);
     return ok({ message: await this.messages.react(actor, data.roomId, data.messageId, data.emoji, data.on) });
   }
 
-  @MessagePattern(CHAT_PATTERNS.provision)
-  async provision(@Payload() env: unknown): Promise<BusResult<{ room: Room }>> {
-    const { actor } = await this.open(env, EmptyDto);
+  @Handles('chatProvision')
+  async provision(@Payload() env: unknown): Promise<BusResult<ProvisionReply>> {
+    const { actor } = openActorRequest('chatProvision', env);
     return ok({ room: await this.rooms.provision(actor) });
   }
 
-  @MessagePattern(CHAT_PATTERNS.read)
+  @Handles('roomRead')
   async read(@Payload() env: unknown): Promise<BusResult<RoomReadReply>> {
-    const { actor, data } = await this.open(env, RoomReadDto);
+    const { actor, data } = openActorRequest('roomRead', env);
     return ok({ room: await this.rooms.markRead(actor, data.roomId, data.seq) });
   }
 }

@@ -7,7 +7,8 @@ import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { GatewayConfig } from '@hihi/config';
 import { LIMITS } from '@hihi/contracts';
-import { exitWithParent, strictValidationPipe } from '@hihi/common';
+import { exitWithParent } from '@hihi/common/lifecycle';
+import { strictValidationPipe, verifyJsonBody } from '@hihi/dto';
 import { GatewayModule } from './gateway.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { serveWebApp } from './common/web-app';
@@ -64,7 +65,8 @@ export async function createGateway(config: GatewayConfig): Promise<NestExpressA
   app.use(
     helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(origins.configuredOrigins) } }),
   );
-  app.useBodyParser('json', { limit: LIMITS.httpBodyBytes, strict: true });
+  // raw bytes checked before JSON.parse: valid UTF-8, nesting depth (docs/api.md "Validation")
+  app.useBodyParser('json', { limit: LIMITS.httpBodyBytes, strict: true, verify: verifyJsonBody });
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(strictValidationPipe());
   if (origins.corsOrigins.length) app.enableCors({ origin: [...origins.corsOrigins] });

@@ -1,6 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { GatewayConfig, TypedConfigModule } from '@hihi/config';
-import { loggerModule, MetricsModule } from '@hihi/common';
+import { loggerModule, MetricsModule } from '@hihi/common/observability';
 import { BusModule } from './bus/bus.module';
 import { RedisModule } from './redis/redis.module';
 import { HealthModule } from './health/health.module';

@@ -1,14 +1,14 @@
-export * from './transport';
-export * from './bus-result';
-export * from './bus-client';
-export * from './bus-exception.filter';
-export * from './validation';
-export * from './correlation';
-export * from './logging';
-export * from './mongo-health';
-export * from './microservice';
-export * from './service-health';
-export * from './lifecycle';
+// Everything shared by the services, by concern. Import the part you need:
+//   @hihi/common/bus            typed bus client and server, handler decorator (no database)
+//   @hihi/common/observability  logs, correlation ids, metrics
+//   @hihi/common/tokens         access tokens (sign, verify)
+//   @hihi/common/lifecycle      process lifecycle
+//   @hihi/common/service        microservice bootstrap
+//   @hihi/common/mongo          MongoDB settings, probe and health (loads mongoose; auth only)
+// This barrel re-exports all but the MongoDB part, so nothing that imports it loads mongoose.
+// The gateway imports the parts (ESLint forbids it the barrel).
+export * from './bus';
+export * from './observability';
 export * from './tokens';
-export * from './metrics';
-export * from './bus-logging.interceptor';
+export * from './lifecycle';
+export * from './service';

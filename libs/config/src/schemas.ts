@@ -73,7 +73,7 @@ export class AuthConfig extends MongoServiceConfig {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  /** Access token lifetime in seconds (SPEC: at most 15 minutes). */
+  /** Access token lifetime in seconds (at most 15 minutes: docs/api.md "Rules"). */
   @IsInt({ message: 'ACCESS_TOKEN_TTL must be an integer (seconds)' })
   @Min(10, { message: 'ACCESS_TOKEN_TTL must be at least 10 seconds' })
   @Max(900, { message: 'ACCESS_TOKEN_TTL must be at most 900 seconds (15 minutes)' })

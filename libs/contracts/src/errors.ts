@@ -1,4 +1,4 @@
-/** Error codes of socket acknowledgements (SPEC §5). */
+/** Error codes of socket acknowledgements (docs/protocol.md). */
 export const ERROR_CODES = [
   'validation',
   'unauthorized',
@@ -13,11 +13,13 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface AckError {
   code: ErrorCode;
   message: string;
+  /** `rate_limited`: when to retry, ms */
+  retryAfterMs?: number;
 }
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: AckError };
 
-/** The one HTTP error shape (SPEC §4). */
+/** The one HTTP error shape (docs/api.md). */
 export interface HttpErrorBody {
   statusCode: number;
   error: string;

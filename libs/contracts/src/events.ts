@@ -1,4 +1,4 @@
-/** Socket.IO event names (SPEC §5). Imported by the gateway and by the web client. */
+/** Socket.IO event names (docs/protocol.md). Imported by the gateway and by the web client. */
 export const CLIENT_EVENTS = {
   roomJoin: 'room:join',
   roomLeave: 'room:leave',

@@ -6,3 +6,4 @@ export * from './limits';
 export * from './payloads';
 export * from './usernames';
 export * from './mentions';
+export * from './protocol';

@@ -25,6 +25,12 @@ export const LIMITS = {
   replyExcerpt: 200,
   /** search query length */
   searchQueryMax: 200,
+  /** deepest nesting of objects and arrays in any request (HTTP body, socket payload, bus data) */
+  payloadDepth: 8,
+  /** most values (objects, arrays, strings, numbers …) in any request */
+  payloadValues: 1000,
+  /** largest bus request (the envelope as JSON text), bytes */
+  busRequestBytes: 64 * 1024,
 } as const;
 
 /** Names nobody may register: the bots. */
@@ -48,12 +54,8 @@ export const DUCK_SENDER = {
   bot: true,
 } as const;
 
-/** Real-time limits (SPEC §5, §6); the gateway's config may override the send rate. */
+/** Real-time limits (docs/protocol.md); the send rate itself is gateway configuration (SEND_RATE_PER_SEC, SEND_BURST). */
 export const REALTIME = {
-  /** sustained message:send rate per user (token bucket refill per second) */
-  sendRatePerSec: 10,
-  /** token bucket size */
-  sendBurst: 20,
   /** how often each gateway refreshes presence of its sockets, ms */
   presenceHeartbeatMs: 10_000,
   /** presence entries older than this are ignored and pruned, ms */

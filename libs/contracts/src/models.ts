@@ -1,4 +1,4 @@
-/** Public data shapes (SPEC §4, §5). */
+/** Public data shapes (docs/api.md, docs/protocol.md). */
 export interface PublicUser {
   id: string;
   username: string;
@@ -63,7 +63,7 @@ export interface Reaction {
   userIds: string[];
 }
 
-/** An uploaded file (SPEC §4 POST /api/uploads). */
+/** An uploaded file (docs/api.md POST /api/uploads). */
 export interface Attachment {
   id: string;
   name: string;

@@ -12,7 +12,6 @@ export const AUTH_PATTERNS = {
   logoutAll: 'auth.logoutAll',
   guest: 'auth.guest',
   me: 'auth.me',
-  findUser: 'auth.findUser',
 } as const;
 
 export const CHAT_PATTERNS = {
@@ -43,9 +42,6 @@ export const PUBSUB_CHANNELS = {
   /** sessions signed out or found replayed: payload is a SessionRevokedEvent (auth publishes) */
   sessionRevoked: 'hihi:session-revoked',
 } as const;
-
-/** Default timeout of a bus request, in milliseconds. */
-export const BUS_TIMEOUT_MS = 3000;
 
 /** The room-events channel with the deployment's REDIS_PREFIX (every Redis name is prefixed). */
 export function roomEventsChannel(prefix: string): string {

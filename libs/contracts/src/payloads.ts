@@ -1,6 +1,6 @@
 import type { Message, PublicUser, Room } from './models';
 
-/* ---------- Socket.IO client → server payloads (SPEC §5) ---------- */
+/* ---------- Socket.IO client → server payloads (docs/protocol.md) ---------- */
 export interface RoomJoinPayload {
   roomId: string;
   sinceSeq?: number;
@@ -73,7 +73,7 @@ export interface TypingEvent {
   typing: boolean;
 }
 
-/* ---------- HTTP bodies (SPEC §4) ---------- */
+/* ---------- HTTP bodies (docs/api.md) ---------- */
 export interface RegisterBody {
   username: string;
   password: string;
@@ -129,10 +129,10 @@ export interface BusEnvelope<T> {
 
 /** Chat → gateway pub/sub envelope (one channel for every room). */
 export type RoomEventEnvelope =
-  | { type: 'message:new'; roomId: string; message: Message; origin?: string }
+  | { type: 'message:new'; roomId: string; message: Message }
   | { type: 'message:updated'; roomId: string; message: Message }
   | { type: 'presence'; roomId: string; online: PublicUser[] }
-  | { type: 'typing'; roomId: string; user: PublicUser; typing: boolean; origin?: string }
+  | { type: 'typing'; roomId: string; user: PublicUser; typing: boolean }
   | { type: 'room:updated'; roomId: string; room: Room; userIds?: string[] };
 
 /* ---------- Chat bus payloads (gateway → chat), beyond the socket payloads above ---------- */
@@ -148,7 +148,7 @@ export interface JoinReply {
   /** changed messages at or before sinceSeq (see RoomJoinAck.updates) */
   updates: Message[];
 }
-/* ---------- Search (SPEC §4 GET /api/search) ---------- */
+/* ---------- Search (docs/api.md GET /api/search) ---------- */
 export interface SearchQuery {
   q: string;
   roomId?: string;
@@ -177,4 +177,12 @@ export interface OpenDmReply {
 }
 export interface RoomReadReply {
   room: Room;
+}
+/** chat.users.provision: the caller's duck room (created with its greeting the first time). */
+export interface ProvisionReply {
+  room: Room;
+}
+/** auth.me, auth.logoutAll: the signed-in user, by id. */
+export interface UserIdPayload {
+  userId: string;
 }

@@ -14,7 +14,7 @@ export function usernameWidth(name: string): number {
 }
 
 /**
- * SPEC §6: 3–32 characters of letters (any script), digits, `_`, `.`, `-` — "so 小明 is fine":
+ * docs/api.md "Rules": 3–32 characters of letters (any script), digits, `_`, `.`, `-` — "so 小明 is fine":
  * the minimum of 3 is measured in display width (a Chinese character counts as 2), the maximum
  * of 32 in characters. Shared by the server's validation and the web client's forms.
  */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { isValidUsername, usernameWidth } from '@hihi/contracts';
-import { strictValidationPipe } from '@hihi/common';
+import { strictValidationPipe } from './validation';
 import { GuestDto, isReservedUsername, LoginDto, normalizeUsername, RefreshDto, RegisterDto } from './auth.dto';
 
 function errors<T extends object>(cls: new () => T, plain: unknown): string[] {

@@ -22,6 +22,7 @@ import {
   PublicUser,
   RefreshBody,
   RegisterBody,
+  UserIdPayload,
 } from '@hihi/contracts';
 import { IsSafeName, usernameSkeleton } from './names';
 
@@ -29,7 +30,7 @@ import { IsSafeName, usernameSkeleton } from './names';
 
 export { isValidUsername };
 
-/** Username rule of SPEC §6 (see isValidUsername: 小明 is fine). */
+/** Username rule (docs/api.md "Rules") (see isValidUsername: 小明 is fine). */
 export function IsUsername(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy({ name: 'isUsername', validator: { validate: (v: unknown) => isValidUsername(v) } }, options);
 }
@@ -152,19 +153,11 @@ export class GuestDto implements GuestBody {
 
 /* ---------- Bus-only requests ---------- */
 
-/** auth.me: the signed-in user's current record. */
-export class MeDto {
+/** auth.me, auth.logoutAll: the signed-in user, by id. */
+export class MeDto implements UserIdPayload {
   @IsString({ message: 'userId must be a string' })
   @Matches(/^[a-f0-9]{24}$/, { message: 'userId must be a user id' })
   userId!: string;
-}
-
-/** auth.findUser: look a user up by username (case-insensitive). */
-export class FindUserDto {
-  @IsString({ message: 'username must be a string' })
-  @IsNotEmpty({ message: 'username must not be empty' })
-  @MaxLength(LIMITS.usernameMax * 4, { message: 'username is too long' })
-  username!: string;
 }
 
 /* ---------- Responses (documentation) ---------- */

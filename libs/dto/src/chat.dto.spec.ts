@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { CreateRoomDto, HistoryQueryDto, MessageSendDto, RoomJoinDto, TypingDto, validatePayload } from './chat.dto';
+import { CreateRoomDto, HistoryQueryDto, MessageSendDto, RoomJoinDto, TypingDto } from './chat.dto';
+import { validatePayload } from './validation';
 
 describe('chat DTO validation (sockets and bus handlers)', () => {
   const good = { roomId: 'lobby', text: 'hi', clientMsgId: 'c-1' };

@@ -1,4 +1,4 @@
-import { plainToInstance, Transform } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsUsername } from './auth.dto';
 import { IsSafeName } from './names';
 import {
@@ -12,9 +12,8 @@ import {
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
-  validateSync,
-  ValidationError,
 } from 'class-validator';
 import {
   CreateRoomBody,
@@ -30,6 +29,7 @@ import {
   RoomJoinPayload,
   RoomLeavePayload,
   RoomReadPayload,
+  SearchQuery,
   TypingPayload,
 } from '@hihi/contracts';
 
@@ -175,6 +175,31 @@ export class HistoryRequestDto extends HistoryQueryDto implements HistoryRequest
   roomId!: string;
 }
 
+/** GET /api/search (and chat.search): a text query, in one room or in every room the caller sees. */
+export class SearchQueryDto implements SearchQuery {
+  @Transform(trim)
+  @IsString({ message: 'q must be a string' })
+  @Length(1, LIMITS.searchQueryMax, { message: `q must be 1-${LIMITS.searchQueryMax} characters` })
+  q!: string;
+
+  @IsOptional()
+  @IsString({ message: 'roomId must be a string' })
+  @Matches(ROOM_ID_PATTERN, { message: 'roomId must be 1-128 letters, digits, _ . : -' })
+  roomId?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(LIMITS.historyMax, { message: `limit must be at most ${LIMITS.historyMax}` })
+  limit?: number;
+
+  @IsOptional()
+  @IsString({ message: 'cursor must be a string' })
+  @MaxLength(256, { message: 'cursor is too long' })
+  cursor?: string;
+}
+
 /** The authenticated caller, as the gateway puts it in a bus envelope. */
 export class ActorDto implements PublicUser {
   @IsString()
@@ -191,36 +216,4 @@ export class ActorDto implements PublicUser {
 
   @IsBoolean()
   guest!: boolean;
-}
-
-export class EmptyDto {}
-
-/** Result of validating an untrusted payload by hand (sockets, bus handlers). */
-export type Validated<T> = { ok: true; value: T } | { ok: false; message: string };
-
-function flatten(errors: ValidationError[]): string[] {
-  return errors.flatMap((e) => [...Object.values(e.constraints ?? {}), ...flatten(e.children ?? [])]);
-}
-
-/**
- * Validate an untrusted value against a DTO class with the same strictness as the HTTP pipe:
- * must be a plain object, unknown fields refused, types checked. Never throws.
- */
-export function validatePayload<T extends object>(cls: new () => T, value: unknown): Validated<T> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, message: 'payload must be an object' };
-  }
-  try {
-    const instance = plainToInstance(cls, value, { enableImplicitConversion: false });
-    const errors = validateSync(instance, {
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      validationError: { target: false, value: false },
-    });
-    if (errors.length) return { ok: false, message: flatten(errors).join('; ') || 'invalid payload' };
-    return { ok: true, value: instance };
-  } catch {
-    return { ok: false, message: 'invalid payload' };
-  }
 }

@@ -32,7 +32,7 @@ import { AllowGuests, UserOnly } from './guards';
 import { CurrentUser } from './current-user.decorator';
 import type { AuthUser } from './jwt.strategy';
 
-/** Accounts: register, sign in, refresh (rotation), sign out, guest sessions (SPEC §4). */
+/** Accounts: register, sign in, refresh (rotation), sign out, guest sessions (docs/api.md). */
 @ApiTags('auth')
 @ApiBadRequestResponse({ description: 'invalid or malformed body', type: ErrorBodyDto })
 @ApiPayloadTooLargeResponse({ description: 'body larger than 16 KiB', type: ErrorBodyDto })

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@hihi/config';
 import { AUTH_PATTERNS, AuthTokens, GuestTokens, PublicUser } from '@hihi/contracts';
-import { BusClient } from '@hihi/common';
+import { BusClient } from '@hihi/common/bus';
 import { GuestDto, LoginDto, LogoutDto, normalizeUsername, RefreshDto, RegisterDto } from '@hihi/dto';
 import { AUTH_BUS } from '../bus/bus.module';
 import { unwrap } from '../common/bus-http';
@@ -42,7 +42,7 @@ export class AuthGatewayService {
       this.config.RATE_LIMIT_WINDOW_SEC,
       'too many registrations; try again later',
     );
-    const tokens = unwrap(await this.bus.call<AuthTokens>(AUTH_PATTERNS.register, dto, { correlationId }));
+    const tokens = unwrap(await this.bus.call(AUTH_PATTERNS.register, dto, { correlationId }));
     await this.logins.remember(normalizeUsername(dto.username), ip);
     return this.chat.provision(tokens, correlationId);
   }
@@ -57,7 +57,7 @@ export class AuthGatewayService {
     let outcome: AttemptOutcome = 'void';
     let tokens: AuthTokens;
     try {
-      const res = await this.bus.call<AuthTokens>(AUTH_PATTERNS.login, dto, { correlationId });
+      const res = await this.bus.call(AUTH_PATTERNS.login, dto, { correlationId });
       if (res.ok) outcome = 'ok';
       else if (res.error.code === 'unauthorized') outcome = 'failed';
       tokens = unwrap(res);
@@ -69,21 +69,17 @@ export class AuthGatewayService {
 
   async refresh(dto: RefreshDto, ip: string, correlationId: string): Promise<AuthTokens> {
     await this.limits.consume(B.refresh, ip, this.config.REFRESH_RATE_LIMIT, this.config.RATE_LIMIT_WINDOW_SEC);
-    const tokens = unwrap(await this.bus.call<AuthTokens>(AUTH_PATTERNS.refresh, dto, { correlationId }));
+    const tokens = unwrap(await this.bus.call(AUTH_PATTERNS.refresh, dto, { correlationId }));
     return this.chat.provision(tokens, correlationId);
   }
 
   async logout(dto: LogoutDto, correlationId: string): Promise<void> {
-    unwrap(await this.bus.call<object>(AUTH_PATTERNS.logout, dto, { correlationId }));
+    unwrap(await this.bus.call(AUTH_PATTERNS.logout, dto, { correlationId }));
   }
 
   async logoutAll(user: AuthUser, correlationId: string): Promise<void> {
     unwrap(
-      await this.bus.call<object>(
-        AUTH_PATTERNS.logoutAll,
-        { userId: user.id },
-        { correlationId, actor: publicUser(user) },
-      ),
+      await this.bus.call(AUTH_PATTERNS.logoutAll, { userId: user.id }, { correlationId, actor: publicUser(user) }),
     );
   }
 
@@ -95,7 +91,7 @@ export class AuthGatewayService {
       this.config.RATE_LIMIT_WINDOW_SEC,
       'too many guest sessions; try again later',
     );
-    const tokens = unwrap(await this.bus.call<GuestTokens>(AUTH_PATTERNS.guest, dto, { correlationId }));
+    const tokens = unwrap(await this.bus.call(AUTH_PATTERNS.guest, dto, { correlationId }));
     return this.chat.provision(tokens, correlationId);
   }
 
@@ -103,11 +99,7 @@ export class AuthGatewayService {
   async me(user: AuthUser, correlationId: string): Promise<PublicUser> {
     if (user.guest) return publicUser(user);
     return unwrap(
-      await this.bus.call<PublicUser>(
-        AUTH_PATTERNS.me,
-        { userId: user.id },
-        { correlationId, actor: publicUser(user) },
-      ),
+      await this.bus.call(AUTH_PATTERNS.me, { userId: user.id }, { correlationId, actor: publicUser(user) }),
     );
   }
 }

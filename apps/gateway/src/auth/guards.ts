@@ -37,6 +37,3 @@ export class UserOnly extends AllowGuests {
     return u as TUser;
   }
 }
-
-/** Alias: the user-only guard. */
-export const JwtAuthGuard = UserOnly;

@@ -1,5 +1,5 @@
 export { AuthModule } from './auth.module';
-export { AllowGuests, UserOnly, JwtAuthGuard, UNAUTHORIZED_MESSAGE, GUEST_FORBIDDEN_MESSAGE } from './guards';
+export { AllowGuests, UserOnly, UNAUTHORIZED_MESSAGE, GUEST_FORBIDDEN_MESSAGE } from './guards';
 export { CurrentUser, publicUser } from './current-user.decorator';
 export type { AuthUser } from './jwt.strategy';
 export { RateLimitService } from './rate-limit.service';

@@ -1,6 +1,7 @@
 import { Global, Module, OnApplicationShutdown, Inject } from '@nestjs/common';
 import { GatewayConfig } from '@hihi/config';
-import { BusClient, Metrics, RedisRpcClient } from '@hihi/common';
+import { BusClient, RedisRpcClient } from '@hihi/common/bus';
+import { Metrics } from '@hihi/common/observability';
 
 export const AUTH_BUS = Symbol('AUTH_BUS');
 export const CHAT_BUS = Symbol('CHAT_BUS');
@@ -14,7 +15,6 @@ function busProvider(token: symbol, service: 'auth' | 'chat') {
         url: config.REDIS_URL,
         prefix: config.REDIS_PREFIX,
         service,
-        requestTtlMs: config.BUS_TIMEOUT_MS,
       });
       void proxy.connect().catch(() => undefined);
       const bus = new BusClient(proxy, service, config.BUS_TIMEOUT_MS);
@@ -39,8 +39,7 @@ export class BusModule implements OnApplicationShutdown {
     @Inject(CHAT_BUS) private readonly chat: BusClient,
   ) {}
 
-  onApplicationShutdown(): void {
-    this.auth.close();
-    this.chat.close();
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.auth.close(), this.chat.close()]);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CHAT_PATTERNS, PublicUser } from '@hihi/contracts';
-import { BusClient } from '@hihi/common';
+import { BusClient } from '@hihi/common/bus';
 import { CHAT_BUS } from '../bus/bus.module';
 
 /**
@@ -15,7 +15,7 @@ export class ChatProvisioner {
   constructor(@Inject(CHAT_BUS) private readonly chat: BusClient) {}
 
   async provision<T extends { user: PublicUser }>(tokens: T, correlationId: string): Promise<T> {
-    const res = await this.chat.call<object>(CHAT_PATTERNS.provision, {}, { correlationId, actor: tokens.user });
+    const res = await this.chat.call(CHAT_PATTERNS.provision, {}, { correlationId, actor: tokens.user });
     if (!res.ok) this.logger.warn(`provisioning ${tokens.user.id} in chat failed: ${res.error.message}`);
     return tokens;
   }

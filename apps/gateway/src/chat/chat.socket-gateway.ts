@@ -1,46 +1,36 @@
 import { BeforeApplicationShutdown, Inject, Logger, Optional } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import Redis from 'ioredis';
 import { GatewayConfig } from '@hihi/config';
 import {
   Ack,
   AckError,
-  BusResult,
-  CHAT_PATTERNS,
-  CLIENT_EVENTS,
-  ErrorCode,
+  ClientToServerEvents,
+  EmptyAck,
   JoinReply,
   LIMITS,
-  MessageChangeAck,
-  MessageSendAck,
+  PROTOCOL,
   PublicUser,
   REALTIME,
   roomEventsChannel,
   RoomEventEnvelope,
-  RoomReadReply,
+  RoomJoinAck,
   SERVER_EVENTS,
+  ServerToClientEvents,
   SOCKET_PATH,
 } from '@hihi/contracts';
-import { BusClient, CallContext, claimsToUser, Metrics, verifyAccessToken } from '@hihi/common';
-import {
-  MessageDeleteDto,
-  MessageEditDto,
-  MessageReactDto,
-  MessageSendDto,
-  RoomJoinDto,
-  RoomLeaveDto,
-  RoomReadDto,
-  TypingDto,
-  validatePayload,
-} from '@hihi/dto';
+import { BusClient } from '@hihi/common/bus';
+import { Metrics } from '@hihi/common/observability';
+import { claimsToUser, verifyAccessToken } from '@hihi/common/tokens';
+import { COMMAND_DTOS } from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { REDIS } from '../redis/redis.module';
 import { PresenceService } from './presence.service';
 import { RoomFanout, userRoom } from './room-fanout';
 import { SendRateLimiter } from './send-rate-limiter';
+import { ackError, CommandCall, CommandHooks, SocketForwarder } from './socket-forwarder';
 import { OriginPolicy, RevocationService } from '../auth';
 
 interface SocketData {
@@ -51,24 +41,20 @@ interface SocketData {
   expiresAt: number;
   expiryTimer?: NodeJS.Timeout;
 }
-type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
-type Reply = (ack: Ack<Record<string, unknown>>) => void;
-type Handler = (socket: ChatSocket, payload: unknown, reply: Reply) => Promise<void>;
-
-function error(code: ErrorCode, message: string): Ack<Record<string, unknown>> {
-  return { ok: false, error: { code, message } };
-}
-
-function fromBus<T>(res: BusResult<T>): { ok: false; error: AckError } | undefined {
-  return res.ok ? undefined : { ok: false, error: { code: res.error.code, message: res.error.message } };
-}
+/** Socket.IO typed from the protocol table, both directions. */
+type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** The socket as the forwarder sees it (events are checked against the table there). */
+type ForwardedSocket = ChatSocket & { on(event: string, listener: (...args: unknown[]) => void): unknown };
+type Call<K extends keyof typeof PROTOCOL> = CommandCall<typeof PROTOCOL, K, ForwardedSocket>;
 
 /**
- * The real-time API (SPEC §5). Thin: authenticates the handshake, validates each payload,
- * applies the send rate limit, and forwards to chat over the bus; room events come back from
- * Redis pub/sub through RoomEventsSubscriber → RoomFanout. Every client event is answered
- * through its ack (when the client passed one), whatever it carried: never a crash, never a
- * disconnect for bad input.
+ * The real-time API (docs/protocol.md). Authenticates the handshake and bounds each
+ * socket's life by its token; the commands themselves go through the generic SocketForwarder
+ * (validate once, hooks, bus call, ack), with hooks only where a command needs more than a bus
+ * call: the send rate limit, the join hold-back and presence, and the two commands the gateway
+ * carries out alone (room:leave, typing). Room events come back from Redis pub/sub through
+ * RoomEventsSubscriber → RoomFanout.
  */
 @WebSocketGateway({
   path: SOCKET_PATH,
@@ -79,25 +65,16 @@ export class ChatSocketGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown
 {
   private readonly logger = new Logger('ChatSocket');
-  private server?: Server;
+  private server?: ChatServer;
   /** client events being handled now (acks not yet sent) */
   private inFlight = 0;
   /** shutting down: no new connections; connected clients are told to reconnect elsewhere */
   private draining = false;
-  private readonly handlers: Record<string, Handler> = {
-    [CLIENT_EVENTS.roomJoin]: (s, p, r) => this.join(s, p, r),
-    [CLIENT_EVENTS.roomLeave]: (s, p, r) => this.leave(s, p, r),
-    [CLIENT_EVENTS.messageSend]: (s, p, r) => this.send(s, p, r),
-    [CLIENT_EVENTS.roomRead]: (s, p, r) => this.read(s, p, r),
-    [CLIENT_EVENTS.typing]: (s, p, r) => this.typing(s, p, r),
-    [CLIENT_EVENTS.messageEdit]: (s, p, r) => this.change(s, p, r, MessageEditDto, CHAT_PATTERNS.edit),
-    [CLIENT_EVENTS.messageDelete]: (s, p, r) => this.change(s, p, r, MessageDeleteDto, CHAT_PATTERNS.delete),
-    [CLIENT_EVENTS.messageReact]: (s, p, r) => this.change(s, p, r, MessageReactDto, CHAT_PATTERNS.react),
-  };
+  private readonly forwarder: SocketForwarder<typeof PROTOCOL, ForwardedSocket>;
 
   constructor(
     private readonly config: GatewayConfig,
-    @Inject(CHAT_BUS) private readonly chat: BusClient,
+    @Inject(CHAT_BUS) chat: BusClient,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly presence: PresenceService,
     private readonly fanout: RoomFanout,
@@ -105,9 +82,17 @@ export class ChatSocketGateway
     private readonly originPolicy: OriginPolicy,
     private readonly revocation: RevocationService,
     @Optional() private readonly metrics?: Metrics,
-  ) {}
+  ) {
+    this.forwarder = new SocketForwarder({
+      table: PROTOCOL,
+      dtos: COMMAND_DTOS,
+      bus: chat,
+      hooks: this.hooks(),
+      onInFlight: (delta) => (this.inFlight += delta),
+    });
+  }
 
-  afterInit(server: Server): void {
+  afterInit(server: ChatServer): void {
     this.server = server;
     this.fanout.attach(server);
     // Own origin, PUBLIC_ORIGIN or CORS_ORIGIN only, exact (OriginPolicy); no re-pointed Host names.
@@ -131,9 +116,9 @@ export class ChatSocketGateway
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const claims = verifyAccessToken(this.config.JWT_SECRET ?? '', auth?.token, ['access', 'guest']);
       if (!claims) return next(new Error('unauthorized'));
-      (socket.data as SocketData).user = claimsToUser(claims);
-      (socket.data as SocketData).joined = new Set();
-      (socket.data as SocketData).expiresAt = claims.exp * 1000;
+      socket.data.user = claimsToUser(claims);
+      socket.data.joined = new Set();
+      socket.data.expiresAt = claims.exp * 1000;
       next();
     });
     // signed-out sessions: handshakes refused, connected sockets closed (joins `session:<sid>`)
@@ -155,16 +140,14 @@ export class ChatSocketGateway
     const data = socket.data;
     data.expiryTimer = setTimeout(
       () => {
-        (socket as unknown as Socket).emit(SERVER_EVENTS.serverReconnect, { reason: 'token expired' });
+        socket.emit(SERVER_EVENTS.serverReconnect, { reason: 'token expired' });
         socket.disconnect(true);
       },
       Math.max(0, data.expiresAt - Date.now()),
     );
     data.expiryTimer.unref();
     void socket.join(userRoom(socket.data.user.id));
-    for (const [event, handler] of Object.entries(this.handlers)) {
-      socket.on(event as never, ((...args: unknown[]) => void this.dispatch(socket, event, handler, args)) as never);
-    }
+    this.forwarder.attach(socket as ForwardedSocket);
   }
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {
@@ -177,31 +160,6 @@ export class ChatSocketGateway
     data.joined?.clear();
     for (const roomId of rooms) {
       await this.presence.remove(roomId, data.user.id).catch(() => undefined);
-    }
-  }
-
-  /** Split the ack off, run the handler, and always answer through the ack if there is one. */
-  private async dispatch(socket: ChatSocket, event: string, handler: Handler, args: unknown[]): Promise<void> {
-    const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: unknown) => void) : undefined;
-    let answered = false;
-    const reply: Reply = (a) => {
-      if (answered || !ack) return;
-      answered = true;
-      try {
-        ack(a);
-      } catch {
-        /* socket gone */
-      }
-    };
-    const payload = args.length === 1 ? args[0] : undefined;
-    this.inFlight++;
-    try {
-      await handler(socket, payload, reply);
-    } catch (err) {
-      this.logger.error(`${event} failed: ${(err as Error).message}`);
-      reply(error('unavailable', 'internal error; retry'));
-    } finally {
-      this.inFlight--;
     }
   }
 
@@ -218,115 +176,102 @@ export class ChatSocketGateway
     this.logger.log(`drained (${this.inFlight} client events unfinished)`);
   }
 
-  private ctx(socket: ChatSocket, timeoutMs?: number): CallContext {
-    return { correlationId: randomUUID(), actor: socket.data.user, timeoutMs };
+  /* ---------- per-command hooks: only where a command needs more than a bus call ---------- */
+
+  private hooks(): CommandHooks<typeof PROTOCOL, ForwardedSocket> {
+    const rateLimit = (call: Call<'messageSend' | 'messageEdit' | 'messageDelete' | 'messageReact'>) =>
+      this.takeSendToken(call.socket.data.user.id);
+    return {
+      roomJoin: {
+        // hold live messages back while the join is in flight (docs/protocol.md "room:join")
+        before: ({ socket, payload }) => this.fanout.beginJoin(socket, payload.roomId),
+        failed: ({ socket, payload }) =>
+          this.fanout.abortJoin(socket, payload.roomId, socket.data.joined.has(payload.roomId)),
+        after: (call, reply) => this.joined(call, reply),
+        acked: ({ socket, payload }, ack) => {
+          const { messages, room } = ack;
+          const seen = messages.length ? messages[messages.length - 1].seq : (payload.sinceSeq ?? room.lastSeq);
+          this.fanout.endJoin(socket, payload.roomId, seen);
+        },
+      },
+      roomLeave: { local: (call) => this.leave(call) },
+      messageSend: {
+        before: rateLimit,
+        timeoutMs: () => Math.min(REALTIME.sendTimeoutMs, this.config.BUS_TIMEOUT_MS),
+        acked: ({ started }) => {
+          this.metrics?.messagesAccepted.inc();
+          this.metrics?.sendAckSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      },
+      messageEdit: { before: rateLimit },
+      messageDelete: { before: rateLimit },
+      messageReact: { before: rateLimit },
+      typing: { local: (call) => this.typing(call) },
+    };
   }
 
-  private async join(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
-    const v = validatePayload(RoomJoinDto, payload);
-    if (!v.ok) return reply(error('validation', v.message));
-    const { roomId, sinceSeq } = v.value;
-    const wasJoined = socket.data.joined.has(roomId);
-    this.fanout.beginJoin(socket, roomId);
-    const res = await this.chat.call<JoinReply>(CHAT_PATTERNS.join, { roomId, sinceSeq }, this.ctx(socket));
-    if (!res.ok) {
-      this.fanout.abortJoin(socket, roomId, wasJoined);
-      return reply(fromBus(res)!);
+  /** The per-user send token bucket (shared by every gateway through Redis). */
+  private async takeSendToken(userId: string): Promise<AckError | void> {
+    let limit: { allowed: boolean; retryAfterMs: number };
+    try {
+      limit = await this.limiter.take(userId);
+    } catch {
+      return { code: 'unavailable', message: 'rate limiter unavailable; retry' };
     }
-    if (!socket.connected) return this.fanout.abortJoin(socket, roomId, false);
-    if (!wasJoined) {
+    if (limit.allowed) return;
+    this.metrics?.rateLimitHits.inc({ limit: 'send' });
+    return {
+      code: 'rate_limited',
+      message: `sending too fast; retry in ${limit.retryAfterMs} ms`,
+      retryAfterMs: limit.retryAfterMs,
+    };
+  }
+
+  /** room:join answered by chat: the socket is in the room; add presence and the online list. */
+  private async joined({ socket, payload }: Call<'roomJoin'>, reply: JoinReply): Promise<Ack<RoomJoinAck>> {
+    const { roomId } = payload;
+    if (!socket.connected) {
+      this.fanout.abortJoin(socket, roomId, false);
+      return ackError('unavailable', 'disconnected');
+    }
+    if (!socket.data.joined.has(roomId)) {
       socket.data.joined.add(roomId);
       await this.presence
         .add(roomId, socket.data.user)
         .catch((err: Error) => this.logger.warn(`presence: ${err.message}`));
     }
     const everyone = await this.presence.online(roomId).catch(() => [socket.data.user]);
-    const online = everyone.slice(0, REALTIME.presenceListMax);
-    const { room, messages, hasMore, updates } = res.data;
-    reply({ ok: true, room, messages, hasMore, updates: updates ?? [], online, onlineCount: everyone.length });
-    const seen = messages.length ? messages[messages.length - 1].seq : (sinceSeq ?? room.lastSeq);
-    this.fanout.endJoin(socket, roomId, seen);
+    const { room, messages, hasMore, updates } = reply;
+    return {
+      ok: true,
+      room,
+      messages,
+      hasMore,
+      updates: updates ?? [],
+      online: everyone.slice(0, REALTIME.presenceListMax),
+      onlineCount: everyone.length,
+    };
   }
 
-  private async leave(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
-    const v = validatePayload(RoomLeaveDto, payload);
-    if (!v.ok) return reply(error('validation', v.message));
-    const { roomId } = v.value;
+  private async leave({ socket, payload }: Call<'roomLeave'>): Promise<Ack<EmptyAck>> {
+    const { roomId } = payload;
     if (socket.data.joined.delete(roomId)) {
       void socket.leave(roomId);
       await this.presence.remove(roomId, socket.data.user.id).catch(() => undefined);
     }
-    reply({ ok: true });
-  }
-
-  private async send(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
-    const started = process.hrtime.bigint();
-    const v = validatePayload(MessageSendDto, payload);
-    if (!v.ok) return reply(error('validation', v.message));
-    if (!(await this.withinRate(socket, reply))) return;
-    const timeoutMs = Math.min(REALTIME.sendTimeoutMs, this.config.BUS_TIMEOUT_MS);
-    const res = await this.chat.call<MessageSendAck>(CHAT_PATTERNS.send, { ...v.value }, this.ctx(socket, timeoutMs));
-    if (!res.ok) return reply(fromBus(res)!);
-    reply({ ok: true, message: res.data.message });
-    this.metrics?.messagesAccepted.inc();
-    this.metrics?.sendAckSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-  }
-
-  /** The user's send budget (token bucket) covers messages, edits, deletions and reactions alike. */
-  private async withinRate(socket: ChatSocket, reply: Reply): Promise<boolean> {
-    let limit: { allowed: boolean; retryAfterMs: number };
-    try {
-      limit = await this.limiter.take(socket.data.user.id);
-    } catch {
-      reply(error('unavailable', 'rate limiter unavailable; retry'));
-      return false;
-    }
-    if (limit.allowed) return true;
-    this.metrics?.rateLimitHits.inc({ limit: 'send' });
-    const rateLimited = {
-      code: 'rate_limited' as const,
-      message: `sending too fast; retry in ${limit.retryAfterMs} ms`,
-    };
-    reply({ ok: false, error: Object.assign(rateLimited, { retryAfterMs: limit.retryAfterMs }) });
-    return false;
-  }
-
-  /** message:edit, message:delete, message:react: validated, within the send budget, answered with the message. */
-  private async change(
-    socket: ChatSocket,
-    payload: unknown,
-    reply: Reply,
-    dto: typeof MessageEditDto | typeof MessageDeleteDto | typeof MessageReactDto,
-    pattern: string,
-  ): Promise<void> {
-    const v = validatePayload<object>(dto, payload);
-    if (!v.ok) return reply(error('validation', v.message));
-    if (!(await this.withinRate(socket, reply))) return;
-    const res = await this.chat.call<MessageChangeAck>(pattern, { ...v.value }, this.ctx(socket));
-    if (!res.ok) return reply(fromBus(res)!);
-    reply({ ok: true, message: res.data.message });
-  }
-
-  private async read(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
-    const v = validatePayload(RoomReadDto, payload);
-    if (!v.ok) return reply(error('validation', v.message));
-    const res = await this.chat.call<RoomReadReply>(CHAT_PATTERNS.read, v.value, this.ctx(socket));
-    if (!res.ok) return reply(fromBus(res)!);
-    reply({ ok: true, room: res.data.room });
+    return { ok: true };
   }
 
   /** Ephemeral: relayed to the room's other members through pub/sub, never stored. */
-  private async typing(socket: ChatSocket, payload: unknown, reply: Reply): Promise<void> {
-    const v = validatePayload(TypingDto, payload);
-    if (!v.ok) return reply(error('validation', v.message));
-    const { roomId, typing } = v.value;
-    if (!socket.data.joined.has(roomId)) return reply(error('forbidden', 'join the room first'));
+  private async typing({ socket, payload }: Call<'typing'>): Promise<Ack<EmptyAck>> {
+    const { roomId, typing } = payload;
+    if (!socket.data.joined.has(roomId)) return ackError('forbidden', 'join the room first');
     const event: RoomEventEnvelope = { type: 'typing', roomId, user: socket.data.user, typing };
     try {
       await this.redis.publish(roomEventsChannel(this.config.REDIS_PREFIX), JSON.stringify(event));
     } catch {
-      return reply(error('unavailable', 'typing could not be relayed'));
+      return ackError('unavailable', 'typing could not be relayed');
     }
-    reply({ ok: true });
+    return { ok: true };
   }
 }

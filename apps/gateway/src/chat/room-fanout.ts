@@ -1,7 +1,11 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { Metrics } from '@hihi/common';
-import type { Server, Socket } from 'socket.io';
-import { Message, RoomEventEnvelope, SERVER_EVENTS } from '@hihi/contracts';
+import { Metrics } from '@hihi/common/observability';
+import type { Server as IoServer, Socket as IoSocket } from 'socket.io';
+import { ClientToServerEvents, Message, RoomEventEnvelope, SERVER_EVENTS, ServerToClientEvents } from '@hihi/contracts';
+
+/** Socket.IO typed from the protocol table (server events and their payloads are checked). */
+type Server = IoServer<ClientToServerEvents, ServerToClientEvents>;
+type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
 /** Socket.IO room of all sockets of one user (for room:updated). */
 export function userRoom(userId: string): string {
@@ -96,6 +100,8 @@ export class RoomFanout {
         return;
       }
       case 'message:updated':
+        // an edit, deletion or reaction: idempotent (the client replaces the message by id), so
+        // joining sockets get it at once too
         server.to(event.roomId).emit(SERVER_EVENTS.messageUpdated, event.message);
         return;
       case 'presence':

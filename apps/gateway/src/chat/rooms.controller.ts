@@ -12,8 +12,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { CHAT_PATTERNS, HistoryPage, OpenDmReply, Room } from '@hihi/contracts';
-import { BusClient } from '@hihi/common';
+import { CHAT_PATTERNS, HistoryPage, Room } from '@hihi/contracts';
+import { BusClient } from '@hihi/common/bus';
 import { GatewayConfig } from '@hihi/config';
 import { CreateRoomDto, HistoryQueryDto, OpenDmDto, ROOM_ID_PATTERN } from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
@@ -40,9 +40,7 @@ export class RoomsController {
   @Get('rooms')
   @UseGuards(AllowGuests)
   async list(@CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<Room[]> {
-    return unwrap(
-      await this.chat.call<Room[]>(CHAT_PATTERNS.listRooms, {}, { correlationId, actor: publicUser(user) }),
-    );
+    return unwrap(await this.chat.call(CHAT_PATTERNS.listRooms, {}, { correlationId, actor: publicUser(user) }));
   }
 
   @Post('rooms')
@@ -61,7 +59,7 @@ export class RoomsController {
       this.config.CREATE_RATE_WINDOW_SEC,
       'too many rooms created; try again later',
     );
-    const result = await this.chat.call<Room>(
+    const result = await this.chat.call(
       CHAT_PATTERNS.createRoom,
       { name: body.name },
       { correlationId, actor: publicUser(user) },
@@ -87,7 +85,7 @@ export class RoomsController {
       this.config.CREATE_RATE_WINDOW_SEC,
       'too many direct messages opened; try again later',
     );
-    const result = await this.chat.call<OpenDmReply>(
+    const result = await this.chat.call(
       CHAT_PATTERNS.openDm,
       { username: body.username },
       { correlationId, actor: publicUser(user) },
@@ -108,11 +106,7 @@ export class RoomsController {
   ): Promise<HistoryPage> {
     if (!ROOM_ID_PATTERN.test(roomId)) throw new NotFoundException('no such room');
     return unwrap(
-      await this.chat.call<HistoryPage>(
-        CHAT_PATTERNS.history,
-        { roomId, ...query },
-        { correlationId, actor: publicUser(user) },
-      ),
+      await this.chat.call(CHAT_PATTERNS.history, { roomId, ...query }, { correlationId, actor: publicUser(user) }),
     );
   }
 }

@@ -13,7 +13,7 @@ describe('unwrap (bus result → HTTP)', () => {
     ['conflict', 409, 'Conflict'],
     ['rate_limited', 429, 'Too Many Requests'],
     ['unavailable', 503, 'Service Unavailable'],
-  ] as const)('%s → %i in the SPEC shape', (code, status, error) => {
+  ] as const)('%s → %i in the error shape of docs/api.md', (code, status, error) => {
     let thrown: unknown;
     try {
       unwrap({ ok: false, error: { code, message: 'msg' } });

@@ -5,7 +5,7 @@ import { BusResult, ERROR_CODE_STATUS, ErrorCode } from '@hihi/contracts';
 type BusFailure = Extract<BusResult<never>, { ok: false }>['error'];
 
 /**
- * An HTTP error in SPEC §4's shape (HttpErrorFilter adds the correlationId) that may carry
+ * An HTTP error in the shape of docs/api.md (HttpErrorFilter adds the correlationId) that may carry
  * response headers, e.g. `Retry-After` on 429/503. HttpErrorFilter sets `headers`.
  */
 export class ApiHttpException extends HttpException {

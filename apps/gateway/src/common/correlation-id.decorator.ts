@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { correlationIdFrom } from '@hihi/common';
+import { correlationIdFrom } from '@hihi/common/observability';
 
 /** The request's correlation id (set by CorrelationMiddleware). */
 export const CorrelationId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {

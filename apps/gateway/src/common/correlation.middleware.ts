@@ -1,6 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { CORRELATION_HEADER, correlationIdFrom } from '@hihi/common';
+import { CORRELATION_HEADER, correlationIdFrom } from '@hihi/common/observability';
 
 /** Every request gets a correlation id (the caller's, when safe), echoed in the response. */
 @Injectable()

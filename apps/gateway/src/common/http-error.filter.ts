@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { HttpErrorBody } from '@hihi/contracts';
-import { CORRELATION_HEADER, correlationIdFrom } from '@hihi/common';
+import { CORRELATION_HEADER, correlationIdFrom } from '@hihi/common/observability';
 import { ApiHttpException } from './bus-http';
 
 type RequestWithId = Request & { correlationId?: string; id?: string };
@@ -16,7 +16,7 @@ interface HttpishError {
   message?: string;
 }
 
-/** The one error shape of SPEC §4, with the correlation id that is also in the logs. */
+/** The one error shape (docs/api.md "Errors"), with the correlation id that is also in the logs. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');

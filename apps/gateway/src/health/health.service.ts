@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AUTH_PATTERNS, CHAT_PATTERNS, HealthReport, PartHealth, PingReply } from '@hihi/contracts';
-import { BusClient } from '@hihi/common';
+import { BusClient } from '@hihi/common/bus';
 import { AUTH_BUS, CHAT_BUS } from '../bus/bus.module';
 import { REDIS } from '../redis/redis.module';
 
@@ -46,10 +46,10 @@ export class HealthService {
 
   private async ping(
     bus: BusClient,
-    pattern: string,
+    pattern: typeof AUTH_PATTERNS.ping | typeof CHAT_PATTERNS.ping,
     correlationId: string,
   ): Promise<{ health: PartHealth; reply?: PingReply }> {
-    const res = await bus.call<PingReply>(pattern, {}, { correlationId, timeoutMs: PROBE_TIMEOUT_MS });
+    const res = await bus.call(pattern, {}, { correlationId, timeoutMs: PROBE_TIMEOUT_MS });
     if (!res.ok) return { health: { status: 'down', message: res.error.message } };
     return { health: { status: 'up' }, reply: res.data };
   }

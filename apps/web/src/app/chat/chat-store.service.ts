@@ -15,7 +15,6 @@ import {
   REALTIME,
   type ReplyPreview,
   type Room,
-  type RoomJoinAck,
   type RoomJoinPayload,
   type RoomReadPayload,
   type TypingEvent,
@@ -293,7 +292,7 @@ export class ChatStore {
   private async joinOnce(roomId: string): Promise<'ok' | 'failed' | 'retry'> {
     const sinceSeq = lastSeq(this.views()[roomId]?.messages ?? []);
     const payload: RoomJoinPayload = sinceSeq === undefined ? { roomId } : { roomId, sinceSeq };
-    const ack = await this.socket.request<RoomJoinAck>(CLIENT_EVENTS.roomJoin, payload);
+    const ack = await this.socket.request(CLIENT_EVENTS.roomJoin, payload);
     if (!ack.ok) {
       if (ack.error.code === 'unavailable') return 'retry';
       this.error.set(ack.error.message);
@@ -424,7 +423,7 @@ export class ChatStore {
     const trimmed = text.trim();
     if (!roomId || !trimmed || trimmed.length > LIMITS.messageMax) return false;
     const payload: MessageEditPayload = { roomId, messageId, text: trimmed };
-    return this.change(await this.socket.request<MessageChangeAck>(CLIENT_EVENTS.messageEdit, payload));
+    return this.change(await this.socket.request(CLIENT_EVENTS.messageEdit, payload));
   }
 
   /** Deletes an own message: it becomes a tombstone. */
@@ -432,7 +431,7 @@ export class ChatStore {
     const roomId = this.activeRoomId();
     if (!roomId) return false;
     const payload: MessageDeletePayload = { roomId, messageId };
-    return this.change(await this.socket.request<MessageChangeAck>(CLIENT_EVENTS.messageDelete, payload));
+    return this.change(await this.socket.request(CLIENT_EVENTS.messageDelete, payload));
   }
 
   /** Toggles the viewer's reaction with this emoji. */
@@ -448,7 +447,7 @@ export class ChatStore {
       return false;
     }
     const payload: MessageReactPayload = { roomId, messageId, emoji, on };
-    return this.change(await this.socket.request<MessageChangeAck>(CLIENT_EVENTS.messageReact, payload));
+    return this.change(await this.socket.request(CLIENT_EVENTS.messageReact, payload));
   }
 
   /** Merges edits, deletions and reactions into the loaded messages (replace by id). */

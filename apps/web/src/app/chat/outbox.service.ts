@@ -3,7 +3,6 @@ import {
   CLIENT_EVENTS,
   type ErrorCode,
   type Message,
-  type MessageSendAck,
   type MessageSendPayload,
   type ReplyPreview,
 } from '@hihi/contracts';
@@ -101,7 +100,7 @@ export class OutboxService {
     const payload: MessageSendPayload = { roomId: item.roomId, text: item.text, clientMsgId };
     if (item.replyTo) payload.replyTo = item.replyTo.id;
     try {
-      const ack = await this.socket.request<MessageSendAck>(CLIENT_EVENTS.messageSend, payload);
+      const ack = await this.socket.request(CLIENT_EVENTS.messageSend, payload);
       if (ack.ok) {
         this.confirm(clientMsgId);
         this.delivered$.next(ack.message);

@@ -1,16 +1,12 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { CreateRoomBody, HistoryPage, HistoryQuery, OpenDmBody, PublicUser, Room } from '@hihi/contracts';
+import type { CreateRoomBody, HistoryPage, HistoryQuery, OpenDmBody, Room } from '@hihi/contracts';
 import { firstValueFrom } from 'rxjs';
 
 /** REST calls of the chat (SPEC §4). The auth interceptor adds the bearer token. */
 @Injectable({ providedIn: 'root' })
 export class ChatApiService {
   private readonly http = inject(HttpClient);
-
-  me(): Promise<PublicUser> {
-    return firstValueFrom(this.http.get<PublicUser>('/api/me'));
-  }
 
   rooms(): Promise<Room[]> {
     return firstValueFrom(this.http.get<Room[]>('/api/rooms'));

@@ -111,4 +111,26 @@ describe('SocketService', () => {
     io.sockets[0].fire(SERVER_EVENTS.messageUpdated, { id: 'm1', editedAt: '2026-01-01T00:00:00Z' });
     expect(got).toEqual(['m1', 'updated:m1']);
   });
+
+  it('types each request from the protocol table and sends only its commands', async () => {
+    const { service, io } = setup();
+    service.connect();
+    const socket = io.sockets[0];
+    socket.simulateConnect();
+    socket.ackHandler = () => ({ ok: true, message: { id: 'm1' } });
+    const ack = await service.request(CLIENT_EVENTS.messageEdit, { roomId: 'lobby', messageId: 'm1', text: 'fixed' });
+    // the ack type follows from the event: message:edit answers { message }
+    if (ack.ok) expect(ack.message.id).toBe('m1');
+    expect(socket.emitted.at(-1)).toEqual({
+      event: CLIENT_EVENTS.messageEdit,
+      payload: { roomId: 'lobby', messageId: 'm1', text: 'fixed' },
+    });
+    // @ts-expect-error a payload of the wrong command does not compile
+    await service.request(CLIENT_EVENTS.messageReact, { roomId: 'lobby', text: 'x' });
+    const unknown = 'no:such' as typeof CLIENT_EVENTS.typing;
+    expect(await service.request(unknown, { roomId: 'lobby', typing: true })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
+  });
 });

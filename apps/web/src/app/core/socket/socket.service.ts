@@ -2,12 +2,18 @@ import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular
 import {
   type Ack,
   CLIENT_EVENTS,
-  type ClientEvent,
+  type ClientToServerEvents,
+  type CommandAck,
+  type CommandPayload,
   type Message,
   type PresenceEvent,
+  PROTOCOL,
   type Room,
   SERVER_EVENTS,
+  type ServerToClientEvents,
+  SOCKET_COMMANDS,
   SOCKET_PATH,
+  type SocketCommand,
   type TypingEvent,
   type TypingPayload,
 } from '@hihi/contracts';
@@ -17,7 +23,22 @@ import { AuthService } from '../auth/auth.service';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
-export type IoFactory = (uri: string, opts: Partial<ManagerOptions & SocketOptions>) => Socket;
+/** The client socket, typed from the protocol table (PROTOCOL in @hihi/contracts) both ways. */
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export type IoFactory = (uri: string, opts: Partial<ManagerOptions & SocketOptions>) => ChatSocket;
+
+/** The Socket.IO event of each socket command (`room:join`, `message:send` …). */
+export type CommandEvent = (typeof PROTOCOL)[SocketCommand]['event'];
+/** The command of an event name. */
+type CommandOf<E extends CommandEvent> = {
+  [K in SocketCommand]: (typeof PROTOCOL)[K]['event'] extends E ? K : never;
+}[SocketCommand];
+/** What a command's event carries, and what its ack holds, by event name. */
+export type EventPayload<E extends CommandEvent> = CommandPayload<CommandOf<E>>;
+export type EventAck<E extends CommandEvent> = Ack<CommandAck<CommandOf<E>>>;
+
+const COMMAND_EVENTS = new Set<string>(SOCKET_COMMANDS.map((k) => PROTOCOL[k].event));
 
 /** How sockets are made; tests replace it with a fake. */
 export const IO_FACTORY = new InjectionToken<IoFactory>('IO_FACTORY', {
@@ -36,7 +57,7 @@ export class SocketService {
   private readonly auth = inject(AuthService);
   private readonly ioFactory = inject(IO_FACTORY);
 
-  private socket: Socket | null = null;
+  private socket: ChatSocket | null = null;
   private everConnected = false;
   private unauthorizedStreak = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -122,14 +143,28 @@ export class SocketService {
     this.socket.connect();
   }
 
-  /** Emits with an acknowledgement; a timeout or a missing connection becomes an `unavailable` ack. */
-  async request<T extends object>(event: ClientEvent, payload: object, timeoutMs = ACK_TIMEOUT_MS): Promise<Ack<T>> {
+  /**
+   * Sends a command of the protocol table and waits for its acknowledgement: the payload and the
+   * ack are typed from the event (`request(CLIENT_EVENTS.messageSend, payload)` answers
+   * `Ack<MessageSendAck>`). A timeout or a missing connection becomes an `unavailable` ack.
+   */
+  async request<E extends CommandEvent>(
+    event: E,
+    payload: EventPayload<E>,
+    timeoutMs = ACK_TIMEOUT_MS,
+  ): Promise<EventAck<E>> {
     const socket = this.socket;
     if (!socket?.connected) {
       return { ok: false, error: { code: 'unavailable', message: 'not connected' } };
     }
+    if (!COMMAND_EVENTS.has(event)) {
+      return { ok: false, error: { code: 'validation', message: `unknown command ${event}` } };
+    }
     try {
-      const ack = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Ack<T> | null;
+      // socket.io's emitWithAck cannot see through an optional ack parameter: the types come from
+      // this method's signature (the protocol table) instead
+      const timed = socket.timeout(timeoutMs) as unknown as { emitWithAck(e: string, p: unknown): Promise<unknown> };
+      const ack = (await timed.emitWithAck(event, payload)) as EventAck<E> | null;
       if (ack && typeof ack === 'object' && 'ok' in ack) return ack;
       return { ok: false, error: { code: 'unavailable', message: 'malformed acknowledgement' } };
     } catch {

@@ -1,42 +1,11 @@
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import mongoose from 'mongoose';
 import { Logger } from 'nestjs-pino';
 import { ServiceConfig } from '@hihi/config';
-import { RedisRpcServer } from './transport';
-import { BusExceptionFilter } from './bus-exception.filter';
-import { strictValidationPipe } from './validation';
-import { exitWithParent } from './lifecycle';
-import { Metrics, MetricsModule } from './metrics';
-import { BusLoggingInterceptor } from './bus-logging.interceptor';
-
-/** Mongoose settings every service uses: filters are sanitised, queries strict. */
-export function configureMongoose(): void {
-  mongoose.set('sanitizeFilter', true);
-  mongoose.set('strictQuery', true);
-  mongoose.set('autoIndex', true);
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
-}
-
-/** Reach the database once before starting, so a wrong MONGO_URL fails fast and clearly. */
-export async function probeMongo(url: string, service: string, timeoutMs = 5000): Promise<void> {
-  const conn = mongoose.createConnection(url, { serverSelectionTimeoutMS: timeoutMs });
-  try {
-    await conn.asPromise();
-    await conn.db?.admin().ping();
-  } catch (err) {
-    process.stderr.write(
-      `[${service}] MONGO_URL: cannot reach ${redact(url)} (${(err as Error).message}). ` +
-        'Set MONGO_URL to a running MongoDB, or unset it to let npm start run an embedded one.\n',
-    );
-    process.exit(1);
-  } finally {
-    await conn.close().catch(() => undefined);
-  }
-}
+import { strictValidationPipe } from '@hihi/dto';
+import { BusExceptionFilter, RedisRpcServer } from '../bus';
+import { BusLoggingInterceptor, Metrics, MetricsModule } from '../observability';
+import { exitWithParent } from '../lifecycle';
 
 export interface ServiceBootstrap {
   service: 'auth' | 'chat';

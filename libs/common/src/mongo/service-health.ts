@@ -4,8 +4,8 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Response } from 'express';
 import type { Connection } from 'mongoose';
 import { BusResult, PingReply } from '@hihi/contracts';
-import { mongoHealth } from './mongo-health';
-import { ok } from './bus-result';
+import { ok } from '../bus';
+import { mongoHealth } from './mongo';
 
 /**
  * The health controller of a microservice: answers its ping over the bus (reporting its own

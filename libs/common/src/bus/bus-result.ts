@@ -1,4 +1,4 @@
-import { AckError, BusResult, ErrorCode } from '@hihi/contracts';
+import { BusResult, ErrorCode } from '@hihi/contracts';
 
 export function ok<T>(data: T): BusResult<T> {
   return { ok: true, data };
@@ -26,13 +26,4 @@ export class BusError extends Error {
   toResult(): BusResult<never> {
     return fail(this.code, this.message, this.extra);
   }
-}
-
-export function isAckError(value: unknown): value is AckError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AckError).code === 'string' &&
-    typeof (value as AckError).message === 'string'
-  );
 }

@@ -1,0 +1,120 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { closeConnection, logConnection } from './connection-log';
+import { PUSH_REQUEST_LUA, RpcReply, RpcRequest, replyChannel, requestQueueKey } from './redis-rpc.protocol';
+
+export interface RedisRpcClientOptions {
+  url: string;
+  prefix: string;
+  /** the service this client talks to */
+  service: string;
+}
+
+/** The request did not get an answer within its time. */
+export class BusTimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'BusTimeoutError';
+  }
+}
+
+/** How a BusClient reaches a service: one request, one answer, within `ttlMs`. */
+export interface BusTransport {
+  request(pattern: string, data: unknown, ttlMs: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+type WithPush = Redis & { hihiPushRequest(queue: string, json: string): Promise<number> };
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Client side of the Redis work-queue bus (see redis-rpc.protocol.ts). */
+export class RedisRpcClient implements BusTransport {
+  private readonly logger = new Logger('Bus');
+  private readonly clientId = randomUUID();
+  private readonly queue: string;
+  private readonly channel: string;
+  private readonly pending = new Map<string, Pending>();
+  private pub?: WithPush;
+  private sub?: Redis;
+  private connecting?: Promise<void>;
+
+  constructor(private readonly options: RedisRpcClientOptions) {
+    this.queue = requestQueueKey(options.prefix, options.service);
+    this.channel = replyChannel(options.prefix, this.clientId);
+  }
+
+  connect(): Promise<void> {
+    if (this.connecting) return this.connecting;
+    const name = `rpc-client-${this.options.service}`;
+    // offline queue off: while Redis is down, requests fail at once instead of piling up
+    const pub = new Redis(this.options.url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectionName: name,
+    });
+    pub.defineCommand('hihiPushRequest', { numberOfKeys: 1, lua: PUSH_REQUEST_LUA });
+    this.pub = pub as WithPush;
+    this.sub = new Redis(this.options.url, { maxRetriesPerRequest: null, connectionName: `${name}-replies` });
+    logConnection(this.pub, name, this.logger);
+    logConnection(this.sub, `${name}-replies`, this.logger);
+    this.sub.on('message', (_channel: string, raw: string) => this.onReply(raw));
+    const pubReady = new Promise<void>((resolve) => {
+      if (pub.status === 'ready') resolve();
+      else pub.once('ready', () => resolve());
+    });
+    // ready = subscribed to the reply channel and able to push (a request made earlier fails fast)
+    this.connecting = Promise.all([this.sub.subscribe(this.channel), pubReady]).then(() => undefined);
+    this.connecting.catch((err: Error) => {
+      this.logger.warn(`bus ${this.options.service}: cannot subscribe to replies: ${err.message}`);
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  /** Push one request and wait for its answer (rejects with BusTimeoutError after `ttlMs`). */
+  request(pattern: string, data: unknown, ttlMs: number): Promise<unknown> {
+    const id = randomUUID();
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(id, new BusTimeoutError(ttlMs)), ttlMs);
+      this.pending.set(id, { resolve, reject, timer });
+      const req: RpcRequest = { id, pattern, data, replyTo: this.channel, ttlMs };
+      this.connect()
+        .then(() => this.pub!.hihiPushRequest(this.queue, JSON.stringify(req)))
+        .catch((err: Error) => this.settle(id, new Error(`bus unavailable: ${err.message}`)));
+    });
+  }
+
+  private settle(id: string, err: Error | undefined, value?: unknown): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    if (err) p.reject(err);
+    else p.resolve(value);
+  }
+
+  private onReply(raw: string): void {
+    let reply: RpcReply;
+    try {
+      reply = JSON.parse(raw) as RpcReply;
+    } catch {
+      this.logger.warn(`bus ${this.options.service}: dropped a malformed reply`);
+      return;
+    }
+    if (typeof reply?.id !== 'string') return;
+    this.settle(reply.id, reply.err !== undefined ? new Error(String(reply.err)) : undefined, reply.response);
+  }
+
+  /** Fail what is pending and close both connections. */
+  async close(): Promise<void> {
+    for (const id of [...this.pending.keys()]) this.settle(id, new Error('bus client closed'));
+    this.connecting = undefined;
+    await Promise.all([closeConnection(this.sub), closeConnection(this.pub)]);
+  }
+}

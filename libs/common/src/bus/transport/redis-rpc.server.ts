@@ -1,0 +1,172 @@
+import { CustomTransportStrategy, RedisContext, Server } from '@nestjs/microservices';
+import Redis from 'ioredis';
+import { LIMITS } from '@hihi/contracts';
+import { closeConnection, logConnection } from './connection-log';
+import { redisTimeMs, remainingMs, RpcReply, RpcRequest, requestQueueKey } from './redis-rpc.protocol';
+
+export interface RedisRpcServerOptions {
+  url: string;
+  prefix: string;
+  /** the service's name: requests are taken from its queue */
+  service: string;
+  /** how many requests one process works on at once */
+  concurrency?: number;
+  /** how many requests one pop takes at most */
+  batch?: number;
+}
+
+/** How long one blocking pop waits before looping (seconds). */
+const POP_BLOCK_SEC = 1;
+
+/** Server side of the Redis work-queue bus (see redis-rpc.protocol.ts). */
+export class RedisRpcServer extends Server implements CustomTransportStrategy {
+  private readonly queue: string;
+  private popper?: Redis;
+  private publisher?: Redis;
+  /** CLIENT ID of the popper connection, to wake its blocking pop on close */
+  private popperId?: number;
+  private running = false;
+  private inFlight = 0;
+  private drained?: () => void;
+  private loop?: Promise<void>;
+
+  constructor(private readonly options: RedisRpcServerOptions) {
+    super();
+    this.queue = requestQueueKey(options.prefix, options.service);
+  }
+
+  listen(callback: (err?: unknown) => void): void {
+    const redisOpts = { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false };
+    const name = `${this.options.service}-rpc`;
+    this.popper = new Redis(this.options.url, { ...redisOpts, connectionName: `${name}-pop` });
+    this.publisher = new Redis(this.options.url, { ...redisOpts, connectionName: `${name}-pub` });
+    logConnection(this.popper, `${name}-pop`, this.logger);
+    logConnection(this.publisher, `${name}-pub`, this.logger);
+    this.popper.on('ready', () => {
+      void this.popper
+        ?.client('ID')
+        .then((id) => (this.popperId = Number(id)))
+        .catch(() => undefined);
+    });
+    this.running = true;
+    this.loop = this.run();
+    callback();
+  }
+
+  /** Number of requests being worked on now (for graceful shutdown and metrics). */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  private async run(): Promise<void> {
+    const concurrency = this.options.concurrency ?? 512;
+    const batch = this.options.batch ?? 64;
+    while (this.running) {
+      if (this.inFlight >= concurrency) {
+        await new Promise<void>((resolve) => (this.drained = resolve));
+        continue;
+      }
+      let popped: [string, string[]] | null;
+      let now: number;
+      try {
+        popped = (await this.popper!.blmpop(
+          POP_BLOCK_SEC,
+          1,
+          this.queue,
+          'LEFT',
+          'COUNT',
+          Math.min(batch, concurrency - this.inFlight),
+        )) as [string, string[]] | null;
+        if (!popped) continue;
+        // Redis's clock right after the pop: with enqueuedAt (same clock) it gives the time queued
+        now = redisTimeMs(await this.popper!.time());
+      } catch (err) {
+        if (!this.running) break;
+        this.logger.warn?.(`rpc pop failed: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      for (const raw of popped[1]) void this.handle(raw, now);
+    }
+  }
+
+  private parse(raw: string): RpcRequest | undefined {
+    if (raw.length > LIMITS.busRequestBytes) {
+      this.logger.warn?.(`rpc: dropped a request of ${raw.length} bytes (limit ${LIMITS.busRequestBytes})`);
+      return undefined;
+    }
+    try {
+      const req = JSON.parse(raw) as RpcRequest;
+      if (typeof req?.id === 'string' && typeof req.pattern === 'string' && typeof req.replyTo === 'string') return req;
+    } catch {
+      /* below */
+    }
+    this.logger.warn?.('rpc: dropped a malformed request');
+    return undefined;
+  }
+
+  private async handle(raw: string, redisNow: number): Promise<void> {
+    const req = this.parse(raw);
+    if (!req) return;
+    if (remainingMs(req, redisNow) <= 0) return; // the caller gave up: do nothing
+    this.inFlight++;
+    try {
+      const handler = this.getHandlerByPattern(req.pattern);
+      if (!handler) {
+        await this.reply(req.replyTo, { id: req.id, err: `no handler for ${req.pattern}` });
+        return;
+      }
+      const response$ = this.transformToObservable(await handler(req.data, new RedisContext([this.queue])));
+      await new Promise<void>((resolve) => {
+        this.send(response$, (packet) => {
+          const { response, err, isDisposed } = packet as { response?: unknown; err?: unknown; isDisposed?: boolean };
+          const failed = err !== undefined && err !== null;
+          if (response === undefined && !failed && isDisposed) return resolve();
+          const p = this.reply(req.replyTo, { id: req.id, response, err: failed ? String(err) : undefined });
+          void p.finally(resolve);
+          return p;
+        });
+      });
+    } catch (err) {
+      this.logger.error?.(`rpc handler failed: ${(err as Error).message}`);
+    } finally {
+      this.inFlight--;
+      if (this.drained) {
+        const d = this.drained;
+        this.drained = undefined;
+        d();
+      }
+    }
+  }
+
+  private async reply(channel: string, packet: RpcReply): Promise<void> {
+    await this.publisher!.publish(channel, JSON.stringify(packet));
+  }
+
+  /**
+   * Stop taking requests, finish the ones in flight (up to `graceMs`), then disconnect. The
+   * blocking pop is woken with CLIENT UNBLOCK (it then answers "nothing", or the requests it had
+   * already taken, which are handled): no request is lost by closing its connection mid-pop.
+   */
+  async close(graceMs = 10000): Promise<void> {
+    this.running = false;
+    if (this.popperId !== undefined) {
+      await this.publisher?.client('UNBLOCK', this.popperId).catch(() => undefined);
+    }
+    this.drained?.();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((r) => (timer = setTimeout(r, (POP_BLOCK_SEC + 1) * 1000)))]);
+    clearTimeout(timer);
+    const until = Date.now() + graceMs;
+    while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([closeConnection(this.popper), closeConnection(this.publisher)]);
+  }
+
+  on(): void {
+    // no transport events exposed
+  }
+
+  unwrap<T>(): T {
+    return { popper: this.popper, publisher: this.publisher } as T;
+  }
+}

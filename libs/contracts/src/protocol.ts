@@ -1,0 +1,312 @@
+import { CLIENT_EVENTS, ClientEvent, SERVER_EVENTS, ServerEvent } from './events';
+import { AUTH_PATTERNS, AuthPattern, CHAT_PATTERNS, ChatPattern, SessionRevokedReason } from './patterns';
+import type { Ack } from './errors';
+import type { AuthTokens, GuestTokens, HistoryPage, Message, PingReply, PublicUser, Room } from './models';
+import type {
+  CreateRoomBody,
+  GuestBody,
+  HistoryRequest,
+  JoinReply,
+  LoginBody,
+  MessageChangeAck,
+  MessageDeletePayload,
+  MessageEditPayload,
+  MessageReactPayload,
+  MessageSendAck,
+  MessageSendPayload,
+  OpenDmBody,
+  OpenDmReply,
+  PresenceEvent,
+  ProvisionReply,
+  RefreshBody,
+  RegisterBody,
+  RoomJoinAck,
+  RoomJoinPayload,
+  RoomLeavePayload,
+  RoomReadPayload,
+  RoomReadReply,
+  SearchQuery,
+  SearchReply,
+  TypingEvent,
+  TypingPayload,
+  UserIdPayload,
+} from './payloads';
+
+/**
+ * The protocol table (docs/protocol.md): every command a client or the gateway can give, declared
+ * once. A row says where the command comes in (a Socket.IO `event`, or an `http` route), which bus
+ * `pattern` carries it to the service that does it (none: the gateway does it alone), the DTO
+ * class in libs/dto that validates it (`COMMAND_DTOS`, keyed by the same name), and the server
+ * events it may cause. Its types (payload, bus reply, ack) ride along in the row's phantom
+ * `types` field: the gateway's forwarder, the typed `BusClient.call`, the chat handlers and the
+ * web client's `SocketService` all read them from here.
+ *
+ * Adding a command = a row here (and its DTO in COMMAND_DTOS), a handler in the service, a client
+ * call. The gateway forwards socket rows by itself.
+ */
+export type BusPattern = AuthPattern | ChatPattern;
+
+/** Nothing but an empty object. */
+export type NoData = Record<string, never>;
+/** An ack with nothing besides `ok: true`. */
+export type EmptyAck = Record<never, never>;
+
+export interface CommandRow {
+  /** the Socket.IO event a client emits (socket commands; CLIENT_EVENTS) */
+  readonly event?: string;
+  /** the REST route that gives this command (HTTP commands), for documentation */
+  readonly http?: string;
+  /** the bus pattern (absent: the gateway carries the command out alone) */
+  readonly pattern?: string;
+  /** the DTO class (libs/dto COMMAND_DTOS) that validates the payload */
+  readonly dto: string;
+  /** server events this command may cause */
+  readonly emits: readonly ServerEvent[];
+}
+
+/** Types of one command: what it carries, what the bus answers, what the socket ack holds. */
+export interface CommandTypes<P extends object, R, A extends object> {
+  payload: P;
+  reply: R;
+  ack: A;
+}
+
+/**
+ * A table row with its types: `command<Payload, BusReply, Ack>()({ ...row })`. The `types` field
+ * is never set at run time; it only carries the types.
+ */
+export function command<P extends object, R = never, A extends object = EmptyAck>() {
+  return <const Row extends CommandRow>(row: Row): Row & { readonly types?: CommandTypes<P, R, A> } => row;
+}
+
+export const PROTOCOL = {
+  /* ---------- socket commands (docs/protocol.md) ---------- */
+  roomJoin: command<RoomJoinPayload, JoinReply, RoomJoinAck>()({
+    event: CLIENT_EVENTS.roomJoin,
+    pattern: CHAT_PATTERNS.join,
+    dto: 'RoomJoinDto',
+    emits: [SERVER_EVENTS.presence, SERVER_EVENTS.messageNew],
+  }),
+  roomLeave: command<RoomLeavePayload>()({
+    event: CLIENT_EVENTS.roomLeave,
+    dto: 'RoomLeaveDto',
+    emits: [SERVER_EVENTS.presence],
+  }),
+  messageSend: command<MessageSendPayload, MessageSendAck, MessageSendAck>()({
+    event: CLIENT_EVENTS.messageSend,
+    pattern: CHAT_PATTERNS.send,
+    dto: 'MessageSendDto',
+    emits: [SERVER_EVENTS.messageNew],
+  }),
+  roomRead: command<RoomReadPayload, RoomReadReply, RoomReadReply>()({
+    event: CLIENT_EVENTS.roomRead,
+    pattern: CHAT_PATTERNS.read,
+    dto: 'RoomReadDto',
+    emits: [SERVER_EVENTS.roomUpdated],
+  }),
+  typing: command<TypingPayload>()({
+    event: CLIENT_EVENTS.typing,
+    dto: 'TypingDto',
+    emits: [SERVER_EVENTS.typing],
+  }),
+  messageEdit: command<MessageEditPayload, MessageChangeAck, MessageChangeAck>()({
+    event: CLIENT_EVENTS.messageEdit,
+    pattern: CHAT_PATTERNS.edit,
+    dto: 'MessageEditDto',
+    emits: [SERVER_EVENTS.messageUpdated],
+  }),
+  messageDelete: command<MessageDeletePayload, MessageChangeAck, MessageChangeAck>()({
+    event: CLIENT_EVENTS.messageDelete,
+    pattern: CHAT_PATTERNS.delete,
+    dto: 'MessageDeleteDto',
+    emits: [SERVER_EVENTS.messageUpdated],
+  }),
+  messageReact: command<MessageReactPayload, MessageChangeAck, MessageChangeAck>()({
+    event: CLIENT_EVENTS.messageReact,
+    pattern: CHAT_PATTERNS.react,
+    dto: 'MessageReactDto',
+    emits: [SERVER_EVENTS.messageUpdated],
+  }),
+
+  /* ---------- REST commands carried to chat (docs/api.md) ---------- */
+  roomsList: command<NoData, Room[]>()({
+    http: 'GET /api/rooms',
+    pattern: CHAT_PATTERNS.listRooms,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+  roomCreate: command<CreateRoomBody, Room>()({
+    http: 'POST /api/rooms',
+    pattern: CHAT_PATTERNS.createRoom,
+    dto: 'CreateRoomDto',
+    emits: [],
+  }),
+  dmOpen: command<OpenDmBody, OpenDmReply>()({
+    http: 'POST /api/dms',
+    pattern: CHAT_PATTERNS.openDm,
+    dto: 'OpenDmDto',
+    emits: [],
+  }),
+  history: command<HistoryRequest, HistoryPage>()({
+    http: 'GET /api/rooms/:roomId/messages',
+    pattern: CHAT_PATTERNS.history,
+    dto: 'HistoryRequestDto',
+    emits: [],
+  }),
+  search: command<SearchQuery, SearchReply>()({
+    http: 'GET /api/search',
+    pattern: CHAT_PATTERNS.search,
+    dto: 'SearchQueryDto',
+    emits: [],
+  }),
+  chatProvision: command<NoData, ProvisionReply>()({
+    http: 'POST /api/auth/register, login, refresh, guest',
+    pattern: CHAT_PATTERNS.provision,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+  chatPing: command<NoData, PingReply>()({
+    http: 'GET /api/health',
+    pattern: CHAT_PATTERNS.ping,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+
+  /* ---------- REST commands carried to auth (docs/api.md) ---------- */
+  authRegister: command<RegisterBody, AuthTokens>()({
+    http: 'POST /api/auth/register',
+    pattern: AUTH_PATTERNS.register,
+    dto: 'RegisterDto',
+    emits: [],
+  }),
+  authLogin: command<LoginBody, AuthTokens>()({
+    http: 'POST /api/auth/login',
+    pattern: AUTH_PATTERNS.login,
+    dto: 'LoginDto',
+    emits: [],
+  }),
+  authRefresh: command<RefreshBody, AuthTokens>()({
+    http: 'POST /api/auth/refresh',
+    pattern: AUTH_PATTERNS.refresh,
+    dto: 'RefreshDto',
+    emits: [],
+  }),
+  authLogout: command<RefreshBody, NoData>()({
+    http: 'POST /api/auth/logout',
+    pattern: AUTH_PATTERNS.logout,
+    dto: 'LogoutDto',
+    emits: [],
+  }),
+  authLogoutAll: command<UserIdPayload, NoData>()({
+    http: 'POST /api/auth/logout-all',
+    pattern: AUTH_PATTERNS.logoutAll,
+    dto: 'MeDto',
+    emits: [],
+  }),
+  authGuest: command<GuestBody, GuestTokens>()({
+    http: 'POST /api/auth/guest',
+    pattern: AUTH_PATTERNS.guest,
+    dto: 'GuestDto',
+    emits: [],
+  }),
+  authMe: command<UserIdPayload, PublicUser>()({
+    http: 'GET /api/me',
+    pattern: AUTH_PATTERNS.me,
+    dto: 'MeDto',
+    emits: [],
+  }),
+  authPing: command<NoData, PingReply>()({
+    http: 'GET /api/health',
+    pattern: AUTH_PATTERNS.ping,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+} as const;
+
+/** Any protocol table (PROTOCOL, or a test fixture that extends it). */
+export type ProtocolTable = Record<string, CommandRow & { readonly types?: CommandTypes<object, unknown, object> }>;
+
+/* Types of a command of any table T. */
+type TypesIn<T extends ProtocolTable, K extends keyof T> = NonNullable<T[K]['types']>;
+export type PayloadIn<T extends ProtocolTable, K extends keyof T> = TypesIn<T, K>['payload'];
+export type ReplyIn<T extends ProtocolTable, K extends keyof T> = TypesIn<T, K>['reply'];
+export type AckIn<T extends ProtocolTable, K extends keyof T> = TypesIn<T, K>['ack'];
+/** The commands of T a client gives over Socket.IO. */
+export type SocketCommandIn<T extends ProtocolTable> = {
+  [K in keyof T]: T[K] extends { event: string } ? K : never;
+}[keyof T];
+/** The commands of T carried over the bus. */
+export type BusCommandIn<T extends ProtocolTable> = {
+  [K in keyof T]: T[K] extends { pattern: string } ? K : never;
+}[keyof T];
+/** The Socket.IO client → server map of T. */
+export type ClientToServerEventsOf<T extends ProtocolTable> = {
+  [K in SocketCommandIn<T> as T[K]['event'] & string]: (
+    payload: PayloadIn<T, K>,
+    ack?: (answer: Ack<AckIn<T, K>>) => void,
+  ) => void;
+};
+
+export type Protocol = typeof PROTOCOL;
+export type CommandName = keyof Protocol;
+
+/** What the command carries (socket payload, REST body, bus data alike). */
+export type CommandPayload<K extends CommandName> = PayloadIn<Protocol, K>;
+/** What the service answers over the bus (`BusResult<CommandReply<K>>`). */
+export type CommandReply<K extends CommandName> = ReplyIn<Protocol, K>;
+/** What a socket ack holds on success (besides `ok: true`). */
+export type CommandAck<K extends CommandName> = AckIn<Protocol, K>;
+
+/** Commands a client gives over Socket.IO. */
+export type SocketCommand = SocketCommandIn<Protocol>;
+/** Commands carried over the bus. */
+export type BusCommand = BusCommandIn<Protocol>;
+
+/** The socket command of a Socket.IO event name. */
+export type CommandOfEvent<E extends ClientEvent> = {
+  [K in SocketCommand]: Protocol[K]['event'] extends E ? K : never;
+}[SocketCommand];
+/** The command of a bus pattern. */
+export type CommandOfPattern<P extends BusPattern> = {
+  [K in BusCommand]: Protocol[K]['pattern'] extends P ? K : never;
+}[BusCommand];
+
+/** Bus calls typed from pattern to data and reply. */
+export type BusRequest<P extends BusPattern> = CommandPayload<CommandOfPattern<P>>;
+export type BusReply<P extends BusPattern> = CommandReply<CommandOfPattern<P>>;
+
+/** Names of the socket commands, in table order. */
+export const SOCKET_COMMANDS = socketCommandsOf(PROTOCOL);
+
+/** Names of the socket commands of any table, in table order. */
+export function socketCommandsOf<T extends ProtocolTable>(table: T): SocketCommandIn<T>[] {
+  return Object.keys(table).filter((k) => table[k].event !== undefined) as SocketCommandIn<T>[];
+}
+
+/* ---------- Socket.IO event maps, for `Server<…>` and the client's `Socket<…>` ---------- */
+
+/** Payload of each server → client event. */
+export interface ServerEventPayloads {
+  [SERVER_EVENTS.messageNew]: Message;
+  [SERVER_EVENTS.messageUpdated]: Message;
+  [SERVER_EVENTS.presence]: PresenceEvent;
+  [SERVER_EVENTS.typing]: TypingEvent;
+  [SERVER_EVENTS.roomUpdated]: Room;
+  [SERVER_EVENTS.serverReconnect]: ServerReconnectEvent;
+  [SERVER_EVENTS.sessionRevoked]: { reason: SessionRevokedReason };
+}
+
+/** `server:reconnect`: why the client should reconnect. */
+export interface ServerReconnectEvent {
+  /** e.g. `shutdown`, `token expired` */
+  reason: string;
+}
+
+export type ServerToClientEvents = {
+  [E in ServerEvent]: (payload: ServerEventPayloads[E]) => void;
+};
+
+/** The acknowledgement callback of a socket command. */
+export type AckCallback<K extends SocketCommand> = (answer: Ack<CommandAck<K>>) => void;
+
+export type ClientToServerEvents = ClientToServerEventsOf<Protocol>;

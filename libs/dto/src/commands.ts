@@ -1,0 +1,58 @@
+import { CommandName, CommandPayload, PayloadIn, ProtocolTable } from '@hihi/contracts';
+import { GuestDto, LoginDto, LogoutDto, MeDto, RefreshDto, RegisterDto } from './auth.dto';
+import {
+  CreateRoomDto,
+  HistoryRequestDto,
+  MessageDeleteDto,
+  MessageEditDto,
+  MessageReactDto,
+  MessageSendDto,
+  OpenDmDto,
+  RoomJoinDto,
+  RoomLeaveDto,
+  RoomReadDto,
+  SearchQueryDto,
+  TypingDto,
+} from './chat.dto';
+import { DtoClass, EmptyDto, validatePayload, Validated } from './validation';
+
+/** The DTO class of every command of a protocol table, by name. */
+export type DtoMapOf<T extends ProtocolTable> = { [K in keyof T]: DtoClass<PayloadIn<T, K>> };
+/** The DTO class of every command of PROTOCOL (@hihi/contracts). */
+export type CommandDtos = DtoMapOf<typeof import('@hihi/contracts').PROTOCOL>;
+
+/**
+ * The validator of each command, keyed like PROTOCOL: the compiler checks that every command has
+ * one and that it produces the command's payload type; a unit test checks the names against
+ * PROTOCOL[k].dto.
+ */
+export const COMMAND_DTOS: CommandDtos = {
+  roomJoin: RoomJoinDto,
+  roomLeave: RoomLeaveDto,
+  messageSend: MessageSendDto,
+  roomRead: RoomReadDto,
+  typing: TypingDto,
+  messageEdit: MessageEditDto,
+  messageDelete: MessageDeleteDto,
+  messageReact: MessageReactDto,
+  roomsList: EmptyDto,
+  roomCreate: CreateRoomDto,
+  dmOpen: OpenDmDto,
+  history: HistoryRequestDto,
+  search: SearchQueryDto,
+  chatProvision: EmptyDto,
+  chatPing: EmptyDto,
+  authRegister: RegisterDto,
+  authLogin: LoginDto,
+  authRefresh: RefreshDto,
+  authLogout: LogoutDto,
+  authLogoutAll: MeDto,
+  authGuest: GuestDto,
+  authMe: MeDto,
+  authPing: EmptyDto,
+};
+
+/** Validate a command's payload with its DTO (the one pipeline: validatePayload). */
+export function validateCommand<K extends CommandName>(name: K, value: unknown): Validated<CommandPayload<K>> {
+  return validatePayload(COMMAND_DTOS[name] as DtoClass<CommandPayload<K>>, value);
+}

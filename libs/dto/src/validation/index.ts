@@ -1,0 +1,4 @@
+export * from './payload-guard';
+export * from './json-body';
+export * from './validate';
+export * from './pipe';

@@ -1,0 +1,172 @@
+/**
+ * The Redis pieces against a real redis-server: the bus transport (relative TTLs judged on
+ * Redis's clock, clean close during a blocking pop, logged connection errors) and the send rate
+ * limit's Lua token bucket (docs/protocol.md "The bus", "Rate limit").
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { of } from 'rxjs';
+import {
+  BusClient,
+  logConnection,
+  RedisRpcClient,
+  RedisRpcServer,
+  requestQueueKey,
+  RpcRequest,
+} from '@hihi/common/bus';
+import { freePort, startRedis } from '@hihi/infra';
+import { BucketState, takeToken, TOKEN_BUCKET_LUA } from '../../apps/gateway/src/chat/token-bucket';
+
+const dir = mkdtempSync(join(tmpdir(), 'hihi-bus-'));
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let admin: Redis;
+
+beforeAll(async () => {
+  redis = await startRedis(dir, false, () => undefined);
+  admin = new Redis(redis.url);
+}, 30000);
+afterAll(async () => {
+  admin?.disconnect();
+  await redis?.proc.stop(5000);
+  rmSync(dir, { recursive: true, force: true });
+}, 30000);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A bus server for `service` whose one handler counts its calls. */
+function server(prefix: string, handled: unknown[]): RedisRpcServer {
+  const s = new RedisRpcServer({ url: redis.url, prefix, service: 'svc' });
+  s.addHandler('svc.echo', (data: unknown) => {
+    handled.push(data);
+    return Promise.resolve(of({ ok: true, data }));
+  });
+  return s;
+}
+
+function client(prefix: string): { transport: RedisRpcClient; bus: BusClient } {
+  const transport = new RedisRpcClient({ url: redis.url, prefix, service: 'svc' });
+  return { transport, bus: new BusClient(transport, 'svc', 2000) };
+}
+
+describe('bus transport', () => {
+  it('a request carries a relative TTL and is stamped with Redis’s clock, not the caller’s', async () => {
+    const prefix = `p${randomUUID().slice(0, 8)}`;
+    const { transport, bus } = client(prefix);
+    await transport.connect();
+    // the caller's clock is an hour behind: it must not matter
+    const realNow = Date.now;
+    const spy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - 3_600_000);
+    const pending = bus.callRaw('svc.echo', { n: 1 }, { correlationId: 'c', timeoutMs: 1500 });
+    await sleep(100);
+    spy.mockRestore();
+    const [raw] = await admin.lrange(requestQueueKey(prefix, 'svc'), 0, -1);
+    const req = JSON.parse(raw) as RpcRequest;
+    const [sec, usec] = await admin.time();
+    expect(req.ttlMs).toBe(1500);
+    expect(Math.abs(Number(sec) * 1000 + Math.floor(Number(usec) / 1000) - req.enqueuedAt!)).toBeLessThan(1000);
+    // a server started now takes it: what it waited is measured on one clock, Redis's
+    const handled: unknown[] = [];
+    const s = server(prefix, handled);
+    s.listen(() => undefined);
+    expect(await pending).toEqual({ ok: true, data: { correlationId: 'c', data: { n: 1 } } });
+    await s.close();
+    await bus.close();
+  });
+
+  it('drops requests whose caller has stopped waiting (their TTL ran out in the queue)', async () => {
+    const prefix = `p${randomUUID().slice(0, 8)}`;
+    const { transport, bus } = client(prefix);
+    await transport.connect();
+    const stale = bus.callRaw('svc.echo', { stale: true }, { correlationId: 'c', timeoutMs: 200 });
+    expect(await stale).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    const handled: unknown[] = [];
+    const s = server(prefix, handled);
+    s.listen(() => undefined);
+    expect(await bus.callRaw('svc.echo', { fresh: true }, { correlationId: 'c' })).toMatchObject({ ok: true });
+    expect(handled).toEqual([{ correlationId: 'c', data: { fresh: true } }]);
+    await s.close();
+    await bus.close();
+  });
+
+  it('closes at once while a blocking pop waits, and loses no request', async () => {
+    const prefix = `p${randomUUID().slice(0, 8)}`;
+    const handled: unknown[] = [];
+    const s = server(prefix, handled);
+    s.listen(() => undefined);
+    await sleep(300); // the server is now blocked in BLMPOP
+    const t0 = Date.now();
+    await s.close();
+    expect(Date.now() - t0).toBeLessThan(800); // woken by CLIENT UNBLOCK, not the pop's 1 s timeout
+    const { transport, bus } = client(prefix);
+    await transport.connect();
+    const call = bus.callRaw('svc.echo', { after: 'close' }, { correlationId: 'c', timeoutMs: 5000 });
+    await sleep(200);
+    // nobody popped it with a dead connection: it waits in the queue for the next server
+    expect(await admin.llen(requestQueueKey(prefix, 'svc'))).toBe(1);
+    const next = server(prefix, handled);
+    next.listen(() => undefined);
+    expect(await call).toMatchObject({ ok: true });
+    await next.close();
+    await bus.close();
+  });
+
+  it('logs connection errors instead of swallowing them (once per kind, not per retry)', async () => {
+    const lines: string[] = [];
+    const logger = { warn: (m: string) => lines.push(`warn ${m}`), log: (m: string) => lines.push(`log ${m}`) };
+    const port = await freePort();
+    const c = new Redis(`redis://127.0.0.1:${port}`, { retryStrategy: () => 50, maxRetriesPerRequest: 0 });
+    logConnection(c, 'test', logger, 60_000);
+    await sleep(400);
+    c.disconnect();
+    expect(lines.filter((l) => l.startsWith('warn redis test: '))).toHaveLength(1); // once per kind, not per retry
+  });
+});
+
+describe('send rate limit: the Lua token bucket on real Redis', () => {
+  const rate = 10;
+  const burst = 20;
+  type WithBucket = Redis & { bucket(key: string, r: number, b: number, now: number): Promise<[number, number]> };
+  let r: WithBucket;
+
+  beforeAll(() => {
+    r = new Redis(redis.url) as WithBucket;
+    r.defineCommand('bucket', { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
+  });
+  afterAll(() => r.disconnect());
+
+  it('agrees with the unit-tested math, step by step (burst, refusal, refill, clock going back)', async () => {
+    const key = `rl:${randomUUID()}`;
+    let state: BucketState | undefined;
+    const start = 1_000_000;
+    const times = [
+      ...Array.from({ length: 25 }, () => start),
+      start + 50,
+      start + 100,
+      start + 250,
+      start + 200, // backwards: no time passes
+      start + 5_000,
+      start + 3_600_000,
+    ];
+    for (const now of times) {
+      const expected = takeToken(state, now, rate, burst);
+      state = expected.state;
+      const [allowed, retryAfterMs] = await r.bucket(key, rate, burst, now);
+      expect({ now, allowed: allowed === 1, retryAfterMs }).toEqual({
+        now,
+        allowed: expected.allowed,
+        retryAfterMs: expected.retryAfterMs,
+      });
+    }
+    expect(await r.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('is exact under concurrency: 100 takes at once let exactly `burst` through', async () => {
+    const key = `rl:${randomUUID()}`;
+    const now = 5_000_000;
+    const results = await Promise.all(Array.from({ length: 100 }, () => r.bucket(key, rate, burst, now)));
+    expect(results.filter(([allowed]) => allowed === 1)).toHaveLength(burst);
+  });
+});
