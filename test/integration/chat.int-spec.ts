@@ -327,10 +327,11 @@ describe('real-time chat (real processes, real Redis and database)', () => {
         c.events.filter(
           (e) => e.event === SERVER_EVENTS.presence && (e.args[0] as { roomId: string }).roomId === roomId,
         );
-      await until(() => presenceOf(a).some((e) => (e.args[0] as { online: unknown[] }).online.length === 2));
-      expect((presenceOf(a).at(-1)!.args[0] as { online: { id: string }[] }).online.map((u) => u.id).sort()).toEqual(
-        [alice.id, bob.id].sort(),
-      );
+      // presence goes out as deltas: alice is told bob joined, with the room's count
+      type Delta = { joined: { id: string }[]; left: string[]; onlineCount: number };
+      const deltas = (c: Client) => presenceOf(c).map((e) => e.args[0] as Delta);
+      await until(() => deltas(a).some((d) => d.joined.some((u) => u.id === bob.id)));
+      expect(deltas(a).find((d) => d.joined.some((u) => u.id === bob.id))).toMatchObject({ left: [], onlineCount: 2 });
 
       // typing: no ack needed, relayed to bob only
       a.socket.emit(CLIENT_EVENTS.typing, { roomId, typing: true });
@@ -347,18 +348,24 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       );
 
       // bob leaves by disconnecting: alice sees him go
-      const seen = presenceOf(a).length;
+      const seen = deltas(a).length;
       b.socket.close();
       await until(() =>
-        presenceOf(a)
+        deltas(a)
           .slice(seen)
-          .some((e) => {
-            const online = (e.args[0] as { online: { id: string }[] }).online;
-            return online.length === 1 && online[0].id === alice.id;
-          }),
+          .some((d) => d.left.includes(bob.id)),
       );
-      const last = presenceOf(a).at(-1)!.args[0] as { online: { id: string }[] };
-      expect(last.online.map((u) => u.id)).toEqual([alice.id]);
+      expect(
+        deltas(a)
+          .slice(seen)
+          .find((d) => d.left.includes(bob.id)),
+      ).toMatchObject({ joined: [], onlineCount: 1 });
+      // and a newcomer's join ack lists who is online now, with the count
+      const c = await open(makeUser(stack));
+      const jc = await ack(c, CLIENT_EVENTS.roomJoin, { roomId });
+      expect(jc.online.map((u: { id: string }) => u.id)).toContain(alice.id);
+      expect(jc.online.map((u: { id: string }) => u.id)).not.toContain(bob.id);
+      expect(jc.onlineCount).toBe(2);
     });
   });
 

@@ -1,7 +1,7 @@
-import { CLIENT_EVENTS, LOBBY_ROOM_ID, PublicUser, REALTIME } from '@hihi/contracts';
+import { CLIENT_EVENTS, LOBBY_ROOM_ID, PublicUser, REALTIME, SERVER_EVENTS } from '@hihi/contracts';
 import { freePort } from '@hihi/infra';
 import { Stack } from '../support/stack';
-import { ack, Client, connect, makeUser } from './chat-helpers';
+import { ack, Client, connect, makeUser, until } from './chat-helpers';
 
 describe('presence survives a gateway crash (real processes)', () => {
   const stack = new Stack();
@@ -53,5 +53,13 @@ describe('presence survives a gateway crash (real processes)', () => {
     expect(online).toContain(alice.username);
     // gone within the TTL (plus the probe's own second)
     expect(Date.now() - killedAt).toBeLessThan(REALTIME.presenceTtlMs + 2500);
+    // and the surviving gateway, at its next heartbeat, cleans up after the dead one and tells
+    // the room's members that bob left
+    const leftBob = () =>
+      a.events.some(
+        (e) => e.event === SERVER_EVENTS.presence && (e.args[0] as { left: string[] }).left.includes(bob.id),
+      );
+    await until(leftBob, REALTIME.presenceHeartbeatMs + 5000, 100);
+    expect(leftBob()).toBe(true);
   }, 90000);
 });

@@ -63,9 +63,13 @@ export interface MessageChangeAck {
 }
 
 /* ---------- Server → client payloads ---------- */
+/** Presence changes of a room (coalesced): who came online, who went offline, how many are online now. */
 export interface PresenceEvent {
   roomId: string;
-  online: PublicUser[];
+  joined: PublicUser[];
+  /** user ids */
+  left: string[];
+  onlineCount: number;
 }
 export interface TypingEvent {
   roomId: string;
@@ -131,7 +135,7 @@ export interface BusEnvelope<T> {
 export type RoomEventEnvelope =
   | { type: 'message:new'; roomId: string; message: Message }
   | { type: 'message:updated'; roomId: string; message: Message }
-  | { type: 'presence'; roomId: string; online: PublicUser[] }
+  | ({ type: 'presence' } & PresenceEvent)
   | { type: 'typing'; roomId: string; user: PublicUser; typing: boolean }
   | { type: 'room:updated'; roomId: string; room: Room; userIds?: string[] };
 

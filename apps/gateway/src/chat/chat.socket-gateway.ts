@@ -240,17 +240,11 @@ export class ChatSocketGateway
         .add(roomId, socket.data.user)
         .catch((err: Error) => this.logger.warn(`presence: ${err.message}`));
     }
-    const everyone = await this.presence.online(roomId).catch(() => [socket.data.user]);
+    const { online, count } = await this.presence
+      .snapshot(roomId)
+      .catch(() => ({ online: [socket.data.user], count: 1 }));
     const { room, messages, hasMore, updates } = reply;
-    return {
-      ok: true,
-      room,
-      messages,
-      hasMore,
-      updates: updates ?? [],
-      online: everyone.slice(0, REALTIME.presenceListMax),
-      onlineCount: everyone.length,
-    };
+    return { ok: true, room, messages, hasMore, updates: updates ?? [], online, onlineCount: count };
   }
 
   private async leave({ socket, payload }: Call<'roomLeave'>): Promise<Ack<EmptyAck>> {

@@ -5,27 +5,37 @@ import { GatewayConfig } from '@hihi/config';
 import { PublicUser, REALTIME, roomEventsChannel, RoomEventEnvelope } from '@hihi/contracts';
 import { REDIS } from '../redis/redis.module';
 
+/** Presence changes of one room within this window are announced together. */
+export const PRESENCE_COALESCE_MS = 150;
+/** How long a gateway trusts its view of which gateways are alive. */
+const ALIVE_CACHE_MS = 1000;
+
 /**
  * Who is online in each room, kept in Redis so every gateway sees the same list.
  *
- * One sorted set per room: member `<gateway instance>|<userId>`, score = last heartbeat (ms).
- * Each gateway counts its own sockets per (room, user), writes an entry when the first one
- * joins, removes it when the last one leaves, and refreshes all of its entries every
- * REALTIME.presenceHeartbeatMs. Entries older than REALTIME.presenceTtlMs are ignored and pruned,
- * so the users of a gateway that crashed drop out within that time.
+ * - One sorted set per room, all scores 0 so it is ordered by member: `<userId>|<gateway>`.
+ *   A gateway adds its entry when a user's first socket on it joins the room and removes it when
+ *   the last one leaves.
+ * - Liveness is per gateway, not per entry: every REALTIME.presenceHeartbeatMs each gateway
+ *   writes ONE score (`presence:gateways`, its id → now) — O(1) whatever its socket count.
+ *   Entries of a gateway not heard from for REALTIME.presenceTtlMs are ignored when reading, and
+ *   the first live gateway to notice cleans them up (it claims the dead gateway with ZREM, reads
+ *   the dead gateway's own index `presence:gw:<id>` of `<roomId>|<userId>`, removes them and
+ *   announces who left).
+ * - Changes go out as deltas — `{roomId, joined, left, onlineCount}` — coalesced per room for
+ *   PRESENCE_COALESCE_MS, never the whole list; a join ack carries the first
+ *   REALTIME.presenceListMax members and the count.
  */
-/** Presence changes of one room within this window are announced together. */
-export const PRESENCE_COALESCE_MS = 150;
-
 @Injectable()
 export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Presence');
-  private readonly instance = randomUUID();
-  /** roomId → userId → { user, sockets } */
+  private readonly instance: string = randomUUID();
+  /** roomId → userId → { user, sockets } (this gateway's sockets) */
   private readonly local = new Map<string, Map<string, { user: PublicUser; sockets: number }>>();
   private timer?: NodeJS.Timeout;
-  /** rooms whose online list is about to be announced */
-  private readonly pendingPublish = new Map<string, Promise<void>>();
+  /** rooms with changes about to be announced */
+  private readonly pending = new Map<string, { joined: Map<string, PublicUser>; left: Set<string> }>();
+  private alive?: { at: number; ids: Set<string> };
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -40,27 +50,41 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return `${this.config.REDIS_PREFIX}:presence:users`;
   }
 
-  private member(userId: string): string {
-    return `${this.instance}|${userId}`;
+  private get gateways(): string {
+    return `${this.config.REDIS_PREFIX}:presence:gateways`;
+  }
+
+  private index(instance: string): string {
+    return `${this.config.REDIS_PREFIX}:presence:gw:${instance}`;
+  }
+
+  private member(userId: string, instance: string = this.instance): string {
+    return `${userId}|${instance}`;
   }
 
   onModuleInit(): void {
+    void this.heartbeat();
     this.timer = setInterval(() => void this.heartbeat(), REALTIME.presenceHeartbeatMs);
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    const rooms = [...this.local.keys()];
     try {
       const multi = this.redis.multi();
       for (const [roomId, users] of this.local)
         for (const userId of users.keys()) multi.zrem(this.key(roomId), this.member(userId));
+      multi.del(this.index(this.instance)).zrem(this.gateways, this.instance);
       await multi.exec();
+      const rooms = [...this.local.entries()];
       this.local.clear();
-      await Promise.all(rooms.map((r) => this.publishNow(r)));
+      for (const [roomId, users] of rooms) {
+        for (const userId of users.keys())
+          if (!(await this.stillOnline(roomId, userId))) this.note(roomId, { left: userId });
+      }
+      await Promise.all([...this.pending.keys()].map((r) => this.flush(r)));
     } catch {
-      // Redis gone: the entries expire by themselves
+      // Redis gone: the entries are ignored once this gateway's heartbeat is stale
     }
   }
 
@@ -77,9 +101,12 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     await this.redis
       .multi()
       .hset(this.profiles, user.id, JSON.stringify(user))
-      .zadd(this.key(roomId), Date.now(), this.member(user.id))
+      .zadd(this.key(roomId), 0, this.member(user.id))
+      .sadd(this.index(this.instance), `${roomId}|${user.id}`)
+      // this gateway is alive as of now (also when its first heartbeat found Redis not yet ready)
+      .zadd(this.gateways, Date.now(), this.instance)
       .exec();
-    void this.publish(roomId);
+    this.note(roomId, { joined: user });
     return true;
   }
 
@@ -91,76 +118,125 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     if (--entry.sockets > 0) return;
     users.delete(userId);
     if (!users.size) this.local.delete(roomId);
-    await this.redis.zrem(this.key(roomId), this.member(userId));
-    void this.publish(roomId);
+    await this.redis
+      .multi()
+      .zrem(this.key(roomId), this.member(userId))
+      .srem(this.index(this.instance), `${roomId}|${userId}`)
+      .exec();
+    if (!(await this.stillOnline(roomId, userId))) this.note(roomId, { left: userId });
   }
 
-  /** Users with a fresh entry in the room, whichever gateway they are on. */
-  async online(roomId: string): Promise<PublicUser[]> {
-    const members = await this.redis.zrangebyscore(this.key(roomId), Date.now() - REALTIME.presenceTtlMs, '+inf');
-    const ids = [...new Set(members.map((m) => m.slice(m.indexOf('|') + 1)))];
-    if (!ids.length) return [];
-    const raw = await this.redis.hmget(this.profiles, ...ids);
-    const users: PublicUser[] = [];
+  /** Has the user another entry in the room (a tab on another live gateway)? */
+  private async stillOnline(roomId: string, userId: string): Promise<boolean> {
+    const entries = await this.redis.zrangebylex(this.key(roomId), `[${userId}|`, `[${userId}|\xff`);
+    if (!entries.length) return false;
+    const alive = await this.aliveGateways();
+    return entries.some((e) => alive.has(e.slice(e.indexOf('|') + 1)));
+  }
+
+  private async aliveGateways(): Promise<Set<string>> {
+    const now = Date.now();
+    if (this.alive && now - this.alive.at < ALIVE_CACHE_MS) return this.alive.ids;
+    const ids = await this.redis.zrangebyscore(this.gateways, now - REALTIME.presenceTtlMs, '+inf');
+    ids.push(this.instance);
+    this.alive = { at: now, ids: new Set(ids) };
+    return this.alive.ids;
+  }
+
+  /** Distinct users with an entry from a live gateway: the first `max` (by id) and how many in all. */
+  async snapshot(
+    roomId: string,
+    max: number = REALTIME.presenceListMax,
+  ): Promise<{ online: PublicUser[]; count: number }> {
+    const [entries, alive] = await Promise.all([this.redis.zrange(this.key(roomId), 0, -1), this.aliveGateways()]);
+    const ids: string[] = [];
+    for (const e of entries) {
+      const at = e.indexOf('|');
+      const id = e.slice(0, at);
+      if (alive.has(e.slice(at + 1)) && ids[ids.length - 1] !== id) ids.push(id);
+    }
+    const first = ids.slice(0, max);
+    if (!first.length) return { online: [], count: 0 };
+    const raw = await this.redis.hmget(this.profiles, ...first);
+    const online: PublicUser[] = [];
     for (const r of raw) {
       if (!r) continue;
       try {
-        users.push(JSON.parse(r) as PublicUser);
+        online.push(JSON.parse(r) as PublicUser);
       } catch {
         /* skip */
       }
     }
-    return users.sort((a, b) => a.username.localeCompare(b.username));
+    return { online, count: ids.length };
   }
 
-  /**
-   * Announce the room's online list, at most once per PRESENCE_COALESCE_MS per room: when many
-   * members join or leave at once (a reconnect wave), one list goes out instead of one per
-   * member, which would cost the room N² user entries.
-   */
-  publish(roomId: string): Promise<void> {
-    const pending = this.pendingPublish.get(roomId);
-    if (pending) return pending;
-    const p = new Promise<void>((resolve) => {
+  /** Everyone online in the room (tests, small rooms). */
+  async online(roomId: string): Promise<PublicUser[]> {
+    return (await this.snapshot(roomId, Number.MAX_SAFE_INTEGER)).online;
+  }
+
+  /** Queue a change for the room's next announcement (one per PRESENCE_COALESCE_MS per room). */
+  private note(roomId: string, change: { joined?: PublicUser; left?: string }): void {
+    let p = this.pending.get(roomId);
+    if (!p) {
+      this.pending.set(roomId, (p = { joined: new Map(), left: new Set() }));
       const t = setTimeout(() => {
-        this.pendingPublish.delete(roomId);
-        this.publishNow(roomId)
-          .catch((err: Error) => this.logger.warn(`presence of ${roomId} not published: ${err.message}`))
-          .finally(resolve);
+        void this.flush(roomId).catch((err: Error) =>
+          this.logger.warn(`presence of ${roomId} not published: ${err.message}`),
+        );
       }, PRESENCE_COALESCE_MS);
       t.unref();
-    });
-    this.pendingPublish.set(roomId, p);
-    return p;
+    }
+    if (change.joined) {
+      p.left.delete(change.joined.id);
+      p.joined.set(change.joined.id, change.joined);
+    }
+    if (change.left) {
+      p.joined.delete(change.left);
+      p.left.add(change.left);
+    }
   }
 
-  private async publishNow(roomId: string): Promise<void> {
-    const event: RoomEventEnvelope = { type: 'presence', roomId, online: await this.online(roomId) };
+  private async flush(roomId: string): Promise<void> {
+    const p = this.pending.get(roomId);
+    this.pending.delete(roomId);
+    if (!p || (!p.joined.size && !p.left.size)) return;
+    const onlineCount = await this.redis.zcard(this.key(roomId));
+    const event: RoomEventEnvelope = {
+      type: 'presence',
+      roomId,
+      joined: [...p.joined.values()],
+      left: [...p.left],
+      onlineCount,
+    };
     await this.redis.publish(roomEventsChannel(this.config.REDIS_PREFIX), JSON.stringify(event));
   }
 
-  /** Refresh our entries; prune stale ones (a crashed gateway's) and announce rooms that changed. */
+  /** One write for this gateway; then clean up after gateways that stopped beating. */
   async heartbeat(): Promise<void> {
-    if (!this.local.size) return;
     try {
       const now = Date.now();
-      const groups: { roomId: string; pruneIndex: number }[] = [];
-      const multi = this.redis.multi();
-      let n = 0;
-      for (const [roomId, users] of this.local) {
-        for (const userId of users.keys()) {
-          multi.zadd(this.key(roomId), now, this.member(userId));
-          n++;
-        }
-        multi.zremrangebyscore(this.key(roomId), '-inf', now - REALTIME.presenceTtlMs);
-        groups.push({ roomId, pruneIndex: n++ });
-      }
-      const results = (await multi.exec()) ?? [];
-      for (const g of groups) {
-        if (Number(results[g.pruneIndex]?.[1] ?? 0) > 0) void this.publish(g.roomId);
-      }
+      await this.redis.zadd(this.gateways, now, this.instance);
+      const dead = await this.redis.zrangebyscore(this.gateways, '-inf', now - REALTIME.presenceTtlMs);
+      for (const instance of dead) await this.cleanUp(instance);
     } catch (err) {
       this.logger.warn(`presence heartbeat failed: ${(err as Error).message}`);
     }
+  }
+
+  /** Remove a dead gateway's entries and announce who left (only the gateway that claims it does). */
+  private async cleanUp(instance: string): Promise<void> {
+    if ((await this.redis.zrem(this.gateways, instance)) !== 1) return;
+    this.alive = undefined;
+    const entries = await this.redis.smembers(this.index(instance));
+    for (const entry of entries) {
+      const at = entry.lastIndexOf('|');
+      const roomId = entry.slice(0, at);
+      const userId = entry.slice(at + 1);
+      await this.redis.zrem(this.key(roomId), this.member(userId, instance));
+      if (!(await this.stillOnline(roomId, userId))) this.note(roomId, { left: userId });
+    }
+    await this.redis.del(this.index(instance));
+    this.logger.log(`cleaned up after gateway ${instance} (${entries.length} presence entries)`);
   }
 }

@@ -105,7 +105,12 @@ export class RoomFanout {
         server.to(event.roomId).emit(SERVER_EVENTS.messageUpdated, event.message);
         return;
       case 'presence':
-        server.to(event.roomId).emit(SERVER_EVENTS.presence, { roomId: event.roomId, online: event.online });
+        server.to(event.roomId).emit(SERVER_EVENTS.presence, {
+          roomId: event.roomId,
+          joined: event.joined,
+          left: event.left,
+          onlineCount: event.onlineCount,
+        });
         return;
       case 'typing':
         server

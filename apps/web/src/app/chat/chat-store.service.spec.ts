@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { CLIENT_EVENTS, type Message, type Room } from '@hihi/contracts';
+import { CLIENT_EVENTS, type Message, type PresenceEvent, type Room } from '@hihi/contracts';
 import { Subject } from 'rxjs';
 import { signal } from '@angular/core';
 import { ChatApiService } from '../core/api/chat-api.service';
@@ -49,7 +49,7 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
     connected$: new Subject<{ reconnect: boolean }>(),
     messageNew$: new Subject<Message>(),
     messageUpdated$: new Subject<Message>(),
-    presence$: new Subject<{ roomId: string; online: unknown[] }>(),
+    presence$: new Subject<PresenceEvent>(),
     typing$: new Subject<{ roomId: string; user: typeof alice; typing: boolean }>(),
     roomUpdated$: new Subject<Room>(),
     connect: vi.fn(),
@@ -61,7 +61,14 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
         if (code) return { ok: false, error: { code, message: code } };
         const all = joinAnswers.get(payload.roomId) ?? [];
         const messages = payload.sinceSeq === undefined ? all : all.filter((m) => m.seq > payload.sinceSeq!);
-        return { ok: true, room: undefined, messages, updates: joinUpdates.get(payload.roomId) ?? [], online: [alice] };
+        return {
+          ok: true,
+          room: undefined,
+          messages,
+          updates: joinUpdates.get(payload.roomId) ?? [],
+          online: [alice],
+          onlineCount: 150,
+        };
       }
       if (changeAnswers.length) return changeAnswers.shift();
       return { ok: true };
@@ -113,6 +120,25 @@ describe('ChatStore', () => {
     expect(joins).toEqual(['lobby', 'd1', 'd2']);
     socket.messageNew$.next(msg('d2', 1));
     expect(store.rooms().find((r) => r.id === 'd2')?.unread).toBe(1);
+  });
+
+  it('starts from the join ack’s capped online list and count, then applies presence deltas', async () => {
+    const { store, socket } = setup();
+    await store.start();
+    await settle();
+    expect(store.activeOnline().map((u) => u.id)).toEqual([alice.id]);
+    expect(store.activeOnlineCount()).toBe(150);
+    const bob = { id: 'u2', username: 'bob', displayName: 'Bob', guest: false };
+    socket.presence$.next({ roomId: 'lobby', joined: [bob], left: [], onlineCount: 151 });
+    expect(store.activeOnline().map((u) => u.id)).toEqual([alice.id, 'u2']);
+    expect(store.activeOnlineCount()).toBe(151);
+    // a repeated join does not list anyone twice; a leave removes only that user
+    socket.presence$.next({ roomId: 'lobby', joined: [bob], left: [alice.id], onlineCount: 150 });
+    expect(store.activeOnline().map((u) => u.id)).toEqual(['u2']);
+    // other rooms' changes stay in their rooms
+    socket.presence$.next({ roomId: 'r2', joined: [alice], left: [], onlineCount: 1 });
+    expect(store.activeOnline().map((u) => u.id)).toEqual(['u2']);
+    expect(store.activeOnlineCount()).toBe(150);
   });
 
   it('shows a guest only the duck room', async () => {

@@ -11,6 +11,7 @@ import {
   type MessageDeletePayload,
   type MessageEditPayload,
   type MessageReactPayload,
+  type PresenceEvent,
   type PublicUser,
   REALTIME,
   type ReplyPreview,
@@ -108,7 +109,10 @@ export class ChatStore {
   readonly error = signal<string | null>(null);
   readonly activeRoomId = signal<string | null>(null);
   readonly views = signal<Record<string, RoomView>>({});
+  /** roomId → the members online we know of (the join ack's first ones, then presence deltas) */
   readonly online = signal<Record<string, PublicUser[]>>({});
+  /** roomId → how many members are online (the list above may be capped) */
+  readonly onlineCount = signal<Record<string, number>>({});
   /** roomId → userId → user */
   readonly typing = signal<Record<string, Record<string, PublicUser>>>({});
   /** rooms whose join was answered `unavailable` and is being retried */
@@ -144,6 +148,10 @@ export class ChatStore {
     return this.outbox.items().filter((i) => i.roomId === id && !seen.has(i.clientMsgId));
   });
   readonly activeOnline = computed(() => this.online()[this.activeRoomId() ?? ''] ?? []);
+  /** how many are online in the open room (the list may show only the first ones) */
+  readonly activeOnlineCount = computed(() =>
+    Math.max(this.onlineCount()[this.activeRoomId() ?? ''] ?? 0, this.activeOnline().length),
+  );
   readonly activeTyping = computed(() => {
     const meId = this.me()?.id;
     return Object.values(this.typing()[this.activeRoomId() ?? ''] ?? {}).filter((u) => u.id !== meId);
@@ -206,7 +214,7 @@ export class ChatStore {
     this.subs.add(this.socket.messageNew$.subscribe((m) => this.receive([m], true)));
     this.subs.add(this.socket.messageUpdated$.subscribe((m) => this.applyUpdates([m])));
     this.subs.add(this.outbox.delivered$.subscribe((m) => this.receive([m], false)));
-    this.subs.add(this.socket.presence$.subscribe((p) => this.online.update((o) => ({ ...o, [p.roomId]: p.online }))));
+    this.subs.add(this.socket.presence$.subscribe((p) => this.onPresence(p)));
     this.subs.add(this.socket.typing$.subscribe((t) => this.onTyping(t)));
     this.subs.add(this.socket.roomUpdated$.subscribe((r) => this.upsertRoom(r)));
     this.socket.connect();
@@ -312,6 +320,7 @@ export class ChatStore {
     if (ack.updates?.length) this.applyUpdates(ack.updates);
     for (const m of ack.messages ?? []) this.outbox.confirm(m.clientMsgId);
     this.online.update((o) => ({ ...o, [roomId]: ack.online ?? [] }));
+    this.onlineCount.update((c) => ({ ...c, [roomId]: ack.onlineCount ?? ack.online?.length ?? 0 }));
     if (ack.room) this.upsertRoom(ack.room);
     if (this.activeRoomId() === roomId) {
       this.patchRoom(roomId, { unread: 0, mentions: 0 });
@@ -632,6 +641,17 @@ export class ChatStore {
     } catch {
       /* keep what we have */
     }
+  }
+
+  /** Presence deltas: who came online, who left, and the room's count. */
+  private onPresence(p: PresenceEvent): void {
+    this.online.update((o) => {
+      const left = new Set(p.left ?? []);
+      const joined = p.joined ?? [];
+      const list = (o[p.roomId] ?? []).filter((u) => !left.has(u.id) && !joined.some((j) => j.id === u.id));
+      return { ...o, [p.roomId]: [...list, ...joined].sort((a, b) => a.username.localeCompare(b.username)) };
+    });
+    if (typeof p.onlineCount === 'number') this.onlineCount.update((c) => ({ ...c, [p.roomId]: p.onlineCount }));
   }
 
   private onTyping(t: TypingEvent): void {

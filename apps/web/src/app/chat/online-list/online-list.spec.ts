@@ -17,6 +17,16 @@ describe('OnlineList', () => {
     expect(el.querySelectorAll('.online__me').length).toBe(1);
   });
 
+  it('counts everyone online when the list shows only the first ones', async () => {
+    localStorage.setItem('hihi.lang', 'zh');
+    const fixture = TestBed.createComponent(OnlineList);
+    fixture.componentRef.setInput('users', [{ id: 'u1', username: 'alice', displayName: 'Alice', guest: false }]);
+    fixture.componentRef.setInput('count', 250);
+    await fixture.whenStable();
+    expect(fixture.nativeElement.querySelector('h2')?.textContent).toContain('250 人在线');
+    expect(fixture.nativeElement.querySelectorAll('li').length).toBe(1);
+  });
+
   it('says when nobody is online', async () => {
     localStorage.setItem('hihi.lang', 'en');
     const fixture = TestBed.createComponent(OnlineList);

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import type { PublicUser } from '@hihi/contracts';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
@@ -12,7 +12,7 @@ import { Avatar } from '../../shared/avatar/avatar';
     <section class="online" aria-labelledby="online-title">
       <h2 class="online__title" id="online-title">
         <span class="dot" aria-hidden="true"></span>
-        {{ i18n.t('chat.onlineCount', { count: users().length }) }}
+        {{ i18n.t('chat.onlineCount', { count: total() }) }}
       </h2>
       @if (users().length) {
         <ul class="online__list">
@@ -87,5 +87,8 @@ import { Avatar } from '../../shared/avatar/avatar';
 export class OnlineList {
   protected readonly i18n = inject(I18nService);
   readonly users = input<readonly PublicUser[]>([]);
+  /** how many are online in all (the list may show only the first ones); defaults to the list's length */
+  readonly count = input<number | null>(null);
   readonly meId = input<string | null>(null);
+  readonly total = computed(() => Math.max(this.count() ?? 0, this.users().length));
 }
