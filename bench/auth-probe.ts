@@ -73,7 +73,9 @@ async function main(): Promise<void> {
       }
       const r = { users: size, loginP50Ms: pct(times, 50), loginP99Ms: pct(times, 99), failures, fillMs };
       out.push(r);
-      log(`${size} users: sign-in p50 ${r.loginP50Ms} ms, p99 ${r.loginP99Ms} ms, ${failures}/${LOGINS} failed (filled in ${fillMs} ms)`);
+      log(
+        `${size} users: sign-in p50 ${r.loginP50Ms} ms, p99 ${r.loginP99Ms} ms, ${failures}/${LOGINS} failed (filled in ${fillMs} ms)`,
+      );
     }
     const dir = resolve('bench/results');
     mkdirSync(dir, { recursive: true });

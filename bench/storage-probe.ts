@@ -24,7 +24,9 @@ import type { NewMessage } from '../apps/chat/src/persistence/messages.repositor
 // chat's own code as `npm run build:server` built it (the bench drives the real repositories)
 const chatDist = join(repoRoot(), 'dist', 'apps', 'chat', 'apps', 'chat', 'src');
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { createDb, createPool, migrateToLatest } = require(join(chatDist, 'database', 'database')) as typeof DatabaseModule;
+const { createDb, createPool, migrateToLatest } = require(
+  join(chatDist, 'database', 'database'),
+) as typeof DatabaseModule;
 const { MessagesRepository } = require(join(chatDist, 'persistence', 'messages.repository')) as typeof MessagesModule;
 const { RoomsRepository } = require(join(chatDist, 'persistence', 'rooms.repository')) as typeof RoomsModule;
 const { MessageStore } = require(join(chatDist, 'messages', 'message-store')) as typeof StoreModule;

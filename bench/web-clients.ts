@@ -28,9 +28,7 @@ export async function runWebClients(kinds: ('ws' | 'hihi')[] = ['ws', 'hihi']): 
     const target: Target =
       kind === 'hihi'
         ? await hihiTarget(
-            PROFILE
-              ? { nodeOptions: { gateway: preload, chat: preload }, env: { HIHI_CPU_PROF_DIR: profDir } }
-              : {},
+            PROFILE ? { nodeOptions: { gateway: preload, chat: preload }, env: { HIHI_CPU_PROF_DIR: profDir } } : {},
           )
         : await baselineTarget('ws');
     const toggle = () => {
@@ -67,7 +65,10 @@ if (require.main === module) {
       if (ws && hihi) {
         for (const h of hihi.steps) {
           const b = ws.steps.find((s) => s.offeredMsgsPerSec === h.offeredMsgsPerSec);
-          if (b) log(`  at ${h.offeredMsgsPerSec} msg/s: delivery p99 ${h.delivery.p99} ms vs bare ws ${b.delivery.p99} ms (×${(h.delivery.p99 / Math.max(0.01, b.delivery.p99)).toFixed(1)})`);
+          if (b)
+            log(
+              `  at ${h.offeredMsgsPerSec} msg/s: delivery p99 ${h.delivery.p99} ms vs bare ws ${b.delivery.p99} ms (×${(h.delivery.p99 / Math.max(0.01, b.delivery.p99)).toFixed(1)})`,
+            );
         }
       }
       log(`results: ${file}`);

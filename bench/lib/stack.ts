@@ -70,7 +70,11 @@ export class BenchStack {
     this.mongo = m.proc;
     // chat's PostgreSQL with production durability (fsync and synchronous commit on): what a
     // stored-message figure means
-    const pg = await startPostgres(join(this.dir, 'postgres'), { dbName: 'hihi_bench', persistent: true }, () => undefined);
+    const pg = await startPostgres(
+      join(this.dir, 'postgres'),
+      { dbName: 'hihi_bench', persistent: true },
+      () => undefined,
+    );
     this.postgres = pg.proc;
     this.databaseUrl = pg.url;
     this.env = {

@@ -177,7 +177,9 @@ export async function webClients(
   );
   result.joinMs = Date.now() - tj;
   result.failedJoins = joins.filter((ok) => !ok).length;
-  log(`  ${target.label}: ${members} connected in ${result.connectMs} ms, joined in ${result.joinMs} ms (${result.failedJoins} failed)`);
+  log(
+    `  ${target.label}: ${members} connected in ${result.connectMs} ms, joined in ${result.joinMs} ms (${result.failedJoins} failed)`,
+  );
   await new Promise((r) => setTimeout(r, 1500));
 
   onSteps();
