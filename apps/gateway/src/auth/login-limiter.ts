@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { GatewayConfig } from '@hihi/config';
-import { Metrics } from '@hihi/common';
+import { Metrics } from '@hihi/common/observability';
 import { REDIS } from '../redis/redis.module';
 import { ApiHttpException } from '../common/bus-http';
 

@@ -9,7 +9,7 @@ import {
   SessionRevokedReason,
   sessionRevokedChannel,
 } from '@hihi/contracts';
-import { verifyAccessToken } from '@hihi/common';
+import { verifyAccessToken } from '@hihi/common/tokens';
 import { REDIS } from '../redis/redis.module';
 
 /** How long "not revoked" is believed without asking Redis again (while pub/sub is up), ms. */
