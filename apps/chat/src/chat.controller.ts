@@ -10,10 +10,12 @@ import {
   ProvisionReply,
   Room,
   RoomReadReply,
+  SearchReply,
 } from '@hihi/contracts';
 import { Handles, ok, openActorRequest } from '@hihi/common/bus';
 import { RoomsService } from './rooms/rooms.service';
 import { MessagesService } from './messages/messages.service';
+import { SearchService } from './search/search.service';
 
 /**
  * Chat's bus handlers: thin, one per command of the protocol table (`@Handles` listens on the
@@ -27,6 +29,7 @@ export class ChatController {
   constructor(
     private readonly rooms: RoomsService,
     private readonly messages: MessagesService,
+    private readonly searcher: SearchService,
   ) {}
 
   @Handles('roomsList')
@@ -96,5 +99,11 @@ export class ChatController {
   async read(@Payload() env: unknown): Promise<BusResult<RoomReadReply>> {
     const { actor, data } = openActorRequest('roomRead', env);
     return ok({ room: await this.rooms.markRead(actor, data.roomId, data.seq) });
+  }
+
+  @Handles('search')
+  async search(@Payload() env: unknown): Promise<BusResult<SearchReply>> {
+    const { actor, data } = openActorRequest('search', env);
+    return ok(await this.searcher.search(actor, data));
   }
 }

@@ -10,10 +10,12 @@ import { MessageStore } from './messages/message-store';
 import { MessagesService } from './messages/messages.service';
 import { RoomsService } from './rooms/rooms.service';
 import { ReadMarks } from './rooms/read-marks';
+import { SearchRepository } from './persistence/search.repository';
+import { SearchService } from './search/search.service';
 import { BOT } from './bots/bot';
 import { BOTS } from './bots/echo-duck.bot';
 
-/** Rooms, messages, read positions, the bot, and room events. */
+/** Rooms, messages, read positions, search, the bot, and room events. */
 @Module({
   imports: [DatabaseModule],
   controllers: [ChatController],
@@ -27,6 +29,8 @@ import { BOTS } from './bots/echo-duck.bot';
     ReadMarks,
     RoomsService,
     MessagesService,
+    SearchRepository,
+    SearchService,
   ],
 })
 export class ChatModule {}

@@ -33,6 +33,18 @@ export const LIMITS = {
   busRequestBytes: 64 * 1024,
 } as const;
 
+/** Search (GET /api/search). */
+export const SEARCH = {
+  limitDefault: 20,
+  limitMax: 50,
+  /** at most this many whitespace-separated terms are matched (all of them, in any order) */
+  termsMax: 8,
+  /** characters of context shown before the first match in a result's excerpt */
+  excerptBefore: 40,
+  /** length of a result's excerpt, characters */
+  excerptLength: 160,
+} as const;
+
 /** Names nobody may register: the bots. */
 export const BOT_USERNAMES = ['duck', '小黄鸭', 'hihi', 'system', 'bot'] as const;
 

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsUsername } from './auth.dto';
 import { IsSafeName } from './names';
@@ -12,7 +13,6 @@ import {
   Length,
   Matches,
   Max,
-  MaxLength,
   Min,
 } from 'class-validator';
 import {
@@ -20,6 +20,7 @@ import {
   HistoryQuery,
   HistoryRequest,
   LIMITS,
+  SEARCH,
   MessageDeletePayload,
   MessageEditPayload,
   MessageReactPayload,
@@ -175,28 +176,43 @@ export class HistoryRequestDto extends HistoryQueryDto implements HistoryRequest
   roomId!: string;
 }
 
+/** A search cursor: what the previous page answered as `nextCursor` (base64url). */
+export const SEARCH_CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
+
 /** GET /api/search (and chat.search): a text query, in one room or in every room the caller sees. */
 export class SearchQueryDto implements SearchQuery {
+  @ApiProperty({
+    description: `1-${LIMITS.searchQueryMax} characters; whitespace-separated terms, each found as a substring (any script, case-insensitive)`,
+    example: '黄鸭',
+  })
   @Transform(trim)
   @IsString({ message: 'q must be a string' })
-  @Length(1, LIMITS.searchQueryMax, { message: `q must be 1-${LIMITS.searchQueryMax} characters` })
+  @Length(1, LIMITS.searchQueryMax, { message: `q must be 1-${LIMITS.searchQueryMax} characters (after trimming)` })
   q!: string;
 
+  @ApiPropertyOptional({ description: 'only this room (which the caller must be able to see)' })
   @IsOptional()
   @IsString({ message: 'roomId must be a string' })
   @Matches(ROOM_ID_PATTERN, { message: 'roomId must be 1-128 letters, digits, _ . : -' })
   roomId?: string;
 
+  @ApiPropertyOptional({
+    description: 'results per page',
+    minimum: 1,
+    maximum: SEARCH.limitMax,
+    default: SEARCH.limitDefault,
+  })
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'limit must be an integer' })
   @Min(1, { message: 'limit must be at least 1' })
-  @Max(LIMITS.historyMax, { message: `limit must be at most ${LIMITS.historyMax}` })
+  @Max(SEARCH.limitMax, { message: `limit must be at most ${SEARCH.limitMax}` })
   limit?: number;
 
+  @ApiPropertyOptional({ description: "the previous page's nextCursor" })
   @IsOptional()
   @IsString({ message: 'cursor must be a string' })
-  @MaxLength(256, { message: 'cursor is too long' })
+  @Matches(SEARCH_CURSOR_PATTERN, { message: 'cursor must be a nextCursor answered by a previous search' })
   cursor?: string;
 }
 

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial';
 import * as m0002 from './0002-conversations';
+import * as m0003 from './0003-search';
 
 /**
  * Every migration, in order, compiled into the service (no files read at run time). A new one is
@@ -9,6 +10,7 @@ import * as m0002 from './0002-conversations';
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-conversations': m0002,
+  '0003-search': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {
