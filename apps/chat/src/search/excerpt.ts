@@ -40,7 +40,8 @@ export function excerptOf(text: string, terms: string[]): Excerpt {
   const first = re ? text.search(re) : -1;
   let start = Math.max(0, (first < 0 ? 0 : first) - SEARCH.excerptBefore);
   let end = Math.min(text.length, start + SEARCH.excerptLength);
-  if (first >= 0 && end < text.length) start = Math.max(0, Math.min(start, end - SEARCH.excerptLength));
+  // near the end of the text: show more of what comes before
+  start = Math.max(0, Math.min(start, end - SEARCH.excerptLength));
   // never split a surrogate pair
   if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start--;
   if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end++;

@@ -4,13 +4,14 @@ import { PresenceService } from './presence.service';
 import { RoomEventsSubscriber } from './room-events.subscriber';
 import { RoomFanout } from './room-fanout';
 import { RoomsController } from './rooms.controller';
+import { SearchController } from './search.controller';
 import { SendRateLimiter } from './send-rate-limiter';
 import { AuthModule } from '../auth/auth.module';
 
-/** The gateway's chat part: Socket.IO API, room-event fan-out, presence, rooms/DMs/history REST. */
+/** The gateway's chat part: Socket.IO API, room-event fan-out, presence, rooms/DMs/history and search REST. */
 @Module({
   imports: [AuthModule],
-  controllers: [RoomsController],
+  controllers: [RoomsController, SearchController],
   providers: [ChatSocketGateway, RoomFanout, RoomEventsSubscriber, PresenceService, SendRateLimiter],
 })
 export class ChatGatewayModule {}
