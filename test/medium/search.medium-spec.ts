@@ -1,4 +1,5 @@
 import { Kysely, sql } from 'kysely';
+import { Client } from 'pg';
 import { PublicUser } from '@hihi/contracts';
 import { migrateToLatest, Db } from '../../apps/chat/src/database/database';
 import { MessagesRepository, NewMessage } from '../../apps/chat/src/persistence/messages.repository';
@@ -131,15 +132,23 @@ describe('message search on PostgreSQL (medium)', () => {
   describe('on a big table the indexes serve the query (EXPLAIN)', () => {
     beforeAll(async () => {
       await rooms.create({ id: 'big', kind: 'public', name: 'big', nameKey: 'public:big', members: [] });
-      await sql`
-        insert into messages (room_id, seq, event, sender_id, sender_username, sender_display_name, sender_bot,
-                              client_msg_id, text, created_at)
-        select 'big', g, g, 'u' || (g % 50), 'u', 'u', false, 'big-' || g,
-               'message number ' || g || ' about ' || md5(g::text) || ' 你好世界',
-               now() - (g || ' seconds')::interval
-        from generate_series(1, 50000) g`.execute(db);
-      await sql`update rooms set last_seq = 50000, last_event = 50000 where id = 'big'`.execute(db);
-      await sql`analyze`.execute(db);
+      // bulk set-up on a connection of its own, without the service pool's statement timeout
+      const admin = new Client({ connectionString: pg.url });
+      await admin.connect();
+      try {
+        await admin.query(`
+          insert into messages (room_id, seq, event, sender_id, sender_username, sender_display_name, sender_bot,
+                                client_msg_id, text, created_at)
+          select 'big', g, g, 'u' || (g % 50), 'u', 'u', false, 'big-' || g,
+                 'message number ' || g || ' about ' || md5(g::text) || ' 你好世界',
+                 now() - (g || ' seconds')::interval
+          from generate_series(1, 50000) g`);
+        await admin.query(`update rooms set last_seq = 50000, last_event = 50000 where id = 'big'`);
+        await admin.query('analyze messages');
+        await admin.query('analyze rooms');
+      } finally {
+        await admin.end();
+      }
     }, 120_000);
 
     it('a rare term of 3+ characters: the trigram index messages_text_trgm', async () => {

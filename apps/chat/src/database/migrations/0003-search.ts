@@ -17,7 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create extension if not exists pg_trgm`.execute(db);
   await sql`
     create function hihi_cjk_bigrams(t text) returns text[]
-    language sql immutable strict parallel safe cost 1000 as $$
+    language sql immutable strict parallel safe cost 100 as $$
       select case when octet_length(t) = length(t) then '{}'::text[] else coalesce((
         select array_agg(distinct b) from (
           select substr(s.l, i, 2) as b from (select lower(t) as l) s, generate_series(1, length(s.l) - 1) as i) x
