@@ -8,6 +8,7 @@ import { UsersRepository } from '../../apps/chat/src/persistence/users.repositor
 import { SearchRepository } from '../../apps/chat/src/persistence/search.repository';
 import { SearchService } from '../../apps/chat/src/search/search.service';
 import { RoomsService } from '../../apps/chat/src/rooms/rooms.service';
+import { ReadMarks } from '../../apps/chat/src/rooms/read-marks';
 import { RoomEventsPublisher } from '../../apps/chat/src/events/room-events.publisher';
 import { EchoDuckBot } from '../../apps/chat/src/bots/echo-duck.bot';
 import { TestDatabase } from './pg';
@@ -54,7 +55,7 @@ describe('message search on PostgreSQL (medium)', () => {
     const users = new UsersRepository(db);
     for (const u of [alice, bob, carol]) await users.upsert(u);
     const events = { publish: () => Promise.resolve() } as unknown as RoomEventsPublisher;
-    const roomsService = new RoomsService(rooms, users, events, new EchoDuckBot());
+    const roomsService = new RoomsService(rooms, users, events, new ReadMarks(rooms), new EchoDuckBot());
     service = new SearchService(roomsService, new SearchRepository(db));
 
     await rooms.create({ id: 'pub', kind: 'public', name: 'general', nameKey: 'public:general', members: [] });

@@ -10,7 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CHAT_PATTERNS, SearchReply } from '@hihi/contracts';
-import { BusClient } from '@hihi/common';
+import { BusClient } from '@hihi/common/bus';
 import { ErrorBodyDto, SearchQueryDto } from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { CorrelationId } from '../common/correlation-id.decorator';
@@ -43,7 +43,7 @@ export class SearchController {
     @CorrelationId() correlationId: string,
   ): Promise<SearchReply> {
     return unwrap(
-      await this.chat.call<SearchReply>(CHAT_PATTERNS.search, { ...query }, { correlationId, actor: publicUser(user) }),
+      await this.chat.call(CHAT_PATTERNS.search, { ...query }, { correlationId, actor: publicUser(user) }),
     );
   }
 }
