@@ -125,7 +125,8 @@ async function main(): Promise<void> {
         }
         if (explain) {
           const like = terms.map((t) => `m.text ilike '%${t}%'`).join(' and ');
-          const bigram = [...terms[0]].length === 2 && /[^\u0000-\u007f]/.test(terms[0]);
+          const chars = [...terms[0]];
+          const bigram = chars.length === 2 && chars.some((c) => c.codePointAt(0)! > 0x7f);
           const plan = await run(`explain analyze select m.id from messages m where
             ${bigram ? `hihi_cjk_bigrams(m.text) @> array[lower('${terms[0]}')] and` : ''} ${like} and not m.deleted
             and (m.room_id in (select room_id from room_members where user_id = 'searcher')

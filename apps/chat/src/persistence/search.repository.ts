@@ -6,7 +6,8 @@ import { likePattern } from '../search/excerpt';
 
 /** A two-character term with a non-ASCII character: found through messages_text_bigrams (no trigram in it). */
 function isIndexedBigram(term: string): boolean {
-  return [...term].length === 2 && /[^\u0000-\u007f]/.test(term);
+  const chars = [...term];
+  return chars.length === 2 && chars.some((c) => c.codePointAt(0)! > 0x7f);
 }
 
 /** Where a page of results starts: strictly older than this (created_at in µs since the epoch, room, seq). */

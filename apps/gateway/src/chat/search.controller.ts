@@ -42,8 +42,6 @@ export class SearchController {
     @CurrentUser() user: AuthUser,
     @CorrelationId() correlationId: string,
   ): Promise<SearchReply> {
-    return unwrap(
-      await this.chat.call(CHAT_PATTERNS.search, { ...query }, { correlationId, actor: publicUser(user) }),
-    );
+    return unwrap(await this.chat.call(CHAT_PATTERNS.search, { ...query }, { correlationId, actor: publicUser(user) }));
   }
 }
