@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsUsername } from './auth.dto';
 import { IsSafeName } from './names';
@@ -147,6 +148,17 @@ export class OpenDmDto implements OpenDmBody {
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value;
 
+/** An optional page size from a query string: 1–max. */
+function IsPageLimit(max: number): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    Transform(toInt),
+    IsInt({ message: 'limit must be an integer' }),
+    Min(1, { message: 'limit must be at least 1' }),
+    Max(max, { message: `limit must be at most ${max}` }),
+  );
+}
+
 export class HistoryQueryDto implements HistoryQuery {
   @IsOptional()
   @Transform(toInt)
@@ -162,11 +174,7 @@ export class HistoryQueryDto implements HistoryQuery {
   @Max(MAX_SEQ)
   afterSeq?: number;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(LIMITS.historyMax, { message: `limit must be at most ${LIMITS.historyMax}` })
+  @IsPageLimit(LIMITS.historyMax)
   limit?: number;
 }
 
@@ -202,11 +210,7 @@ export class SearchQueryDto implements SearchQuery {
     maximum: SEARCH.limitMax,
     default: SEARCH.limitDefault,
   })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(SEARCH.limitMax, { message: `limit must be at most ${SEARCH.limitMax}` })
+  @IsPageLimit(SEARCH.limitMax)
   limit?: number;
 
   @ApiPropertyOptional({ description: "the previous page's nextCursor" })

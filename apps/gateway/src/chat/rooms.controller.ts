@@ -19,7 +19,7 @@ import { CreateRoomDto, HistoryQueryDto, OpenDmDto, ROOM_ID_PATTERN } from '@hih
 import { CHAT_BUS } from '../bus/bus.module';
 import { CorrelationId } from '../common/correlation-id.decorator';
 import { AllowGuests, AuthUser, CurrentUser, publicUser, RateLimitService, UserOnly } from '../auth';
-import { unwrap } from './http-auth';
+import { unwrap } from '../common/bus-http';
 
 /** Per-user creation limits (Redis counters shared by every gateway). */
 const CREATE_LIMITS = { room: 'room-create', dm: 'dm-create' } as const;
