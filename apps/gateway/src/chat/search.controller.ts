@@ -15,7 +15,7 @@ import { ErrorBodyDto, SearchQueryDto } from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { CorrelationId } from '../common/correlation-id.decorator';
 import { AllowGuests, AuthUser, CurrentUser, publicUser } from '../auth';
-import { unwrap } from './http-auth';
+import { unwrap } from '../common/bus-http';
 
 /** GET /api/search: validate, forward to chat (which decides what the caller can see), map errors. */
 @ApiTags('search')
