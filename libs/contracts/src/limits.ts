@@ -76,6 +76,8 @@ export const REALTIME = {
   presenceListMax: 100,
   /** most changed messages a room:join answers as `updates` */
   joinMaxUpdates: 500,
+  /** a gateway with this many bus calls waiting answers new ones `unavailable` at once (load shedding) */
+  gatewayMaxInFlight: 4000,
   /** the web client sends at most one room:read per room per this many ms */
   readMarkIntervalMs: 1000,
   /** most messages a room:join answers at once; more missed → hasMore, page with REST */

@@ -9,6 +9,7 @@ import {
   PayloadIn,
   ProtocolTable,
   PublicUser,
+  REALTIME,
   ReplyIn,
   SocketCommandIn,
   socketCommandsOf,
@@ -85,6 +86,12 @@ export interface ForwarderOptions<T extends ProtocolTable, S extends CommandSock
   hooks: CommandHooks<T, S>;
   /** client events being handled now go up and down (graceful shutdown waits for 0) */
   onInFlight?: (delta: 1 | -1) => void;
+  /**
+   * Load shedding: with this many bus commands already waiting for their answers, a new one is
+   * answered `unavailable` at once (with retryAfterMs) instead of queueing behind them — the
+   * client retries with jittered backoff. Default REALTIME.gatewayMaxInFlight.
+   */
+  maxInFlight?: number;
 }
 
 export function ackError(code: ErrorCode, message: string): { ok: false; error: AckError } {
@@ -102,6 +109,8 @@ export function ackError(code: ErrorCode, message: string): { ok: false; error: 
 export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = CommandSocket> {
   private readonly logger = new Logger('ChatSocket');
   private readonly commands: SocketCommandIn<T>[];
+  /** bus calls waiting for their answers now */
+  private waiting = 0;
 
   constructor(private readonly opts: ForwarderOptions<T, S>) {
     this.commands = socketCommandsOf(opts.table);
@@ -140,6 +149,14 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
         if (!hooks?.local) throw new Error(`no bus pattern and no local hook for ${String(name)}`);
         return reply(await hooks.local(call));
       }
+      if (this.waiting >= (this.opts.maxInFlight ?? REALTIME.gatewayMaxInFlight)) {
+        const error: AckError = {
+          code: 'unavailable',
+          message: 'the server is busy; retry shortly',
+          retryAfterMs: 250,
+        };
+        return reply({ ok: false, error });
+      }
       const stop = await hooks?.before?.(call);
       if (stop) return reply({ ok: false, error: stop });
       const ctx: CallContext = {
@@ -147,7 +164,8 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
         actor: socket.data.user,
         timeoutMs: hooks?.timeoutMs?.(),
       };
-      const res = await this.opts.bus.callRaw(pattern, call.payload, ctx);
+      this.waiting++;
+      const res = await this.opts.bus.callRaw(pattern, call.payload, ctx).finally(() => this.waiting--);
       if (!res.ok) {
         const error: AckError = { code: res.error.code, message: res.error.message };
         hooks?.failed?.(call, error);
