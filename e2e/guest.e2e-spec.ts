@@ -62,8 +62,8 @@ describe('web client: guest and the duck (browser)', () => {
           expect(await page.locator('.sidebar__me .tag').textContent()).toBeTruthy(); // the guest badge
           await page.locator('.guest-bar a[href="/login"]').waitFor(); // and a way to sign in
 
-          // the duck echoes what the guest says, as a bot message after the guest's own
-          const text = `quack? 嘎嘎 ${Date.now()}`;
+          // the duck echoes what it has not learned, as a bot message after the guest's own
+          const text = `紫色长颈鹿 purple giraffe ${Date.now()}`;
           await sendMessage(page, text);
           const echo = page.locator('article.msg--bot').filter({ has: bubble(page, text) });
           await echo.waitFor();

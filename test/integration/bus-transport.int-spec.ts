@@ -18,7 +18,7 @@ import {
   RpcRequest,
 } from '@hihi/common/bus';
 import { freePort, startRedis } from '@hihi/infra';
-import { BucketState, takeToken, TOKEN_BUCKET_LUA } from '../../apps/gateway/src/chat/token-bucket';
+import { BucketState, takeToken, TOKEN_BUCKET_LUA } from '@hihi/common/rate-limit';
 
 const dir = mkdtempSync(join(tmpdir(), 'hihi-bus-'));
 let redis: Awaited<ReturnType<typeof startRedis>>;

@@ -216,7 +216,15 @@ describe('real-time chat (real processes, real Redis and database)', () => {
   });
 
   describe('the duck', () => {
-    it('greets a user, echoes everything in the duck room, answers mentions elsewhere', async () => {
+    it('greets a user, answers or echoes everything in the duck room, answers mentions elsewhere', async () => {
+      // the trained duck (BOT default) loads or trains its model in the background at start
+      const chat = stack.procs.find((p) => p.service === 'chat')!;
+      expect(
+        await until(
+          () => chat.lines.some((l) => l.includes('TrainedDuck') && /model (trained|loaded)/.test(l)),
+          30_000,
+        ),
+      ).toBe(true);
       const alice = makeUser(stack);
       await provision(stack, alice);
       const a = await open(alice);
@@ -227,26 +235,34 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       const j = await ack(a, CLIENT_EVENTS.roomJoin, { roomId: duck.id });
       expect(j.messages.map((m: Message) => [m.seq, m.text, m.sender.bot])).toEqual([[1, DUCK.greetingUser, true]]);
 
-      const sent = await send(a, duck.id, '  你好, duck!  ');
-      expect(sent.message).toMatchObject({ seq: 2, text: '你好, duck!' });
+      // what it has not learned, it echoes
+      const sent = await send(a, duck.id, '  紫色长颈鹿 purple giraffe 42  ');
+      expect(sent.message).toMatchObject({ seq: 2, text: '紫色长颈鹿 purple giraffe 42' });
       await until(() => a.received.some((m) => m.roomId === duck.id && m.sender.bot));
       const echo = a.received.find((m) => m.roomId === duck.id && m.sender.bot)!;
       expect(echo).toMatchObject({
         seq: 3,
-        text: '你好, duck!',
+        text: '紫色长颈鹿 purple giraffe 42',
+        clientMsgId: `re:${sent.message.id}:0`,
         sender: { id: 'bot:duck', username: 'duck', displayName: '小黄鸭', bot: true },
       });
 
-      // a retried send does not make a second echo
-      await send(a, duck.id, '你好, duck!', sent.message.clientMsgId);
+      // a retried send does not make a second answer
+      await send(a, duck.id, '紫色长颈鹿 purple giraffe 42', sent.message.clientMsgId);
       await sleep(300);
-      const history = await fullHistory(stack, alice.token, duck.id);
-      expect(history.map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect((await fullHistory(stack, alice.token, duck.id)).map((m) => m.seq)).toEqual([1, 2, 3]);
+
+      // what it has learned, it answers (in the language it was asked)
+      await send(a, duck.id, '怎么注册账号?');
+      await until(() => a.received.filter((m) => m.roomId === duck.id && m.sender.bot).length >= 2);
+      const answer = a.received.filter((m) => m.roomId === duck.id && m.sender.bot)[1];
+      expect(answer.text).toContain('注册');
+      expect(answer.text).not.toBe('怎么注册账号?');
 
       // mentions in the lobby
       await ack(a, CLIENT_EVENTS.roomJoin, { roomId: LOBBY_ROOM_ID });
-      const m1 = await send(a, LOBBY_ROOM_ID, 'hey @duck how are you');
-      const m2 = await send(a, LOBBY_ROOM_ID, '@小黄鸭 在吗');
+      const m1 = await send(a, LOBBY_ROOM_ID, 'qwzx @duck vbnm');
+      const m2 = await send(a, LOBBY_ROOM_ID, '@小黄鸭 紫色长颈鹿');
       const m3 = await send(a, LOBBY_ROOM_ID, 'no mention of ducks here, email me@duckmail.com');
       expect([m1.ok, m2.ok, m3.ok]).toEqual([true, true, true]);
       await until(
@@ -256,9 +272,7 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       await sleep(300);
       const replies = a.received.filter((m) => m.roomId === LOBBY_ROOM_ID && m.sender.bot && m.seq > m1.message.seq);
       expect(replies).toHaveLength(2);
-      expect(replies.map((r) => r.text).sort()).toEqual(
-        [`@${alice.displayName} hey how are you`, `@${alice.displayName} 在吗`].sort(),
-      );
+      expect(replies.map((r) => r.text).sort()).toEqual(['qwzx vbnm', '紫色长颈鹿'].sort());
     });
   });
 

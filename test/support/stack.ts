@@ -80,6 +80,7 @@ export class Stack {
       PORT: String(this.gatewayPort),
       HOST: '127.0.0.1',
       WEB_DIST: join(repoRoot(), 'dist', 'apps', 'web', 'browser'),
+      HIHI_DATA_DIR: join(this.dir, 'data'),
       ...this.opts.env,
     };
     for (const s of this.opts.services ?? (['auth', 'chat', 'gateway'] as ServiceName[])) this.spawn(s);

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ChatConfig } from '@hihi/config';
 import { ChatController } from './chat.controller';
 import { DatabaseModule } from './database/database.module';
 import { MessagesRepository } from './persistence/messages.repository';
@@ -12,19 +11,26 @@ import { RoomsService } from './rooms/rooms.service';
 import { ReadMarks } from './rooms/read-marks';
 import { SearchRepository } from './persistence/search.repository';
 import { SearchService } from './search/search.service';
-import { BOT } from './bots/bot';
-import { BOTS } from './bots/echo-duck.bot';
+import { BOT_OUTPUT_FACTORY } from './bots/bot';
+import { BotsModule } from './bots/bots.module';
+import { StoreBotOutputFactory } from './bots/store-bot-output';
+import { chatStorePort } from './bots/chat-store-port';
 
 /** Rooms, messages, read positions, search, the bot, and room events. */
 @Module({
-  imports: [DatabaseModule],
+  imports: [DatabaseModule, BotsModule],
   controllers: [ChatController],
   providers: [
     RoomsRepository,
     MessagesRepository,
     UsersRepository,
     { provide: RoomEventsPublisher, useClass: RedisRoomEventsPublisher },
-    { provide: BOT, inject: [ChatConfig], useFactory: (config: ChatConfig) => BOTS[config.BOT]() },
+    {
+      provide: BOT_OUTPUT_FACTORY,
+      inject: [MessageStore, MessagesRepository, RoomEventsPublisher],
+      useFactory: (store: MessageStore, messages: MessagesRepository, events: RoomEventsPublisher) =>
+        new StoreBotOutputFactory(chatStorePort(store, messages), events),
+    },
     MessageStore,
     ReadMarks,
     RoomsService,

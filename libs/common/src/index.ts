@@ -4,6 +4,7 @@
 //   @hihi/common/tokens         access tokens (sign, verify)
 //   @hihi/common/lifecycle      process lifecycle
 //   @hihi/common/service        microservice bootstrap
+//   @hihi/common/rate-limit     the per-user send budget (token bucket in Redis)
 //   @hihi/common/mongo          MongoDB settings, probe and health (loads mongoose; auth only)
 // This barrel re-exports all but the MongoDB part, so nothing that imports it loads mongoose.
 // The gateway imports the parts (ESLint forbids it the barrel).
@@ -12,3 +13,4 @@ export * from './observability';
 export * from './tokens';
 export * from './lifecycle';
 export * from './service';
+export * from './rate-limit';

@@ -34,6 +34,18 @@ export class BaseConfig {
   @Matches(/^[a-z0-9_-]{1,32}$/i, { message: 'REDIS_PREFIX must be 1-32 letters, digits, _ or -' })
   REDIS_PREFIX: string = 'hihi';
 
+  /** message:send rate per user: token-bucket refill per second (gateway sends and the bot replies they trigger, one bucket per user). */
+  @IsInt({ message: 'SEND_RATE_PER_SEC must be an integer' })
+  @Min(1, { message: 'SEND_RATE_PER_SEC must be at least 1' })
+  @Max(10000, { message: 'SEND_RATE_PER_SEC must be at most 10000' })
+  SEND_RATE_PER_SEC: number = 10;
+
+  /** message:send burst per user (token-bucket size). */
+  @IsInt({ message: 'SEND_BURST must be an integer' })
+  @Min(1, { message: 'SEND_BURST must be at least 1' })
+  @Max(100000, { message: 'SEND_BURST must be at most 100000' })
+  SEND_BURST: number = 20;
+
   get production(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -132,6 +144,10 @@ export class AuthConfig extends MongoServiceConfig {
   }
 }
 
+/** The bots BOT may name (apps/chat/src/bots; docs/bots.md). */
+export const BOT_NAMES = ['trained-duck', 'llm', 'echo-duck'] as const;
+export type BotName = (typeof BOT_NAMES)[number];
+
 /** chat: owns rooms, messages and read positions in PostgreSQL. */
 export class ChatConfig extends ServiceConfig {
   @Matches(POSTGRES_URL_RE, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
@@ -149,8 +165,71 @@ export class ChatConfig extends ServiceConfig {
   EDIT_WINDOW_SEC: number = 86400;
 
   /** Which bot answers in duck rooms and to mentions. */
-  @IsIn(['echo-duck'], { message: 'BOT must be one of: echo-duck' })
-  BOT: string = 'echo-duck';
+  @IsIn(BOT_NAMES, { message: `BOT must be one of: ${BOT_NAMES.join(', ')}` })
+  BOT: BotName = 'trained-duck';
+
+  /** Folder of data the service keeps (the trained duck's model), created when missing. */
+  @IsString()
+  @MinLength(1)
+  HIHI_DATA_DIR: string = 'data';
+
+  /** Bot jobs one chat process runs at once (each job answers one message). */
+  @IsInt({ message: 'BOT_CONCURRENCY must be an integer' })
+  @Min(1, { message: 'BOT_CONCURRENCY must be at least 1' })
+  @Max(64, { message: 'BOT_CONCURRENCY must be at most 64' })
+  BOT_CONCURRENCY: number = 4;
+
+  /** Tries of one bot job before it is given up (retries back off exponentially from 1 s). */
+  @IsInt({ message: 'BOT_ATTEMPTS must be an integer' })
+  @Min(1, { message: 'BOT_ATTEMPTS must be at least 1' })
+  @Max(10, { message: 'BOT_ATTEMPTS must be at most 10' })
+  BOT_ATTEMPTS: number = 3;
+
+  /** BOT=llm: base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1 (Ollama). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'LLM_URL must be an http:// or https:// URL (the API base, e.g. …/v1)' })
+  LLM_URL?: string;
+
+  /** BOT=llm: the model name the endpoint serves. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  LLM_MODEL?: string;
+
+  /** BOT=llm: bearer token for the endpoint, if it wants one. */
+  @IsOptional()
+  @IsString()
+  LLM_API_KEY?: string;
+
+  /** BOT=llm: longest one answer may take (connection to last token), ms; then the trained duck answers. */
+  @IsInt({ message: 'LLM_TIMEOUT_MS must be an integer (milliseconds)' })
+  @Min(500, { message: 'LLM_TIMEOUT_MS must be at least 500' })
+  @Max(300000, { message: 'LLM_TIMEOUT_MS must be at most 300000' })
+  LLM_TIMEOUT_MS: number = 30000;
+
+  /** BOT=llm: recent messages of the room sent along as context. */
+  @IsInt({ message: 'LLM_CONTEXT_MESSAGES must be an integer' })
+  @Min(0, { message: 'LLM_CONTEXT_MESSAGES must be at least 0' })
+  @Max(100, { message: 'LLM_CONTEXT_MESSAGES must be at most 100' })
+  LLM_CONTEXT_MESSAGES: number = 20;
+
+  /** BOT=llm: LLM answers per room per hour; past it the trained duck answers. */
+  @IsInt({ message: 'LLM_ROOM_PER_HOUR must be an integer' })
+  @Min(0, { message: 'LLM_ROOM_PER_HOUR must be at least 0' })
+  LLM_ROOM_PER_HOUR: number = 60;
+
+  /** BOT=llm: LLM answers per user per hour; past it the trained duck answers. */
+  @IsInt({ message: 'LLM_USER_PER_HOUR must be an integer' })
+  @Min(0, { message: 'LLM_USER_PER_HOUR must be at least 0' })
+  LLM_USER_PER_HOUR: number = 20;
+
+  crossCheck(): string[] {
+    if (this.BOT !== 'llm') return [];
+    const problems: string[] = [];
+    if (!this.LLM_URL) problems.push('LLM_URL is required when BOT=llm (e.g. http://127.0.0.1:11434/v1)');
+    if (!this.LLM_MODEL) problems.push('LLM_MODEL is required when BOT=llm');
+    return problems;
+  }
 }
 
 export class GatewayConfig extends BaseConfig {
@@ -197,18 +276,6 @@ export class GatewayConfig extends BaseConfig {
   @IsOptional()
   @Matches(ORIGIN_RE, { message: 'PUBLIC_ORIGIN must be an origin like https://chat.example.com[:port]' })
   PUBLIC_ORIGIN?: string;
-
-  /** message:send rate per user: token-bucket refill per second (shared by all gateways). */
-  @IsInt({ message: 'SEND_RATE_PER_SEC must be an integer' })
-  @Min(1, { message: 'SEND_RATE_PER_SEC must be at least 1' })
-  @Max(10000, { message: 'SEND_RATE_PER_SEC must be at most 10000' })
-  SEND_RATE_PER_SEC: number = 10;
-
-  /** message:send burst per user (token-bucket size). */
-  @IsInt({ message: 'SEND_BURST must be an integer' })
-  @Min(1, { message: 'SEND_BURST must be at least 1' })
-  @Max(100000, { message: 'SEND_BURST must be at most 100000' })
-  SEND_BURST: number = 20;
 
   /** Failed sign-ins allowed per (account, address) within LOGIN_WINDOW_SEC before 429. */
   @IsInt({ message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be an integer' })

@@ -1,14 +1,17 @@
-import { DUCK, Message } from '@hihi/contracts';
+import { DUCK } from '@hihi/contracts';
 import { EchoDuckBot } from './echo-duck.bot';
+import { botContext, FakeBotOutput, userMessage } from './testing/fake-bot-output';
 
-const msg = (text: string, bot = false): Message => ({
-  id: 'm1',
-  roomId: 'r',
-  seq: 1,
-  sender: { id: bot ? 'bot:duck' : 'u1', username: bot ? 'duck' : 'alice', displayName: bot ? '小黄鸭' : 'Alice', bot },
-  text,
-  createdAt: new Date().toISOString(),
-});
+const duckRoom = { id: 'd', kind: 'bot' as const };
+const lobby = { id: 'lobby', kind: 'public' as const };
+
+async function run(room: typeof duckRoom | typeof lobby, text: string, bot = false): Promise<FakeBotOutput> {
+  const duck = new EchoDuckBot();
+  const out = new FakeBotOutput();
+  const msg = userMessage(text, bot ? { sender: { ...duck.sender } } : {});
+  if (duck.interested(room, msg)) await duck.handle(botContext(room, msg), out);
+  return out;
+}
 
 describe('EchoDuckBot', () => {
   const duck = new EchoDuckBot();
@@ -19,23 +22,32 @@ describe('EchoDuckBot', () => {
     expect(duck.sender).toEqual({ id: 'bot:duck', username: 'duck', displayName: '小黄鸭', bot: true });
   });
 
-  it('echoes everything in its own room', async () => {
-    expect(await duck.onMessage({ id: 'd', kind: 'bot' }, msg('你好'))).toEqual([{ text: '你好' }]);
+  it('echoes everything in its own room, not as a quote', async () => {
+    expect((await run(duckRoom, '你好')).actions).toEqual([{ kind: 'reply', id: 're:m1:0', text: '你好' }]);
   });
 
   it('never answers itself (no loops)', async () => {
-    expect(await duck.onMessage({ id: 'd', kind: 'bot' }, msg('echo', true))).toEqual([]);
-    expect(await duck.onMessage({ id: 'l', kind: 'public' }, msg('@duck hi', true))).toEqual([]);
+    expect(duck.interested(duckRoom, userMessage('echo', { sender: { ...duck.sender } }))).toBe(false);
+    expect((await run(duckRoom, 'echo', true)).actions).toEqual([]);
+    expect((await run(lobby, '@duck 小黄鸭', true)).actions).toEqual([]);
   });
 
-  it('answers mentions elsewhere, and only mentions', async () => {
-    const room = { id: 'lobby', kind: 'public' as const };
-    expect(await duck.onMessage(room, msg('hello everyone'))).toEqual([]);
-    expect(await duck.onMessage(room, msg('mail me@duck.com'))).toEqual([]);
-    expect(await duck.onMessage(room, msg('@duckling hi'))).toEqual([]);
-    expect(await duck.onMessage(room, msg('hey @duck, how are you'))).toEqual([{ text: '@Alice hey , how are you' }]);
-    expect(await duck.onMessage(room, msg('@小黄鸭 在吗'))).toEqual([{ text: '@Alice 在吗' }]);
-    expect(await duck.onMessage(room, msg('@DUCK'))).toEqual([{ text: '@Alice 嘎嘎? (quack?)' }]);
-    expect(await duck.onMessage({ id: 'dm', kind: 'dm' }, msg('@duck hi'))).toEqual([{ text: '@Alice hi' }]);
+  it('answers mentions elsewhere, only mentions, as a reply to the mentioning message', async () => {
+    expect(duck.interested(lobby, userMessage('hello everyone'))).toBe(false);
+    expect(duck.interested(lobby, userMessage('mail me@duck.com'))).toBe(false);
+    expect(duck.interested(lobby, userMessage('@duckling hi'))).toBe(false);
+    expect((await run(lobby, 'hey @duck, how are you')).replies).toEqual([
+      { id: 're:m1:0', text: 'hey , how are you', replyTo: 'm1' },
+    ]);
+    expect((await run(lobby, '@DUCK')).replies).toEqual([{ id: 're:m1:0', text: '嘎嘎? (quack?)', replyTo: 'm1' }]);
+  });
+
+  it('reacts 🦆 to messages that say 小黄鸭, wherever they are', async () => {
+    expect((await run(lobby, '我喜欢小黄鸭')).actions).toEqual([{ kind: 'react', id: 'm1', emoji: '🦆' }]);
+    expect((await run(lobby, '@小黄鸭 在吗')).actions).toEqual([
+      { kind: 'react', id: 'm1', emoji: '🦆' },
+      { kind: 'reply', id: 're:m1:0', text: '在吗', replyTo: 'm1' },
+    ]);
+    expect((await run(duckRoom, '小黄鸭你好')).actions.map((a) => a.kind)).toEqual(['react', 'reply']);
   });
 });

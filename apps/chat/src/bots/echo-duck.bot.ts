@@ -1,40 +1,19 @@
-import { DUCK, DUCK_SENDER, Message, MessageSender } from '@hihi/contracts';
-import { Bot, BotReply, BotRoom } from './bot';
-
-/** Escape a string for use inside a RegExp. */
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const MENTION = new RegExp(`(^|[^\\p{L}\\p{N}_])(${DUCK.mentions.map(escape).join('|')})(?![\\p{L}\\p{N}_])`, 'iu');
-const MENTION_ALL = new RegExp(MENTION.source, 'giu');
+import { BotContext } from './bot';
+import { Duck, DUCK_EMPTY_MENTION } from './duck';
 
 /**
- * 小黄鸭, the echo duck: in its own rooms it echoes every message; elsewhere it answers only
- * when mentioned (`@duck` / `@小黄鸭`), echoing what was said to it.
+ * 小黄鸭 as the seed article built it: it says back what it was told (in its own room every
+ * message; elsewhere what was said to it with `@duck` / `@小黄鸭`).
  */
-export class EchoDuckBot implements Bot {
+export class EchoDuckBot extends Duck {
   readonly name = 'echo-duck';
-  readonly sender: MessageSender = { ...DUCK_SENDER };
 
-  greeting(guest: boolean): string {
-    return guest ? DUCK.greetingGuest : DUCK.greetingUser;
+  /** The echo: the question itself, or a puzzled quack for a bare mention. */
+  static echo(question: string): string {
+    return question || DUCK_EMPTY_MENTION;
   }
 
-  static mentions(text: string): boolean {
-    return MENTION.test(text);
-  }
-
-  async onMessage(room: BotRoom, message: Message): Promise<BotReply[]> {
-    if (message.sender.bot) return [];
-    if (room.kind === 'bot') return [{ text: message.text }];
-    if (!EchoDuckBot.mentions(message.text)) return [];
-    const rest = message.text.replace(MENTION_ALL, '$1').replace(/\s+/g, ' ').trim();
-    return [{ text: `@${message.sender.displayName} ${rest || '嘎嘎? (quack?)'}` }];
+  protected async answer(question: string, _ctx: BotContext): Promise<string> {
+    return EchoDuckBot.echo(question);
   }
 }
-
-/** The bots ChatConfig.BOT may name. */
-export const BOTS: Record<string, () => Bot> = {
-  'echo-duck': () => new EchoDuckBot(),
-};

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   HistoryPage,
   HistoryQuery,
@@ -13,7 +13,7 @@ import { ChatConfig } from '@hihi/config';
 import { BusError } from '@hihi/common';
 import { MessageStore } from './message-store';
 import { RoomsService } from '../rooms/rooms.service';
-import { Bot, BOT, BotRoom } from '../bots/bot';
+import { BotRunner } from '../bots/runner/bot-runner';
 import { MessagesRepository } from '../persistence/messages.repository';
 import { MessageRow, toMessage } from '../persistence/message-rows';
 import { UsersRepository } from '../persistence/users.repository';
@@ -25,21 +25,19 @@ export interface SendOptions {
 
 @Injectable()
 export class MessagesService {
-  private readonly logger = new Logger('Messages');
-
   constructor(
     private readonly store: MessageStore,
     private readonly messages: MessagesRepository,
     private readonly rooms: RoomsService,
     private readonly users: UsersRepository,
     private readonly config: ChatConfig,
-    @Inject(BOT) private readonly bot: Bot,
+    private readonly bots: BotRunner,
   ) {}
 
   /**
    * Store the message (idempotent per sender + clientMsgId; acked only after commit), publish
-   * it, then answer. The bot runs afterwards, off the ack's path; its reply's key is derived from
-   * the triggering message, so running it again for a retried send stores nothing new.
+   * it, then answer. The bot runs afterwards, off the send path: a job queued once per message
+   * (BotRunner), whose replies' keys derive from the triggering message.
    */
   async send(
     actor: PublicUser,
@@ -60,7 +58,7 @@ export class MessagesService {
       replyTo: opts.replyTo,
       mentions: await this.mentions(room, text),
     });
-    if (created) void this.runBot({ id: room.id, kind: room.kind }, message);
+    if (created) void this.bots.enqueue({ id: room.id, kind: room.kind }, message);
     return message;
   }
 
@@ -71,31 +69,6 @@ export class MessagesService {
     if (!names.length) return [];
     const users = await this.users.idsByUsernames(names);
     return users.map((u) => u.id).filter((id) => room.kind === 'public' || room.members.includes(id));
-  }
-
-  /** Ask the bot and store its replies (never throws; a failure is logged). */
-  async runBot(room: BotRoom, message: Message): Promise<void> {
-    if (message.sender.bot) return;
-    try {
-      const replies = await this.bot.onMessage(room, message);
-      const sender = this.bot.sender;
-      for (const [i, reply] of replies.entries()) {
-        const text = reply.text.slice(0, LIMITS.messageMax);
-        if (!text.trim()) continue;
-        await this.store.send(room.id, {
-          senderId: sender.id,
-          senderUsername: sender.username,
-          senderDisplayName: sender.displayName,
-          senderBot: true,
-          clientMsgId: `re:${message.id}:${i}`,
-          text,
-          // elsewhere than its own room the duck answers as a reply to the mentioning message
-          replyTo: room.kind === 'bot' ? undefined : message.id,
-        });
-      }
-    } catch (err) {
-      this.logger.warn(`bot ${this.bot.name} failed on ${message.id}: ${(err as Error).message}`);
-    }
   }
 
   private async existing(roomId: string, messageId: string): Promise<MessageRow> {

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     MONGO_URL: infra.mongoUrl,
     DATABASE_URL: infra.databaseUrl,
     JWT_SECRET: jwtSecret,
+    HIHI_DATA_DIR: dataDir,
     WEB_DIST: process.env.WEB_DIST || join(root, 'dist', 'apps', 'web', 'browser'),
   };
   const supervisor = (state.supervisor = new Supervisor({

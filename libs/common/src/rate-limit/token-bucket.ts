@@ -1,6 +1,8 @@
+import Redis from 'ioredis';
+
 /**
  * Per-user send rate limit: a token bucket of `burst` tokens refilled at `rate` per second,
- * kept in Redis so every gateway process shares it. The math lives here (unit-tested) and in
+ * kept in Redis so every gateway and chat process shares it. The math lives here (unit-tested) and in
  * the Lua script below, which is the same computation done atomically inside Redis.
  */
 export interface BucketState {
@@ -48,3 +50,50 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
 return {allowed, retry}
 `;
+
+/** Redis key of a user's message:send bucket (one bucket per user, shared by every process). */
+export function sendBucketKey(prefix: string, userId: string): string {
+  return `${prefix}:rl:send:${userId}`;
+}
+
+export interface SendBudgetOptions {
+  /** REDIS_PREFIX */
+  prefix: string;
+  /** refill, tokens per second (SEND_RATE_PER_SEC) */
+  ratePerSec: number;
+  /** bucket size (SEND_BURST) */
+  burst: number;
+}
+
+type WithBucket = Redis & {
+  hihiTokenBucket(key: string, rate: number, burst: number, now: number): Promise<[number, number]>;
+};
+
+/**
+ * A user's send budget: what the gateway charges for every message:send and the bot runner
+ * for every bot reply a user's message triggers. One Lua call, atomic across processes.
+ */
+export class SendBudget {
+  private readonly redis: WithBucket;
+
+  constructor(
+    redis: Redis,
+    private readonly opts: SendBudgetOptions,
+  ) {
+    if (!(redis as unknown as Partial<WithBucket>).hihiTokenBucket) {
+      redis.defineCommand('hihiTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
+    }
+    this.redis = redis as unknown as WithBucket;
+  }
+
+  /** Take one token for the user; throws when Redis cannot be reached. */
+  async take(userId: string): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const [allowed, retry] = await this.redis.hihiTokenBucket(
+      sendBucketKey(this.opts.prefix, userId),
+      this.opts.ratePerSec,
+      this.opts.burst,
+      Date.now(),
+    );
+    return { allowed: allowed === 1, retryAfterMs: Number(retry) };
+  }
+}
