@@ -35,7 +35,10 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: '@hihi/common', message: 'import @hihi/common/bus, /observability, /tokens, /lifecycle or /rate-limit' },
+            {
+              name: '@hihi/common',
+              message: 'import @hihi/common/bus, /observability, /tokens, /lifecycle or /rate-limit',
+            },
             { name: '@hihi/common/service', message: 'the gateway holds no database' },
             { name: 'mongoose', message: 'the gateway holds no database' },
           ],
