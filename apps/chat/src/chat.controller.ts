@@ -11,11 +11,15 @@ import {
   Room,
   RoomReadReply,
   SearchReply,
+  Attachment,
+  UploadOpenReply,
+  UploadsSweepReply,
 } from '@hihi/contracts';
-import { Handles, ok, openActorRequest } from '@hihi/common/bus';
+import { Handles, ok, openActorRequest, openRequest } from '@hihi/common/bus';
 import { RoomsService } from './rooms/rooms.service';
 import { MessagesService } from './messages/messages.service';
 import { SearchService } from './search/search.service';
+import { UploadsService } from './uploads/uploads.service';
 
 /**
  * Chat's bus handlers: thin, one per command of the protocol table (`@Handles` listens on the
@@ -30,6 +34,7 @@ export class ChatController {
     private readonly rooms: RoomsService,
     private readonly messages: MessagesService,
     private readonly searcher: SearchService,
+    private readonly uploads: UploadsService,
   ) {}
 
   @Handles('roomsList')
@@ -67,7 +72,10 @@ export class ChatController {
   async send(@Payload() env: unknown): Promise<BusResult<MessageSendAck>> {
     const { actor, data } = openActorRequest('messageSend', env);
     return ok({
-      message: await this.messages.send(actor, data.roomId, data.text, data.clientMsgId, { replyTo: data.replyTo }),
+      message: await this.messages.send(actor, data.roomId, data.text, data.clientMsgId, {
+        replyTo: data.replyTo,
+        attachments: data.attachments,
+      }),
     });
   }
 
@@ -105,5 +113,24 @@ export class ChatController {
   async search(@Payload() env: unknown): Promise<BusResult<SearchReply>> {
     const { actor, data } = openActorRequest('search', env);
     return ok(await this.searcher.search(actor, data));
+  }
+
+  @Handles('uploadCreate')
+  async uploadCreate(@Payload() env: unknown): Promise<BusResult<Attachment>> {
+    const { actor, data } = openActorRequest('uploadCreate', env);
+    return ok(await this.uploads.create(actor, data));
+  }
+
+  @Handles('uploadOpen')
+  async uploadOpen(@Payload() env: unknown): Promise<BusResult<UploadOpenReply>> {
+    const { actor, data } = openActorRequest('uploadOpen', env);
+    return ok(await this.uploads.open(actor, data.id));
+  }
+
+  /** From a gateway's periodic sweep: no caller. */
+  @Handles('uploadsSweep')
+  async uploadsSweep(@Payload() env: unknown): Promise<BusResult<UploadsSweepReply>> {
+    const { data } = openRequest('uploadsSweep', env, { actor: 'optional' });
+    return ok({ storageKeys: await this.uploads.sweep(data.olderThanSec) });
   }
 }

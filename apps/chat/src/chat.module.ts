@@ -15,6 +15,8 @@ import { BOT_OUTPUT_FACTORY } from './bots/bot';
 import { BotsModule } from './bots/bots.module';
 import { StoreBotOutputFactory } from './bots/store-bot-output';
 import { chatStorePort } from './bots/chat-store-port';
+import { AttachmentsRepository } from './persistence/attachments.repository';
+import { UploadsService } from './uploads/uploads.service';
 
 /** Rooms, messages, read positions, search, the bot, and room events. */
 @Module({
@@ -37,6 +39,8 @@ import { chatStorePort } from './bots/chat-store-port';
     MessagesService,
     SearchRepository,
     SearchService,
+    AttachmentsRepository,
+    UploadsService,
   ],
 })
 export class ChatModule {}

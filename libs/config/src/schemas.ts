@@ -164,6 +164,12 @@ export class ChatConfig extends ServiceConfig {
   @Min(0, { message: 'EDIT_WINDOW_SEC must be 0 (no limit) or more' })
   EDIT_WINDOW_SEC: number = 86400;
 
+  /** Most attachments one message may carry (at most 10). */
+  @IsInt({ message: 'UPLOAD_MAX_FILES_PER_MESSAGE must be an integer' })
+  @Min(1, { message: 'UPLOAD_MAX_FILES_PER_MESSAGE must be between 1 and 10' })
+  @Max(10, { message: 'UPLOAD_MAX_FILES_PER_MESSAGE must be between 1 and 10' })
+  UPLOAD_MAX_FILES_PER_MESSAGE: number = 10;
+
   /** Which bot answers in duck rooms and to mentions. */
   @IsIn(BOT_NAMES, { message: `BOT must be one of: ${BOT_NAMES.join(', ')}` })
   BOT: BotName = 'trained-duck';

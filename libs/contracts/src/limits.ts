@@ -23,6 +23,8 @@ export const LIMITS = {
   attachmentsPerMessage: 10,
   /** excerpt of a replied-to message, characters */
   replyExcerpt: 200,
+  /** an upload's file name, characters */
+  uploadNameMax: 255,
   /** search query length */
   searchQueryMax: 200,
   /** deepest nesting of objects and arrays in any request (HTTP body, socket payload, bus data) */

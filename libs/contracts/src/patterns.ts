@@ -28,6 +28,12 @@ export const CHAT_PATTERNS = {
   delete: 'chat.message.delete',
   react: 'chat.message.react',
   search: 'chat.search',
+  /** the gateway stored an upload's bytes: record its metadata (uploader = actor) */
+  uploadCreate: 'chat.uploads.create',
+  /** may the actor read this upload? answers its metadata and storage key */
+  uploadOpen: 'chat.uploads.open',
+  /** forget uploads never attached for a while; answers their storage keys for deletion */
+  uploadsSweep: 'chat.uploads.sweep',
   /** a user or guest was created or signed in: keep chat's projection current, create the duck room */
   provision: 'chat.users.provision',
 } as const;

@@ -1,4 +1,4 @@
-import type { Message, PublicUser, Room } from './models';
+import type { Attachment, Message, PublicUser, Room } from './models';
 
 /* ---------- Socket.IO client → server payloads (docs/protocol.md) ---------- */
 export interface RoomJoinPayload {
@@ -173,6 +173,32 @@ export interface SearchReply {
   results: SearchResult[];
   /** present when there are more results */
   nextCursor?: string;
+}
+/* ---------- Uploads (docs/api.md POST /api/uploads, GET /api/uploads/:id) ---------- */
+/** An upload the gateway stored (bytes already in the storage under `storageKey`). */
+export interface UploadRecord {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  width?: number;
+  height?: number;
+  storageKey: string;
+}
+export interface UploadRef {
+  id: string;
+}
+/** chat.uploads.open: the upload, when the actor may read it (uploader before it is attached, room members after). */
+export interface UploadOpenReply {
+  attachment: Attachment;
+  storageKey: string;
+}
+export interface UploadsSweepRequest {
+  /** forget uploads never attached that are older than this many seconds */
+  olderThanSec: number;
+}
+export interface UploadsSweepReply {
+  storageKeys: string[];
 }
 export interface OpenDmReply {
   room: Room;

@@ -1,7 +1,7 @@
 import { CLIENT_EVENTS, ClientEvent, SERVER_EVENTS, ServerEvent } from './events';
 import { AUTH_PATTERNS, AuthPattern, CHAT_PATTERNS, ChatPattern, SessionRevokedReason } from './patterns';
 import type { Ack } from './errors';
-import type { AuthTokens, GuestTokens, HistoryPage, Message, PingReply, PublicUser, Room } from './models';
+import type { Attachment, AuthTokens, GuestTokens, HistoryPage, Message, PingReply, PublicUser, Room } from './models';
 import type {
   CreateRoomBody,
   GuestBody,
@@ -27,6 +27,11 @@ import type {
   RoomReadReply,
   SearchQuery,
   SearchReply,
+  UploadOpenReply,
+  UploadRecord,
+  UploadRef,
+  UploadsSweepReply,
+  UploadsSweepRequest,
   TypingEvent,
   TypingPayload,
   UserIdPayload,
@@ -157,6 +162,24 @@ export const PROTOCOL = {
     http: 'GET /api/search',
     pattern: CHAT_PATTERNS.search,
     dto: 'SearchQueryDto',
+    emits: [],
+  }),
+  uploadCreate: command<UploadRecord, Attachment>()({
+    http: 'POST /api/uploads',
+    pattern: CHAT_PATTERNS.uploadCreate,
+    dto: 'UploadRecordDto',
+    emits: [],
+  }),
+  uploadOpen: command<UploadRef, UploadOpenReply>()({
+    http: 'GET /api/uploads/:id',
+    pattern: CHAT_PATTERNS.uploadOpen,
+    dto: 'UploadRefDto',
+    emits: [],
+  }),
+  uploadsSweep: command<UploadsSweepRequest, UploadsSweepReply>()({
+    http: '(the gateway, periodically)',
+    pattern: CHAT_PATTERNS.uploadsSweep,
+    dto: 'UploadsSweepDto',
     emits: [],
   }),
   chatProvision: command<NoData, ProvisionReply>()({

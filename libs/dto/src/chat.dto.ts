@@ -33,6 +33,9 @@ import {
   RoomReadPayload,
   SearchQuery,
   TypingPayload,
+  UploadRecord,
+  UploadRef,
+  UploadsSweepRequest,
 } from '@hihi/contracts';
 
 /** Room ids: `lobby`, random ids of public rooms, `dm-…` and `duck-…` hashes. */
@@ -218,6 +221,59 @@ export class SearchQueryDto implements SearchQuery {
   @IsString({ message: 'cursor must be a string' })
   @Matches(SEARCH_CURSOR_PATTERN, { message: 'cursor must be a nextCursor answered by a previous search' })
   cursor?: string;
+}
+
+/** An upload's file name as stored: no control, format (bidi) or separator characters, no path. */
+export const UPLOAD_NAME_PATTERN = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\]+$/u;
+
+/** A stored upload's metadata, as the gateway records it (chat.uploads.create). */
+export class UploadRecordDto implements UploadRecord {
+  @IsString()
+  @Matches(UPLOAD_ID_PATTERN, { message: 'id must be an upload id' })
+  id!: string;
+
+  @IsString()
+  @Length(1, LIMITS.uploadNameMax, { message: `name must be 1-${LIMITS.uploadNameMax} characters` })
+  @Matches(UPLOAD_NAME_PATTERN, { message: 'name must not contain control or bidi characters, / or \\' })
+  name!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  size!: number;
+
+  @IsString()
+  @Matches(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, { message: 'contentType must be a MIME type' })
+  contentType!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  width?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  height?: number;
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{8,128}$/, { message: 'storageKey must be a storage key' })
+  storageKey!: string;
+}
+
+export class UploadRefDto implements UploadRef {
+  @IsString()
+  @Matches(UPLOAD_ID_PATTERN, { message: 'id must be an upload id' })
+  id!: string;
+}
+
+export class UploadsSweepDto implements UploadsSweepRequest {
+  @IsInt({ message: 'olderThanSec must be an integer' })
+  @Min(60, { message: 'olderThanSec must be at least 60' })
+  @Max(365 * 86400)
+  olderThanSec!: number;
 }
 
 /** The authenticated caller, as the gateway puts it in a bus envelope. */

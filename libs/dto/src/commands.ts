@@ -13,6 +13,9 @@ import {
   RoomReadDto,
   SearchQueryDto,
   TypingDto,
+  UploadRecordDto,
+  UploadRefDto,
+  UploadsSweepDto,
 } from './chat.dto';
 import { DtoClass, EmptyDto, validatePayload, Validated } from './validation';
 
@@ -40,6 +43,9 @@ export const COMMAND_DTOS: CommandDtos = {
   dmOpen: OpenDmDto,
   history: HistoryRequestDto,
   search: SearchQueryDto,
+  uploadCreate: UploadRecordDto,
+  uploadOpen: UploadRefDto,
+  uploadsSweep: UploadsSweepDto,
   chatProvision: EmptyDto,
   chatPing: EmptyDto,
   authRegister: RegisterDto,

@@ -89,7 +89,25 @@ export interface MessageMentionsTable {
   seq: number;
 }
 
+export interface AttachmentsTable {
+  id: string;
+  uploader_id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  width: number | null;
+  height: number | null;
+  storage_key: string;
+  /** set when a message claims the upload */
+  room_id: string | null;
+  client_msg_id: string | null;
+  /** set once that message is stored: from then on the room's members may read it */
+  message_seq: number | null;
+  created_at: Generated<Timestamp>;
+}
+
 export interface ChatDatabase {
+  attachments: AttachmentsTable;
   chat_users: ChatUsersTable;
   rooms: RoomsTable;
   room_members: RoomMembersTable;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   HistoryPage,
   HistoryQuery,
@@ -18,9 +18,12 @@ import { MessagesRepository } from '../persistence/messages.repository';
 import { MessageRow, toMessage } from '../persistence/message-rows';
 import { UsersRepository } from '../persistence/users.repository';
 import { RoomAccess } from '../persistence/rooms.repository';
+import { UploadsService } from '../uploads/uploads.service';
 
 export interface SendOptions {
   replyTo?: string;
+  /** upload ids (the sender's own, not attached elsewhere) */
+  attachments?: string[];
 }
 
 @Injectable()
@@ -32,6 +35,7 @@ export class MessagesService {
     private readonly users: UsersRepository,
     private readonly config: ChatConfig,
     private readonly bots: BotRunner,
+    @Optional() private readonly uploads?: UploadsService,
   ) {}
 
   /**
@@ -48,6 +52,10 @@ export class MessagesService {
   ): Promise<Message> {
     const room = await this.rooms.accessible(actor, roomId);
     if (opts.replyTo) await this.existing(roomId, opts.replyTo);
+    const ids = opts.attachments ?? [];
+    if (ids.length && !this.uploads) throw new BusError('validation', 'attachments are not available');
+    // claimed before the message is stored, marked attached after: a retry (same clientMsgId) claims them again
+    const attachments = ids.length ? await this.uploads!.claim(actor, roomId, clientMsgId, ids) : undefined;
     const { message, created } = await this.store.send(roomId, {
       senderId: actor.id,
       senderUsername: actor.username,
@@ -57,7 +65,9 @@ export class MessagesService {
       text,
       replyTo: opts.replyTo,
       mentions: await this.mentions(room, text),
+      attachments,
     });
+    if (ids.length) await this.uploads!.attached(ids, roomId, message.seq);
     if (created) void this.bots.enqueue({ id: room.id, kind: room.kind }, message);
     return message;
   }

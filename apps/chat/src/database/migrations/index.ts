@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial';
 import * as m0002 from './0002-conversations';
 import * as m0003 from './0003-search';
+import * as m0004 from './0004-attachments';
 
 /**
  * Every migration, in order, compiled into the service (no files read at run time). A new one is
@@ -11,6 +12,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-conversations': m0002,
   '0003-search': m0003,
+  '0004-attachments': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
