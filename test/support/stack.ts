@@ -77,6 +77,7 @@ export class Stack {
       MONGO_URL: this.infra.mongoUrl,
       DATABASE_URL: this.infra.databaseUrl,
       JWT_SECRET: randomBytes(32).toString('hex'),
+      UPLOAD_DIR: join(this.dir, 'uploads'),
       PORT: String(this.gatewayPort),
       HOST: '127.0.0.1',
       WEB_DIST: join(repoRoot(), 'dist', 'apps', 'web', 'browser'),

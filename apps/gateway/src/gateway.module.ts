@@ -6,6 +6,7 @@ import { RedisModule } from './redis/redis.module';
 import { HealthModule } from './health/health.module';
 import { ChatGatewayModule } from './chat/chat-gateway.module';
 import { AuthModule } from './auth/auth.module';
+import { UploadsModule } from './uploads/uploads.module';
 import { CorrelationMiddleware } from './common/correlation.middleware';
 
 @Module({})
@@ -22,6 +23,7 @@ export class GatewayModule implements NestModule {
         HealthModule,
         ChatGatewayModule,
         AuthModule,
+        UploadsModule,
       ],
     };
   }

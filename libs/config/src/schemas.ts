@@ -283,6 +283,51 @@ export class GatewayConfig extends BaseConfig {
   @Matches(ORIGIN_RE, { message: 'PUBLIC_ORIGIN must be an origin like https://chat.example.com[:port]' })
   PUBLIC_ORIGIN?: string;
 
+  /** The data folder of the embedded default (npm start sets it); uploads go in its `uploads` folder. */
+  @IsString()
+  HIHI_DATA_DIR: string = 'data';
+
+  /** Where uploads are stored: `local` (UPLOAD_DIR) or `s3` (S3_* settings). */
+  @IsIn(['local', 's3'], { message: 'UPLOAD_STORAGE must be local or s3' })
+  UPLOAD_STORAGE: 'local' | 's3' = 'local';
+
+  /** Folder of stored uploads (local storage); default `<HIHI_DATA_DIR>/uploads`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  UPLOAD_DIR?: string;
+
+  /** Largest upload, bytes (413 above). */
+  @IsInt({ message: 'UPLOAD_MAX_BYTES must be an integer (bytes)' })
+  @Min(1024, { message: 'UPLOAD_MAX_BYTES must be at least 1024' })
+  @Max(1024 * 1024 * 1024, { message: 'UPLOAD_MAX_BYTES must be at most 1 GiB' })
+  UPLOAD_MAX_BYTES: number = 25 * 1024 * 1024;
+
+  /** Uploads never attached to a message are deleted after this many seconds. */
+  @IsInt({ message: 'UPLOAD_UNATTACHED_TTL_SEC must be an integer (seconds)' })
+  @Min(60, { message: 'UPLOAD_UNATTACHED_TTL_SEC must be at least 60' })
+  UPLOAD_UNATTACHED_TTL_SEC: number = 86400;
+
+  /** S3-compatible storage (UPLOAD_STORAGE=s3): bucket, region, endpoint (MinIO etc.), credentials. */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be a bucket name' })
+  S3_BUCKET?: string;
+
+  @IsString()
+  S3_REGION: string = 'us-east-1';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'S3_ENDPOINT must be an http(s) URL' })
+  S3_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
   /** Failed sign-ins allowed per (account, address) within LOGIN_WINDOW_SEC before 429. */
   @IsInt({ message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be an integer' })
   @Min(1, { message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be at least 1' })
@@ -359,7 +404,14 @@ export class GatewayConfig extends BaseConfig {
   @Min(1, { message: 'DM_CREATE_LIMIT must be at least 1' })
   DM_CREATE_LIMIT: number = 30;
 
+  /** Folder of stored uploads (local storage). */
+  get uploadDir(): string {
+    return this.UPLOAD_DIR ?? `${this.HIHI_DATA_DIR.replace(/\/+$/, '')}/uploads`;
+  }
+
   crossCheck(): string[] {
-    return secretRule.call(this);
+    const errors = secretRule.call(this);
+    if (this.UPLOAD_STORAGE === 's3' && !this.S3_BUCKET) errors.push('S3_BUCKET is required when UPLOAD_STORAGE=s3');
+    return errors;
   }
 }

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Attachment, PublicUser, UploadOpenReply, UploadRecord } from '@hihi/contracts';
 import { ChatConfig } from '@hihi/config';
 import { BusError } from '@hihi/common';
-import { AttachmentRow, AttachmentsRepository, ClaimRefused, storedAttachment } from '../persistence/attachments.repository';
+import {
+  AttachmentRow,
+  AttachmentsRepository,
+  ClaimRefused,
+  storedAttachment,
+} from '../persistence/attachments.repository';
 import { attachmentUrl } from '../persistence/message-rows';
 import type { StoredAttachment } from '../database/schema';
 import { RoomsService } from '../rooms/rooms.service';
