@@ -11,6 +11,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   restart?: string;
   environment?: Record<string, string>;
+  volumes?: unknown[];
 }
 
 /** `docker-compose config` (no Docker engine needed) parsed to JSON. */
@@ -54,7 +55,10 @@ describe('docker compose stack', () => {
     expect(cfg.services.chat.environment?.DATABASE_URL).toBe(`postgres://hihi:${'p'.repeat(24)}@postgres:5432/hihi`);
     expect(cfg.services.chat.environment?.MONGO_URL).toBeUndefined();
     expect(cfg.services.lb.depends_on?.gateway?.condition).toBe('service_healthy');
-    expect(Object.keys(cfg.volumes).sort()).toEqual(['mongo-data', 'postgres-data', 'redis-data']);
+    expect(Object.keys(cfg.volumes).sort()).toEqual(['mongo-data', 'postgres-data', 'redis-data', 'uploads']);
+    // every gateway replica stores uploads on the one named volume
+    expect(cfg.services.gateway.environment?.UPLOAD_DIR).toBe('/app/data/uploads');
+    expect(JSON.stringify(cfg.services.gateway.volumes)).toContain('/app/data/uploads');
   });
 
   it('runs the same build artefacts as npm start', () => {
