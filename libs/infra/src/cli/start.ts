@@ -52,8 +52,6 @@ async function main(): Promise<void> {
     JWT_SECRET: jwtSecret,
     HIHI_DATA_DIR: dataDir,
     WEB_DIST: process.env.WEB_DIST || join(root, 'dist', 'apps', 'web', 'browser'),
-    // uploads (local storage) live in the data folder unless configured elsewhere
-    HIHI_DATA_DIR: dataDir,
   };
   const supervisor = (state.supervisor = new Supervisor({
     env,
