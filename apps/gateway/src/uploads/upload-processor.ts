@@ -97,7 +97,7 @@ async function reencode(body: Buffer, mime: string): Promise<ProcessedUpload> {
   const animated = mime === 'image/gif' || mime === 'image/webp';
   try {
     let img = sharp(body, { animated, limitInputPixels: MAX_PIXELS, failOn: 'error' });
-    if (mime === 'image/jpeg') img = img.rotate().jpeg({ quality: 88, mozjpeg: true });
+    if (mime === 'image/jpeg') img = img.rotate().jpeg({ quality: 85 });
     else if (mime === 'image/png') img = img.png();
     else if (mime === 'image/gif') img = img.gif();
     else img = img.webp({ quality: 88 });
