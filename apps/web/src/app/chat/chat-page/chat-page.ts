@@ -28,6 +28,7 @@ import { OnlineList } from '../online-list/online-list';
 import { OutboxService } from '../outbox.service';
 import { roomLabel } from '../room-label';
 import { RoomList } from '../room-list/room-list';
+import { SearchPanel, SearchJump } from '../search-panel/search-panel';
 
 import { APP_TITLE } from '../../app-title';
 import type { ReplyTarget } from '../composer/composer';
@@ -48,6 +49,7 @@ const isolate = (name: string) => `\u2068${name}\u2069`;
     MessageList,
     Composer,
     ConnectionBanner,
+    SearchPanel,
   ],
   providers: [ChatStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -138,6 +140,13 @@ export class ChatPage {
   }
 
   /** Goes to a message (a reply's original, the first unread), loading older history as needed. */
+  /** A search result: open its room and jump to the message. */
+  protected async openResult(hit: SearchJump): Promise<void> {
+    this.drawerOpen.set(false);
+    if (this.store.activeRoomId() !== hit.roomId) await this.store.selectRoom(hit.roomId);
+    await this.jump(hit.seq);
+  }
+
   protected async jump(seq: number): Promise<void> {
     if (await this.store.loadUntil(seq)) this.list()?.scrollToSeq(seq);
     else this.store.showNotice(this.i18n.t('chat.originalMissing'));

@@ -1,6 +1,14 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { CreateRoomBody, HistoryPage, HistoryQuery, OpenDmBody, Room } from '@hihi/contracts';
+import type {
+  CreateRoomBody,
+  HistoryPage,
+  HistoryQuery,
+  OpenDmBody,
+  Room,
+  SearchQuery,
+  SearchReply,
+} from '@hihi/contracts';
 import { firstValueFrom } from 'rxjs';
 
 /** REST calls of the chat (SPEC §4). The auth interceptor adds the bearer token. */
@@ -28,5 +36,14 @@ export class ChatApiService {
       if (value !== undefined && value !== null) params = params.set(key, String(value));
     }
     return firstValueFrom(this.http.get<HistoryPage>(`/api/rooms/${encodeURIComponent(roomId)}/messages`, { params }));
+  }
+
+  /** GET /api/search: messages of the rooms the caller can see, newest first (docs/api.md "Search"). */
+  search(query: SearchQuery): Promise<SearchReply> {
+    let params = new HttpParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null && value !== '') params = params.set(key, String(value));
+    }
+    return firstValueFrom(this.http.get<SearchReply>('/api/search', { params }));
   }
 }

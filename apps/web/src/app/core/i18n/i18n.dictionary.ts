@@ -124,6 +124,14 @@ export const ZH = {
   'composer.hint': 'Enter 发送,Shift+Enter 换行',
   'composer.tooLong': '太长啦,最多 {max} 个字',
   'composer.counter': '已输入 {count} 字,最多 {max} 字',
+  'search.label': '搜索消息',
+  'search.placeholder': '搜索消息…',
+  'search.submit': '搜索',
+  'search.clear': '清除搜索',
+  'search.none': '没有找到相关消息',
+  'search.more': '更多结果',
+  'search.failed': '搜索失败,请稍后再试',
+  'search.results': '搜索结果',
 } as const;
 
 export type I18nKey = keyof typeof ZH;
@@ -254,6 +262,14 @@ export const EN: Dictionary = {
   'composer.hint': 'Enter to send, Shift+Enter for a new line',
   'composer.tooLong': 'Too long — at most {max} characters',
   'composer.counter': '{count} of at most {max} characters',
+  'search.label': 'Search messages',
+  'search.placeholder': 'Search messages…',
+  'search.submit': 'Search',
+  'search.clear': 'Clear search',
+  'search.none': 'No messages found',
+  'search.more': 'More results',
+  'search.failed': 'Search failed, please try again',
+  'search.results': 'Search results',
 };
 
 export const DICTIONARIES = { zh: ZH as Dictionary, en: EN } as const;
