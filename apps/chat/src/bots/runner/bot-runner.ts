@@ -120,6 +120,7 @@ export class BotRunner {
       maxRetriesPerRequest: null,
     });
     connection.on('error', () => undefined);
+    this.workerRedis = connection;
     this.worker = new Worker<BotJob>(BOT_QUEUE, (job) => this.process(job), {
       connection,
       prefix: `${this.opts.prefix}:bull`,
