@@ -102,4 +102,43 @@ describe('web client: guest and the duck (browser)', () => {
       ),
     60_000,
   );
+  it(
+    'a guest asks the duck how to register and gets an answer (the trained duck), in Chinese and English',
+    () =>
+      onFailureSave(
+        'guest-asks',
+        () => (guest ? [guest] : []),
+        stack,
+        async () => {
+          guest ??= await newPerson(browser, stack.url);
+          const { page } = guest;
+          if (!page.url().endsWith('/chat')) {
+            await page.goto('/');
+            await page.waitForURL('**/login');
+            await page
+              .getByRole('button', { name: /guest|游客|小黄鸭/ })
+              .first()
+              .click();
+            await page.waitForURL('**/chat');
+            await waitForChat(page);
+          }
+          for (const [question, expected] of [
+            ['怎么注册账号?', /注册/],
+            ['How do I register?', /Register/],
+          ] as const) {
+            const before = await page.locator('article.msg--bot').count();
+            await sendMessage(page, question);
+            // a bot message after the question that is not its echo, and says how to register
+            await page.waitForFunction((n) => document.querySelectorAll('article.msg--bot').length > n, before, {
+              timeout: 20_000,
+            });
+            const answer = (await page.locator('article.msg--bot .msg__bubble').last().textContent())?.trim() ?? '';
+            expect(answer).not.toBe(question);
+            expect(answer).toMatch(expected);
+          }
+          await screenshot(page, '05c-guest-asks-duck');
+        },
+      ),
+    60_000,
+  );
 });
