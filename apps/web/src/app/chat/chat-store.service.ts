@@ -2,6 +2,7 @@ import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } f
 import { DOCUMENT } from '@angular/common';
 import {
   type Ack,
+  type Attachment,
   CLIENT_EVENTS,
   DUCK_SENDER,
   LIMITS,
@@ -408,12 +409,12 @@ export class ChatStore {
     }
   }
 
-  send(text: string): void {
+  send(text: string, attachments: readonly Attachment[] = []): void {
     const roomId = this.activeRoomId();
     const trimmed = text.trim();
     if (!roomId || !trimmed || trimmed.length > LIMITS.messageMax) return;
     const reply = this.replyingTo();
-    this.outbox.send(roomId, trimmed, reply?.roomId === roomId ? toReplyPreview(reply) : undefined);
+    this.outbox.send(roomId, trimmed, reply?.roomId === roomId ? toReplyPreview(reply) : undefined, attachments);
     this.replyingTo.set(null);
   }
 

@@ -1,5 +1,6 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import {
+  type Attachment,
   CLIENT_EVENTS,
   type ErrorCode,
   type Message,
@@ -23,6 +24,8 @@ export interface OutboxItem {
   errorMessage?: string;
   /** the message this one replies to */
   replyTo?: ReplyPreview;
+  /** uploaded files it carries */
+  attachments?: Attachment[];
 }
 
 /** Errors worth resending automatically after a reconnect. */
@@ -48,7 +51,7 @@ export class OutboxService {
   }
 
   /** Queues a message and sends it when connected. */
-  send(roomId: string, text: string, replyTo?: ReplyPreview): OutboxItem {
+  send(roomId: string, text: string, replyTo?: ReplyPreview, attachments: readonly Attachment[] = []): OutboxItem {
     const item: OutboxItem = {
       clientMsgId: newClientMsgId(),
       roomId,
@@ -56,6 +59,7 @@ export class OutboxService {
       status: 'pending',
       createdAt: new Date().toISOString(),
       ...(replyTo ? { replyTo } : {}),
+      ...(attachments.length ? { attachments: [...attachments] } : {}),
     };
     this.itemsSignal.update((items) => [...items, item]);
     void this.attempt(item.clientMsgId);
@@ -99,6 +103,7 @@ export class OutboxService {
     this.inFlight.add(clientMsgId);
     const payload: MessageSendPayload = { roomId: item.roomId, text: item.text, clientMsgId };
     if (item.replyTo) payload.replyTo = item.replyTo.id;
+    if (item.attachments?.length) payload.attachments = item.attachments.map((a) => a.id);
     try {
       const ack = await this.socket.request(CLIENT_EVENTS.messageSend, payload);
       if (ack.ok) {

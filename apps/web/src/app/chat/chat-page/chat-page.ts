@@ -74,6 +74,8 @@ export class ChatPage {
   protected readonly duckName = DUCK.displayName;
   protected readonly drawerOpen = signal(false);
   protected readonly mobile = signal(false);
+  /** files are being dragged over the chat */
+  protected readonly dropping = signal(false);
 
   protected readonly roomTitle = computed(() => {
     const room = this.store.activeRoom();
@@ -150,6 +152,28 @@ export class ChatPage {
   protected async jump(seq: number): Promise<void> {
     if (await this.store.loadUntil(seq)) this.list()?.scrollToSeq(seq);
     else this.store.showNotice(this.i18n.t('chat.originalMissing'));
+  }
+
+  /** Dragging files over the chat (not text or links): show the drop hint. */
+  protected onDragOver(event: DragEvent): void {
+    if (this.guest() || !this.store.activeRoomId() || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this.dropping.set(true);
+  }
+
+  protected onDragLeave(event: DragEvent): void {
+    const to = event.relatedTarget;
+    if (!(to instanceof Node) || !(event.currentTarget as HTMLElement).contains(to)) this.dropping.set(false);
+  }
+
+  /** Files dropped anywhere on the chat go to the composer. */
+  protected onDrop(event: DragEvent): void {
+    this.dropping.set(false);
+    const files = Array.from(event.dataTransfer?.files ?? []);
+    if (!files.length) return;
+    event.preventDefault();
+    this.composer()?.addFiles(files);
   }
 
   protected reconnect(): void {

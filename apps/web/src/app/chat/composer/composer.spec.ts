@@ -1,21 +1,61 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
-import { LIMITS } from '@hihi/contracts';
+import { type Attachment, LIMITS } from '@hihi/contracts';
+import { Observable, Subject } from 'rxjs';
+import { UploadError, type UploadEvent, UploadService } from '../../core/api/upload.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import type { Member } from '../chat-store.service';
-import { Composer, matchMembers } from './composer';
+import { Composer, type ComposerMessage, filesText, matchMembers, uploadErrorKey } from './composer';
+
+/** A fake UploadService: each upload is a Subject the test drives; unsubscribing counts as abort. */
+class FakeUploads {
+  readonly calls: { file: File; events: Subject<UploadEvent>; aborted: boolean }[] = [];
+  upload(file: File) {
+    const call = { file, events: new Subject<UploadEvent>(), aborted: false };
+    this.calls.push(call);
+    return new Observable<UploadEvent>((subscriber) => {
+      let finished = false;
+      const inner = call.events.subscribe({
+        next: (e) => subscriber.next(e),
+        error: (e: unknown) => {
+          finished = true;
+          subscriber.error(e);
+        },
+        complete: () => {
+          finished = true;
+          subscriber.complete();
+        },
+      });
+      return () => {
+        if (!finished) call.aborted = true;
+        inner.unsubscribe();
+      };
+    });
+  }
+  blob() {
+    return new Promise<Blob>(() => {});
+  }
+}
 
 describe('Composer', () => {
   let fixture: ComponentFixture<Composer>;
   let box: HTMLTextAreaElement;
   let sent: string[];
+  let messages: ComposerMessage[];
   let typing: boolean[];
+  let uploads: FakeUploads;
 
   beforeEach(async () => {
     localStorage.setItem('hihi.lang', 'zh');
+    uploads = new FakeUploads();
+    TestBed.configureTestingModule({ providers: [{ provide: UploadService, useValue: uploads }] });
     fixture = TestBed.createComponent(Composer);
     sent = [];
+    messages = [];
     typing = [];
-    fixture.componentInstance.send.subscribe((t) => sent.push(t));
+    fixture.componentInstance.send.subscribe((m) => {
+      sent.push(m.text);
+      messages.push(m);
+    });
     fixture.componentInstance.typing.subscribe((t) => typing.push(t));
     await fixture.whenStable();
     box = fixture.nativeElement.querySelector('textarea');
@@ -197,6 +237,124 @@ describe('Composer', () => {
       (reply.querySelector('button') as HTMLButtonElement).click();
       key({ key: 'Escape' });
       expect(cancelled).toHaveLength(2);
+    });
+  });
+
+  describe('attachments', () => {
+    const att = (id: string, name: string): Attachment => ({
+      id,
+      name,
+      size: 10,
+      contentType: 'image/png',
+      url: `/api/uploads/${id}`,
+      width: 4,
+      height: 3,
+    });
+    const file = (name: string, size = 2048) => new File([new Uint8Array(size)], name, { type: 'image/png' });
+    const items = (): HTMLElement[] => Array.from(fixture.nativeElement.querySelectorAll('.file'));
+
+    it('attaches picked files with name, size and a progress bar, and sends their ids with the text', async () => {
+      const picker: HTMLInputElement = fixture.nativeElement.querySelector('input[type="file"]');
+      expect(picker.multiple).toBe(true);
+      Object.defineProperty(picker, 'files', { value: [file('duck.png')], configurable: true });
+      picker.dispatchEvent(new Event('change'));
+      await fixture.whenStable();
+      expect(uploads.calls.map((c) => c.file.name)).toEqual(['duck.png']);
+      expect(items()[0].textContent).toContain('duck.png');
+      expect(items()[0].textContent).toContain('2.0 KB');
+
+      uploads.calls[0].events.next({ kind: 'progress', fraction: 0.5 });
+      await fixture.whenStable();
+      expect(items()[0].querySelector('progress')!.value).toBe(50);
+
+      uploads.calls[0].events.next({ kind: 'done', attachment: att('u1', 'duck.png') });
+      uploads.calls[0].events.complete();
+      type('look');
+      key({});
+      expect(messages).toEqual([{ text: 'look', attachments: [att('u1', 'duck.png')] }]);
+      await fixture.whenStable();
+      expect(items()).toHaveLength(0);
+    });
+
+    it('waits for uploads before sending, and sends the file names when there is no text', async () => {
+      fixture.componentInstance.addFiles([file('a.png'), file('b.png')]);
+      await fixture.whenStable();
+      key({});
+      expect(messages).toEqual([]);
+      await fixture.whenStable();
+      expect(fixture.nativeElement.textContent).toContain('等文件传完就发送');
+      uploads.calls[0].events.next({ kind: 'done', attachment: att('u1', 'a.png') });
+      uploads.calls[0].events.complete();
+      expect(messages).toEqual([]);
+      uploads.calls[1].events.next({ kind: 'done', attachment: att('u2', 'b.png') });
+      uploads.calls[1].events.complete();
+      expect(messages).toEqual([{ text: 'a.png, b.png', attachments: [att('u1', 'a.png'), att('u2', 'b.png')] }]);
+    });
+
+    it('cancels an upload in flight with the remove button (aborts it, sends nothing)', async () => {
+      fixture.componentInstance.addFiles([file('big.png')]);
+      await fixture.whenStable();
+      const cancel: HTMLButtonElement = items()[0].querySelector('.file__remove')!;
+      expect(cancel.getAttribute('aria-label')).toBe('取消上传 big.png');
+      cancel.click();
+      await fixture.whenStable();
+      expect(uploads.calls[0].aborted).toBe(true);
+      expect(items()).toHaveLength(0);
+      key({});
+      expect(messages).toEqual([]);
+    });
+
+    it('shows refusals per file in the current language', async () => {
+      fixture.componentInstance.addFiles([file('huge.png'), file('page.html'), file('ok.png')]);
+      uploads.calls[0].events.error(new UploadError(413));
+      uploads.calls[1].events.error(new UploadError(415));
+      await fixture.whenStable();
+      expect(items()[0].querySelector('[role="alert"]')?.textContent).toContain('文件太大了');
+      expect(items()[1].querySelector('[role="alert"]')?.textContent).toContain('不支持这种文件类型');
+      TestBed.inject(I18nService).setLang('en');
+      await fixture.whenStable();
+      expect(items()[0].querySelector('[role="alert"]')?.textContent).toContain('This file is too big');
+      uploads.calls[2].events.next({ kind: 'done', attachment: att('u3', 'ok.png') });
+      uploads.calls[2].events.complete();
+      key({});
+      expect(messages).toEqual([{ text: 'ok.png', attachments: [att('u3', 'ok.png')] }]);
+    });
+
+    it('takes images pasted from the clipboard', async () => {
+      // jsdom has no DataTransfer: the event carries a stand-in with the files list
+      const event = new Event('paste', { bubbles: true, cancelable: true });
+      Object.defineProperty(event, 'clipboardData', { value: { files: [file('pasted.png')] } });
+      box.dispatchEvent(event);
+      expect(event.defaultPrevented).toBe(true);
+      expect(uploads.calls.map((c) => c.file.name)).toEqual(['pasted.png']);
+    });
+
+    it('refuses more than 10 files', async () => {
+      fixture.componentInstance.addFiles(Array.from({ length: 11 }, (_, i) => file(`f${i}.png`)));
+      await fixture.whenStable();
+      expect(uploads.calls).toHaveLength(10);
+      expect(items()[10].querySelector('[role="alert"]')?.textContent).toContain('最多 10 个文件');
+    });
+
+    it('has no attach button for guests and ignores their files', async () => {
+      expect(fixture.nativeElement.querySelector('.composer__attach')).toBeTruthy();
+      fixture.componentRef.setInput('canAttach', false);
+      await fixture.whenStable();
+      expect(fixture.nativeElement.querySelector('.composer__attach')).toBeNull();
+      fixture.componentInstance.addFiles([file('x.png')]);
+      expect(uploads.calls).toHaveLength(0);
+    });
+
+    it('maps statuses to messages and names files-only messages', () => {
+      expect([413, 415, 403, 500, 0].map(uploadErrorKey)).toEqual([
+        'upload.tooBig',
+        'upload.badType',
+        'upload.forbidden',
+        'upload.failed',
+        'upload.failed',
+      ]);
+      expect(filesText([att('1', 'a.png'), att('2', 'b.pdf')])).toBe('a.png, b.pdf');
+      expect(Array.from(filesText([att('1', 'x'.repeat(5000))]))).toHaveLength(LIMITS.messageMax);
     });
   });
 });

@@ -10,7 +10,10 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { LIMITS } from '@hihi/contracts';
+import { type Attachment, LIMITS } from '@hihi/contracts';
+import type { Subscription } from 'rxjs';
+import { UploadError, UploadService, formatBytes } from '../../core/api/upload.service';
+import type { I18nKey } from '../../core/i18n/i18n.dictionary';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
 import type { Member } from '../chat-store.service';
@@ -26,6 +29,43 @@ export const MENTION_MAX = 8;
 
 /** The `@query` being typed right before the caret, if any. */
 const MENTION_AT_CARET = /(^|[\s(（,，])@([\p{L}\p{N}_.-]{0,32})$/u;
+
+/** Files one message carries at most (the server's UPLOAD_MAX_FILES_PER_MESSAGE default). */
+export const ATTACHMENTS_MAX = 10;
+
+/** What the composer sends: the text and the uploaded files. */
+export interface ComposerMessage {
+  text: string;
+  attachments: Attachment[];
+}
+
+/** A file being uploaded, uploaded, or refused. */
+export interface PendingFile {
+  key: number;
+  name: string;
+  size: number;
+  /** 0–1 */
+  progress: number;
+  status: 'uploading' | 'done' | 'error';
+  error?: I18nKey;
+  attachment?: Attachment;
+}
+
+/** The i18n key for a failed upload's HTTP status. */
+export function uploadErrorKey(status: number): I18nKey {
+  if (status === 413) return 'upload.tooBig';
+  if (status === 415) return 'upload.badType';
+  if (status === 403) return 'upload.forbidden';
+  return 'upload.failed';
+}
+
+/** A message needs text (SPEC): a files-only message says the files' names. */
+export function filesText(attachments: readonly Attachment[], max = LIMITS.messageMax): string {
+  return Array.from(attachments.map((a) => a.name).join(', '))
+    .slice(0, max)
+    .join('')
+    .trim();
+}
 
 export interface ReplyTarget {
   name: string;
@@ -63,7 +103,9 @@ export class Composer {
   readonly replyTo = input<ReplyTarget | null>(null);
   /** people `@` can mention */
   readonly members = input<readonly Member[]>([]);
-  readonly send = output<string>();
+  /** false for guests: no attach button, no paste or drop */
+  readonly canAttach = input(true);
+  readonly send = output<ComposerMessage>();
   readonly typing = output<boolean>();
   readonly cancelReply = output<void>();
 
@@ -85,7 +127,21 @@ export class Composer {
   protected readonly emojiOpen = signal(false);
   protected readonly count = computed(() => Array.from(this.text()).length);
   protected readonly tooLong = computed(() => this.text().trim().length > this.max);
-  protected readonly canSend = computed(() => !this.disabled() && this.text().trim().length > 0 && !this.tooLong());
+  protected readonly files = signal<PendingFile[]>([]);
+  protected readonly uploading = computed(() => this.files().some((f) => f.status === 'uploading'));
+  private readonly ready = computed(() => this.files().filter((f) => f.status === 'done'));
+  /** send was pressed while files were still uploading: send when they are done */
+  protected readonly waiting = signal(false);
+  protected readonly canSend = computed(
+    () =>
+      !this.disabled() &&
+      !this.tooLong() &&
+      (this.text().trim().length > 0 || this.ready().length > 0 || this.uploading()),
+  );
+  protected readonly formatBytes = formatBytes;
+  private readonly uploads = inject(UploadService);
+  private readonly inFlight = new Map<number, Subscription>();
+  private nextKey = 1;
 
   private readonly textarea = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
   private typingSentAt = 0;
@@ -95,7 +151,73 @@ export class Composer {
     // the page is going away (and with it the socket): just stop the timer, emit nothing
     inject(DestroyRef).onDestroy(() => {
       if (this.idleTimer) clearTimeout(this.idleTimer);
+      for (const sub of this.inFlight.values()) sub.unsubscribe();
+      this.inFlight.clear();
     });
+  }
+
+  /** Starts uploading files (picker, paste or drop); beyond ATTACHMENTS_MAX they are refused. */
+  addFiles(list: Iterable<File>): void {
+    if (!this.canAttach() || this.disabled()) return;
+    for (const file of list) {
+      const key = this.nextKey++;
+      const item: PendingFile = { key, name: file.name || 'file', size: file.size, progress: 0, status: 'uploading' };
+      if (this.files().filter((f) => f.status !== 'error').length >= ATTACHMENTS_MAX) {
+        this.files.update((fs) => [...fs, { ...item, status: 'error', error: 'upload.tooMany' }]);
+        continue;
+      }
+      this.files.update((fs) => [...fs, item]);
+      const sub = this.uploads.upload(file).subscribe({
+        next: (e) => {
+          if (e.kind === 'progress') this.patchFile(key, { progress: e.fraction });
+          else this.patchFile(key, { progress: 1, status: 'done', attachment: e.attachment });
+        },
+        error: (err: unknown) => {
+          this.inFlight.delete(key);
+          this.patchFile(key, {
+            status: 'error',
+            error: uploadErrorKey(err instanceof UploadError ? err.status : 0),
+          });
+          this.afterUpload();
+        },
+        complete: () => {
+          this.inFlight.delete(key);
+          this.afterUpload();
+        },
+      });
+      if (!sub.closed) this.inFlight.set(key, sub);
+    }
+  }
+
+  /** Removes a pending file, aborting its upload if it is still in flight. */
+  removeFile(key: number): void {
+    this.inFlight.get(key)?.unsubscribe();
+    this.inFlight.delete(key);
+    this.files.update((fs) => fs.filter((f) => f.key !== key));
+    this.afterUpload();
+  }
+
+  protected pickFiles(input: HTMLInputElement): void {
+    if (input.files?.length) this.addFiles(Array.from(input.files));
+    input.value = '';
+  }
+
+  protected onPaste(event: ClipboardEvent): void {
+    const files = Array.from(event.clipboardData?.files ?? []);
+    if (!files.length || !this.canAttach()) return;
+    event.preventDefault();
+    this.addFiles(files);
+  }
+
+  private patchFile(key: number, change: Partial<PendingFile>): void {
+    this.files.update((fs) => fs.map((f) => (f.key === key ? { ...f, ...change } : f)));
+  }
+
+  private afterUpload(): void {
+    if (this.waiting() && !this.uploading()) {
+      this.waiting.set(false);
+      this.submit();
+    }
   }
 
   protected onInput(value: string): void {
@@ -195,7 +317,15 @@ export class Composer {
 
   submit(): void {
     if (!this.canSend()) return;
-    this.send.emit(this.text().trim());
+    if (this.uploading()) {
+      this.waiting.set(true);
+      return;
+    }
+    const attachments = this.ready().flatMap((f) => (f.attachment ? [f.attachment] : []));
+    const text = this.text().trim() || filesText(attachments);
+    if (!text) return;
+    this.send.emit({ text, attachments });
+    this.files.set([]);
     this.text.set('');
     const el = this.textarea().nativeElement;
     el.value = '';

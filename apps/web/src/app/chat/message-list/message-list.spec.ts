@@ -1,5 +1,6 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import type { Message } from '@hihi/contracts';
+import { UploadService } from '../../core/api/upload.service';
 import type { OutboxItem } from '../outbox.service';
 import { MessageList, buildItems } from './message-list';
 
@@ -39,6 +40,9 @@ describe('MessageList', () => {
 
   beforeEach(async () => {
     localStorage.setItem('hihi.lang', 'zh');
+    TestBed.configureTestingModule({
+      providers: [{ provide: UploadService, useValue: { blob: () => new Promise(() => {}) } }],
+    });
     fixture = TestBed.createComponent(MessageList);
     fixture.componentRef.setInput('roomId', 'lobby');
     fixture.componentRef.setInput('me', me);
@@ -122,6 +126,9 @@ describe('MessageList conversations', () => {
 
   beforeEach(async () => {
     localStorage.setItem('hihi.lang', 'en');
+    TestBed.configureTestingModule({
+      providers: [{ provide: UploadService, useValue: { blob: () => new Promise(() => {}) } }],
+    });
     fixture = TestBed.createComponent(MessageList);
     fixture.componentRef.setInput('roomId', 'lobby');
     fixture.componentRef.setInput('me', me);
@@ -191,11 +198,11 @@ describe('MessageList conversations', () => {
     expect(el.querySelector('.react-picker')).toBeNull();
   });
 
-  it('lists attachments as links, only with safe URLs', () => {
-    const links = Array.from(row(4).querySelectorAll<HTMLAnchorElement>('.msg__files a'));
-    expect(links.map((a) => a.getAttribute('href'))).toEqual(['/api/uploads/a1']);
-    expect(links[0].rel).toBe('noopener noreferrer');
-    expect(row(4).querySelector('.msg__files')?.textContent).toContain('evil');
+  it('lists files as download chips with name and size, never as links to their URL', () => {
+    const chips = Array.from(row(4).querySelectorAll<HTMLButtonElement>('.msg__files hihi-attachment .file-chip'));
+    expect(chips.map((c) => c.querySelector('.file-chip__name')?.textContent)).toEqual(['notes.pdf', 'evil']);
+    expect(chips[0].textContent).toContain('2.0 KB');
+    expect(row(4).querySelector('.msg__files a')).toBeNull();
   });
 
   it('edits own messages inline: Enter saves, Esc cancels', async () => {

@@ -15,7 +15,7 @@ import type { Attachment, Message } from '@hihi/contracts';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
 import { EmojiPicker } from '../emoji-picker/emoji-picker';
-import { safeHref } from '../format/markdown';
+import { AttachmentView } from '../attachment/attachment';
 import { RichText } from '../format/rich-text';
 import type { OutboxItem } from '../outbox.service';
 
@@ -157,7 +157,7 @@ export function buildItems(
       deleted: false,
       replyTo: reply(p.replyTo),
       reactions: [],
-      attachments: [],
+      attachments: p.attachments ?? [],
       divider: false,
       senderId: me?.id ?? '',
       senderName: me?.displayName ?? '',
@@ -188,7 +188,7 @@ export function buildItems(
 /** Messages of one room: own on the right, others on the left; infinite scroll upwards. */
 @Component({
   selector: 'hihi-message-list',
-  imports: [Avatar, RichText, EmojiPicker],
+  imports: [Avatar, RichText, EmojiPicker, AttachmentView],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
@@ -422,18 +422,6 @@ export class MessageList {
   protected reactionLabel(r: ReactionView): string {
     const count = this.i18n.t('chat.reactionCount', { emoji: r.emoji, count: r.count });
     return r.names ? `${count}: ${this.i18n.t('chat.reactedBy', { names: r.names, emoji: r.emoji })}` : count;
-  }
-
-  protected fileHref(a: Attachment): string | null {
-    if (a.url?.startsWith('/') && !a.url.startsWith('//')) return a.url;
-    return safeHref(a.url ?? '');
-  }
-
-  protected fileSize(bytes: number): string {
-    if (!Number.isFinite(bytes) || bytes < 0) return '';
-    if (bytes < 1024) return `${bytes} B`;
-    if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   }
 
   private flash(seq: number): void {
