@@ -18,6 +18,8 @@ import { OriginPolicy } from './auth/origin-policy';
  * Content-Security-Policy of the web app: nothing but our own origin. `connect-src` is `'self'`
  * (which covers ws:/wss: to our own host) plus the configured origins (PUBLIC_ORIGIN,
  * CORS_ORIGIN) and their WebSocket forms — never a scheme-only source such as `wss:`.
+ * `img-src` allows `blob:`: attachments need the bearer token, so the client fetches them and
+ * shows them from object URLs it created itself (docs/api.md "Uploads").
  */
 export function cspDirectives(configuredOrigins: readonly string[] = []): Record<string, string[]> {
   const sockets = configuredOrigins.map((o) => o.replace(/^http/, 'ws'));
@@ -25,7 +27,7 @@ export function cspDirectives(configuredOrigins: readonly string[] = []): Record
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
     styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
+    imgSrc: ["'self'", 'data:', 'blob:'],
     fontSrc: ["'self'", 'data:'],
     connectSrc: ["'self'", ...configuredOrigins, ...sockets],
     objectSrc: ["'none'"],
