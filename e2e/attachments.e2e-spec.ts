@@ -1,0 +1,177 @@
+import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
+import { Stack } from '../test/support/stack';
+import {
+  type Account,
+  launchBrowser,
+  newPerson,
+  onFailureSave,
+  PASSWORD,
+  type Person,
+  registerViaApi,
+  roomTitle,
+  screenshot,
+  scrollWidth,
+  signInViaUi,
+  uniqueName,
+  unexpectedErrors,
+  UI_TIMEOUT,
+} from './support/browser';
+
+/** A soft yellow picture with a pink dot, as PNG bytes. */
+function picture(width: number, height: number, dot: string): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="100%" height="100%" fill="#ffe98f"/>
+    <circle cx="${width / 2}" cy="${height / 2}" r="${Math.min(width, height) / 3}" fill="${dot}"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** Pictures and files (issue 14): picker, paste and drop, progress, send, thumbnail, lightbox, download. */
+describe('web client: attachments (browser)', () => {
+  const stack = new Stack();
+  let browser: Browser;
+  const people: Person[] = [];
+
+  beforeAll(async () => {
+    await stack.start();
+    browser = await launchBrowser();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack.stop();
+  }, 30_000);
+
+  afterEach(async () => {
+    const seen = people.splice(0);
+    for (const p of seen) await p.context.close();
+    for (const p of seen)
+      expect({ errors: unexpectedErrors(p), dialogs: p.dialogs }).toEqual({ errors: [], dialogs: [] });
+  });
+
+  it(
+    'attaches by picker, paste and drop, shows progress, sends; the other person sees a thumbnail, opens the lightbox and downloads the file',
+    () =>
+      onFailureSave(
+        'attachments',
+        () => people,
+        stack,
+        async () => {
+          const alice: Account = { username: uniqueName('att_a'), password: PASSWORD, displayName: 'Alice' };
+          const bob: Account = { username: uniqueName('att_b'), password: PASSWORD, displayName: 'Bob' };
+          await registerViaApi(stack.url, alice);
+          await registerViaApi(stack.url, bob);
+          const a = await newPerson(browser, stack.url, { locale: 'en-US' });
+          const b = await newPerson(browser, stack.url, { locale: 'zh-CN' });
+          people.push(a, b);
+          await signInViaUi(a.page, alice);
+          await signInViaUi(b.page, bob);
+          // both start in the lobby (Bob reads the Chinese interface)
+          expect((await roomTitle(a.page).textContent())?.trim()).toBe('Lobby');
+          expect((await roomTitle(b.page).textContent())?.trim()).toBe('大厅');
+
+          // 1. the picker (the hidden file input behind the paperclip)
+          expect(await a.page.locator('.composer__attach').isVisible()).toBe(true);
+          await a.page.locator('.composer__picker').setInputFiles({
+            name: 'duck-picked.png',
+            mimeType: 'image/png',
+            buffer: await picture(800, 400, '#f472a0'),
+          });
+          // 2. paste an image from the clipboard into the box
+          const pasted = (await picture(300, 300, '#ffb4c8')).toString('base64');
+          await a.page.evaluate((b64) => {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            const dt = new DataTransfer();
+            dt.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+            const box = document.querySelector('#composer-box')!;
+            box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+          }, pasted);
+          // 3. drop a text file onto the chat
+          await a.page.evaluate(() => {
+            const dt = new DataTransfer();
+            dt.items.add(new File(['quack notes\n'], 'notes.txt', { type: 'text/plain' }));
+            const main = document.querySelector('main.main')!;
+            main.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+            main.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+          });
+          const files = a.page.locator('.files .file');
+          await a.page.waitForFunction(() => document.querySelectorAll('.files .file--done').length === 3, null, {
+            timeout: UI_TIMEOUT,
+          });
+          expect(await files.locator('.file__name bdi').allTextContents()).toEqual([
+            'duck-picked.png',
+            'pasted.png',
+            'notes.txt',
+          ]);
+          expect(
+            await files.locator('progress').evaluateAll((bars) => bars.map((p) => (p as HTMLProgressElement).value)),
+          ).toEqual([100, 100, 100]);
+          expect(await a.page.locator('.files [role="alert"]').count()).toBe(0);
+          await screenshot(a.page, 'attachments-pending');
+
+          const text = `look at the duck ${Date.now().toString(36)}`;
+          await a.page.locator('#composer-box').fill(text);
+          await a.page.locator('#composer-box').press('Enter');
+          await a.page.locator('.files').waitFor({ state: 'detached' });
+          const mine = a.page.locator('article.msg--mine', { hasText: text });
+          await mine.locator('.thumb img').first().waitFor();
+
+          // the other person: thumbnails from blob: URLs with their names as alt, space reserved
+          const row = b.page.locator('article.msg', { hasText: text });
+          await row.waitFor({ timeout: UI_TIMEOUT });
+          const imgs = row.locator('.thumb img');
+          await imgs.nth(1).waitFor();
+          await b.page.waitForFunction(
+            (t) =>
+              Array.from(document.querySelectorAll('article.msg'))
+                .filter((el) => el.textContent?.includes(t))
+                .flatMap((el) => Array.from(el.querySelectorAll<HTMLImageElement>('.thumb img')))
+                .every((img) => img.complete && img.naturalWidth > 0),
+            text,
+            { timeout: UI_TIMEOUT },
+          );
+          expect(await imgs.evaluateAll((els) => els.map((i) => (i as HTMLImageElement).src.slice(0, 5)))).toEqual([
+            'blob:',
+            'blob:',
+          ]);
+          expect(await imgs.evaluateAll((els) => els.map((i) => (i as HTMLImageElement).alt))).toEqual([
+            'duck-picked.png',
+            'pasted.png',
+          ]);
+          expect(await imgs.first().evaluate((i) => [i.getAttribute('width'), i.getAttribute('height')])).toEqual([
+            '240',
+            '120',
+          ]);
+          const chip = row.locator('.file-chip');
+          expect(await chip.textContent()).toContain('notes.txt');
+          await screenshot(b.page, 'attachments-timeline');
+
+          // the lightbox: a click opens it, Esc closes it; the keyboard opens it too, a click closes it
+          const dialog = row.locator('dialog.lightbox').first();
+          await row.locator('.thumb').first().click();
+          await dialog.locator('img').waitFor();
+          expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open)).toBe(true);
+          expect(await dialog.locator('img').getAttribute('alt')).toBe('duck-picked.png');
+          await screenshot(b.page, 'attachments-lightbox');
+          await b.page.keyboard.press('Escape');
+          await b.page.waitForFunction(() => !document.querySelector('dialog.lightbox[open]'));
+          await row.locator('.thumb').first().focus();
+          await b.page.keyboard.press('Enter');
+          await dialog.locator('img').waitFor();
+          await dialog.locator('img').click();
+          await b.page.waitForFunction(() => !document.querySelector('dialog.lightbox[open]'));
+
+          // the file downloads under its name
+          const [download] = await Promise.all([b.page.waitForEvent('download'), chip.click()]);
+          expect(download.suggestedFilename()).toBe('notes.txt');
+
+          // 375 px: the thumbnails fit, nothing scrolls sideways
+          await b.page.setViewportSize({ width: 375, height: 740 });
+          await row.scrollIntoViewIfNeeded();
+          expect(await scrollWidth(b.page)).toBeLessThanOrEqual(375);
+          await screenshot(b.page, 'attachments-375');
+        },
+      ),
+    120_000,
+  );
+});
