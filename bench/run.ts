@@ -84,6 +84,17 @@ const CONFIG: Config = QUICK
       idleLevels: [1000, 5000, 10000, 19000],
     };
 
+// --base=100x10  overrides the baselines' topologies (rooms x members)
+if (args.has('base')) {
+  CONFIG.topologies = args
+    .get('base')!
+    .split(',')
+    .map((t) => {
+      const [rooms, members] = t.split('x').map(Number);
+      return { rooms, members };
+    });
+}
+
 // --hihi=100x100:gw,10x100:real  overrides Hihi's topologies (gw = gateway only; real = also the real path + latency)
 if (args.has('hihi')) {
   CONFIG.hihiTopologies = args

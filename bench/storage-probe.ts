@@ -84,20 +84,25 @@ async function main(): Promise<void> {
     await rooms.create({ id: roomId, kind: 'public', name: roomId, nameKey: `public:${roomId}`, members: [] });
     let stored = 0;
     for (const level of LEVELS) {
-      // fill up to the level in bulk (generate_series), keeping the room's counters exact
+      // fill up to the level in bulk (generate_series, 20k rows a statement), keeping the room's counters exact
       const add = level - stored;
       if (add > 0) {
         const t = performance.now();
-        await sql`
-          with room as (
-            update rooms set last_seq = last_seq + ${add}, last_event = last_event + ${add} where id = ${roomId}
-            returning last_seq, last_event)
-          insert into messages (room_id, seq, event, sender_id, sender_username, sender_display_name, sender_bot,
-                                client_msg_id, text)
-          select ${roomId}, room.last_seq - ${add} + g, room.last_event - ${add} + g, 's' || (g % 50), 's' || (g % 50),
-                 'Sender ' || (g % 50), false, 'bulk-' || (${stored} + g),
-                 'probe message ' || g || ': the quick brown fox 小黄鸭 jumps over the lazy dog'
-          from room, generate_series(1, ${add}) as g`.execute(db);
+        for (let done = 0; done < add;) {
+          const n = Math.min(20_000, add - done);
+          const from = stored + done;
+          await sql`
+            with room as (
+              update rooms set last_seq = last_seq + ${n}, last_event = last_event + ${n} where id = ${roomId}
+              returning last_seq, last_event)
+            insert into messages (room_id, seq, event, sender_id, sender_username, sender_display_name, sender_bot,
+                                  client_msg_id, text)
+            select ${roomId}, room.last_seq - ${n} + g, room.last_event - ${n} + g, 's' || (g % 50), 's' || (g % 50),
+                   'Sender ' || (g % 50), false, 'bulk-' || (${from} + g),
+                   'probe message ' || (${from} + g) || ': the quick brown fox 小黄鸭 jumps over the lazy dog'
+            from room, generate_series(1, ${n}) as g`.execute(db);
+          done += n;
+        }
         // some changed messages scattered through the room, as edits and reactions leave them
         await sql`
           with ev as (update rooms set last_event = last_event + 1 where id = ${roomId} returning last_event)
