@@ -154,12 +154,15 @@ export async function hihiTarget(
       const channel = roomEventsChannel(stack.env.REDIS_PREFIX ?? 'hihi');
       const sender = { id: benchUserId(run, 0), username: t.userName(0), displayName: t.userName(0), bot: false };
       let ids = 0;
+      // gateways drop a (room, seq) they emitted already (a republished retry): injected
+      // messages get seqs no other injected message had (receivers match by clientMsgId)
+      let seqs = 0;
       return {
-        inject: (roomId, clientMsgId, text, seq) => {
+        inject: (roomId, clientMsgId, text) => {
           const message = {
             id: (++ids).toString(16).padStart(24, 'f'),
             roomId,
-            seq,
+            seq: ++seqs,
             clientMsgId,
             sender,
             text,
