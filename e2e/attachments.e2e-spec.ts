@@ -165,11 +165,29 @@ describe('web client: attachments (browser)', () => {
           const [download] = await Promise.all([b.page.waitForEvent('download'), chip.click()]);
           expect(download.suggestedFilename()).toBe('notes.txt');
 
-          // 375 px: the thumbnails fit, nothing scrolls sideways
-          await b.page.setViewportSize({ width: 375, height: 740 });
-          await row.scrollIntoViewIfNeeded();
-          expect(await scrollWidth(b.page)).toBeLessThanOrEqual(375);
-          await screenshot(b.page, 'attachments-375');
+          // 375 px on a phone: the thumbnails fit, nothing scrolls sideways, the lightbox fits
+          const phone = await newPerson(browser, stack.url, {
+            locale: 'zh-CN',
+            viewport: { width: 375, height: 667 },
+            isMobile: true,
+            hasTouch: true,
+            deviceScaleFactor: 2,
+          });
+          people.push(phone);
+          await signInViaUi(phone.page, bob);
+          const phoneRow = phone.page.locator('article.msg', { hasText: text });
+          await phoneRow.locator('.thumb img').nth(1).waitFor();
+          await phoneRow.locator('.file-chip').scrollIntoViewIfNeeded();
+          expect(await scrollWidth(phone.page)).toBeLessThanOrEqual(375);
+          const thumbBox = await phoneRow.locator('.thumb').first().boundingBox();
+          expect(thumbBox!.x + thumbBox!.width).toBeLessThanOrEqual(375);
+          await screenshot(phone.page, 'attachments-375');
+          await phoneRow.locator('.thumb').first().tap();
+          const phoneDialog = phoneRow.locator('dialog.lightbox').first();
+          await phoneDialog.locator('img').waitFor();
+          const dialogBox = await phoneDialog.boundingBox();
+          expect(dialogBox!.width).toBeLessThanOrEqual(375);
+          await screenshot(phone.page, 'attachments-375-lightbox');
         },
       ),
     120_000,
