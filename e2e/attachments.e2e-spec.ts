@@ -192,4 +192,53 @@ describe('web client: attachments (browser)', () => {
       ),
     120_000,
   );
+
+  it(
+    'shows a refused file (markup named .png) per file in words, cancels a file, and gives guests no attach button',
+    () =>
+      onFailureSave(
+        'attachments-refused',
+        () => people,
+        stack,
+        async () => {
+          const carol: Account = { username: uniqueName('att_c'), password: PASSWORD };
+          await registerViaApi(stack.url, carol);
+          const c = await newPerson(browser, stack.url, { locale: 'en-US' });
+          people.push(c);
+          await signInViaUi(c.page, carol);
+          await c.page.locator('.composer__picker').setInputFiles([
+            { name: 'innocent.png', mimeType: 'image/png', buffer: Buffer.from('<html><script>alert(1)</script>') },
+            { name: 'fine.png', mimeType: 'image/png', buffer: await picture(40, 40, '#f472a0') },
+          ]);
+          const refused = c.page.locator('.files .file--error');
+          await refused.waitFor();
+          expect(await refused.locator('bdi').textContent()).toBe('innocent.png');
+          expect(await refused.locator('[role="alert"]').textContent()).toContain('This type of file is not allowed');
+          await c.page.locator('.files .file--done').waitFor();
+          await screenshot(c.page, 'attachments-refused');
+          // removing the refused one leaves the good one, which is sent with the names as text
+          await refused.locator('.file__remove').click();
+          await c.page.locator('#composer-box').press('Enter');
+          await c.page.locator('.files').waitFor({ state: 'detached' });
+          const sent = c.page.locator('article.msg--mine', { hasText: 'fine.png' });
+          await sent.locator('.thumb img').waitFor();
+          expect(await sent.locator('.thumb img').getAttribute('alt')).toBe('fine.png');
+          expect(c.httpErrors.filter((e) => e.startsWith('415 POST /api/uploads'))).toHaveLength(1);
+          // the browser logs the refused upload as a failed resource: that one is expected
+          c.errors.splice(
+            0,
+            c.errors.length,
+            ...c.errors.filter((e) => !/status of 415 \(Unsupported Media Type\)/.test(e)),
+          );
+
+          const guest = await newPerson(browser, stack.url, { locale: 'en-US' });
+          people.push(guest);
+          await guest.page.goto('/login');
+          await guest.page.getByRole('button', { name: 'Chat with the duck as a guest' }).click();
+          await guest.page.locator('#composer-box:not([disabled])').waitFor();
+          expect(await guest.page.locator('.composer__attach').count()).toBe(0);
+        },
+      ),
+    90_000,
+  );
 });
