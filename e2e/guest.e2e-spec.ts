@@ -50,6 +50,8 @@ describe('web client: guest and the duck (browser)', () => {
           const greeting = page.locator('article.msg--bot').filter({ has: bubble(page, DUCK.greetingGuest) });
           await greeting.first().waitFor();
           expect(await greeting.locator('.msg__name').first().textContent()).toContain(DUCK.displayName);
+          // with the duck's picture above it, as on the seed's chat page
+          expect(await greeting.first().locator('.msg__picture svg').count()).toBe(1);
 
           // nothing but the duck room: one room in the list, the duck room open, no lobby, no room or DM creation
           expect(await page.locator('.room').count()).toBe(1);

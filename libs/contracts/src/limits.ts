@@ -58,7 +58,14 @@ export const DUCK = {
   greetingUser: 'Welcome to Hihi Chat Room. 欢迎来到 Hihi 聊天室。',
   greetingGuest: '您还没有登陆,先和小黄鸭聊聊吧。',
   mentions: ['@duck', '@小黄鸭'],
+  /** the duck room's greeting (message 1) has the clientMsgId `<greetingKey><roomId>`; clients show the duck's picture with it */
+  greetingKey: 'greeting:',
 } as const;
+
+/** Is this the duck's greeting (the first message of a duck room)? */
+export function isDuckGreeting(m: { sender: { bot: boolean }; clientMsgId?: string }): boolean {
+  return m.sender.bot && !!m.clientMsgId?.startsWith(DUCK.greetingKey);
+}
 
 /** The duck's identity as a message sender (bot replies are ordinary stored messages). */
 export const DUCK_SENDER = {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { LOBBY_ROOM_ID, PublicUser, Room } from '@hihi/contracts';
+import { DUCK, LOBBY_ROOM_ID, PublicUser, Room } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 import { RoomAccess, RoomsRepository, RoomViewRow } from '../persistence/rooms.repository';
 import { UsersRepository } from '../persistence/users.repository';
@@ -88,7 +88,7 @@ export class RoomsService implements OnApplicationBootstrap {
         senderUsername: sender.username,
         senderDisplayName: sender.displayName,
         senderBot: true,
-        clientMsgId: `greeting:${id}`,
+        clientMsgId: `${DUCK.greetingKey}${id}`,
         text: this.bot.greeting(actor.guest),
       },
     );

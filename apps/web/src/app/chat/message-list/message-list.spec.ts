@@ -1,5 +1,5 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
-import type { Message } from '@hihi/contracts';
+import { DUCK, type Message } from '@hihi/contracts';
 import { UploadService } from '../../core/api/upload.service';
 import type { OutboxItem } from '../outbox.service';
 import { MessageList, buildItems } from './message-list';
@@ -55,6 +55,20 @@ describe('MessageList', () => {
       { clientMsgId: 'c9', roomId: 'lobby', text: 'oops', status: 'failed', createdAt: at(5) },
     ]);
     await fixture.whenStable();
+  });
+
+  it('shows the duck’s picture with its greeting only (as the seed’s chat page), labelled', async () => {
+    expect(fixture.nativeElement.querySelectorAll('.msg__picture').length).toBe(0); // a bot message, not the greeting
+    fixture.componentRef.setInput('messages', [
+      { ...msg(1, duck, DUCK.greetingUser), clientMsgId: `${DUCK.greetingKey}duck-room` },
+      { ...msg(2, duck, 'quack'), clientMsgId: 're:m1:0' },
+      { ...msg(3, alice, 'hi'), clientMsgId: `${DUCK.greetingKey}spoof` },
+    ]);
+    await fixture.whenStable();
+    const pictures = fixture.nativeElement.querySelectorAll('.msg__picture');
+    expect(pictures.length).toBe(1);
+    expect(pictures[0].getAttribute('aria-label')).toBe('小黄鸭的照片');
+    expect(pictures[0].querySelector('svg')).not.toBeNull();
   });
 
   it('renders user text as text, never as HTML', () => {

@@ -11,9 +11,10 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import type { Attachment, Message } from '@hihi/contracts';
+import { isDuckGreeting, type Attachment, type Message } from '@hihi/contracts';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
+import { DuckIcon } from '../../shared/duck-icon/duck-icon';
 import { EmojiPicker } from '../emoji-picker/emoji-picker';
 import { AttachmentView } from '../attachment/attachment';
 import { RichText } from '../format/rich-text';
@@ -53,6 +54,8 @@ export interface ListItem {
   senderName: string;
   senderSeed: string;
   bot: boolean;
+  /** the duck's greeting: shown with the duck's picture, as the seed's chat page does */
+  greeting: boolean;
   mine: boolean;
   createdAt: string;
   status: 'sent' | 'pending' | 'failed';
@@ -145,6 +148,7 @@ export function buildItems(
         senderName: m.sender.displayName || m.sender.username,
         senderSeed: m.sender.username,
         bot: m.sender.bot,
+        greeting: isDuckGreeting(m),
         mine,
         createdAt: m.createdAt,
         status: 'sent' as const,
@@ -163,6 +167,7 @@ export function buildItems(
       senderName: me?.displayName ?? '',
       senderSeed: me?.username ?? '',
       bot: false,
+      greeting: false,
       mine: true,
       createdAt: p.createdAt,
       status: p.status,
@@ -188,7 +193,7 @@ export function buildItems(
 /** Messages of one room: own on the right, others on the left; infinite scroll upwards. */
 @Component({
   selector: 'hihi-message-list',
-  imports: [Avatar, RichText, EmojiPicker, AttachmentView],
+  imports: [Avatar, DuckIcon, RichText, EmojiPicker, AttachmentView],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
