@@ -13,6 +13,8 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const MEMBERS = Number(args.get('members') ?? 100);
 const RATES = (args.get('rates') ?? '50,100,200,300,400,500,700').split(',').map(Number);
 const STEP = Number(args.get('step') ?? 5);
+/** --changes=0.1: that share of the offered operations are edits and reactions (issue 13) */
+const CHANGES = Number(args.get('changes') ?? 0);
 /** --profile: CPU profiles of gateway and chat during the rate steps (bench/results/profiles) */
 const PROFILE = args.has('profile');
 
@@ -38,7 +40,18 @@ export async function runWebClients(kinds: ('ws' | 'hihi')[] = ['ws', 'hihi']): 
     };
     try {
       log(`(w) web clients: ${target.label}, one room of ${MEMBERS}`);
-      out.push(await webClients(target, MEMBERS, RATES, STEP, () => new CpuMeter(target.pids()), log, toggle));
+      out.push(
+        await webClients(
+          target,
+          MEMBERS,
+          RATES,
+          STEP,
+          () => new CpuMeter(target.pids()),
+          log,
+          toggle,
+          kind === 'hihi' ? CHANGES : 0,
+        ),
+      );
       await new Promise((r) => setTimeout(r, 1000));
     } finally {
       await target.stop();

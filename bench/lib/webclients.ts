@@ -22,6 +22,9 @@ export interface WebStep {
   delivery: LatencySummary;
   ack: LatencySummary;
   failedSends: number;
+  /** edits and reactions acked per second (the changeShare of the offered rate) */
+  changesPerSec: number;
+  failedChanges: number;
   readMarksPerSec: number;
   failedReadMarks: number;
   cpuMsPerSec: Record<string, number>;
@@ -41,6 +44,8 @@ export interface WebClientsResult {
 
 interface Member {
   send(text: string, clientMsgId: string): Promise<boolean>;
+  /** Hihi only: edit one's last message, or toggle a 👍 on a recent message of the room */
+  change?(kind: 'edit' | 'react'): Promise<boolean>;
   close(): void;
 }
 
@@ -79,7 +84,11 @@ export async function webClients(
   log: (s: string) => void,
   /** called when the rate steps start and when they end (CPU profiling) */
   onSteps: () => void = () => undefined,
+  /** share of the offered operations that are edits and reactions instead of new messages (0–1) */
+  changeShare = 0,
 ): Promise<WebClientsResult> {
+  /** ids of recent messages of the room (reaction targets) */
+  const recent: (string | undefined)[] = new Array<string | undefined>(32);
   const sentAt = new Map<string, number>();
   const deliveries = { count: 0, hist: newHistogram() };
   const reads = { sent: 0, failed: 0 };
@@ -123,7 +132,10 @@ export async function webClients(
           .catch(() => reads.failed++);
       });
       markers.push(marker);
-      socket.on(SERVER_EVENTS.messageNew, (m: { seq: number; clientMsgId?: string }) => {
+      let lastOwn: string | undefined;
+      let reacted = false;
+      socket.on(SERVER_EVENTS.messageNew, (m: { id: string; seq: number; clientMsgId?: string }) => {
+        recent[m.seq % recent.length] = m.id;
         onMessage(m.clientMsgId);
         // apps/web marks the room read when a message arrives while the room is open and visible
         marker.saw(m.seq);
@@ -137,7 +149,30 @@ export async function webClients(
           try {
             const a = (await socket
               .timeout(10_000)
-              .emitWithAck(CLIENT_EVENTS.messageSend, { roomId, text, clientMsgId })) as { ok: boolean };
+              .emitWithAck(CLIENT_EVENTS.messageSend, { roomId, text, clientMsgId })) as {
+              ok: boolean;
+              message?: { id: string };
+            };
+            if (a.ok) lastOwn = a.message?.id;
+            return a.ok;
+          } catch {
+            return false;
+          }
+        },
+        change: async (kind) => {
+          const target = kind === 'edit' ? lastOwn : recent.find(Boolean);
+          if (!target) return true; // nothing to change yet: not a failure
+          try {
+            const a = (await (kind === 'edit'
+              ? socket
+                  .timeout(10_000)
+                  .emitWithAck(CLIENT_EVENTS.messageEdit, { roomId, messageId: target, text: `edited ${Date.now()}` })
+              : socket.timeout(10_000).emitWithAck(CLIENT_EVENTS.messageReact, {
+                  roomId,
+                  messageId: target,
+                  emoji: '👍',
+                  on: (reacted = !reacted),
+                }))) as { ok: boolean };
             return a.ok;
           } catch {
             return false;
@@ -193,6 +228,8 @@ export async function webClients(
       const ackHist = newHistogram();
       let stored = 0;
       let failed = 0;
+      let changes = 0;
+      let failedChanges = 0;
       const meter = cpu();
       const cpuBefore = meter.sample();
       const total = Math.round(rate * stepSec);
@@ -202,8 +239,22 @@ export async function webClients(
         const due = started + (k * 1000) / rate;
         const wait = due - performance.now();
         if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        const id = randomUUID();
         const from = list[k % list.length];
+        const every = changeShare > 0 ? Math.round(1 / changeShare) : 0;
+        if (every && k % every === every - 1 && from.change) {
+          const t = performance.now();
+          const kind = (k / every) % 2 < 1 ? 'edit' : 'react';
+          inflight.push(
+            from.change(kind).then((ok) => {
+              if (ok) {
+                changes++;
+                ackHist.recordValue(Math.max(1, Math.round((performance.now() - t) * 1000)));
+              } else failedChanges++;
+            }),
+          );
+          continue;
+        }
+        const id = randomUUID();
         const t = performance.now();
         sentAt.set(id, t);
         inflight.push(
@@ -220,7 +271,8 @@ export async function webClients(
       // let the last deliveries and read marks arrive
       await new Promise((r) => setTimeout(r, 1500));
       const cpuUse = CpuMeter.diff(cpuBefore, meter.sample());
-      const expected = total * members;
+      const sends = total - changes - failedChanges;
+      const expected = sends * members;
       const step: WebStep = {
         offeredMsgsPerSec: rate,
         storedMsgsPerSec: Math.round(stored / elapsed),
@@ -229,6 +281,8 @@ export async function webClients(
         delivery: summarize(deliveries.hist),
         ack: summarize(ackHist),
         failedSends: failed,
+        changesPerSec: Math.round(changes / elapsed),
+        failedChanges,
         readMarksPerSec: Math.round(reads.sent / elapsed),
         failedReadMarks: reads.failed,
         cpuMsPerSec: Object.fromEntries(Object.entries(cpuUse).map(([k, v]) => [k, Math.round(v / elapsed)])),
@@ -236,12 +290,14 @@ export async function webClients(
       };
       step.pass =
         step.failedSends === 0 &&
+        step.failedChanges === 0 &&
         step.failedReadMarks === 0 &&
         step.deliveryRatio >= 0.999 &&
         step.delivery.p99 <= P99_TARGET_MS;
       result.steps.push(step);
       log(
         `  ${target.label} ${step.pass ? 'ok  ' : 'FAIL'} ${rate} msg/s offered → ${step.storedMsgsPerSec} stored/s, ` +
+          `${step.changesPerSec} edits+reactions/s (${failedChanges} failed), ` +
           `${step.deliveriesPerSec} deliveries/s (${(step.deliveryRatio * 100).toFixed(2)} %), delivery p50 ${step.delivery.p50} ` +
           `p99 ${step.delivery.p99} ms, ack p99 ${step.ack.p99} ms, ${failed} failed sends, ${step.readMarksPerSec} read marks/s ` +
           `(${reads.failed} failed), CPU ms/s ${JSON.stringify(step.cpuMsPerSec)}`,
