@@ -1,22 +1,14 @@
-import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { Stack } from '../test/support/stack';
 import {
-  type Account,
-  launchBrowser,
   newPerson,
   onFailureSave,
-  PASSWORD,
-  type Person,
-  registerViaApi,
   roomTitle,
   screenshot,
   scrollWidth,
   signInViaUi,
-  uniqueName,
-  unexpectedErrors,
   UI_TIMEOUT,
 } from './support/browser';
+import { browserSuite } from './support/suite';
 
 /** A soft yellow picture with a pink dot, as PNG bytes. */
 function picture(width: number, height: number, dot: string): Promise<Buffer> {
@@ -28,26 +20,8 @@ function picture(width: number, height: number, dot: string): Promise<Buffer> {
 
 /** Pictures and files (issue 14): picker, paste and drop, progress, send, thumbnail, lightbox, download. */
 describe('web client: attachments (browser)', () => {
-  const stack = new Stack();
-  let browser: Browser;
-  const people: Person[] = [];
-
-  beforeAll(async () => {
-    await stack.start();
-    browser = await launchBrowser();
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack.stop();
-  }, 30_000);
-
-  afterEach(async () => {
-    const seen = people.splice(0);
-    for (const p of seen) await p.context.close();
-    for (const p of seen)
-      expect({ errors: unexpectedErrors(p), dialogs: p.dialogs }).toEqual({ errors: [], dialogs: [] });
-  });
+  const suite = browserSuite();
+  const { stack, people } = suite;
 
   it(
     'attaches by picker, paste and drop, shows progress, sends; the other person sees a thumbnail, opens the lightbox and downloads the file',
@@ -57,13 +31,10 @@ describe('web client: attachments (browser)', () => {
         () => people,
         stack,
         async () => {
-          const alice: Account = { username: uniqueName('att_a'), password: PASSWORD, displayName: 'Alice' };
-          const bob: Account = { username: uniqueName('att_b'), password: PASSWORD, displayName: 'Bob' };
-          await registerViaApi(stack.url, alice);
-          await registerViaApi(stack.url, bob);
-          const a = await newPerson(browser, stack.url, { locale: 'en-US' });
-          const b = await newPerson(browser, stack.url, { locale: 'zh-CN' });
-          people.push(a, b);
+          const alice = await suite.account('att_a', 'Alice');
+          const bob = await suite.account('att_b', 'Bob');
+          const a = await suite.person('en-US');
+          const b = await suite.person('zh-CN');
           await signInViaUi(a.page, alice);
           await signInViaUi(b.page, bob);
           // both start in the lobby (Bob reads the Chinese interface)
@@ -166,7 +137,7 @@ describe('web client: attachments (browser)', () => {
           expect(download.suggestedFilename()).toBe('notes.txt');
 
           // 375 px on a phone: the thumbnails fit, nothing scrolls sideways, the lightbox fits
-          const phone = await newPerson(browser, stack.url, {
+          const phone = await newPerson(suite.browser(), stack.url, {
             locale: 'zh-CN',
             viewport: { width: 375, height: 667 },
             isMobile: true,
@@ -201,10 +172,8 @@ describe('web client: attachments (browser)', () => {
         () => people,
         stack,
         async () => {
-          const carol: Account = { username: uniqueName('att_c'), password: PASSWORD };
-          await registerViaApi(stack.url, carol);
-          const c = await newPerson(browser, stack.url, { locale: 'en-US' });
-          people.push(c);
+          const carol = await suite.account('att_c');
+          const c = await suite.person('en-US');
           await signInViaUi(c.page, carol);
           await c.page.locator('.composer__picker').setInputFiles([
             { name: 'innocent.png', mimeType: 'image/png', buffer: Buffer.from('<html><script>alert(1)</script>') },
@@ -231,8 +200,7 @@ describe('web client: attachments (browser)', () => {
             ...c.errors.filter((e) => !/status of 415 \(Unsupported Media Type\)/.test(e)),
           );
 
-          const guest = await newPerson(browser, stack.url, { locale: 'en-US' });
-          people.push(guest);
+          const guest = await suite.person('en-US');
           await guest.page.goto('/login');
           await guest.page.getByRole('button', { name: 'Chat with the duck as a guest' }).click();
           await guest.page.locator('#composer-box:not([disabled])').waitFor();

@@ -1,21 +1,14 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { Stack } from '../test/support/stack';
+import type { Locator, Page } from 'playwright-core';
 import {
-  type Account,
-  launchBrowser,
   newPerson,
-  PASSWORD,
-  type Person,
-  registerViaApi,
   screenshot,
   scrollWidth,
   sendMessage,
   signInViaUi,
-  uniqueName,
-  unexpectedErrors,
   onFailureSave,
   UI_TIMEOUT,
 } from './support/browser';
+import { browserSuite } from './support/suite';
 import {
   loginViaApi,
   notifications,
@@ -49,32 +42,10 @@ function rowWith(page: Page, text: string): Locator {
 
 /** Formatting, links, mentions, the tab title and notifications: the client side of issue 13. */
 describe('web client: formatting, mentions and notifications (browser)', () => {
-  const stack = new Stack();
-  let browser: Browser;
-  const people: Person[] = [];
+  const suite = browserSuite();
+  const { stack, people } = suite;
 
-  beforeAll(async () => {
-    await stack.start();
-    browser = await launchBrowser();
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack.stop();
-  }, 30_000);
-
-  async function person(locale = 'en-US'): Promise<Person> {
-    const p = await newPerson(browser, stack.url, { locale });
-    people.push(p);
-    return p;
-  }
-
-  afterEach(async () => {
-    const seen = people.splice(0);
-    for (const p of seen) await p.context.close();
-    for (const p of seen)
-      expect({ errors: unexpectedErrors(p), dialogs: p.dialogs }).toEqual({ errors: [], dialogs: [] });
-  });
+  const person = (locale?: string) => suite.person(locale);
 
   it(
     'renders markdown-lite safely: formatting, safe links in a new tab, no javascript: links',
@@ -84,10 +55,8 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
         () => people,
         stack,
         async () => {
-          const alice: Account = { username: uniqueName('fmt_a'), password: PASSWORD, displayName: 'Alice' };
-          const bob: Account = { username: uniqueName('fmt_b'), password: PASSWORD, displayName: 'Bob' };
-          await registerViaApi(stack.url, alice);
-          await registerViaApi(stack.url, bob);
+          const alice = await suite.account('fmt_a', 'Alice');
+          const bob = await suite.account('fmt_b', 'Bob');
           const a = await person();
           const b = await person();
           await signInViaUi(a.page, alice);
@@ -150,10 +119,8 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
         () => people,
         stack,
         async () => {
-          const alice: Account = { username: uniqueName('men_a'), password: PASSWORD, displayName: '小爱' };
-          const bob: Account = { username: uniqueName('men_b'), password: PASSWORD, displayName: '小波' };
-          await registerViaApi(stack.url, alice);
-          await registerViaApi(stack.url, bob);
+          const alice = await suite.account('men_a', '小爱');
+          const bob = await suite.account('men_b', '小波');
           const a = await person('zh-CN');
           const b = await person('zh-CN');
           await signInViaUi(a.page, alice);
@@ -197,10 +164,8 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
         () => people,
         stack,
         async () => {
-          const alice: Account = { username: uniqueName('note_a'), password: PASSWORD, displayName: 'Alice' };
-          const bob: Account = { username: uniqueName('note_b'), password: PASSWORD, displayName: 'Bob' };
-          await registerViaApi(stack.url, alice);
-          await registerViaApi(stack.url, bob);
+          const alice = await suite.account('note_a', 'Alice');
+          const bob = await suite.account('note_b', 'Bob');
           await roomsViaApi(stack.url, (await loginViaApi(stack.url, alice)).accessToken);
           const bobTokens = await loginViaApi(stack.url, bob);
           const dm = await openDmViaApi(stack.url, bobTokens.accessToken, alice.username);
@@ -271,9 +236,8 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
         () => people,
         stack,
         async () => {
-          const account: Account = { username: uniqueName('tap'), password: PASSWORD, displayName: '手机 Phone' };
-          await registerViaApi(stack.url, account);
-          const p = await newPerson(browser, stack.url, {
+          const account = await suite.account('tap', '手机 Phone');
+          const p = await newPerson(suite.browser(), stack.url, {
             locale: 'zh-CN',
             viewport: { width: 375, height: 667 },
             isMobile: true,

@@ -1,20 +1,6 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { Stack } from '../test/support/stack';
-import {
-  type Account,
-  bubble,
-  launchBrowser,
-  newPerson,
-  PASSWORD,
-  type Person,
-  registerViaApi,
-  screenshot,
-  sendMessage,
-  signInViaUi,
-  uniqueName,
-  unexpectedErrors,
-  onFailureSave,
-} from './support/browser';
+import type { Locator, Page } from 'playwright-core';
+import { bubble, screenshot, sendMessage, signInViaUi, onFailureSave } from './support/browser';
+import { browserSuite } from './support/suite';
 
 /** The row of a message whose bubble is exactly this text. */
 function row(page: Page, text: string): Locator {
@@ -33,26 +19,8 @@ async function act(message: Locator, label: string): Promise<void> {
  * Bob Chinese.
  */
 describe('web client: edit, delete, reply, react (browser)', () => {
-  const stack = new Stack();
-  let browser: Browser;
-  const people: Person[] = [];
-
-  beforeAll(async () => {
-    await stack.start();
-    browser = await launchBrowser();
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack.stop();
-  }, 30_000);
-
-  afterEach(async () => {
-    const seen = people.splice(0);
-    for (const p of seen) await p.context.close();
-    for (const p of seen)
-      expect({ errors: unexpectedErrors(p), dialogs: p.dialogs }).toEqual({ errors: [], dialogs: [] });
-  });
+  const suite = browserSuite();
+  const { stack, people } = suite;
 
   it(
     'edits inline, replies with a quote that jumps, reacts with a toggle, deletes to a tombstone — live on both sides',
@@ -62,13 +30,10 @@ describe('web client: edit, delete, reply, react (browser)', () => {
         () => people,
         stack,
         async () => {
-          const alice: Account = { username: uniqueName('act_a'), password: PASSWORD, displayName: 'Alice' };
-          const bob: Account = { username: uniqueName('act_b'), password: PASSWORD, displayName: '小波' };
-          await registerViaApi(stack.url, alice);
-          await registerViaApi(stack.url, bob);
-          const a = await newPerson(browser, stack.url, { locale: 'en-US' });
-          const b = await newPerson(browser, stack.url, { locale: 'zh-CN' });
-          people.push(a, b);
+          const alice = await suite.account('act_a', 'Alice');
+          const bob = await suite.account('act_b', '小波');
+          const a = await suite.person('en-US');
+          const b = await suite.person('zh-CN');
           await signInViaUi(a.page, alice);
           await signInViaUi(b.page, bob);
 

@@ -1,48 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
 import { CLIENT_EVENTS } from '@hihi/contracts';
-import { Stack } from '../test/support/stack';
 import { ack, connect } from '../test/integration/chat-helpers';
-import {
-  type Account,
-  launchBrowser,
-  newPerson,
-  onFailureSave,
-  PASSWORD,
-  type Person,
-  registerViaApi,
-  roomTitle,
-  screenshot,
-  signInViaUi,
-  uniqueName,
-  unexpectedErrors,
-  UI_TIMEOUT,
-} from './support/browser';
+import { onFailureSave, roomTitle, screenshot, signInViaUi, UI_TIMEOUT } from './support/browser';
+import { browserSuite } from './support/suite';
 import { loginViaApi, openDmViaApi } from './support/conversations';
 
 /** The search box (issue 14): find a message in another room, open it there. */
 describe('web client: search (browser)', () => {
   // the test posts 70 messages at once: a burst above the default send budget
-  const stack = new Stack({ env: { SEND_BURST: '200' } });
-  let browser: Browser;
-  const people: Person[] = [];
-
-  beforeAll(async () => {
-    await stack.start();
-    browser = await launchBrowser();
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack.stop();
-  }, 30_000);
-
-  afterEach(async () => {
-    const seen = people.splice(0);
-    for (const p of seen) await p.context.close();
-    for (const p of seen)
-      expect({ errors: unexpectedErrors(p), dialogs: p.dialogs }).toEqual({ errors: [], dialogs: [] });
-  });
+  const suite = browserSuite({ env: { SEND_BURST: '200' } });
+  const { stack, people } = suite;
 
   it(
     'finds a Chinese substring in a DM, shows room, sender and the match, and jumps to the message',
@@ -52,10 +19,8 @@ describe('web client: search (browser)', () => {
         () => people,
         stack,
         async () => {
-          const alice: Account = { username: uniqueName('srch_a'), password: PASSWORD, displayName: 'Alice' };
-          const bob: Account = { username: uniqueName('srch_b'), password: PASSWORD, displayName: 'Bob' };
-          await registerViaApi(stack.url, alice);
-          await registerViaApi(stack.url, bob);
+          const alice = await suite.account('srch_a', 'Alice');
+          const bob = await suite.account('srch_b', 'Bob');
           const bobTokens = await loginViaApi(stack.url, bob);
           await loginViaApi(stack.url, alice);
           const dm = await openDmViaApi(stack.url, bobTokens.accessToken, alice.username);
@@ -71,8 +36,7 @@ describe('web client: search (browser)', () => {
           for (let i = 0; i < 70; i++) expect((await send(`filler ${i}`)).ok).toBe(true);
           socket.socket.close();
 
-          const a = await newPerson(browser, stack.url, { locale: 'en-US' });
-          people.push(a);
+          const a = await suite.person('en-US');
           await signInViaUi(a.page, alice);
           const box = a.page.locator('hihi-search-panel input[type="search"]');
           await box.fill(`黄鸭 ${tag}`);
