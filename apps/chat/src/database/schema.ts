@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { RoomKind } from '@hihi/contracts';
+import type { Attachment, RoomKind } from '@hihi/contracts';
 
 /*
  * chat's PostgreSQL tables as Kysely sees them (the migrations in ./migrations create them).
@@ -45,14 +45,8 @@ export interface StoredReaction {
   userIds: string[];
 }
 
-export interface StoredAttachment {
-  id: string;
-  name: string;
-  size: number;
-  contentType: string;
-  width?: number;
-  height?: number;
-}
+/** The metadata snapshot a message keeps of each attachment: the public Attachment without its URL (derived). */
+export type StoredAttachment = Omit<Attachment, 'url'>;
 
 export interface MessagesTable {
   room_id: string;

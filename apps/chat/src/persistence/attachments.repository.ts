@@ -1,21 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
+import { Selectable, sql } from 'kysely';
 import type { UploadRecord } from '@hihi/contracts';
 import { DB, Db } from '../database/database';
-import type { StoredAttachment } from '../database/schema';
+import type { AttachmentsTable, StoredAttachment } from '../database/schema';
 
-export interface AttachmentRow {
-  id: string;
-  uploader_id: string;
-  name: string;
-  size: number;
-  content_type: string;
-  width: number | null;
-  height: number | null;
-  storage_key: string;
-  room_id: string | null;
-  message_seq: number | null;
-}
+/** An attachments row as the queries here select it (`select *`, without created_at). */
+export type AttachmentRow = Omit<Selectable<AttachmentsTable>, 'created_at' | 'client_msg_id'>;
 
 /** The metadata snapshot a message carries (messages.attachments). */
 export function storedAttachment(row: AttachmentRow): StoredAttachment {
