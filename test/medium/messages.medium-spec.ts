@@ -113,6 +113,81 @@ describe('chat storage on PostgreSQL (medium: repositories against a real databa
     expect(all.map((m) => m.seq)).toEqual([1, 2, 3]);
   });
 
+  it('stores one batch of many rooms: each room gap-free in arrival order, concurrent mixed batches never deadlock', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => newRoom()));
+    const writers = [new MessagesRepository(pg.db()), new MessagesRepository(pg.db()), messages];
+    // every batch touches several rooms, in an order that differs from batch to batch
+    const batches = Array.from({ length: 45 }, (_, i) =>
+      Array.from({ length: 2 + (i % 5) }, (_, j) => ({
+        ...msg(`m${i % 7}`, `x-${i}-${j}`),
+        roomId: ids[(i * 5 + j * (i % 2 ? 1 : 5)) % ids.length],
+      })),
+    );
+    const codes: string[] = [];
+    const results = await Promise.all(
+      batches.map(async (b, i) => {
+        for (;;) {
+          try {
+            return await writers[i % writers.length].insert(b);
+          } catch (err) {
+            const code = (err as { code?: string }).code ?? 'none';
+            codes.push(code);
+            if (code !== '23505') throw err;
+          }
+        }
+      }),
+    );
+    expect(codes.filter((c) => c !== '23505')).toEqual([]);
+    for (const [i, b] of batches.entries()) {
+      const rows = results[i];
+      expect(rows).toHaveLength(b.length);
+      // within one batch a room's messages take increasing seqs in batch order
+      for (const roomId of ids) {
+        const mine = b.filter((m) => m.roomId === roomId).map((m) => m.clientMsgId);
+        const seqs = mine.map((c) => rows.find((r) => r.client_msg_id === c)!.seq);
+        expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      }
+    }
+    for (const roomId of ids) {
+      const expected = batches.flat().filter((m) => m.roomId === roomId).length;
+      const stored = await messages.range(roomId, 0, undefined, 1000, true);
+      expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
+      const { rows } = await sql<{ last_seq: number }>`select last_seq from rooms where id = ${roomId}`.execute(db);
+      expect(rows[0].last_seq).toBe(expected);
+    }
+  });
+
+  it('MessageStore: concurrent sends to many rooms share statements, keep each room in send order, and isolate a refused message', async () => {
+    const { MessageStore } = await import('../../apps/chat/src/messages/message-store');
+    const ids = await Promise.all(Array.from({ length: 20 }, () => newRoom()));
+    const repo = new MessagesRepository(db);
+    const statements = jest.spyOn(repo, 'insert');
+    const published: string[] = [];
+    const store = new MessageStore(repo, {
+      publish: (e) => {
+        published.push(`${e.roomId}/${e.type === 'message:new' ? e.message.seq : '?'}`);
+        return Promise.resolve();
+      },
+    });
+    const sends = Array.from({ length: 400 }, (_, i) => store.send(ids[i % ids.length], msg('ms', `st-${i}`)));
+    // a text PostgreSQL refuses (NUL): only that send fails
+    const refused = store.send(ids[0], msg('ms', 'st-nul', 'bad \u0000 text'));
+    const gone = store.send('no-such-room', msg('ms', 'st-gone'));
+    const results = await Promise.all(sends);
+    await expect(refused).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(gone).rejects.toMatchObject({ code: 'unavailable' });
+    expect(statements.mock.calls.length).toBeLessThan(60);
+    expect(published).toHaveLength(400);
+    for (const [r, roomId] of ids.entries()) {
+      const seqs = results.filter((_, i) => i % ids.length === r).map((x) => x.message.seq);
+      expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(results[r].message.roomId).toBe(roomId);
+    }
+    // a replay of a stored message answers the original, not created
+    const again = await store.send(ids[3], msg('ms', 'st-3', 'replayed'));
+    expect([again.created, again.message.seq, again.message.text]).toEqual([false, 1, 'text st-3']);
+  });
+
   it('records edits, deletions and reactions as room events that a rejoining client catches up on', async () => {
     const roomId = await newRoom();
     const stored = await messages.insertBatch(roomId, [msg('alice', 'a1'), msg('bob', 'b1'), msg('alice', 'a2')]);

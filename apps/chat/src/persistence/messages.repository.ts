@@ -17,6 +17,11 @@ export interface NewMessage {
   attachments?: StoredAttachment[];
 }
 
+/** A message and the room it goes to. */
+export interface RoomMessage extends NewMessage {
+  roomId: string;
+}
+
 /** A stored message of a batch: created now, or found already stored (same sender + clientMsgId). */
 export interface BatchRow extends MessageRow {
   created: boolean;
@@ -31,19 +36,27 @@ export interface BatchRow extends MessageRow {
 export class MessagesRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
+  /** Store a batch of messages of one room (see `insert`). */
+  insertBatch(roomId: string, batch: NewMessage[]): Promise<BatchRow[]> {
+    return this.insert(batch.map((m) => ({ ...m, roomId })));
+  }
+
   /**
-   * Store a batch of messages of one room in ONE statement (group commit): messages already
-   * stored (same sender and clientMsgId) are answered as they are, the new ones take the room's
-   * next seqs. Advancing the room's counter and inserting happen in the same statement, so a seq
-   * exists exactly when its message does — no gap whatever is killed when. Concurrent writers
-   * of one room queue on the room's row lock. A concurrent duplicate that this statement's
-   * snapshot did not see makes it fail with a unique violation and change nothing: the caller
-   * runs it again and then finds the duplicate.
+   * Store a batch of messages of any rooms in ONE statement (group commit): messages already
+   * stored (same sender and clientMsgId) are answered as they are, the new ones take their
+   * room's next seqs, in batch order within each room. Advancing the rooms' counters and
+   * inserting happen in the same statement, so a seq exists exactly when its message does — no
+   * gap whatever is killed when. The rooms' rows are locked first, in id order, so concurrent
+   * batches (several chat processes) queue on each other and never deadlock. A concurrent
+   * duplicate that this statement's snapshot did not see makes it fail with a unique violation
+   * and change nothing: the caller runs it again and then finds the duplicate. Rows come back
+   * ordered by (room, seq); a message whose room is gone is not stored and not answered.
    */
-  async insertBatch(roomId: string, batch: NewMessage[]): Promise<BatchRow[]> {
+  async insert(batch: RoomMessage[]): Promise<BatchRow[]> {
     const input = JSON.stringify(
       batch.map((m, i) => ({
         ord: i,
+        room_id: m.roomId,
         sender_id: m.senderId,
         sender_username: m.senderUsername,
         sender_display_name: m.senderDisplayName,
@@ -58,29 +71,33 @@ export class MessagesRepository {
     const { rows } = await sql<BatchRow>`
       with input as (
         select * from jsonb_to_recordset(${input}::jsonb) as v(
-          ord int, sender_id text, sender_username text, sender_display_name text, sender_bot boolean,
+          ord int, room_id text, sender_id text, sender_username text, sender_display_name text, sender_bot boolean,
           client_msg_id text, text text, reply_to uuid, mentions text[], attachments jsonb)
       ),
       existing as (
         select m.* from messages m join input i on m.sender_id = i.sender_id and m.client_msg_id = i.client_msg_id
       ),
       fresh as (
-        select i.*, row_number() over (order by i.ord) as n from input i
+        select i.*, row_number() over (partition by i.room_id order by i.ord) as n from input i
         where not exists (
           select 1 from existing e where e.sender_id = i.sender_id and e.client_msg_id = i.client_msg_id)
       ),
-      counted as (select count(*) as k from fresh),
+      counted as (select room_id, count(*) as k from fresh group by room_id),
+      locked as materialized (
+        select r.id from rooms r where r.id in (select room_id from counted) order by r.id for no key update
+      ),
       room as (
-        update rooms set last_seq = last_seq + counted.k, last_event = last_event + counted.k
-        from counted where id = ${roomId} and counted.k > 0
-        returning last_seq, last_event, counted.k
+        update rooms r set last_seq = r.last_seq + c.k, last_event = r.last_event + c.k
+        from counted c join locked l on l.id = c.room_id
+        where r.id = c.room_id
+        returning r.id, r.last_seq, r.last_event, c.k
       ),
       ins as (
         insert into messages (room_id, seq, event, sender_id, sender_username, sender_display_name, sender_bot,
                               client_msg_id, text, reply_to, mentions, attachments)
-        select ${roomId}, room.last_seq - room.k + f.n, room.last_event - room.k + f.n, f.sender_id, f.sender_username,
+        select f.room_id, room.last_seq - room.k + f.n, room.last_event - room.k + f.n, f.sender_id, f.sender_username,
                f.sender_display_name, f.sender_bot, f.client_msg_id, f.text, f.reply_to, f.mentions, f.attachments
-        from fresh f cross join room
+        from fresh f join room on room.id = f.room_id
         returning *
       ),
       mentioned as (
@@ -95,7 +112,7 @@ export class MessagesRepository {
       )
       select m.created, ${MESSAGE_COLUMNS}
       from stored m left join messages r on r.id = m.reply_to
-      order by m.seq`.execute(this.db);
+      order by m.room_id, m.seq`.execute(this.db);
     return rows;
   }
 
