@@ -107,6 +107,9 @@ if (args.has('hihi')) {
     });
 }
 
+// --ladder=5000,10000  overrides the real path's rates (deliveries/s)
+if (args.has('ladder')) CONFIG.hihiLadder = args.get('ladder')!.split(',').map(Number);
+
 export interface FanoutResult {
   rooms: number;
   members: number;

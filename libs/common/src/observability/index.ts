@@ -1,5 +1,4 @@
-// Observability: structured logs with correlation ids, Prometheus metrics, bus request logging.
+// Observability: structured logs with correlation ids, Prometheus metrics.
 export * from './correlation';
 export * from './logging';
 export * from './metrics';
-export * from './bus-logging.interceptor';

@@ -13,6 +13,33 @@ export interface RedisRpcServerOptions {
   concurrency?: number;
   /** how many requests one pop takes at most */
   batch?: number;
+  /** told about every request handled (logs and metrics) */
+  onHandled?: (handled: HandledRequest) => void;
+}
+
+/** One bus request as it was handled. */
+export interface HandledRequest {
+  pattern: string;
+  /** the caller's correlation id, when the request carried one */
+  correlationId?: string;
+  outcome: 'ok' | 'error';
+  /** the error code of a BusResult answered with ok: false */
+  code?: string;
+  seconds: number;
+}
+
+/** The outcome of a handler's response: a BusResult with ok: false is an error with its code. */
+function outcomeOf(response: unknown, failed: boolean): Pick<HandledRequest, 'outcome' | 'code'> {
+  if (failed) return { outcome: 'error' };
+  const r = response as { ok?: unknown; error?: { code?: unknown } } | undefined;
+  if (r && typeof r === 'object' && r.ok === false)
+    return { outcome: 'error', code: typeof r.error?.code === 'string' ? r.error.code : undefined };
+  return { outcome: 'ok' };
+}
+
+function correlationIdOf(data: unknown): string | undefined {
+  const id = (data as { correlationId?: unknown } | undefined)?.correlationId;
+  return typeof id === 'string' ? id.slice(0, 64) : undefined;
 }
 
 /** How long one blocking pop waits before looping (seconds). */
@@ -29,6 +56,7 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
   private inFlight = 0;
   private drained?: () => void;
   private loop?: Promise<void>;
+  private readonly handlers = new Map<string, NonNullable<ReturnType<Server['getHandlerByPattern']>>>();
 
   constructor(private readonly options: RedisRpcServerOptions) {
     super();
@@ -110,8 +138,9 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
     if (!req) return;
     if (remainingMs(req, redisNow) <= 0) return; // the caller gave up: do nothing
     this.inFlight++;
+    const started = process.hrtime.bigint();
     try {
-      const handler = this.getHandlerByPattern(req.pattern);
+      const handler = this.handlerOf(req.pattern);
       if (!handler) {
         await this.reply(req.replyTo, { id: req.id, err: `no handler for ${req.pattern}` });
         return;
@@ -122,6 +151,12 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
           const { response, err, isDisposed } = packet as { response?: unknown; err?: unknown; isDisposed?: boolean };
           const failed = err !== undefined && err !== null;
           if (response === undefined && !failed && isDisposed) return resolve();
+          this.options.onHandled?.({
+            pattern: req.pattern,
+            correlationId: correlationIdOf(req.data),
+            seconds: Number(process.hrtime.bigint() - started) / 1e9,
+            ...outcomeOf(response, failed),
+          });
           const p = this.reply(req.replyTo, { id: req.id, response, err: failed ? String(err) : undefined });
           void p.finally(resolve);
           return p;
@@ -137,6 +172,15 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
         d();
       }
     }
+  }
+
+  /** Nest's look-up parses the pattern as JSON every time (throwing for plain names): remembered per pattern. */
+  private handlerOf(pattern: string): ReturnType<Server['getHandlerByPattern']> {
+    const known = this.handlers.get(pattern);
+    if (known) return known;
+    const handler = this.getHandlerByPattern(pattern);
+    if (handler) this.handlers.set(pattern, handler);
+    return handler;
   }
 
   private async reply(channel: string, packet: RpcReply): Promise<void> {

@@ -1,0 +1,114 @@
+/**
+ * What PostgreSQL spends per stored message, by group-commit batch size (issue 10): the sends of
+ * 100 rooms stored through chat's own MessagesRepository.insert, `--batches=1,10,50,200` messages
+ * a statement, N statements one after another; PostgreSQL's CPU (all its processes) per message
+ * and statements/s. Then the same with the two search GIN indexes dropped, to show what they cost
+ * per row (`--variants=as-migrated,fastupdate-off,fastupdate-on,none`). PostgreSQL runs with production durability (fsync, synchronous_commit on).
+ *   node dist/bench/bench/batch-probe.js [--batches=1,10,50,200] [--messages=6000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kysely, sql } from 'kysely';
+import { startPostgres } from '../libs/infra/src/postgres';
+import { repoRoot } from '../libs/infra/src/services';
+import { cpuMsOf, processTree } from './lib/procstat';
+import type * as DatabaseModule from '../apps/chat/src/database/database';
+import type * as MessagesModule from '../apps/chat/src/persistence/messages.repository';
+import type * as RoomsModule from '../apps/chat/src/persistence/rooms.repository';
+import type { RoomMessage } from '../apps/chat/src/persistence/messages.repository';
+
+// chat's own code as `npm run build:server` built it
+const chatDist = join(repoRoot(), 'dist', 'apps', 'chat', 'apps', 'chat', 'src');
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { createDb, createPool, migrateToLatest } = require(
+  join(chatDist, 'database', 'database'),
+) as typeof DatabaseModule;
+const { MessagesRepository } = require(join(chatDist, 'persistence', 'messages.repository')) as typeof MessagesModule;
+const { RoomsRepository } = require(join(chatDist, 'persistence', 'rooms.repository')) as typeof RoomsModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const BATCHES = (args.get('batches') ?? '1,10,50,200').split(',').map(Number);
+const MESSAGES = Number(args.get('messages') ?? 6000);
+const ROOMS = 100;
+/** as migrated; the GIN indexes without / with their pending list; no search indexes */
+const VARIANTS = (args.get('variants') ?? 'as-migrated,none').split(',');
+
+let counter = 0;
+const msg = (i: number): RoomMessage => ({
+  roomId: `room-${i % ROOMS}`,
+  senderId: `s${i % 50}`,
+  senderUsername: `s${i % 50}`,
+  senderDisplayName: `Sender ${i % 50}`,
+  senderBot: false,
+  clientMsgId: `c-${++counter}`,
+  text: `message ${counter}: the quick brown fox 小黄鸭 jumps over the lazy dog`,
+});
+
+export interface BatchLevel {
+  batch: number;
+  searchIndexes: boolean;
+  variant: string;
+  statementsPerSec: number;
+  messagesPerSec: number;
+  postgresCpuUsPerMessage: number;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hihi-batch-'));
+  const pg = await startPostgres(join(dir, 'postgres'), { dbName: 'probe', persistent: true }, () => undefined);
+  const db = createDb(createPool(pg.url, 4));
+  const pgCpu = () => processTree(pg.proc.proc.pid!).reduce((a, p) => a + cpuMsOf(p), 0);
+  const out: BatchLevel[] = [];
+  try {
+    await migrateToLatest(db as Kysely<unknown>, () => undefined);
+    const rooms = new RoomsRepository(db);
+    const messages = new MessagesRepository(db);
+    for (let r = 0; r < ROOMS; r++)
+      await rooms.create({
+        id: `room-${r}`,
+        kind: 'public',
+        name: `room ${r}`,
+        nameKey: `public:room-${r}`,
+        members: [],
+      });
+    for (const variant of VARIANTS) {
+      const searchIndexes = variant !== 'none';
+      if (variant === 'fastupdate-off' || variant === 'fastupdate-on')
+        for (const ix of ['messages_text_trgm', 'messages_text_bigrams'])
+          await sql`alter index ${sql.id(ix)} set (fastupdate = ${sql.raw(variant === 'fastupdate-on' ? 'on' : 'off')})`.execute(
+            db,
+          );
+      if (variant === 'none') {
+        await sql`drop index messages_text_trgm`.execute(db);
+        await sql`drop index messages_text_bigrams`.execute(db);
+      }
+      for (const batch of BATCHES) {
+        const statements = Math.max(20, Math.ceil(MESSAGES / batch));
+        const cpu0 = pgCpu();
+        const t0 = performance.now();
+        for (let s = 0; s < statements; s++)
+          await messages.insert(Array.from({ length: batch }, (_, i) => msg(s * batch + i)));
+        const sec = (performance.now() - t0) / 1000;
+        const level: BatchLevel = {
+          batch,
+          searchIndexes,
+          variant,
+          statementsPerSec: Math.round(statements / sec),
+          messagesPerSec: Math.round((statements * batch) / sec),
+          postgresCpuUsPerMessage: Math.round(((pgCpu() - cpu0) * 1000) / (statements * batch)),
+        };
+        out.push(level);
+        process.stderr.write(`${JSON.stringify(level)}\n`);
+      }
+    }
+    console.table(out);
+  } finally {
+    await db.destroy();
+    await pg.proc.stop(5000);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
