@@ -3,7 +3,7 @@
  * 100 rooms stored through chat's own MessagesRepository.insert, `--batches=1,10,50,200` messages
  * a statement, N statements one after another; PostgreSQL's CPU (all its processes) per message
  * and statements/s. Then the same with the two search GIN indexes dropped, to show what they cost
- * per row (`--variants=as-migrated,fastupdate-off,fastupdate-on,none`). PostgreSQL runs with production durability (fsync, synchronous_commit on).
+ * per row (`--variants=as-migrated,fastupdate-off,fastupdate-on,commit-no-flush,none`). PostgreSQL runs with production durability (fsync, synchronous_commit on).
  *   node dist/bench/bench/batch-probe.js [--batches=1,10,50,200] [--messages=6000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -80,6 +80,11 @@ async function main(): Promise<void> {
           await sql`alter index ${sql.id(ix)} set (fastupdate = ${sql.raw(variant === 'fastupdate-on' ? 'on' : 'off')})`.execute(
             db,
           );
+      if (variant === 'commit-no-flush') {
+        // what the WAL flush of each commit costs: commits that do not wait for it (not for production)
+        await sql`alter system set synchronous_commit = off`.execute(db);
+        await sql`select pg_reload_conf()`.execute(db);
+      }
       if (variant === 'none') {
         await sql`drop index messages_text_trgm`.execute(db);
         await sql`drop index messages_text_bigrams`.execute(db);

@@ -107,7 +107,7 @@ if (args.has('hihi')) {
     });
 }
 
-// --ladder=5000,10000  overrides the real path's rates (deliveries/s)
+// --ladder=5000,10000  overrides the real path's rates (deliveries/s); --skip-injected: no gateway-only ladder
 if (args.has('ladder')) CONFIG.hihiLadder = args.get('ladder')!.split(',').map(Number);
 
 export interface FanoutResult {
@@ -214,7 +214,7 @@ async function fanout(
     };
     toggleProfiler();
     try {
-      if (target.injector) {
+      if (target.injector && !args.has('skip-injected')) {
         const inj = await target.injector();
         res.injected = { steps: [] };
         try {

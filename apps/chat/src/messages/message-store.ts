@@ -7,8 +7,12 @@ import { RoomEventsPublisher } from '../events/room-events.publisher';
 
 /** Most messages one statement stores. */
 export const MAX_BATCH = 200;
-/** Statements one process runs at once (each on rooms the others do not touch). */
-export const MAX_IN_FLIGHT = 2;
+/**
+ * Statements one process runs at once (each on rooms the others do not touch). One: under load
+ * the batches grow rather than the statements multiply, and PostgreSQL spends less per message
+ * (docs/performance.md, batch-probe).
+ */
+export const MAX_IN_FLIGHT = 1;
 /** How often a batch is run again after a concurrent duplicate or a deadlock made it fail. */
 const MAX_ATTEMPTS = 4;
 

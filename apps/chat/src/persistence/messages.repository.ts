@@ -51,6 +51,9 @@ export class MessagesRepository {
    * duplicate that this statement's snapshot did not see makes it fail with a unique violation
    * and change nothing: the caller runs it again and then finds the duplicate. Rows come back
    * ordered by (room, seq); a message whose room is gone is not stored and not answered.
+   * The look-ups by the batch's keys are LATERAL, one index probe per message, whatever the
+   * table's statistics say (a join here was planned as a scan of the whole table while the
+   * statistics of a fast-growing table were stale).
    */
   async insert(batch: RoomMessage[]): Promise<BatchRow[]> {
     const input = JSON.stringify(
@@ -75,7 +78,8 @@ export class MessagesRepository {
           client_msg_id text, text text, reply_to uuid, mentions text[], attachments jsonb)
       ),
       existing as (
-        select m.* from messages m join input i on m.sender_id = i.sender_id and m.client_msg_id = i.client_msg_id
+        select m.* from input i cross join lateral (
+          select * from messages m where m.sender_id = i.sender_id and m.client_msg_id = i.client_msg_id) m
       ),
       fresh as (
         select i.*, row_number() over (partition by i.room_id order by i.ord) as n from input i
@@ -111,7 +115,7 @@ export class MessagesRepository {
         select false as created, e.* from existing e
       )
       select m.created, ${MESSAGE_COLUMNS}
-      from stored m left join messages r on r.id = m.reply_to
+      from stored m left join lateral (select * from messages r where r.id = m.reply_to) r on true
       order by m.room_id, m.seq`.execute(this.db);
     return rows;
   }

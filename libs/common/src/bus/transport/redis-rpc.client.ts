@@ -26,6 +26,7 @@ export interface BusTransport {
 }
 
 type WithPush = Redis & { hihiPushRequest(queue: string, json: string): Promise<number> };
+type PushPipeline = ReturnType<Redis['pipeline']> & { hihiPushRequest(queue: string, json: string): PushPipeline };
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -40,6 +41,8 @@ export class RedisRpcClient implements BusTransport {
   private readonly queue: string;
   private readonly channel: string;
   private readonly pending = new Map<string, Pending>();
+  /** requests made this turn of the event loop, pushed together by `flush` */
+  private outbox: { id: string; json: string }[] = [];
   private pub?: WithPush;
   private sub?: Redis;
   private connecting?: Promise<void>;
@@ -84,10 +87,35 @@ export class RedisRpcClient implements BusTransport {
       const timer = setTimeout(() => this.settle(id, new BusTimeoutError(ttlMs)), ttlMs);
       this.pending.set(id, { resolve, reject, timer });
       const req: RpcRequest = { id, pattern, data, replyTo: this.channel, ttlMs };
-      this.connect()
-        .then(() => this.pub!.hihiPushRequest(this.queue, JSON.stringify(req)))
-        .catch((err: Error) => this.settle(id, new Error(`bus unavailable: ${err.message}`)));
+      this.outbox.push({ id, json: JSON.stringify(req) });
+      if (this.outbox.length === 1) setImmediate(() => void this.flush());
     });
+  }
+
+  /**
+   * Push the requests made during this turn of the event loop (sends from many sockets arrive in
+   * one turn) in one pipeline: one write to Redis instead of one per request.
+   */
+  private async flush(): Promise<void> {
+    const batch = this.outbox;
+    this.outbox = [];
+    const fail = (ids: string[], err: Error) => {
+      for (const id of ids) this.settle(id, new Error(`bus unavailable: ${err.message}`));
+    };
+    try {
+      await this.connect();
+      const pipeline = this.pub!.pipeline() as unknown as PushPipeline;
+      for (const r of batch) pipeline.hihiPushRequest(this.queue, r.json);
+      const results = await pipeline.exec();
+      results?.forEach(([err], i) => {
+        if (err) fail([batch[i].id], err);
+      });
+    } catch (err) {
+      fail(
+        batch.map((r) => r.id),
+        err as Error,
+      );
+    }
   }
 
   private settle(id: string, err: Error | undefined, value?: unknown): void {

@@ -67,7 +67,12 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
     const redisOpts = { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false };
     const name = `${this.options.service}-rpc`;
     this.popper = new Redis(this.options.url, { ...redisOpts, connectionName: `${name}-pop` });
-    this.publisher = new Redis(this.options.url, { ...redisOpts, connectionName: `${name}-pub` });
+    // the replies of a batch of messages stored together go out in one write
+    this.publisher = new Redis(this.options.url, {
+      ...redisOpts,
+      connectionName: `${name}-pub`,
+      enableAutoPipelining: true,
+    });
     logConnection(this.popper, `${name}-pop`, this.logger);
     logConnection(this.publisher, `${name}-pub`, this.logger);
     this.popper.on('ready', () => {
