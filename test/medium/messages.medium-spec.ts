@@ -157,6 +157,21 @@ describe('chat storage on PostgreSQL (medium: repositories against a real databa
     }
   });
 
+  it('runs the insert as a named prepared statement, planned once per connection, and it stays correct', async () => {
+    const roomId = await newRoom();
+    const one = pg.db(1);
+    const repo = new MessagesRepository(one);
+    for (let i = 0; i < 8; i++) await repo.insertBatch(roomId, [msg('np', `np-${i}`)]);
+    const { rows } = await sql<{ name: string; generic_plans: number; custom_plans: number }>`
+      select name, generic_plans, custom_plans from pg_prepared_statements`.execute(one);
+    const stmt = rows.find((r) => r.name === 'messages_insert');
+    expect(stmt).toBeDefined();
+    expect(stmt!.generic_plans + stmt!.custom_plans).toBe(8);
+    const stored = await repo.range(roomId, 0, undefined, 20, true);
+    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    await one.destroy();
+  });
+
   it('MessageStore: concurrent sends to many rooms share statements, keep each room in send order, and isolate a refused message', async () => {
     const { MessageStore } = await import('../../apps/chat/src/messages/message-store');
     const ids = await Promise.all(Array.from({ length: 20 }, () => newRoom()));

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
-import { Pool, types } from 'pg';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, QueryResult, sql } from 'kysely';
+import { Pool, PoolClient, types } from 'pg';
 import { ChatConfig } from '@hihi/config';
 import { PartHealth } from '@hihi/contracts';
 import { ChatDatabase } from './schema';
@@ -34,7 +34,43 @@ export function createPool(url: string, max: number): Pool {
   });
   // an idle connection that breaks (database restarted) must not crash the process
   pool.on('error', (err) => new Logger('Postgres').warn(`idle connection failed: ${err.message}`));
+  pool.on('connect', runNamedStatementsPrepared);
   return pool;
+}
+
+/** SQL text → statement name of the hot statements run as named prepared statements. */
+const NAMED = new Map<string, string>();
+
+/**
+ * The pool's connections run the statements registered by `executeNamed` as named prepared
+ * statements: parsed and planned once per connection instead of at every execution.
+ */
+function runNamedStatementsPrepared(client: PoolClient): void {
+  const original = client.query as (...args: unknown[]) => unknown;
+  const patched = (...args: unknown[]): unknown => {
+    const [text, values] = args;
+    const name = typeof text === 'string' ? NAMED.get(text) : undefined;
+    // Kysely's driver calls query(sql, parameters)
+    if (name && Array.isArray(values) && args.length === 2) return original.call(client, { name, text, values });
+    return original.apply(client, args);
+  };
+  client.query = patched as PoolClient['query'];
+}
+
+/**
+ * Run a hot statement (constant SQL text, parameters only) as a named prepared statement. The
+ * result columns must be listed (no `*` at the top), so a migration cannot change its row type.
+ */
+export function executeNamed<R>(
+  db: Db,
+  name: string,
+  query: { compile(db: Db): CompiledQuery<R> },
+): Promise<QueryResult<R>> {
+  const compiled = query.compile(db);
+  const known = NAMED.get(compiled.sql);
+  if (known === undefined) NAMED.set(compiled.sql, name);
+  else if (known !== name) throw new Error(`statement ${name} has the text of ${known}`);
+  return db.executeQuery(compiled);
 }
 
 export function createDb(pool: Pool): Db {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { DB, Db } from '../database/database';
+import { DB, Db, executeNamed } from '../database/database';
 import type { StoredAttachment, StoredReaction } from '../database/schema';
 import { MESSAGE_COLUMNS, MessageRow } from './message-rows';
 
@@ -53,7 +53,8 @@ export class MessagesRepository {
    * ordered by (room, seq); a message whose room is gone is not stored and not answered.
    * The look-ups by the batch's keys are LATERAL, one index probe per message, whatever the
    * table's statistics say (a join here was planned as a scan of the whole table while the
-   * statistics of a fast-growing table were stale).
+   * statistics of a fast-growing table were stale). The text never changes (parameters only),
+   * so it runs as a named prepared statement: parsed and planned once per connection.
    */
   async insert(batch: RoomMessage[]): Promise<BatchRow[]> {
     const input = JSON.stringify(
@@ -71,7 +72,10 @@ export class MessagesRepository {
         attachments: m.attachments?.length ? m.attachments : null,
       })),
     );
-    const { rows } = await sql<BatchRow>`
+    const { rows } = await executeNamed(
+      this.db,
+      'messages_insert',
+      sql<BatchRow>`
       with input as (
         select * from jsonb_to_recordset(${input}::jsonb) as v(
           ord int, room_id text, sender_id text, sender_username text, sender_display_name text, sender_bot boolean,
@@ -116,7 +120,8 @@ export class MessagesRepository {
       )
       select m.created, ${MESSAGE_COLUMNS}
       from stored m left join lateral (select * from messages r where r.id = m.reply_to) r on true
-      order by m.room_id, m.seq`.execute(this.db);
+      order by m.room_id, m.seq`,
+    );
     return rows;
   }
 
