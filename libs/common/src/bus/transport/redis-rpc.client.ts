@@ -104,6 +104,10 @@ export class RedisRpcClient implements BusTransport {
     };
     try {
       await this.connect();
+      if (batch.length === 1) {
+        await this.pub!.hihiPushRequest(this.queue, batch[0].json);
+        return;
+      }
       const pipeline = this.pub!.pipeline() as unknown as PushPipeline;
       for (const r of batch) pipeline.hihiPushRequest(this.queue, r.json);
       const results = await pipeline.exec();
