@@ -148,6 +148,22 @@ describe('uploads (real processes, real PostgreSQL, local storage)', () => {
     expect((await send(alice, dmId, { attachments: ['nope-nope-nope'] })).error?.code).toBe('validation');
   });
 
+  it('deleting a message takes its files: no one can download them and they cannot be attached again', async () => {
+    const up = await upload(alice, await photo(), 'regret.jpg');
+    const sent = await send(alice, dmId, { attachments: [up.body.id] });
+    expect(sent.ok).toBe(true);
+    expect((await download(bob, up.body.url)).status).toBe(200);
+    const c = await connect(stack.url, alice.token);
+    clients.push(c);
+    expect((await ack(c, CLIENT_EVENTS.roomJoin, { roomId: dmId })).ok).toBe(true);
+    const gone = await ack(c, CLIENT_EVENTS.messageDelete, { roomId: dmId, messageId: sent.message!.id });
+    expect(gone.ok).toBe(true);
+    expect((gone.message as Message).attachments).toBeUndefined();
+    expect((await download(bob, up.body.url)).status).toBe(404);
+    expect((await download(alice, up.body.url)).status).toBe(404);
+    expect((await send(alice, dmId, { attachments: [up.body.id] })).error?.code).toBe('validation');
+  });
+
   it('spoofed types are refused or made inert: HTML named .png, SVG with script, a GIF/HTML polyglot', async () => {
     const html = Buffer.from('<!doctype html><html><body><script>alert(document.cookie)</script></body></html>');
     expect((await upload(alice, html, 'cat.png')).status).toBe(415);

@@ -203,6 +203,21 @@ describe('chat storage on PostgreSQL (medium: repositories against a real databa
     expect([again.created, again.message.seq, again.message.text]).toEqual([false, 1, 'text st-3']);
   });
 
+  it('deleting a message marks its files deleted and leaves them to the sweep (bytes deleted)', async () => {
+    const { AttachmentsRepository } = await import('../../apps/chat/src/persistence/attachments.repository');
+    const files = new AttachmentsRepository(db);
+    const roomId = await newRoom();
+    const id = `att-${randomUUID()}`;
+    await files.create('alice', { id, name: 'a.txt', size: 3, contentType: 'text/plain', storageKey: `key-${id}` });
+    await files.claim([id], 'alice', roomId, 'with-file');
+    const [m] = await messages.insertBatch(roomId, [msg('alice', 'with-file')]);
+    await files.attached([id], roomId, m.seq);
+    expect(await files.sweep(0)).not.toContain(`key-${id}`);
+    await messages.remove(roomId, m.id, m.seq);
+    expect((await files.find(id))?.deleted_at).toBeInstanceOf(Date);
+    expect(await files.sweep(0)).toContain(`key-${id}`);
+  });
+
   it('records edits, deletions and reactions as room events that a rejoining client catches up on', async () => {
     const roomId = await newRoom();
     const stored = await messages.insertBatch(roomId, [msg('alice', 'a1'), msg('bob', 'b1'), msg('alice', 'a2')]);

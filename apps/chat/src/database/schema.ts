@@ -98,6 +98,8 @@ export interface AttachmentsTable {
   /** set once that message is stored: from then on the room's members may read it */
   message_seq: number | null;
   created_at: Generated<Timestamp>;
+  /** set when the message carrying it is deleted: no one may read it, the sweep deletes it */
+  deleted_at: ColumnType<Date | null, never, string | null>;
 }
 
 export interface ChatDatabase {

@@ -48,7 +48,7 @@ export class AttachmentsRepository {
     return this.db.transaction().execute(async (tx) => {
       const { rows } = await sql<AttachmentRow>`
         update attachments set room_id = ${roomId}, client_msg_id = ${clientMsgId}
-        where id = any(${ids}::text[]) and uploader_id = ${uploaderId}
+        where id = any(${ids}::text[]) and uploader_id = ${uploaderId} and deleted_at is null
           and (room_id is null or (room_id = ${roomId} and client_msg_id = ${clientMsgId}))
         returning *`.execute(tx);
       // throwing rolls the transaction back: nothing claimed

@@ -175,6 +175,7 @@ export class MessagesRepository {
     id: string,
     set: ReturnType<typeof sql>,
     mentions?: { seq: number; userIds: string[] },
+    detachFiles = false,
   ): Promise<MessageRow | undefined> {
     return this.db.transaction().execute(async (tx) => {
       const { rows } = await sql<{ seq: number }>`
@@ -183,6 +184,12 @@ export class MessagesRepository {
         from ev where m.room_id = ${roomId} and m.id = ${id}::uuid
         returning m.seq`.execute(tx);
       if (!rows.length) return undefined;
+      if (detachFiles) {
+        // its files go with it: unreadable from now on, their bytes deleted by the next sweep
+        await sql`
+          update attachments set deleted_at = now(), message_seq = null
+          where room_id = ${roomId} and message_seq = ${rows[0].seq} and deleted_at is null`.execute(tx);
+      }
       if (mentions) {
         await sql`delete from message_mentions where room_id = ${roomId} and seq = ${mentions.seq}`.execute(tx);
         if (mentions.userIds.length) {
@@ -211,13 +218,14 @@ export class MessagesRepository {
     );
   }
 
-  /** A tombstone: text, reactions, attachments and mentions go; the seq stays. */
+  /** A tombstone: text, reactions, attachments (and their files) and mentions go; the seq stays. */
   remove(roomId: string, id: string, seq: number): Promise<MessageRow | undefined> {
     return this.change(
       roomId,
       id,
       sql`deleted = true, text = '', reactions = null, attachments = null, mentions = null, reply_to = null`,
       { seq, userIds: [] },
+      true,
     );
   }
 

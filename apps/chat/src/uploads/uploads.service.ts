@@ -36,7 +36,8 @@ export class UploadsService {
 
   async open(actor: PublicUser, id: string): Promise<UploadOpenReply> {
     const row = await this.repo.find(id);
-    if (!row) throw new BusError('not_found', 'no such upload');
+    // the file of a deleted message is gone for everyone, its uploader too
+    if (!row || row.deleted_at) throw new BusError('not_found', 'no such upload');
     if (row.message_seq === null || row.room_id === null) {
       // not attached yet: only its uploader; to anyone else it does not exist
       if (row.uploader_id !== actor.id) throw new BusError('not_found', 'no such upload');

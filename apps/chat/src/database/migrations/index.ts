@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial';
 import * as m0002 from './0002-conversations';
 import * as m0003 from './0003-search';
 import * as m0004 from './0004-attachments';
+import * as m0005 from './0005-attachment-deletion';
 
 /**
  * Every migration, in order, compiled into the service (no files read at run time). A new one is
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-conversations': m0002,
   '0003-search': m0003,
   '0004-attachments': m0004,
+  '0005-attachment-deletion': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
