@@ -291,6 +291,37 @@ describe('Composer', () => {
       expect(messages).toEqual([{ text: 'a.png, b.png', attachments: [att('u1', 'a.png'), att('u2', 'b.png')] }]);
     });
 
+    it('keeps a draft per room: text and files stay with their room, uploads go on, a waiting send is called off', async () => {
+      fixture.componentRef.setInput('roomId', 'room-a');
+      await fixture.whenStable();
+      type('for room a');
+      fixture.componentInstance.addFiles([file('a.png')]);
+      await fixture.whenStable();
+      key({}); // waits for the upload
+      expect(messages).toEqual([]);
+
+      fixture.componentRef.setInput('roomId', 'room-b');
+      await fixture.whenStable();
+      expect(box.value).toBe('');
+      expect(items()).toHaveLength(0);
+      // the upload finishes while room b is shown: nothing is sent, to b or anywhere
+      uploads.calls[0].events.next({ kind: 'done', attachment: att('u1', 'a.png') });
+      uploads.calls[0].events.complete();
+      await fixture.whenStable();
+      expect(messages).toEqual([]);
+      type('for room b');
+      key({});
+      expect(messages).toEqual([{ text: 'for room b', attachments: [] }]);
+
+      fixture.componentRef.setInput('roomId', 'room-a');
+      await fixture.whenStable();
+      expect(box.value).toBe('for room a');
+      expect(items()).toHaveLength(1);
+      expect(uploads.calls[0].aborted).toBe(false);
+      key({});
+      expect(messages.at(-1)).toEqual({ text: 'for room a', attachments: [att('u1', 'a.png')] });
+    });
+
     it('cancels an upload in flight with the remove button (aborts it, sends nothing)', async () => {
       fixture.componentInstance.addFiles([file('big.png')]);
       await fixture.whenStable();

@@ -2,12 +2,15 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  afterNextRender,
   type ElementRef,
   computed,
+  effect,
   inject,
   input,
   output,
   signal,
+  untracked,
   viewChild,
 } from '@angular/core';
 import { type Attachment, LIMITS } from '@hihi/contracts';
@@ -99,6 +102,12 @@ export class Composer {
   protected readonly max = LIMITS.messageMax;
 
   readonly disabled = input(false);
+  /**
+   * The room the composer writes to. Each room keeps its own draft (text and files, uploads
+   * going on): switching rooms puts the draft away and brings back the other room's, and a send
+   * waiting for uploads is called off, so nothing is ever sent to a room it was not written in.
+   */
+  readonly roomId = input<string | null>(null);
   /** the message being replied to, shown above the box */
   readonly replyTo = input<ReplyTarget | null>(null);
   /** people `@` can mention */
@@ -147,8 +156,18 @@ export class Composer {
   private typingSentAt = 0;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** drafts of the rooms not shown, by room id */
+  private readonly drafts = new Map<string, { text: string; files: PendingFile[] }>();
+  private shownRoom: string | null = null;
+  private viewReady = false;
+
   constructor() {
+    effect(() => {
+      const room = this.roomId();
+      untracked(() => this.showRoom(room));
+    });
     // the page is going away (and with it the socket): just stop the timer, emit nothing
+    afterNextRender(() => (this.viewReady = true));
     inject(DestroyRef).onDestroy(() => {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       for (const sub of this.inFlight.values()) sub.unsubscribe();
@@ -210,7 +229,28 @@ export class Composer {
   }
 
   private patchFile(key: number, change: Partial<PendingFile>): void {
-    this.files.update((fs) => fs.map((f) => (f.key === key ? { ...f, ...change } : f)));
+    const patch = (fs: PendingFile[]) => fs.map((f) => (f.key === key ? { ...f, ...change } : f));
+    if (this.files().some((f) => f.key === key)) this.files.update(patch);
+    // a file of a room not shown goes on uploading in that room's draft
+    else for (const draft of this.drafts.values()) draft.files = patch(draft.files);
+  }
+
+  /** Put the shown room's draft away and bring back `room`'s. */
+  private showRoom(room: string | null): void {
+    if (room === this.shownRoom) return;
+    if (this.shownRoom !== null && (this.text() || this.files().length))
+      this.drafts.set(this.shownRoom, { text: this.text(), files: this.files() });
+    const draft = room === null ? undefined : this.drafts.get(room);
+    if (room !== null) this.drafts.delete(room);
+    this.shownRoom = room;
+    this.waiting.set(false);
+    this.text.set(draft?.text ?? '');
+    this.files.set(draft?.files ?? []);
+    this.closeMentions();
+    this.emojiOpen.set(false);
+    this.stopTyping();
+    // the textarea follows text() through its binding; its height once it has been rendered
+    if (this.viewReady) queueMicrotask(() => this.autosize());
   }
 
   private afterUpload(): void {
