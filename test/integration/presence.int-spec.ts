@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { CLIENT_EVENTS, LOBBY_ROOM_ID, PublicUser, REALTIME, SERVER_EVENTS } from '@hihi/contracts';
 import { freePort } from '@hihi/infra';
 import { Stack } from '../support/stack';
-import { ack, Client, connect, makeUser, until } from './chat-helpers';
+import { ack, api, Client, connect, makeUser, provision, until } from './chat-helpers';
 
 describe('presence survives a gateway crash (real processes)', () => {
   const stack = new Stack();
@@ -17,6 +18,33 @@ describe('presence survives a gateway crash (real processes)', () => {
     for (const c of clients) c.socket.close();
     await stack.stop();
   }, 30000);
+
+  it('counts a user with sockets on both gateways once, in join acks and in presence deltas', async () => {
+    const [erin, dave] = [makeUser(stack), makeUser(stack)];
+    await provision(stack, erin, dave);
+    const roomId = (
+      await api(stack, erin.token, 'POST', '/api/rooms', { name: `Presence ${randomUUID().slice(0, 8)}` })
+    ).body.id as string;
+    const e = await connect(stack.url, erin.token);
+    const d1 = await connect(stack.url, dave.token);
+    const d2 = await connect(url2, dave.token);
+    expect((await ack(e, CLIENT_EVENTS.roomJoin, { roomId })).ok).toBe(true);
+    expect((await ack(d1, CLIENT_EVENTS.roomJoin, { roomId })).ok).toBe(true);
+    const second = await ack(d2, CLIENT_EVENTS.roomJoin, { roomId });
+    expect(second.onlineCount).toBe(2);
+    const counts = () =>
+      e.events
+        .filter((ev) => ev.event === SERVER_EVENTS.presence && (ev.args[0] as { roomId: string }).roomId === roomId)
+        .map((ev) => (ev.args[0] as { onlineCount: number }).onlineCount);
+    // both gateways announce dave (each for its own socket); no delta counts more than two people
+    await until(() => counts().length >= 2 && counts().at(-1) === 2, 5000, 50);
+    expect(Math.max(...counts())).toBe(2);
+    d1.socket.close();
+    d2.socket.close();
+    await until(() => counts().at(-1) === 1, 5000, 50);
+    expect(counts().at(-1)).toBe(1);
+    e.socket.close();
+  }, 60000);
 
   it(`drops the users of a kill -9'd gateway within ${REALTIME.presenceTtlMs / 1000} s`, async () => {
     const alice = makeUser(stack);

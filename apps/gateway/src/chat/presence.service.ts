@@ -148,13 +148,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     roomId: string,
     max: number = REALTIME.presenceListMax,
   ): Promise<{ online: PublicUser[]; count: number }> {
-    const [entries, alive] = await Promise.all([this.redis.zrange(this.key(roomId), 0, -1), this.aliveGateways()]);
-    const ids: string[] = [];
-    for (const e of entries) {
-      const at = e.indexOf('|');
-      const id = e.slice(0, at);
-      if (alive.has(e.slice(at + 1)) && ids[ids.length - 1] !== id) ids.push(id);
-    }
+    const ids = await this.liveUserIds(roomId);
     const first = ids.slice(0, max);
     if (!first.length) return { online: [], count: 0 };
     const raw = await this.redis.hmget(this.profiles, ...first);
@@ -168,6 +162,18 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
       }
     }
     return { online, count: ids.length };
+  }
+
+  /** Ids of the room's users with an entry from a live gateway, each once (a user on two gateways has two entries). */
+  private async liveUserIds(roomId: string): Promise<string[]> {
+    const [entries, alive] = await Promise.all([this.redis.zrange(this.key(roomId), 0, -1), this.aliveGateways()]);
+    const ids: string[] = [];
+    for (const e of entries) {
+      const at = e.indexOf('|');
+      const id = e.slice(0, at);
+      if (alive.has(e.slice(at + 1)) && ids[ids.length - 1] !== id) ids.push(id);
+    }
+    return ids;
   }
 
   /** Everyone online in the room (tests, small rooms). */
@@ -201,7 +207,8 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     const p = this.pending.get(roomId);
     this.pending.delete(roomId);
     if (!p || (!p.joined.size && !p.left.size)) return;
-    const onlineCount = await this.redis.zcard(this.key(roomId));
+    // people, not entries: a user on two gateways counts once, a dead gateway's users not at all
+    const onlineCount = (await this.liveUserIds(roomId)).length;
     const event: RoomEventEnvelope = {
       type: 'presence',
       roomId,
