@@ -109,6 +109,12 @@ describe('parseMarkdown', () => {
     ]);
   });
 
+  it('links www. addresses without a scheme (as https), but not words like readme.md or node.js', () => {
+    expect(hrefs(parseMarkdown('docs at www.example.com/guide, see readme.md and node.js'))).toEqual([
+      'https://www.example.com/guide',
+    ]);
+  });
+
   it('keeps HTML as text', () => {
     const blocks = parseMarkdown('<img src=x onerror=alert(1)> <script>alert(1)</script>');
     expect(words(blocks)).toBe('<img src=x onerror=alert(1)> <script>alert(1)</script>');

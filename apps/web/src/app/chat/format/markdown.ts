@@ -52,7 +52,15 @@ function createParser(): MarkdownIt {
   const md = markdownIt('zero', { breaks: true, linkify: true, maxNesting: MAX_NESTING });
   md.enable(['blockquote', 'fence', 'list']);
   md.enable(['newline', 'escape', 'backticks', 'strikethrough', 'emphasis', 'link', 'autolink', 'entity', 'linkify']);
-  md.linkify.set({ fuzzyIP: false });
+  // scheme-less links only when they start with www. ("www.example.com"), never bare words like
+  // "readme.md" or "node.js" that happen to end in a top-level domain; those get https://
+  md.linkify.set({ fuzzyIP: false, fuzzyLink: true });
+  const match = md.linkify.match.bind(md.linkify);
+  md.linkify.match = (text: string) => {
+    const found = (match(text) ?? []).filter((m) => m.schema !== '' || /^www\./i.test(m.raw));
+    for (const m of found) if (m.schema === '') m.url = `https://${m.raw}`;
+    return found.length ? found : null;
+  };
   md.validateLink = (url: string) => safeHref(url) !== null;
   return md;
 }
