@@ -186,6 +186,33 @@ describe('conversations (real processes, real PostgreSQL and Redis)', () => {
     expect(read.room).toMatchObject({ mentions: 0, unread: 0 });
   });
 
+  it('a mention reaches the mentioned person live as room:updated, also in a room they have not opened', async () => {
+    const alice = makeUser(stack);
+    const bob = makeUser(stack);
+    await provision(stack, alice, bob);
+    const roomId = (
+      await api(stack, alice.token, 'POST', '/api/rooms', { name: `Mentions ${randomUUID().slice(0, 8)}` })
+    ).body.id as string;
+    const a = await open(alice, roomId);
+    // bob is connected but has not joined the room
+    const b = await connect(stack.url, bob.token);
+    clients.push(b);
+    const views = () =>
+      b.events
+        .filter((e) => e.event === SERVER_EVENTS.roomUpdated)
+        .map((e) => e.args[0] as { id: string; mentions: number; unread: number })
+        .filter((r) => r.id === roomId);
+    await send(a, 'no mention here', {}, roomId);
+    await send(a, `@${bob.username} look`, {}, roomId);
+    await until(() => views().length > 0, 5000, 50);
+    expect(views()).toEqual([expect.objectContaining({ id: roomId, mentions: 1, unread: 2 })]);
+    // the sender is not told about their own mention of themselves
+    const selfViews = () => a.events.filter((e) => e.event === SERVER_EVENTS.roomUpdated).length;
+    await send(a, `note to @${alice.username}`, {}, roomId);
+    await sleep(300);
+    expect(selfViews()).toBe(0);
+  });
+
   it('changes are refused in rooms one cannot see', async () => {
     const alice = makeUser(stack);
     const bob = makeUser(stack);

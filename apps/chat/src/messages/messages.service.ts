@@ -56,6 +56,7 @@ export class MessagesService {
     if (ids.length && !this.uploads) throw new BusError('validation', 'attachments are not available');
     // claimed before the message is stored, marked attached after: a retry (same clientMsgId) claims them again
     const attachments = ids.length ? await this.uploads!.claim(actor, roomId, clientMsgId, ids) : undefined;
+    const mentioned = await this.mentions(room, text);
     const { message, created } = await this.store.send(roomId, {
       senderId: actor.id,
       senderUsername: actor.username,
@@ -64,11 +65,13 @@ export class MessagesService {
       clientMsgId,
       text,
       replyTo: opts.replyTo,
-      mentions: await this.mentions(room, text),
+      mentions: mentioned,
       attachments,
     });
     if (ids.length) await this.uploads!.attached(ids, roomId, message.seq);
     if (created) void this.bots.enqueue({ id: room.id, kind: room.kind }, message);
+    // the people it mentions see their mention count at once, also for a room they have not opened
+    if (created && mentioned.length) void this.rooms.tellMentioned(roomId, mentioned, actor.id);
     return message;
   }
 

@@ -154,6 +154,26 @@ export class RoomsService implements OnApplicationBootstrap {
     return { room: await this.view(actor, id), created };
   }
 
+  /**
+   * Tell each mentioned user (but the sender) their view of the room — unread and mention
+   * counts — on `room:updated` to their own sockets, whether or not they have the room open.
+   * Never throws: the message is stored; the room list catches up on the next load.
+   */
+  async tellMentioned(roomId: string, userIds: string[], senderId: string): Promise<void> {
+    await Promise.all(
+      userIds
+        .filter((id) => id !== senderId)
+        .map(async (userId) => {
+          try {
+            const row = await this.rooms.view(roomId, userId);
+            if (row) await this.events.publish({ type: 'room:updated', roomId, room: toRoom(row), userIds: [userId] });
+          } catch (err) {
+            this.logger.warn(`mention of ${userId} in ${roomId} not announced: ${(err as Error).message}`);
+          }
+        }),
+    );
+  }
+
   /** One write (group-committed with other readers' marks); only the reader is told (room:updated to that user's sockets). */
   async markRead(actor: PublicUser, roomId: string, seq: number): Promise<Room> {
     await this.accessible(actor, roomId);
