@@ -268,6 +268,28 @@ describe('MessageList conversations', () => {
     expect(divider.nextElementSibling?.getAttribute('data-seq')).toBe('3');
   });
 
+  it('offers the jump to unread only when there is an unread message of others to jump to', async () => {
+    const pill = () => el.querySelector('.jump-unread');
+    // the list re-checks on scroll (and after rendering)
+    const scrolled = async () => {
+      fixture.componentInstance['onScroll']();
+      await fixture.whenStable();
+    };
+    // everything read (the first unread would come after the last message, seq 5): no pill
+    fixture.componentRef.setInput('unreadFrom', 6);
+    await fixture.whenStable();
+    await scrolled();
+    expect(el.querySelector('.unread-divider')).toBeNull();
+    expect(pill()).toBeNull();
+    // further back than what is loaded (only one's own messages are loaded): the pill
+    fixture.componentRef.setInput('messages', [msg(7, alice, 'later'), msg(8, alice, 'and later')]);
+    fixture.componentRef.setInput('hasMore', true);
+    fixture.componentRef.setInput('unreadFrom', 2);
+    await fixture.whenStable();
+    await scrolled();
+    expect(pill()).not.toBeNull();
+  });
+
   it('offers no actions to guests', async () => {
     fixture.componentRef.setInput('interactive', false);
     await fixture.whenStable();

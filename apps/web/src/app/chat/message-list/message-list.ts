@@ -442,8 +442,15 @@ export class MessageList {
       return;
     }
     const divider = el.querySelector<HTMLElement>('.unread-divider');
-    // not loaded yet (further back) or above what is shown: offer the jump
-    this.dividerAbove.set(!divider || divider.offsetTop + divider.offsetHeight < el.scrollTop);
+    if (divider) {
+      // above what is shown: offer the jump
+      this.dividerAbove.set(divider.offsetTop + divider.offsetHeight < el.scrollTop);
+      return;
+    }
+    // no divider: offer the jump only when the first unread message is further back than what is
+    // loaded; otherwise there is nothing from others to jump to (all read, or only one's own)
+    const loadedFrom = this.messages()[0]?.seq;
+    this.dividerAbove.set(loadedFrom !== undefined && this.hasMore() && this.unreadFrom()! < loadedFrom);
   }
 
   protected onScroll(): void {
