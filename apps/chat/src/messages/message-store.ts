@@ -31,6 +31,10 @@ interface Pending {
 
 const keyOf = (senderId: string, clientMsgId: string) => `${senderId}\u0000${clientMsgId}`;
 
+/** What a send whose message could not be stored is answered. */
+const storeFailed = () =>
+  new BusError('unavailable', 'the message could not be stored; retry with the same clientMsgId');
+
 /** Errors after which the same statement may succeed: a concurrent duplicate, a deadlock, a serialization failure. */
 function retryable(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
@@ -85,11 +89,18 @@ export class MessageStore {
       const rooms = new Set(batch.map((p) => p.item.roomId));
       for (const r of rooms) this.busy.add(r);
       this.inFlight++;
-      void this.storeBatch(batch).finally(() => {
-        for (const r of rooms) this.busy.delete(r);
-        this.inFlight--;
-        this.pump();
-      });
+      void this.storeBatch(batch)
+        // never a hang: whatever failed unexpectedly, every caller still gets an answer
+        .catch((err: unknown) => {
+          this.logger.error(`storing a batch failed: ${(err as Error)?.message}`);
+          const error = storeFailed();
+          for (const p of batch) p.reject(error);
+        })
+        .finally(() => {
+          for (const r of rooms) this.busy.delete(r);
+          this.inFlight--;
+          this.pump();
+        });
     }
   }
 
@@ -115,7 +126,7 @@ export class MessageStore {
         return;
       }
       this.logger.warn(`storing ${batch.length} message(s) failed: ${(failure as Error)?.message}`);
-      const error = new BusError('unavailable', 'the message could not be stored; retry with the same clientMsgId');
+      const error = storeFailed();
       for (const p of batch) p.reject(error);
       return;
     }
