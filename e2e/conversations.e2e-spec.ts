@@ -10,9 +10,11 @@ import {
 } from './support/browser';
 import { browserSuite } from './support/suite';
 import {
+  createRoomViaApi,
   loginViaApi,
   notifications,
   openDmViaApi,
+  openRoom,
   recordNotifications,
   roomsViaApi,
   setTabHidden,
@@ -266,6 +268,47 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
           const send = await p.page.locator('.composer__send').boundingBox();
           expect(send!.x + send!.width).toBeLessThanOrEqual(375);
           await screenshot(p.page, '28-phone-reply');
+        },
+      ),
+    90_000,
+  );
+  it(
+    'keeps a draft per room in the composer, and a mention in a room never opened shows in the room list at once',
+    () =>
+      onFailureSave(
+        'drafts',
+        () => people,
+        stack,
+        async () => {
+          const alice = await suite.account('dr_a', 'Alice');
+          const bob = await suite.account('dr_b', 'Bob');
+          const tag = Date.now().toString(36);
+          const aliceTokens = await loginViaApi(stack.url, alice);
+          await loginViaApi(stack.url, bob);
+          const room = await createRoomViaApi(stack.url, aliceTokens.accessToken, `Drafts ${tag}`);
+          const a = await person();
+          const b = await person();
+          await signInViaUi(a.page, alice);
+          await signInViaUi(b.page, bob);
+
+          // a draft stays with the room it was written in
+          const box = a.page.locator('#composer-box');
+          await openRoom(a.page, /Lobby|大厅/);
+          await box.fill(`lobby draft ${tag}`);
+          await openRoom(a.page, room.name);
+          expect(await box.inputValue()).toBe('');
+          await sendRaw(a.page, `@${bob.username} have a look ${tag}`);
+          await openRoom(a.page, /Lobby|大厅/);
+          expect(await box.inputValue()).toBe(`lobby draft ${tag}`);
+          await screenshot(a.page, '29-draft-kept');
+
+          // bob never opened that room: the mention shows in his room list without a reload
+          const badge = b.page.locator('.room').filter({ hasText: room.name }).locator('.room__mentions');
+          await badge.waitFor();
+          expect(await badge.textContent()).toContain('1');
+          // alice's typing in the lobby ended when she left it (not sent to the room she went to)
+          expect(await b.page.locator('.typing').textContent()).not.toContain('Alice');
+          await screenshot(b.page, '30-mention-in-unopened-room');
         },
       ),
     90_000,

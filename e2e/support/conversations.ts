@@ -20,6 +20,17 @@ export async function roomsViaApi(base: string, token: string): Promise<Room[]> 
   return (await res.json()) as Room[];
 }
 
+/** Creates a public room named `name` (its creator's token). */
+export async function createRoomViaApi(base: string, token: string, name: string): Promise<Room> {
+  const res = await fetch(`${base}/api/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ name }),
+  });
+  if (res.status !== 201) throw new Error(`create room: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Room;
+}
+
 /** Opens (or finds) the DM between the token's user and `username`. */
 export async function openDmViaApi(base: string, token: string, username: string): Promise<Room> {
   const res = await fetch(`${base}/api/dms`, {

@@ -233,6 +233,19 @@ describe('ChatStore', () => {
     expect(store.activeTyping()).toEqual([]);
   });
 
+  it('ends my typing in the room it started in, also after switching rooms', async () => {
+    const { store, socket } = setup();
+    await store.start();
+    await settle();
+    store.setTyping(true);
+    await store.selectRoom('r2');
+    store.setTyping(false);
+    expect(socket.typing.mock.calls.map((c) => c[0])).toEqual([
+      { roomId: 'lobby', typing: true },
+      { roomId: 'lobby', typing: false },
+    ]);
+  });
+
   it('applies message:updated live and the join ack updates by id, never duplicating', async () => {
     const { store, socket, joinAnswers, joinUpdates } = setup();
     joinAnswers.set('lobby', [msg('lobby', 1), msg('lobby', 2)]);

@@ -104,6 +104,8 @@ export class ChatStore {
   private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** the room my "typing" went to, until it ends */
+  private typingIn: string | null = null;
 
   readonly rooms = signal<Room[]>([]);
   readonly roomsLoading = signal(false);
@@ -497,9 +499,21 @@ export class ChatStore {
     void this.outbox.retry(clientMsgId);
   }
 
+  /**
+   * "Typing" goes to the room it started in, and its end too — also when the end comes after a
+   * switch to another room (the composer stops typing when the room changes).
+   */
   setTyping(typing: boolean): void {
+    if (!typing) {
+      if (this.typingIn) this.socket.typing({ roomId: this.typingIn, typing: false });
+      this.typingIn = null;
+      return;
+    }
     const roomId = this.activeRoomId();
-    if (roomId) this.socket.typing({ roomId, typing });
+    if (!roomId) return;
+    if (this.typingIn && this.typingIn !== roomId) this.socket.typing({ roomId: this.typingIn, typing: false });
+    this.typingIn = roomId;
+    this.socket.typing({ roomId, typing: true });
   }
 
   async createRoom(name: string): Promise<Room> {
