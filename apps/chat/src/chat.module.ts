@@ -1,41 +1,57 @@
 import { Module } from '@nestjs/common';
-import { ChatController } from './chat.controller';
 import { DatabaseModule } from './database/database.module';
 import { MessagesRepository } from './persistence/messages.repository';
 import { RoomsRepository } from './persistence/rooms.repository';
 import { UsersRepository } from './persistence/users.repository';
 import { RedisRoomEventsPublisher, RoomEventsPublisher } from './events/room-events.publisher';
+import { DomainEvents } from './events/domain-events';
+import { RoomEventsFanout } from './events/room-events.fanout';
+import { MessageListeners } from './events/message-listeners';
 import { MessageStore } from './messages/message-store';
 import { MessagesService } from './messages/messages.service';
 import { RoomsService } from './rooms/rooms.service';
+import { MembersService } from './rooms/members.service';
 import { ReadMarks } from './rooms/read-marks';
 import { SearchRepository } from './persistence/search.repository';
 import { SearchService } from './search/search.service';
 import { BOT_OUTPUT_FACTORY } from './bots/bot';
 import { BotsModule } from './bots/bots.module';
 import { StoreBotOutputFactory } from './bots/store-bot-output';
-import { chatStorePort } from './bots/chat-store-port';
+import { messagesBotPort } from './bots/messages-bot-port';
 import { AttachmentsRepository } from './persistence/attachments.repository';
 import { UploadsService } from './uploads/uploads.service';
+import { AccessService } from './access/access.service';
+import { AccessInvalidation, RedisAccessInvalidation } from './access/access-invalidation';
+import { RoomsHandlers } from './handlers/rooms.handlers';
+import { MembersHandlers } from './handlers/members.handlers';
+import { MessagesHandlers } from './handlers/messages.handlers';
+import { SearchHandlers } from './handlers/search.handlers';
+import { UploadsHandlers } from './handlers/uploads.handlers';
 
-/** Rooms, messages, read positions, search, the bot, and room events. */
+/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
-  controllers: [ChatController],
+  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers],
   providers: [
     RoomsRepository,
     MessagesRepository,
     UsersRepository,
     { provide: RoomEventsPublisher, useClass: RedisRoomEventsPublisher },
+    { provide: AccessInvalidation, useClass: RedisAccessInvalidation },
+    AccessService,
+    DomainEvents,
+    RoomEventsFanout,
+    MessageListeners,
     {
       provide: BOT_OUTPUT_FACTORY,
-      inject: [MessageStore, MessagesRepository, RoomEventsPublisher],
-      useFactory: (store: MessageStore, messages: MessagesRepository, events: RoomEventsPublisher) =>
-        new StoreBotOutputFactory(chatStorePort(store, messages), events),
+      inject: [MessagesService, RoomEventsPublisher],
+      useFactory: (messages: MessagesService, events: RoomEventsPublisher) =>
+        new StoreBotOutputFactory(messagesBotPort(messages), events),
     },
     MessageStore,
     ReadMarks,
     RoomsService,
+    MembersService,
     MessagesService,
     SearchRepository,
     SearchService,

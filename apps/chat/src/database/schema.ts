@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Attachment, RoomKind } from '@hihi/contracts';
+import type { Attachment, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
 
 /*
  * chat's PostgreSQL tables as Kysely sees them (the migrations in ./migrations create them).
@@ -32,11 +32,19 @@ export interface RoomsTable {
   last_seq: Generated<number>;
   /** the room's event counter: every new message and every change (edit, delete, reaction) takes the next */
   last_event: Generated<number>;
+  topic: string | null;
+  archived: Generated<boolean>;
+  slow_mode_sec: Generated<number>;
+  post_policy: ColumnType<PostPolicy, PostPolicy | undefined, PostPolicy>;
+  /** kept by the statements that add and remove members */
+  member_count: Generated<number>;
 }
 
 export interface RoomMembersTable {
   room_id: string;
   user_id: string;
+  role: ColumnType<RoomRole, RoomRole | undefined, RoomRole>;
+  joined_at: Generated<Timestamp>;
 }
 
 /** One reaction of a message: the emoji and who reacted, in the order they did. */

@@ -1,24 +1,17 @@
 import { Injectable, Optional } from '@nestjs/common';
-import {
-  HistoryPage,
-  HistoryQuery,
-  JoinReply,
-  LIMITS,
-  Message,
-  mentionedUsernames,
-  PublicUser,
-  REALTIME,
-} from '@hihi/contracts';
+import { HistoryPage, HistoryQuery, JoinReply, LIMITS, Message, mentionedUsernames, REALTIME } from '@hihi/contracts';
 import { ChatConfig } from '@hihi/config';
 import { BusError } from '@hihi/common';
 import { MessageStore } from './message-store';
 import { RoomsService } from '../rooms/rooms.service';
-import { BotRunner } from '../bots/runner/bot-runner';
 import { MessagesRepository } from '../persistence/messages.repository';
 import { MessageRow, toMessage } from '../persistence/message-rows';
 import { UsersRepository } from '../persistence/users.repository';
-import { RoomAccess } from '../persistence/rooms.repository';
+import { RoomsRepository } from '../persistence/rooms.repository';
 import { UploadsService } from '../uploads/uploads.service';
+import { AccessService } from '../access/access.service';
+import { Actor, senderOf } from '../access/actor';
+import { DomainEvents } from '../events/domain-events';
 
 export interface SendOptions {
   replyTo?: string;
@@ -26,15 +19,23 @@ export interface SendOptions {
   attachments?: string[];
 }
 
+/**
+ * THE write path of messages — people and bots alike (a bot is an Actor of kind `bot`): send,
+ * edit, delete, react, each asking AccessService first, each emitting its domain event after the
+ * commit (the bots and mentions listen to `message.created`). Reads (history, join catch-up)
+ * ask the same policy.
+ */
 @Injectable()
 export class MessagesService {
   constructor(
     private readonly store: MessageStore,
     private readonly messages: MessagesRepository,
     private readonly rooms: RoomsService,
+    private readonly roomsRepo: RoomsRepository,
     private readonly users: UsersRepository,
     private readonly config: ChatConfig,
-    private readonly bots: BotRunner,
+    private readonly access: AccessService,
+    private readonly domain: DomainEvents,
     @Optional() private readonly uploads?: UploadsService,
   ) {}
 
@@ -44,24 +45,27 @@ export class MessagesService {
    * (BotRunner), whose replies' keys derive from the triggering message.
    */
   async send(
-    actor: PublicUser,
+    actor: Actor,
     roomId: string,
     text: string,
     clientMsgId: string,
     opts: SendOptions = {},
   ): Promise<Message> {
-    const room = await this.rooms.accessible(actor, roomId);
+    const { room } = await this.access.require(actor, roomId, 'post');
+    // a reply quotes only a message of the same room
     if (opts.replyTo) await this.existing(roomId, opts.replyTo);
     const ids = opts.attachments ?? [];
-    if (ids.length && !this.uploads) throw new BusError('validation', 'attachments are not available');
+    if (ids.length && (!this.uploads || actor.kind === 'bot'))
+      throw new BusError('validation', 'attachments are not available');
     // claimed before the message is stored, marked attached after: a retry (same clientMsgId) claims them again
-    const attachments = ids.length ? await this.uploads!.claim(actor, roomId, clientMsgId, ids) : undefined;
-    const mentioned = await this.mentions(room, text);
+    const attachments = ids.length ? await this.uploads!.claim(actor.id, roomId, clientMsgId, ids) : undefined;
+    const mentioned = actor.kind === 'bot' ? [] : await this.mentions(roomId, text);
+    const sender = senderOf(actor);
     const { message, created } = await this.store.send(roomId, {
-      senderId: actor.id,
-      senderUsername: actor.username,
-      senderDisplayName: actor.displayName,
-      senderBot: false,
+      senderId: sender.id,
+      senderUsername: sender.username,
+      senderDisplayName: sender.displayName,
+      senderBot: sender.bot,
       clientMsgId,
       text,
       replyTo: opts.replyTo,
@@ -69,19 +73,21 @@ export class MessagesService {
       attachments,
     });
     if (ids.length) await this.uploads!.attached(ids, roomId, message.seq);
-    if (created) void this.bots.enqueue({ id: room.id, kind: room.kind }, message);
-    // the people it mentions see their mention count at once, also for a room they have not opened
-    if (created && mentioned.length) void this.rooms.tellMentioned(roomId, mentioned, actor.id);
+    // bots, mentions (and what comes next) listen; none of them delays the ack
+    void this.domain.emit('message.created', { message, room, actor, created, mentions: mentioned });
     return message;
   }
 
-  /** Ids of the room's members that the text mentions (guests cannot be mentioned). */
-  private async mentions(room: RoomAccess, text: string): Promise<string[]> {
+  /** Ids of the room's members that the text mentions (a mention comes only from the same room). */
+  private async mentions(roomId: string, text: string): Promise<string[]> {
     if (!text.includes('@')) return [];
     const names = mentionedUsernames(text);
     if (!names.length) return [];
     const users = await this.users.idsByUsernames(names);
-    return users.map((u) => u.id).filter((id) => room.kind === 'public' || room.members.includes(id));
+    return this.roomsRepo.membersAmong(
+      roomId,
+      users.map((u) => u.id),
+    );
   }
 
   private async existing(roomId: string, messageId: string): Promise<MessageRow> {
@@ -91,8 +97,8 @@ export class MessagesService {
   }
 
   /** REST history: ascending seq; `afterSeq` pages forward, otherwise the latest before `beforeSeq`. */
-  async history(actor: PublicUser, roomId: string, q: HistoryQuery): Promise<HistoryPage> {
-    await this.rooms.accessible(actor, roomId);
+  async history(actor: Actor, roomId: string, q: HistoryQuery): Promise<HistoryPage> {
+    await this.access.require(actor, roomId, 'view');
     return this.page(roomId, q);
   }
 
@@ -110,10 +116,10 @@ export class MessagesService {
    * the client pages on with REST afterSeq=) plus the changes to older messages it missed, or
    * without sinceSeq the latest page. The queries run side by side.
    */
-  async join(actor: PublicUser, roomId: string, sinceSeq?: number): Promise<JoinReply> {
-    await this.rooms.accessible(actor, roomId);
+  async join(actor: Actor, roomId: string, sinceSeq?: number): Promise<JoinReply> {
+    await this.access.require(actor, roomId, 'view');
     const [room, page, updates] = await Promise.all([
-      this.rooms.view(actor, roomId),
+      this.rooms.viewOf(actor.id, roomId),
       sinceSeq !== undefined
         ? this.page(roomId, { afterSeq: sinceSeq, limit: REALTIME.joinMaxMessages })
         : this.page(roomId, { limit: LIMITS.historyDefault }),
@@ -125,46 +131,52 @@ export class MessagesService {
   }
 
   /** The author's own message, still there: what edit and delete may touch. */
-  private async own(actor: PublicUser, roomId: string, messageId: string): Promise<MessageRow> {
-    await this.rooms.accessible(actor, roomId);
+  private async own(actor: Actor, roomId: string, messageId: string): Promise<MessageRow> {
+    await this.access.require(actor, roomId, 'editOwn');
     const row = await this.existing(roomId, messageId);
-    if (row.sender_id !== actor.id || row.sender_bot)
+    if (row.sender_id !== actor.id || row.sender_bot !== (actor.kind === 'bot'))
       throw new BusError('forbidden', 'you can only change your own messages');
     if (row.deleted) throw new BusError('not_found', 'this message was deleted');
     return row;
   }
 
-  async edit(actor: PublicUser, roomId: string, messageId: string, text: string): Promise<Message> {
+  async edit(actor: Actor, roomId: string, messageId: string, text: string): Promise<Message> {
     const row = await this.own(actor, roomId, messageId);
     const window = this.config.EDIT_WINDOW_SEC;
-    if (window > 0 && Date.now() - new Date(row.created_at).getTime() > window * 1000) {
+    if (actor.kind !== 'bot' && window > 0 && Date.now() - new Date(row.created_at).getTime() > window * 1000) {
       throw new BusError('forbidden', `messages can be edited for ${Math.round(window / 60)} minutes after sending`);
     }
     if (row.text === text) return toMessage(row);
-    const room = await this.rooms.accessible(actor, roomId);
-    const updated = await this.messages.edit(roomId, messageId, row.seq, text, await this.mentions(room, text));
-    return this.changed(updated);
+    const mentioned = actor.kind === 'bot' ? [] : await this.mentions(roomId, text);
+    const updated = await this.messages.edit(roomId, messageId, row.seq, text, mentioned);
+    return this.changed(actor, updated);
   }
 
-  async remove(actor: PublicUser, roomId: string, messageId: string): Promise<Message> {
+  async remove(actor: Actor, roomId: string, messageId: string): Promise<Message> {
     const row = await this.own(actor, roomId, messageId);
-    return this.changed(await this.messages.remove(roomId, messageId, row.seq));
+    return this.changed(actor, await this.messages.remove(roomId, messageId, row.seq));
   }
 
-  async react(actor: PublicUser, roomId: string, messageId: string, emoji: string, on: boolean): Promise<Message> {
-    await this.rooms.accessible(actor, roomId);
+  /** A bot's context: up to `limit` messages before `beforeSeq`, oldest first (no access question: the runner's own trigger room). */
+  async recent(roomId: string, beforeSeq: number, limit: number): Promise<Message[]> {
+    return (await this.messages.range(roomId, 0, beforeSeq, limit, false)).map(toMessage);
+  }
+
+  async react(actor: Actor, roomId: string, messageId: string, emoji: string, on: boolean): Promise<Message> {
+    await this.access.require(actor, roomId, 'react');
     const res = await this.messages.react(roomId, messageId, actor.id, emoji, on, LIMITS.reactionsPerMessage);
     if (res === 'full') {
       throw new BusError('validation', `a message carries at most ${LIMITS.reactionsPerMessage} different reactions`);
     }
     if (!res) throw new BusError('not_found', 'no such message in this room');
-    return this.changed(res);
+    return this.changed(actor, res);
   }
 
-  private async changed(row: MessageRow | undefined): Promise<Message> {
+  private async changed(actor: Actor, row: MessageRow | undefined): Promise<Message> {
     if (!row) throw new BusError('not_found', 'no such message in this room');
     const message = toMessage(row);
     await this.store.publishChange(message);
+    void this.domain.emit('message.changed', { message, actor });
     return message;
   }
 }

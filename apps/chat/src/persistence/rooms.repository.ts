@@ -1,29 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
-import { RoomKind } from '@hihi/contracts';
+import { RawBuilder, sql, Updateable } from 'kysely';
+import type { RoomsTable } from '../database/schema';
+import { PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
+import type { RoomFacts } from '../access/policy';
 import { DB, Db } from '../database/database';
 import { isUniqueViolation } from './message-rows';
+import { likePattern } from '../search/excerpt';
 import { NewMessage } from './messages.repository';
 
-/** What access checks need of a room; it never changes once the room exists. */
-export interface RoomAccess {
-  id: string;
-  kind: RoomKind;
-  /** members of a DM (two) or duck room (one); empty for public rooms (everyone) */
-  members: string[];
-}
-
-/** A room as one viewer sees it: counters and that viewer's read position and unread mentions. */
+/** A room as one viewer sees it: counters and that viewer's read position, role and unread mentions. */
 export interface RoomViewRow {
   id: string;
   kind: RoomKind;
   name: string;
+  topic: string | null;
+  archived: boolean;
+  slow_mode_sec: number;
+  post_policy: PostPolicy;
+  member_count: number;
   last_seq: number;
   read_seq: number;
   mentions: number;
   /** for a DM: the other member's display name */
   peer_name: string | null;
-  member: boolean;
+  /** the viewer's room role; null: not a member */
+  role: RoomRole | null;
 }
 
 export interface ReadMark {
@@ -37,52 +38,125 @@ export interface NewRoom {
   kind: RoomKind;
   name: string;
   nameKey: string;
+  topic?: string;
   createdBy?: string;
-  members: string[];
+  /** members and their roles (default member) */
+  members: Array<string | { userId: string; role: RoomRole }>;
+}
+
+export interface MemberRow {
+  user_id: string;
+  username: string;
+  display_name: string;
+  role: RoomRole;
+}
+
+export interface DirectoryRow {
+  id: string;
+  name: string;
+  topic: string | null;
+  archived: boolean;
+  member_count: number;
+  joined: boolean;
+  name_key_sort: string;
+}
+
+export interface RoomSettings {
+  name?: string;
+  nameKey?: string;
+  topic?: string | null;
+  archived?: boolean;
+  slowModeSec?: number;
+  postPolicy?: PostPolicy;
 }
 
 /**
  * Rooms, memberships and read positions. The viewer-dependent columns are computed in the same
  * statement: read position by its primary key (user_id, room_id), unread mentions by
- * message_mentions' primary key (user_id, room_id, seq), the DM peer by room_members' key.
+ * message_mentions' primary key (user_id, room_id, seq), the viewer's role and the DM peer by
+ * room_members' key. `viewer` is a parameter or a column.
  */
-const VIEW_COLUMNS = (userId: string) => sql`
-  r.id, r.kind, r.name, r.last_seq,
-  coalesce(rp.seq, 0) as read_seq,
+const VIEW_COLUMNS = (viewer: RawBuilder<unknown>, readSeq: RawBuilder<unknown>) => sql`
+  r.id, r.kind, r.name, r.topic, r.archived, r.slow_mode_sec, r.post_policy, r.member_count, r.last_seq,
+  ${readSeq} as read_seq,
   (select count(*) from message_mentions mm
-     where mm.user_id = ${userId} and mm.room_id = r.id and mm.seq > coalesce(rp.seq, 0))::int as mentions,
+     where mm.user_id = ${viewer} and mm.room_id = r.id and mm.seq > ${readSeq})::int as mentions,
   case when r.kind = 'dm' then (
     select u.display_name from room_members pm join chat_users u on u.id = pm.user_id
-    where pm.room_id = r.id and pm.user_id <> ${userId} limit 1) end as peer_name`;
+    where pm.room_id = r.id and pm.user_id <> ${viewer} limit 1) end as peer_name,
+  (select x.role from room_members x where x.room_id = r.id and x.user_id = ${viewer}) as role`;
+
+const userParam = (userId: string) => sql`${userId}`;
 
 @Injectable()
 export class RoomsRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
-  async access(id: string): Promise<RoomAccess | undefined> {
-    const { rows } = await sql<RoomAccess>`
-      select r.id, r.kind,
-        coalesce((select array_agg(m.user_id order by m.user_id) from room_members m where m.room_id = r.id), '{}') as members
-      from rooms r where r.id = ${id}`.execute(this.db);
-    return rows[0];
+  /** What the access policy needs of a room (primary key). */
+  async facts(id: string): Promise<RoomFacts | undefined> {
+    const row = await this.db
+      .selectFrom('rooms')
+      .select(['id', 'kind', 'archived', 'post_policy', 'slow_mode_sec'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row
+      ? {
+          id: row.id,
+          kind: row.kind,
+          archived: row.archived,
+          postPolicy: row.post_policy,
+          slowModeSec: row.slow_mode_sec,
+        }
+      : undefined;
+  }
+
+  /** A user's role in a room; null: not a member (primary key of room_members). */
+  async memberRole(roomId: string, userId: string): Promise<RoomRole | null> {
+    const row = await this.db
+      .selectFrom('room_members')
+      .select('role')
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.role ?? null;
+  }
+
+  /** Which of these users are members of the room. */
+  async membersAmong(roomId: string, userIds: string[]): Promise<string[]> {
+    if (!userIds.length) return [];
+    const rows = await this.db
+      .selectFrom('room_members')
+      .select('user_id')
+      .where('room_id', '=', roomId)
+      .where('user_id', 'in', userIds)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  /** The room as each of its members sees it (a settings change tells every member their view). */
+  async viewsOfMembers(roomId: string): Promise<(RoomViewRow & { user_id: string })[]> {
+    const { rows } = await sql<RoomViewRow & { user_id: string }>`
+      select m.user_id, ${VIEW_COLUMNS(sql`m.user_id`, sql`coalesce(rp.seq, 0)`)}
+      from room_members m join rooms r on r.id = m.room_id
+        left join read_positions rp on rp.room_id = r.id and rp.user_id = m.user_id
+      where m.room_id = ${roomId}`.execute(this.db);
+    return rows;
   }
 
   async view(roomId: string, userId: string): Promise<RoomViewRow | undefined> {
     const { rows } = await sql<RoomViewRow>`
-      select ${VIEW_COLUMNS(userId)},
-        exists (select 1 from room_members x where x.room_id = r.id and x.user_id = ${userId}) as member
+      select ${VIEW_COLUMNS(userParam(userId), sql`coalesce(rp.seq, 0)`)}
       from rooms r left join read_positions rp on rp.room_id = r.id and rp.user_id = ${userId}
       where r.id = ${roomId}`.execute(this.db);
     return rows[0];
   }
 
-  /** Public rooms (unless a guest) and the rooms the user is a member of: lobby first, then the duck room, then by age. */
-  async visible(userId: string, includePublic: boolean): Promise<RoomViewRow[]> {
+  /** The rooms the user is a member of (room_members_user): lobby first, then the duck room, then by age. */
+  async visible(userId: string): Promise<RoomViewRow[]> {
     const { rows } = await sql<RoomViewRow>`
-      select ${VIEW_COLUMNS(userId)}, true as member
+      select ${VIEW_COLUMNS(userParam(userId), sql`coalesce(rp.seq, 0)`)}
       from rooms r left join read_positions rp on rp.room_id = r.id and rp.user_id = ${userId}
-      where (${includePublic} and r.kind = 'public')
-         or r.id in (select room_id from room_members where user_id = ${userId})
+      where r.id in (select room_id from room_members where user_id = ${userId})
       order by (r.id = 'lobby') desc, (r.kind = 'bot') desc, r.created_at, r.id`.execute(this.db);
     return rows;
   }
@@ -102,6 +176,8 @@ export class RoomsRepository {
           name: room.name,
           name_key: room.nameKey,
           created_by: room.createdBy ?? null,
+          topic: room.topic || null,
+          member_count: room.members.length,
           last_seq: first ? 1 : 0,
           last_event: first ? 1 : 0,
         })
@@ -112,7 +188,13 @@ export class RoomsRepository {
       if (room.members.length) {
         await tx
           .insertInto('room_members')
-          .values(room.members.map((user_id) => ({ room_id: room.id, user_id })))
+          .values(
+            room.members.map((m) =>
+              typeof m === 'string'
+                ? { room_id: room.id, user_id: m }
+                : { room_id: room.id, user_id: m.userId, role: m.role },
+            ),
+          )
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
@@ -140,6 +222,118 @@ export class RoomsRepository {
       }
       return true;
     });
+  }
+
+  /** Add a member (nothing when they are one already); answers whether they were added. member_count follows. */
+  async addMember(roomId: string, userId: string, role: RoomRole = 'member'): Promise<boolean> {
+    const { rows } = await sql<{ added: boolean }>`
+      with ins as (
+        insert into room_members (room_id, user_id, role) values (${roomId}, ${userId}, ${role})
+        on conflict do nothing returning room_id
+      ), bump as (
+        update rooms set member_count = member_count + 1 where id = ${roomId} and exists (select 1 from ins)
+        returning id
+      )
+      select exists (select 1 from ins) as added`.execute(this.db);
+    return rows[0]?.added ?? false;
+  }
+
+  /** Remove a member; answers the role they had (undefined: not a member). member_count follows. */
+  async removeMember(roomId: string, userId: string): Promise<RoomRole | undefined> {
+    const { rows } = await sql<{ role: RoomRole }>`
+      with del as (
+        delete from room_members where room_id = ${roomId} and user_id = ${userId} returning role
+      ), bump as (
+        update rooms set member_count = greatest(member_count - 1, 0) where id = ${roomId} and exists (select 1 from del)
+        returning id
+      )
+      select role from del`.execute(this.db);
+    return rows[0]?.role;
+  }
+
+  /** Set a member's role; false when they are not a member. */
+  async setRole(roomId: string, userId: string, role: RoomRole): Promise<boolean> {
+    const res = await this.db
+      .updateTable('room_members')
+      .set({ role })
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** How many owners the room has (room_members_room_role). */
+  async ownerCount(roomId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('room_members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('room_id', '=', roomId)
+      .where('role', '=', 'owner')
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** One member with their name (primary keys). */
+  async member(roomId: string, userId: string): Promise<MemberRow | undefined> {
+    return this.db
+      .selectFrom('room_members as m')
+      .innerJoin('chat_users as u', 'u.id', 'm.user_id')
+      .select(['m.user_id', 'u.username', 'u.display_name', 'm.role'])
+      .where('m.room_id', '=', roomId)
+      .where('m.user_id', '=', userId)
+      .executeTakeFirst();
+  }
+
+  /**
+   * A page of members: owners, then moderators, then members (role text sorts member < moderator
+   * < owner: descending), then by user id descending — the order of room_members_room_role read
+   * backwards; `after` is the last row of the previous page.
+   */
+  async members(roomId: string, limit: number, after?: { role: RoomRole; userId: string }): Promise<MemberRow[]> {
+    let q = this.db
+      .selectFrom('room_members as m')
+      .innerJoin('chat_users as u', 'u.id', 'm.user_id')
+      .select(['m.user_id', 'u.username', 'u.display_name', 'm.role'])
+      .where('m.room_id', '=', roomId);
+    if (after) q = q.where(sql<boolean>`(m.role, m.user_id) < (${after.role}, ${after.userId})`);
+    return q.orderBy('m.role', 'desc').orderBy('m.user_id', 'desc').limit(limit).execute();
+  }
+
+  /**
+   * The directory: public rooms whose lower-cased name contains `q`, by lower-cased name then id
+   * (rooms_directory_name; a substring of 3+ characters can take rooms_directory_trgm), with
+   * whether `userId` joined. `after` is the last row's (lower-cased name, id).
+   */
+  async directory(
+    userId: string,
+    q: string,
+    limit: number,
+    after?: { name: string; id: string },
+  ): Promise<DirectoryRow[]> {
+    const match = q ? sql`and lower(r.name) like ${likePattern(q.toLowerCase())}` : sql``;
+    const page = after ? sql`and (lower(r.name), r.id) > (${after.name}, ${after.id})` : sql``;
+    const { rows } = await sql<DirectoryRow>`
+      select r.id, r.name, r.topic, r.archived, r.member_count, lower(r.name) as name_key_sort,
+        exists (select 1 from room_members x where x.room_id = r.id and x.user_id = ${userId}) as joined
+      from rooms r
+      where r.kind = 'public' ${match} ${page}
+      order by lower(r.name), r.id
+      limit ${limit}`.execute(this.db);
+    return rows;
+  }
+
+  /** Change a room's settings; false when there is no such room. Throws the unique violation when the name is taken. */
+  async updateSettings(roomId: string, s: RoomSettings): Promise<boolean> {
+    const set: Updateable<RoomsTable> = {};
+    if (s.name !== undefined) set.name = s.name;
+    if (s.nameKey !== undefined) set.name_key = s.nameKey;
+    if (s.topic !== undefined) set.topic = s.topic;
+    if (s.archived !== undefined) set.archived = s.archived;
+    if (s.slowModeSec !== undefined) set.slow_mode_sec = s.slowModeSec;
+    if (s.postPolicy !== undefined) set.post_policy = s.postPolicy;
+    if (!Object.keys(set).length) return !!(await this.facts(roomId));
+    const res = await this.db.updateTable('rooms').set(set).where('id', '=', roomId).executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
   }
 
   /** Is the name held by another room (unique violation of rooms_name_key)? */
@@ -176,13 +370,7 @@ export class RoomsRepository {
         left join up on up.user_id = t.user_id and up.room_id = t.room_id
         left join read_positions rp on rp.user_id = t.user_id and rp.room_id = t.room_id
       )
-      select pos.user_id, r.id, r.kind, r.name, r.last_seq, pos.seq as read_seq,
-        (select count(*) from message_mentions mm
-           where mm.user_id = pos.user_id and mm.room_id = r.id and mm.seq > pos.seq)::int as mentions,
-        case when r.kind = 'dm' then (
-          select u.display_name from room_members pm join chat_users u on u.id = pm.user_id
-          where pm.room_id = r.id and pm.user_id <> pos.user_id limit 1) end as peer_name,
-        true as member
+      select pos.user_id, ${VIEW_COLUMNS(sql`pos.user_id`, sql`pos.seq`)}
       from pos join rooms r on r.id = pos.room_id`.execute(this.db);
     return rows;
   }

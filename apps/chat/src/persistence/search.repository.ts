@@ -19,8 +19,6 @@ export interface SearchPosition {
 
 export interface SearchFilter {
   userId: string;
-  /** public rooms are searched too (users, not guests) */
-  includePublic: boolean;
   /** only this room (access already checked) */
   roomId?: string;
   /** the query's terms (searchTerms): a message matches when it contains all of them, case-insensitively */
@@ -57,8 +55,7 @@ export class SearchRepository {
     );
     const scope = f.roomId
       ? sql`m.room_id = ${f.roomId}`
-      : sql`(m.room_id in (select room_id from room_members where user_id = ${f.userId})
-             or (${f.includePublic} and m.room_id in (select id from rooms where kind = 'public')))`;
+      : sql`m.room_id in (select room_id from room_members where user_id = ${f.userId})`;
     const after = f.after
       ? sql`and (m.created_at, m.room_id, m.seq) <
               (timestamptz 'epoch' + ${f.after.createdAtUs}::bigint * interval '1 microsecond', ${f.after.roomId}, ${f.after.seq}::bigint)`

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PublicUser, SEARCH, SearchQuery, SearchReply } from '@hihi/contracts';
+import { SEARCH, SearchQuery, SearchReply } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
-import { RoomsService } from '../rooms/rooms.service';
+import { AccessService } from '../access/access.service';
+import { Actor } from '../access/actor';
 import { SearchPosition, SearchRepository, SearchRow } from '../persistence/search.repository';
 import { toMessage } from '../persistence/message-rows';
 import { excerptOf, searchTerms } from './excerpt';
@@ -33,24 +34,25 @@ export function decodeCursor(cursor: string): SearchPosition {
 }
 
 /**
- * Search the messages of the rooms the caller can see: public rooms (not for guests) and their
- * DMs and duck room, or one of them (`roomId`, access checked). Newest first, keyset pages.
+ * Search the messages of the rooms the caller is a member of (membership is read in the same
+ * statement: a removed member finds nothing of the room from that moment), or of one room they
+ * may see (`roomId`, asked of AccessService: 404 for a private room of others). Newest first,
+ * keyset pages.
  */
 @Injectable()
 export class SearchService {
   constructor(
-    private readonly rooms: RoomsService,
+    private readonly access: AccessService,
     private readonly repo: SearchRepository,
   ) {}
 
-  async search(actor: PublicUser, query: SearchQuery): Promise<SearchReply> {
+  async search(actor: Actor, query: SearchQuery): Promise<SearchReply> {
     const terms = searchTerms(query.q);
     if (!terms.length) throw new BusError('validation', 'q must not be empty');
-    if (query.roomId) await this.rooms.accessible(actor, query.roomId);
+    if (query.roomId) await this.access.require(actor, query.roomId, 'view');
     const limit = Math.min(query.limit ?? SEARCH.limitDefault, SEARCH.limitMax);
     const rows = await this.repo.search({
       userId: actor.id,
-      includePublic: !actor.guest,
       roomId: query.roomId,
       terms,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,

@@ -3,6 +3,7 @@ import { ChatSocketGateway } from './chat.socket-gateway';
 import { PresenceService } from './presence.service';
 import { RoomEventsSubscriber } from './room-events.subscriber';
 import { RoomFanout } from './room-fanout';
+import { RoomRemovals } from './room-removals';
 import { RoomsController } from './rooms.controller';
 import { SearchController } from './search.controller';
 import { SendRateLimiter } from './send-rate-limiter';
@@ -12,6 +13,6 @@ import { AuthModule } from '../auth/auth.module';
 @Module({
   imports: [AuthModule],
   controllers: [RoomsController, SearchController],
-  providers: [ChatSocketGateway, RoomFanout, RoomEventsSubscriber, PresenceService, SendRateLimiter],
+  providers: [ChatSocketGateway, RoomFanout, RoomRemovals, RoomEventsSubscriber, PresenceService, SendRateLimiter],
 })
 export class ChatGatewayModule {}

@@ -228,11 +228,16 @@ export class ChatSocketGateway
   }
 
   /** room:join answered by chat: the socket is in the room; add presence and the online list. */
-  private async joined({ socket, payload }: Call<'roomJoin'>, reply: JoinReply): Promise<Ack<RoomJoinAck>> {
+  private async joined({ socket, payload, started }: Call<'roomJoin'>, reply: JoinReply): Promise<Ack<RoomJoinAck>> {
     const { roomId } = payload;
     if (!socket.connected) {
       this.fanout.abortJoin(socket, roomId, false);
       return ackError('unavailable', 'disconnected');
+    }
+    // removed while chat answered: the removal wins (RoomRemovals)
+    if (this.fanout.removedDuring(roomId, socket.data.user.id, started)) {
+      this.fanout.abortJoin(socket, roomId, false);
+      return ackError('not_found', 'no such room');
     }
     if (!socket.data.joined.has(roomId)) {
       socket.data.joined.add(roomId);

@@ -7,10 +7,9 @@ import { ClientToServerEvents, Message, RoomEventEnvelope, SERVER_EVENTS, Server
 type Server = IoServer<ClientToServerEvents, ServerToClientEvents>;
 type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
-/** Socket.IO room of all sockets of one user (for room:updated). */
-export function userRoom(userId: string): string {
-  return `user:${userId}`;
-}
+import { RoomRemovals, userRoom } from './room-removals';
+
+export { userRoom };
 
 /**
  * Emits room events to THIS process's sockets only (no Socket.IO adapter between gateways:
@@ -32,7 +31,10 @@ export class RoomFanout {
   /** roomId → socketId → messages held back while that socket joins */
   private readonly joining = new Map<string, Map<string, Message[]>>();
 
-  constructor(@Optional() private readonly metrics?: Metrics) {}
+  constructor(
+    private readonly removals: RoomRemovals,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
 
   attach(server: Server): void {
     this.server = server;
@@ -57,6 +59,12 @@ export class RoomFanout {
     if (!stay) void socket.leave(roomId);
   }
 
+  /** Was the user removed from the room since `started` (process.hrtime.bigint())? A join allowed before that is refused. */
+  removedDuring(roomId: string, userId: string, started: bigint): boolean {
+    const sinceMs = Date.now() - Number(process.hrtime.bigint() - started) / 1e6;
+    return this.removals.removedSince(roomId, userId, sinceMs);
+  }
+
   forget(socket: Socket): void {
     for (const [roomId, pending] of this.joining) {
       pending.delete(socket.id);
@@ -72,10 +80,28 @@ export class RoomFanout {
     return held;
   }
 
+  /** The room's sockets, but those of people removed from it lately (per-recipient authorization). */
+  private room(server: Server, roomId: string) {
+    const except = this.removals.excluded(roomId);
+    return except ? server.to(roomId).except(except) : server.to(roomId);
+  }
+
   dispatch(event: RoomEventEnvelope): void {
     const server = this.server;
     if (!server || typeof event?.roomId !== 'string') return;
     switch (event.type) {
+      case 'room:removed': {
+        // held-back messages of a join in flight are dropped too
+        for (const id of this.removals.apply(server, event.roomId, event.userId, event.reason)) {
+          const socket = server.sockets.sockets.get(id);
+          if (socket) this.take(socket.id, event.roomId);
+        }
+        return;
+      }
+      case 'room:member':
+        if (event.member?.change === 'joined') this.removals.readded(event.roomId, event.member.user.id);
+        this.room(server, event.roomId).emit(SERVER_EVENTS.roomMember, event.member);
+        return;
       case 'message:new': {
         // a retried send publishes its message again (its first publisher may have died after
         // the commit): emit each message once
@@ -90,22 +116,21 @@ export class RoomFanout {
         const pending = this.joining.get(event.roomId);
         if (pending?.size) {
           for (const held of pending.values()) held.push(event.message);
-          server
-            .to(event.roomId)
+          this.room(server, event.roomId)
             .except([...pending.keys()])
             .emit(SERVER_EVENTS.messageNew, event.message);
         } else {
-          server.to(event.roomId).emit(SERVER_EVENTS.messageNew, event.message);
+          this.room(server, event.roomId).emit(SERVER_EVENTS.messageNew, event.message);
         }
         return;
       }
       case 'message:updated':
         // an edit, deletion or reaction: idempotent (the client replaces the message by id), so
         // joining sockets get it at once too
-        server.to(event.roomId).emit(SERVER_EVENTS.messageUpdated, event.message);
+        this.room(server, event.roomId).emit(SERVER_EVENTS.messageUpdated, event.message);
         return;
       case 'presence':
-        server.to(event.roomId).emit(SERVER_EVENTS.presence, {
+        this.room(server, event.roomId).emit(SERVER_EVENTS.presence, {
           roomId: event.roomId,
           joined: event.joined,
           left: event.left,
@@ -113,13 +138,12 @@ export class RoomFanout {
         });
         return;
       case 'typing':
-        server
-          .to(event.roomId)
+        this.room(server, event.roomId)
           .except(userRoom(event.user.id))
           .emit(SERVER_EVENTS.typing, { roomId: event.roomId, user: event.user, typing: event.typing });
         return;
       case 'room:updated': {
-        const target = event.userIds?.length ? server.to(event.userIds.map(userRoom)) : server.to(event.roomId);
+        const target = event.userIds?.length ? server.to(event.userIds.map(userRoom)) : this.room(server, event.roomId);
         target.emit(SERVER_EVENTS.roomUpdated, event.room);
         return;
       }

@@ -1,21 +1,34 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
   Inject,
   NotFoundException,
   Param,
+  Patch,
   Post,
   Query,
   Res,
   UseGuards,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { CHAT_PATTERNS, HistoryPage, Room } from '@hihi/contracts';
+import { CHAT_PATTERNS, DirectoryPage, HistoryPage, MembersPage, Room, RoomMember } from '@hihi/contracts';
 import { BusClient } from '@hihi/common/bus';
 import { GatewayConfig } from '@hihi/config';
-import { CreateRoomDto, HistoryQueryDto, OpenDmDto, ROOM_ID_PATTERN } from '@hihi/dto';
+import {
+  AddMemberBodyDto,
+  CreateRoomDto,
+  DirectoryQueryDto,
+  HistoryQueryDto,
+  MemberRoleBodyDto,
+  MembersQueryDto,
+  OpenDmDto,
+  ROOM_ID_PATTERN,
+  UpdateRoomBodyDto,
+  USER_ID_PATTERN,
+} from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { CorrelationId } from '../common/correlation-id.decorator';
 import { AllowGuests, AuthUser, CurrentUser, publicUser, RateLimitService, UserOnly } from '../auth';
@@ -61,7 +74,7 @@ export class RoomsController {
     );
     const result = await this.chat.call(
       CHAT_PATTERNS.createRoom,
-      { name: body.name },
+      { name: body.name, ...(body.kind ? { kind: body.kind } : {}), ...(body.topic ? { topic: body.topic } : {}) },
       { correlationId, actor: publicUser(user) },
     );
     // a refused creation (name taken, chat unavailable) is not counted
@@ -87,7 +100,7 @@ export class RoomsController {
     );
     const result = await this.chat.call(
       CHAT_PATTERNS.openDm,
-      { username: body.username },
+      body.usernames ? { usernames: body.usernames } : { username: body.username },
       { correlationId, actor: publicUser(user) },
     );
     if (!result.ok || !result.data.created) await this.limits.refund(CREATE_LIMITS.dm, user.id);
@@ -109,4 +122,135 @@ export class RoomsController {
       await this.chat.call(CHAT_PATTERNS.history, { roomId, ...query }, { correlationId, actor: publicUser(user) }),
     );
   }
+
+  /* ---------- communities (SPEC §7): directory, settings, membership ---------- */
+
+  @Get('rooms/directory')
+  @UseGuards(UserOnly)
+  async directory(
+    @Query() query: DirectoryQueryDto,
+    @CurrentUser() user: AuthUser,
+    @CorrelationId() correlationId: string,
+  ): Promise<DirectoryPage> {
+    return unwrap(
+      await this.chat.call(CHAT_PATTERNS.directory, { ...query }, { correlationId, actor: publicUser(user) }),
+    );
+  }
+
+  @Patch('rooms/:roomId')
+  @UseGuards(UserOnly)
+  async update(
+    @Param('roomId') roomId: string,
+    @Body() body: UpdateRoomBodyDto,
+    @CurrentUser() user: AuthUser,
+    @CorrelationId() correlationId: string,
+  ): Promise<Room> {
+    roomIdOr404(roomId);
+    return unwrap(
+      await this.chat.call(CHAT_PATTERNS.updateRoom, { ...body, roomId }, { correlationId, actor: publicUser(user) }),
+    );
+  }
+
+  @Post('rooms/:roomId/join')
+  @UseGuards(UserOnly)
+  @HttpCode(200)
+  async join(
+    @Param('roomId') roomId: string,
+    @CurrentUser() user: AuthUser,
+    @CorrelationId() correlationId: string,
+  ): Promise<Room> {
+    roomIdOr404(roomId);
+    return unwrap(
+      await this.chat.call(CHAT_PATTERNS.memberJoin, { roomId }, { correlationId, actor: publicUser(user) }),
+    );
+  }
+
+  @Post('rooms/:roomId/leave')
+  @UseGuards(UserOnly)
+  @HttpCode(204)
+  async leave(
+    @Param('roomId') roomId: string,
+    @CurrentUser() user: AuthUser,
+    @CorrelationId() correlationId: string,
+  ): Promise<void> {
+    roomIdOr404(roomId);
+    unwrap(await this.chat.call(CHAT_PATTERNS.memberLeave, { roomId }, { correlationId, actor: publicUser(user) }));
+  }
+
+  @Get('rooms/:roomId/members')
+  @UseGuards(AllowGuests)
+  async members(
+    @Param('roomId') roomId: string,
+    @Query() query: MembersQueryDto,
+    @CurrentUser() user: AuthUser,
+    @CorrelationId() correlationId: string,
+  ): Promise<MembersPage> {
+    roomIdOr404(roomId);
+    return unwrap(
+      await this.chat.call(CHAT_PATTERNS.membersList, { ...query, roomId }, { correlationId, actor: publicUser(user) }),
+    );
+  }
+
+  @Post('rooms/:roomId/members')
+  @UseGuards(UserOnly)
+  @HttpCode(201)
+  async addMember(
+    @Param('roomId') roomId: string,
+    @Body() body: AddMemberBodyDto,
+    @CurrentUser() user: AuthUser,
+    @CorrelationId() correlationId: string,
+  ): Promise<RoomMember> {
+    roomIdOr404(roomId);
+    return unwrap(
+      await this.chat.call(
+        CHAT_PATTERNS.memberAdd,
+        { roomId, username: body.username },
+        { correlationId, actor: publicUser(user) },
+      ),
+    );
+  }
+
+  @Delete('rooms/:roomId/members/:userId')
+  @UseGuards(UserOnly)
+  @HttpCode(204)
+  async removeMember(
+    @Param('roomId') roomId: string,
+    @Param('userId') userId: string,
+    @CurrentUser() user: AuthUser,
+    @CorrelationId() correlationId: string,
+  ): Promise<void> {
+    memberOr404(roomId, userId);
+    unwrap(
+      await this.chat.call(CHAT_PATTERNS.memberRemove, { roomId, userId }, { correlationId, actor: publicUser(user) }),
+    );
+  }
+
+  @Patch('rooms/:roomId/members/:userId')
+  @UseGuards(UserOnly)
+  async setRole(
+    @Param('roomId') roomId: string,
+    @Param('userId') userId: string,
+    @Body() body: MemberRoleBodyDto,
+    @CurrentUser() user: AuthUser,
+    @CorrelationId() correlationId: string,
+  ): Promise<RoomMember> {
+    memberOr404(roomId, userId);
+    return unwrap(
+      await this.chat.call(
+        CHAT_PATTERNS.memberRole,
+        { roomId, userId, role: body.role },
+        { correlationId, actor: publicUser(user) },
+      ),
+    );
+  }
+}
+
+/** A path id that cannot be a room's is an unknown room. */
+function roomIdOr404(roomId: string): void {
+  if (!ROOM_ID_PATTERN.test(roomId)) throw new NotFoundException('no such room');
+}
+
+function memberOr404(roomId: string, userId: string): void {
+  roomIdOr404(roomId);
+  if (!USER_ID_PATTERN.test(userId)) throw new NotFoundException('no such member');
 }

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { RoomRole } from '@hihi/contracts';
+import { BusError } from '@hihi/common';
+import { RoomsRepository } from '../persistence/rooms.repository';
+import { Actor } from './actor';
+import { AccessInvalidation } from './access-invalidation';
+import { decide, RoomAction, RoomFacts } from './policy';
+
+/** One room's cached facts and the memberships looked up so far (null: not a member). */
+interface CachedRoom {
+  facts: Promise<RoomFacts | undefined>;
+  members: Map<string, RoomRole | null>;
+}
+
+/** What an allowed request answers: the room's facts, the actor's membership and effective rank. */
+export interface Granted {
+  room: RoomFacts;
+  membership: RoomRole | null;
+  rank: number;
+}
+
+export interface CheckOptions {
+  /** remove / setRole: the other member */
+  targetId?: string;
+  newRole?: RoomRole;
+}
+
+/** Rooms kept in the cache (then it starts over); memberships per room likewise. */
+const ROOMS_MAX = 20_000;
+const MEMBERS_PER_ROOM_MAX = 20_000;
+
+/**
+ * "May this actor do this to this room?" — the one question every command and REST route asks
+ * (`require`), answered by the policy (./policy.ts) from cached facts: the room's kind, archive
+ * and post policy, and the actor's membership. The send path's check is two map lookups once
+ * warm.
+ *
+ * The cache is invalidated by every change of a room's facts or members (`changed`, called by
+ * RoomsService after the commit): at once in this process, and in every other chat process by
+ * a notice over Redis (AccessInvalidation) — milliseconds, never more than a second. While this
+ * process may have missed notices (not subscribed) it reads the database every time. A lookup
+ * that raced with a change never writes its (older) answer into the cache.
+ */
+@Injectable()
+export class AccessService {
+  private readonly rooms = new Map<string, CachedRoom>();
+
+  constructor(
+    private readonly repo: RoomsRepository,
+    private readonly invalidation: AccessInvalidation,
+  ) {
+    invalidation.listen((roomId) => (roomId === undefined ? this.rooms.clear() : this.rooms.delete(roomId)));
+  }
+
+  /** Answer the decision, or throw the BusError the policy chose (not_found, forbidden …). */
+  async require(actor: Actor, roomId: string, action: RoomAction, opts: CheckOptions = {}): Promise<Granted> {
+    const entry = this.entry(roomId);
+    const room = await entry.facts;
+    if (!room) throw new BusError('not_found', 'no such room');
+    const [membership, target] = await Promise.all([
+      actor.kind === 'bot' ? Promise.resolve(null) : this.membership(entry, roomId, actor.id),
+      opts.targetId !== undefined ? this.membership(entry, roomId, opts.targetId) : Promise.resolve(undefined),
+    ]);
+    const d = decide({ actor, room, membership, action, target, newRole: opts.newRole });
+    if (!d.allowed) throw new BusError(d.code, d.message);
+    return { room, membership, rank: d.rank };
+  }
+
+  /** Whether the actor may (no throw). */
+  async may(actor: Actor, roomId: string, action: RoomAction, opts: CheckOptions = {}): Promise<boolean> {
+    try {
+      await this.require(actor, roomId, action, opts);
+      return true;
+    } catch (err) {
+      if (err instanceof BusError) return false;
+      throw err;
+    }
+  }
+
+  /** The room's membership of a user (cached like the rest). */
+  async roleOf(roomId: string, userId: string): Promise<RoomRole | null> {
+    return this.membership(this.entry(roomId), roomId, userId);
+  }
+
+  /**
+   * The room's facts or members changed (committed): forget them here and tell the other chat
+   * processes. Awaited before the change is answered, so the caller's next command sees it.
+   */
+  async changed(roomId: string): Promise<void> {
+    this.rooms.delete(roomId);
+    await this.invalidation.publish(roomId);
+  }
+
+  private entry(roomId: string): CachedRoom {
+    if (!this.invalidation.healthy) return { facts: this.repo.facts(roomId), members: new Map() };
+    let entry = this.rooms.get(roomId);
+    if (!entry) {
+      if (this.rooms.size >= ROOMS_MAX) this.rooms.clear();
+      const facts = this.repo.facts(roomId);
+      entry = { facts, members: new Map() };
+      const created = entry;
+      this.rooms.set(roomId, created);
+      // an unknown room is not remembered (it may be created next), nor a failed read
+      facts.then(
+        (f) => f ?? this.forget(roomId, created),
+        () => this.forget(roomId, created),
+      );
+    }
+    return entry;
+  }
+
+  private forget(roomId: string, entry: CachedRoom): void {
+    if (this.rooms.get(roomId) === entry) this.rooms.delete(roomId);
+  }
+
+  private async membership(entry: CachedRoom, roomId: string, userId: string): Promise<RoomRole | null> {
+    const known = entry.members.get(userId);
+    if (known !== undefined) return known;
+    const role = await this.repo.memberRole(roomId, userId);
+    // only while this entry is still the room's (no change since the lookup began)
+    if (this.rooms.get(roomId) === entry) {
+      if (entry.members.size >= MEMBERS_PER_ROOM_MAX) entry.members.clear();
+      entry.members.set(userId, role);
+    }
+    return role;
+  }
+}

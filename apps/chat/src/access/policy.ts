@@ -1,0 +1,173 @@
+import { ErrorCode, LOBBY_ROOM_ID, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
+import { Actor } from './actor';
+
+/**
+ * THE access policy (docs/security.md "Who may do what"): one pure function from the actor,
+ * the room's facts, the actor's membership and the action to allowed, or refused with the
+ * answer to give. AccessService feeds it from its cache; every bus handler goes through that.
+ *
+ * Ranks: member 1 < moderator 2 < owner 3 < server admin/owner acting in a public or private
+ * room 4 (they act as owners of every such room, above its own owners). Server moderators act
+ * as moderators of public and private rooms. Nobody but members ever sees a DM, group or duck
+ * room — server admins included. A room one may not see answers `not_found`, exactly like an
+ * unknown room.
+ */
+export type RoomAction =
+  /** see the room: room:join, history, members, search in it, its uploads, read marks */
+  | 'view'
+  /** message:send */
+  | 'post'
+  /** message:react */
+  | 'react'
+  /** edit or delete one's own message */
+  | 'editOwn'
+  /** become a member (POST /api/rooms/:id/join) */
+  | 'join'
+  | 'leave'
+  /** add someone (POST /api/rooms/:id/members) */
+  | 'invite'
+  /** remove someone else (needs `target`) */
+  | 'remove'
+  /** change someone's room role (needs `target` and `newRole`) */
+  | 'setRole'
+  /** rename, topic, slow mode, post policy */
+  | 'update'
+  /** archive or unarchive */
+  | 'archive';
+
+export const ROOM_ACTIONS: readonly RoomAction[] = [
+  'view',
+  'post',
+  'react',
+  'editOwn',
+  'join',
+  'leave',
+  'invite',
+  'remove',
+  'setRole',
+  'update',
+  'archive',
+];
+
+/** What the policy needs of a room (cached per process, invalidated on every change). */
+export interface RoomFacts {
+  id: string;
+  kind: RoomKind;
+  archived: boolean;
+  postPolicy: PostPolicy;
+  slowModeSec: number;
+}
+
+export interface AccessRequest {
+  actor: Actor;
+  room: RoomFacts;
+  /** the actor's room role; null: not a member */
+  membership: RoomRole | null;
+  action: RoomAction;
+  /** remove / setRole: the other member's role (null: not a member) */
+  target?: RoomRole | null;
+  /** setRole: the role to give */
+  newRole?: RoomRole;
+}
+
+export type Decision = { allowed: true; rank: number } | { allowed: false; code: ErrorCode; message: string };
+
+const ROOM_RANK: Record<RoomRole, number> = { member: 1, moderator: 2, owner: 3 };
+export const ADMIN_RANK = 4;
+
+export function roomRank(role: RoomRole | null | undefined): number {
+  return role ? ROOM_RANK[role] : 0;
+}
+
+const NOT_FOUND = { allowed: false, code: 'not_found', message: 'no such room' } as const;
+const deny = (code: ErrorCode, message: string): Decision => ({ allowed: false, code, message });
+
+/** Kinds whose members hold roles and that server staff look after. */
+function isCommunity(kind: RoomKind): boolean {
+  return kind === 'public' || kind === 'private';
+}
+
+/** The actor's rank in the room: their room role, raised by their server role in public and private rooms. */
+export function effectiveRank(actor: Actor, room: RoomFacts, membership: RoomRole | null): number {
+  if (actor.kind === 'guest') return room.kind === 'bot' ? roomRank(membership) : 0;
+  const own = roomRank(membership);
+  if (actor.kind !== 'user' || !isCommunity(room.kind)) return own;
+  if (actor.serverRole === 'owner' || actor.serverRole === 'admin') return ADMIN_RANK;
+  if (actor.serverRole === 'moderator') return Math.max(own, ROOM_RANK.moderator);
+  return own;
+}
+
+const WRITES: ReadonlySet<RoomAction> = new Set(['post', 'react', 'editOwn']);
+
+export function decide(req: AccessRequest): Decision {
+  const { actor, room, membership, action } = req;
+
+  // bots write where a member's message triggered them (the runner decides where); never manage rooms
+  if (actor.kind === 'bot') {
+    if (action === 'view') return { allowed: true, rank: ROOM_RANK.member };
+    if (!WRITES.has(action)) return deny('forbidden', 'bots do not manage rooms');
+    if (room.archived) return deny('forbidden', 'this room is archived (read-only)');
+    return { allowed: true, rank: ROOM_RANK.member };
+  }
+
+  const rank = effectiveRank(actor, room, membership);
+  // public rooms are no secret to signed-in people; every other room is, to non-members
+  if (rank === 0 && !(room.kind === 'public' && actor.kind === 'user')) return NOT_FOUND;
+  const ok: Decision = { allowed: true, rank };
+  const lobby = room.id === LOBBY_ROOM_ID;
+
+  switch (action) {
+    case 'view':
+      return rank > 0 ? ok : deny('forbidden', 'join this room first');
+
+    case 'post':
+    case 'react':
+    case 'editOwn':
+      if (rank === 0) return deny('forbidden', 'join this room first');
+      if (room.archived) return deny('forbidden', 'this room is archived (read-only)');
+      if (action === 'post' && room.postPolicy === 'moderators' && rank < ROOM_RANK.moderator)
+        return deny('forbidden', 'only moderators post in this room');
+      return ok;
+
+    case 'join':
+      return ok; // public: anyone signed in; the others: only who may see them (members, admins for private)
+
+    case 'leave':
+      if (!membership) return NOT_FOUND;
+      if (lobby) return deny('forbidden', 'everyone stays in the lobby');
+      if (room.kind === 'dm' || room.kind === 'bot') return deny('forbidden', 'this conversation cannot be left');
+      return ok; // the last owner: RoomsService answers conflict
+
+    case 'invite':
+      if (rank === 0) return deny('forbidden', 'join this room first');
+      if (lobby) return deny('forbidden', 'everyone is in the lobby already');
+      if (!isCommunity(room.kind)) return deny('forbidden', 'people are added to this kind of room when it is opened');
+      if (room.kind === 'private' && rank < ROOM_RANK.moderator)
+        return deny('forbidden', 'only owners and moderators invite to a private room');
+      return ok;
+
+    case 'remove':
+    case 'setRole': {
+      if (rank === 0) return deny('forbidden', 'join this room first');
+      if (lobby || !isCommunity(room.kind)) return deny('forbidden', 'members of this room have no roles to manage');
+      if (!req.target) return deny('not_found', 'no such member');
+      if (rank < ROOM_RANK.moderator) return deny('forbidden', 'only owners and moderators manage members');
+      const target = roomRank(req.target);
+      if (action === 'remove') return target < rank ? ok : deny('forbidden', 'you can only remove members below you');
+      if (target > rank) return deny('forbidden', 'you cannot change the role of someone above you');
+      if (roomRank(req.newRole) > rank) return deny('forbidden', 'you cannot grant a role above your own');
+      return ok;
+    }
+
+    case 'update':
+      if (rank === 0) return deny('forbidden', 'join this room first');
+      if (room.kind === 'dm' || room.kind === 'bot') return deny('forbidden', 'this room has no settings');
+      if (room.kind === 'group') return ok;
+      return rank >= ROOM_RANK.moderator ? ok : deny('forbidden', 'only owners and moderators change the room');
+
+    case 'archive':
+      if (rank === 0) return deny('forbidden', 'join this room first');
+      if (lobby || !isCommunity(room.kind)) return deny('forbidden', 'this room cannot be archived');
+      return rank >= ROOM_RANK.owner ? ok : deny('forbidden', 'only owners archive a room');
+  }
+}

@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { LIMITS, MembersPage, MembersQuery, PublicUser, Room, RoomMember, RoomRole, ROOM_ROLES } from '@hihi/contracts';
+import { BusError } from '@hihi/common';
+import { MemberRow, RoomsRepository } from '../persistence/rooms.repository';
+import { UsersRepository } from '../persistence/users.repository';
+import { DomainEvents } from '../events/domain-events';
+import { AccessService } from '../access/access.service';
+import { Actor, userOf } from '../access/actor';
+import { decodeCursor, encodeCursor } from './cursor';
+import { RoomsService } from './rooms.service';
+
+function toMember(row: MemberRow): RoomMember {
+  return {
+    user: { id: row.user_id, username: row.username, displayName: row.display_name, guest: false },
+    role: row.role,
+  };
+}
+
+/**
+ * Membership and room roles (SPEC §7): join, leave, the members list, invite, remove, change
+ * role. The policy decides who may (AccessService); this service keeps the rules that need the
+ * database — a room always keeps an owner. Every change is committed, then AccessService's cache
+ * is invalidated in every chat process, then the domain event is emitted and awaited (fan-out
+ * publishes room:member and, to the person concerned, room:removed) before the caller is answered.
+ */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly rooms: RoomsRepository,
+    private readonly users: UsersRepository,
+    private readonly access: AccessService,
+    private readonly domain: DomainEvents,
+    private readonly roomsService: RoomsService,
+  ) {}
+
+  /** POST /api/rooms/:id/join: public rooms (and the lobby) for anyone signed in; already a member → the room. */
+  async join(actor: Actor, roomId: string): Promise<Room> {
+    const { membership } = await this.access.require(actor, roomId, 'join');
+    if (!membership && actor.kind === 'user') {
+      if (await this.rooms.addMember(roomId, actor.id)) {
+        await this.access.changed(roomId);
+        await this.domain.emit('member.added', {
+          roomId,
+          user: actor.user,
+          role: 'member',
+          by: actor,
+          change: 'joined',
+        });
+      }
+    }
+    return this.roomsService.viewOf(actor.id, roomId);
+  }
+
+  /** POST /api/rooms/:id/leave: 409 for the last owner. */
+  async leave(actor: Actor, roomId: string): Promise<void> {
+    const { membership } = await this.access.require(actor, roomId, 'leave');
+    if (membership === 'owner')
+      await this.keepAnOwner(roomId, 'the last owner cannot leave; make someone else an owner first');
+    await this.removeAndTell(roomId, userOf(actor), 'left', actor);
+  }
+
+  async list(actor: Actor, roomId: string, q: MembersQuery): Promise<MembersPage> {
+    await this.access.require(actor, roomId, 'view');
+    const limit = q.limit ?? LIMITS.membersDefault;
+    let after: { role: RoomRole; userId: string } | undefined;
+    if (q.cursor) {
+      const [role, userId] = decodeCursor(q.cursor, 2);
+      if (!(ROOM_ROLES as readonly string[]).includes(role))
+        throw new BusError('validation', 'cursor must be a nextCursor answered by a previous page');
+      after = { role: role as RoomRole, userId };
+    }
+    const rows = await this.rooms.members(roomId, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      members: page.map(toMember),
+      ...(rows.length > limit && last ? { nextCursor: encodeCursor([last.role, last.user_id]) } : {}),
+    };
+  }
+
+  /** POST /api/rooms/:id/members: invite by username (private rooms: owners and moderators). */
+  async add(actor: Actor, roomId: string, username: string): Promise<RoomMember> {
+    await this.access.require(actor, roomId, 'invite');
+    const found = await this.users.findByUsername(username);
+    if (!found) throw new BusError('not_found', 'no such user');
+    if (await this.rooms.addMember(roomId, found.id)) {
+      await this.access.changed(roomId);
+      const user: PublicUser = {
+        id: found.id,
+        username: found.username,
+        displayName: found.display_name,
+        guest: false,
+      };
+      await this.domain.emit('member.added', { roomId, user, role: 'member', by: actor, change: 'joined' });
+    }
+    return toMember((await this.rooms.member(roomId, found.id))!);
+  }
+
+  /** DELETE /api/rooms/:id/members/:userId: only someone above them (oneself: as leave). */
+  async remove(actor: Actor, roomId: string, userId: string): Promise<void> {
+    if (userId === actor.id) return this.leave(actor, roomId);
+    await this.access.require(actor, roomId, 'remove', { targetId: userId });
+    const row = await this.rooms.member(roomId, userId);
+    if (!row) throw new BusError('not_found', 'no such member');
+    if (row.role === 'owner') await this.keepAnOwner(roomId, 'a room always keeps an owner');
+    await this.removeAndTell(roomId, toMember(row).user, 'removed', actor);
+  }
+
+  /** PATCH /api/rooms/:id/members/:userId: nobody grants above their own role or changes someone above them. */
+  async setRole(actor: Actor, roomId: string, userId: string, role: RoomRole): Promise<RoomMember> {
+    await this.access.require(actor, roomId, 'setRole', { targetId: userId, newRole: role });
+    const row = await this.rooms.member(roomId, userId);
+    if (!row) throw new BusError('not_found', 'no such member');
+    if (row.role === role) return toMember(row);
+    if (row.role === 'owner')
+      await this.keepAnOwner(roomId, 'a room always keeps an owner; make someone else an owner first');
+    await this.rooms.setRole(roomId, userId, role);
+    await this.access.changed(roomId);
+    const member = { ...toMember(row), role };
+    await this.domain.emit('member.role', { roomId, user: member.user, role, by: actor });
+    return member;
+  }
+
+  /** Conflict unless the room has another owner. */
+  private async keepAnOwner(roomId: string, message: string): Promise<void> {
+    if ((await this.rooms.ownerCount(roomId)) <= 1) throw new BusError('conflict', message);
+  }
+
+  private async removeAndTell(roomId: string, user: PublicUser, reason: 'left' | 'removed', by: Actor): Promise<void> {
+    const role = await this.rooms.removeMember(roomId, user.id);
+    if (!role) throw new BusError('not_found', 'no such member');
+    await this.access.changed(roomId);
+    await this.domain.emit('member.removed', { roomId, user, role, reason, by });
+  }
+}
