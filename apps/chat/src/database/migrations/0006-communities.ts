@@ -15,16 +15,18 @@ import { Kysely, sql } from 'kysely';
  *   another owner").
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table rooms drop constraint rooms_kind_check`.execute(db);
   await sql`
     alter table rooms
+      add constraint rooms_kind_check check (kind in ('public', 'private', 'dm', 'group', 'bot')),
       add column topic text,
       add column archived boolean not null default false,
-      add column slow_mode_sec integer not null default 0,
-      add column post_policy text not null default 'all',
+      add column slow_mode_sec integer not null default 0 check (slow_mode_sec >= 0),
+      add column post_policy text not null default 'all' check (post_policy in ('all', 'moderators')),
       add column member_count integer not null default 0`.execute(db);
   await sql`
     alter table room_members
-      add column role text not null default 'member',
+      add column role text not null default 'member' check (role in ('owner', 'moderator', 'member')),
       add column joined_at timestamptz not null default now()`.execute(db);
 
   await sql`
@@ -61,4 +63,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table rooms drop column topic, drop column archived, drop column slow_mode_sec,
       drop column post_policy, drop column member_count`.execute(db);
+  await sql`delete from rooms where kind in ('private', 'group')`.execute(db);
+  await sql`alter table rooms drop constraint rooms_kind_check`.execute(db);
+  await sql`alter table rooms add constraint rooms_kind_check check (kind in ('public', 'dm', 'bot'))`.execute(db);
 }
