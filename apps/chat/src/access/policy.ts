@@ -90,7 +90,8 @@ function isCommunity(kind: RoomKind): boolean {
 /** The actor's rank in the room: their room role, raised by their server role in public and private rooms. */
 export function effectiveRank(actor: Actor, room: RoomFacts, membership: RoomRole | null): number {
   if (actor.kind === 'guest') return room.kind === 'bot' ? roomRank(membership) : 0;
-  const own = roomRank(membership);
+  // the lobby keeps everyone signed in (provisioning records the membership; it never depends on it)
+  const own = actor.kind === 'user' && room.id === LOBBY_ROOM_ID ? Math.max(roomRank(membership), 1) : roomRank(membership);
   if (actor.kind !== 'user' || !isCommunity(room.kind)) return own;
   if (actor.serverRole === 'owner' || actor.serverRole === 'admin') return ADMIN_RANK;
   if (actor.serverRole === 'moderator') return Math.max(own, ROOM_RANK.moderator);
@@ -133,8 +134,8 @@ export function decide(req: AccessRequest): Decision {
       return ok; // public: anyone signed in; the others: only who may see them (members, admins for private)
 
     case 'leave':
-      if (!membership) return NOT_FOUND;
       if (lobby) return deny('forbidden', 'everyone stays in the lobby');
+      if (!membership) return NOT_FOUND;
       if (room.kind === 'dm' || room.kind === 'bot') return deny('forbidden', 'this conversation cannot be left');
       return ok; // the last owner: RoomsService answers conflict
 

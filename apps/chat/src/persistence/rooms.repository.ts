@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RawBuilder, sql, Updateable } from 'kysely';
 import type { RoomsTable } from '../database/schema';
-import { PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
+import { LOBBY_ROOM_ID, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
 import type { RoomFacts } from '../access/policy';
 import { DB, Db } from '../database/database';
 import { isUniqueViolation } from './message-rows';
@@ -121,9 +121,10 @@ export class RoomsRepository {
     return row?.role ?? null;
   }
 
-  /** Which of these users are members of the room. */
+  /** Which of these users are members of the room (of the lobby: every account). */
   async membersAmong(roomId: string, userIds: string[]): Promise<string[]> {
     if (!userIds.length) return [];
+    if (roomId === LOBBY_ROOM_ID) return userIds;
     const rows = await this.db
       .selectFrom('room_members')
       .select('user_id')
@@ -151,12 +152,13 @@ export class RoomsRepository {
     return rows[0];
   }
 
-  /** The rooms the user is a member of (room_members_user): lobby first, then the duck room, then by age. */
-  async visible(userId: string): Promise<RoomViewRow[]> {
+  /** The rooms the user is a member of (room_members_user; users: the lobby always): lobby first, then the duck room, then by age. */
+  async visible(userId: string, includeLobby: boolean): Promise<RoomViewRow[]> {
     const { rows } = await sql<RoomViewRow>`
       select ${VIEW_COLUMNS(userParam(userId), sql`coalesce(rp.seq, 0)`)}
       from rooms r left join read_positions rp on rp.room_id = r.id and rp.user_id = ${userId}
       where r.id in (select room_id from room_members where user_id = ${userId})
+         or (${includeLobby} and r.id = 'lobby')
       order by (r.id = 'lobby') desc, (r.kind = 'bot') desc, r.created_at, r.id`.execute(this.db);
     return rows;
   }

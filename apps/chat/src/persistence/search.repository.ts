@@ -19,6 +19,8 @@ export interface SearchPosition {
 
 export interface SearchFilter {
   userId: string;
+  /** the lobby too (users, not guests: everyone signed in is in it) */
+  includeLobby: boolean;
   /** only this room (access already checked) */
   roomId?: string;
   /** the query's terms (searchTerms): a message matches when it contains all of them, case-insensitively */
@@ -55,7 +57,8 @@ export class SearchRepository {
     );
     const scope = f.roomId
       ? sql`m.room_id = ${f.roomId}`
-      : sql`m.room_id in (select room_id from room_members where user_id = ${f.userId})`;
+      : sql`(m.room_id in (select room_id from room_members where user_id = ${f.userId})
+             or (${f.includeLobby} and m.room_id = 'lobby'))`;
     const after = f.after
       ? sql`and (m.created_at, m.room_id, m.seq) <
               (timestamptz 'epoch' + ${f.after.createdAtUs}::bigint * interval '1 microsecond', ${f.after.roomId}, ${f.after.seq}::bigint)`

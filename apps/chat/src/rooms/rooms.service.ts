@@ -55,7 +55,8 @@ export function toRoom(row: RoomViewRow): Room {
     ...(row.topic ? { topic: row.topic } : {}),
     ...(row.archived ? { archived: true } : {}),
     memberCount: row.member_count,
-    ...(row.role ? { role: row.role } : {}),
+    // everyone signed in is in the lobby, recorded or not
+    ...(row.role || row.id === LOBBY_ROOM_ID ? { role: row.role ?? 'member' } : {}),
     ...(row.slow_mode_sec ? { slowModeSec: row.slow_mode_sec } : {}),
     ...(row.post_policy !== 'all' ? { postPolicy: row.post_policy } : {}),
     lastSeq: row.last_seq,
@@ -134,7 +135,7 @@ export class RoomsService implements OnApplicationBootstrap {
 
   /** The rooms the caller is a member of. */
   async list(actor: Actor): Promise<Room[]> {
-    return (await this.rooms.visible(actor.id)).map(toRoom);
+    return (await this.rooms.visible(actor.id, actor.kind === 'user')).map(toRoom);
   }
 
   /** Public rooms by name, paged (GET /api/rooms/directory). */

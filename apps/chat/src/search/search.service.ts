@@ -53,6 +53,7 @@ export class SearchService {
     const limit = Math.min(query.limit ?? SEARCH.limitDefault, SEARCH.limitMax);
     const rows = await this.repo.search({
       userId: actor.id,
+      includeLobby: actor.kind === 'user',
       roomId: query.roomId,
       terms,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
