@@ -117,6 +117,12 @@ export async function api(
   return { status: res.status, body: parsed };
 }
 
+/** POST /api/rooms/:id/join: public rooms are joined explicitly (SPEC §7). */
+export async function joinRoom(stack: Stack | string, user: TestUser, roomId: string): Promise<void> {
+  const res = await api(stack, user.token, 'POST', `/api/rooms/${roomId}/join`);
+  if (res.status !== 200) throw new Error(`joining ${roomId} failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function until(pred: () => boolean, timeoutMs = 5000, stepMs = 20): Promise<boolean> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { freePort } from '@hihi/infra';
 import { CLIENT_EVENTS, Message } from '@hihi/contracts';
 import { Stack } from '../support/stack';
-import { ack, api, Client, connect, expectGapFree, fullHistory, makeUser, sleep, until } from './chat-helpers';
+import { ack, api, Client, connect, expectGapFree, fullHistory, makeUser, sleep, until, joinRoom } from './chat-helpers';
 
 describe('scale-out: two gateways and two chat processes', () => {
   const stack = new Stack({ env: { SEND_RATE_PER_SEC: '1000', SEND_BURST: '1000' } });
@@ -27,6 +27,7 @@ describe('scale-out: two gateways and two chat processes', () => {
     const roomId: string = (
       await api(stack, users[0].token, 'POST', '/api/rooms', { name: `Scale ${randomUUID().slice(0, 8)}` })
     ).body.id;
+    for (const u of users.slice(1)) await joinRoom(stack, u, roomId);
     const conns = await Promise.all(users.map((u, i) => connect(i % 2 ? url2 : stack.url, u.token)));
     clients.push(...conns);
     for (const c of conns) expect((await ack(c, CLIENT_EVENTS.roomJoin, { roomId })).ok).toBe(true);

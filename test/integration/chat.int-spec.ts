@@ -166,12 +166,13 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       expect(sent.message.seq).toBe(1);
       await until(() => b.received.some((m) => m.id === sent.message.id));
 
+      // a DM of others is, to a third user, an unknown room (SPEC §7)
       const cj = await ack(c, CLIENT_EVENTS.roomJoin, { roomId: dmId });
-      expect(cj).toEqual({ ok: false, error: { code: 'forbidden', message: expect.any(String) } });
-      expect((await send(c, dmId, 'let me in')).error.code).toBe('forbidden');
+      expect(cj).toEqual({ ok: false, error: { code: 'not_found', message: expect.any(String) } });
+      expect((await send(c, dmId, 'let me in')).error.code).toBe('not_found');
       const read = await api(stack, carol.token, 'GET', `/api/rooms/${dmId}/messages`);
-      expect(read.status).toBe(403);
-      expect(read.body).toMatchObject({ statusCode: 403, error: 'Forbidden', correlationId: expect.any(String) });
+      expect(read.status).toBe(404);
+      expect(read.body).toMatchObject({ statusCode: 404, error: 'Not Found', correlationId: expect.any(String) });
       await sleep(200);
       expect(c.received.some((m) => m.roomId === dmId)).toBe(false);
       const carolRooms = await api(stack, carol.token, 'GET', '/api/rooms');
@@ -193,9 +194,9 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       expect(rooms.body[0]).toMatchObject({ kind: 'bot', lastSeq: 1, unread: 1 });
       const duckId: string = rooms.body[0].id;
 
-      expect((await ack(g, CLIENT_EVENTS.roomJoin, { roomId: LOBBY_ROOM_ID })).error.code).toBe('forbidden');
-      expect((await send(g, LOBBY_ROOM_ID, 'hi all')).error.code).toBe('forbidden');
-      expect((await api(stack, guest.token, 'GET', `/api/rooms/${LOBBY_ROOM_ID}/messages`)).status).toBe(403);
+      expect((await ack(g, CLIENT_EVENTS.roomJoin, { roomId: LOBBY_ROOM_ID })).error.code).toBe('not_found');
+      expect((await send(g, LOBBY_ROOM_ID, 'hi all')).error.code).toBe('not_found');
+      expect((await api(stack, guest.token, 'GET', `/api/rooms/${LOBBY_ROOM_ID}/messages`)).status).toBe(404);
       expect((await api(stack, guest.token, 'POST', '/api/rooms', { name: 'guest room' })).status).toBe(403);
 
       const j = await ack(g, CLIENT_EVENTS.roomJoin, { roomId: duckId });
@@ -211,7 +212,7 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       const other = makeUser(stack, undefined, true);
       await provision(stack, other);
       const otherRooms = await api(stack, other.token, 'GET', '/api/rooms');
-      expect((await ack(g, CLIENT_EVENTS.roomJoin, { roomId: otherRooms.body[0].id })).error.code).toBe('forbidden');
+      expect((await ack(g, CLIENT_EVENTS.roomJoin, { roomId: otherRooms.body[0].id })).error.code).toBe('not_found');
     });
   });
 
@@ -289,6 +290,8 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       expect((await api(stack, bob.token, 'POST', '/api/rooms', { name: '' })).status).toBe(400);
       expect((await api(stack, bob.token, 'POST', '/api/rooms', { name: 'x', extra: 1 })).status).toBe(400);
       const roomId: string = created.body.id;
+      // public rooms are joined explicitly (SPEC §7)
+      expect((await api(stack, bob.token, 'POST', `/api/rooms/${roomId}/join`)).status).toBe(200);
 
       const a = await open(alice);
       const b = await open(bob);
@@ -332,6 +335,7 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       const bob = makeUser(stack);
       const name = `Presence ${randomUUID().slice(0, 8)}`;
       const roomId: string = (await api(stack, alice.token, 'POST', '/api/rooms', { name })).body.id;
+      await api(stack, bob.token, 'POST', `/api/rooms/${roomId}/join`);
       const a = await open(alice);
       const b = await open(bob);
       const ja = await ack(a, CLIENT_EVENTS.roomJoin, { roomId });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CLIENT_EVENTS, LOBBY_ROOM_ID, Message, SERVER_EVENTS } from '@hihi/contracts';
 import { Stack } from '../support/stack';
-import { ack, api, Client, connect, makeUser, provision, sleep, TestUser, until } from './chat-helpers';
+import { ack, api, Client, connect, makeUser, provision, sleep, TestUser, until, joinRoom } from './chat-helpers';
 
 /** Edits, deletions, reactions, replies and mentions (SPEC §5) through the real stack. */
 describe('conversations (real processes, real PostgreSQL and Redis)', () => {
@@ -194,7 +194,8 @@ describe('conversations (real processes, real PostgreSQL and Redis)', () => {
       await api(stack, alice.token, 'POST', '/api/rooms', { name: `Mentions ${randomUUID().slice(0, 8)}` })
     ).body.id as string;
     const a = await open(alice, roomId);
-    // bob is connected but has not joined the room
+    // bob is a member (mentions count members only) but has not opened the room
+    await joinRoom(stack, bob, roomId);
     const b = await connect(stack.url, bob.token);
     clients.push(b);
     const views = () =>
@@ -228,7 +229,8 @@ describe('conversations (real processes, real PostgreSQL and Redis)', () => {
       [CLIENT_EVENTS.messageEdit, { roomId: dm.body.id, messageId: m.id, text: 'hacked' }],
       [CLIENT_EVENTS.messageDelete, { roomId: dm.body.id, messageId: m.id }],
     ] as const) {
-      expect((await ack(e, event, payload)).error.code).toBe('forbidden');
+      // a DM of others is an unknown room to eve (SPEC §7)
+      expect((await ack(e, event, payload)).error.code).toBe('not_found');
     }
     // a message id from another room, addressed to a room one can see
     const wrong = await ack(e, CLIENT_EVENTS.messageReact, {

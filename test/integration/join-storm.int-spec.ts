@@ -1,6 +1,6 @@
 import { CLIENT_EVENTS, Room } from '@hihi/contracts';
 import { Stack } from '../support/stack';
-import { ack, api, Client, connect, makeUser, TestUser } from './chat-helpers';
+import { ack, api, Client, connect, makeUser, TestUser, joinRoom } from './chat-helpers';
 
 /**
  * A room of 200 members who all join at the same moment (as after a gateway restart): every
@@ -21,6 +21,8 @@ describe('join storm (real processes)', () => {
     expect(created.status).toBe(201);
     const room = created.body as Room;
     const users: TestUser[] = Array.from({ length: 200 }, () => makeUser(stack));
+    for (let i = 0; i < users.length; i += 50)
+      await Promise.all(users.slice(i, i + 50).map((u) => joinRoom(stack, u, room.id)));
     for (let i = 0; i < users.length; i += 50) {
       clients.push(
         ...(await Promise.all(users.slice(i, i + 50).map((u) => connect(stack.url, u.token, { timeoutMs: 15_000 })))),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CLIENT_EVENTS, LOBBY_ROOM_ID, PublicUser, REALTIME, SERVER_EVENTS } from '@hihi/contracts';
 import { freePort } from '@hihi/infra';
 import { Stack } from '../support/stack';
-import { ack, api, Client, connect, makeUser, provision, until } from './chat-helpers';
+import { ack, api, Client, connect, makeUser, provision, until, joinRoom } from './chat-helpers';
 
 describe('presence survives a gateway crash (real processes)', () => {
   const stack = new Stack();
@@ -25,6 +25,7 @@ describe('presence survives a gateway crash (real processes)', () => {
     const roomId = (
       await api(stack, erin.token, 'POST', '/api/rooms', { name: `Presence ${randomUUID().slice(0, 8)}` })
     ).body.id as string;
+    await joinRoom(stack, dave, roomId);
     const e = await connect(stack.url, erin.token);
     const d1 = await connect(stack.url, dave.token);
     const d2 = await connect(url2, dave.token);

@@ -3,7 +3,7 @@ import { io, Socket } from 'socket.io-client';
 import { CLIENT_EVENTS, Message, SERVER_EVENTS, SOCKET_PATH } from '@hihi/contracts';
 import { freePort } from '@hihi/infra';
 import { Stack, ServiceProc } from '../support/stack';
-import { api, expectGapFree, fullHistory, makeUser, sleep, TestUser, until } from './chat-helpers';
+import { api, expectGapFree, fullHistory, makeUser, sleep, TestUser, until, joinRoom } from './chat-helpers';
 
 /**
  * A client as a real one behaves: it knows every gateway (as a load balancer would), moves to
@@ -151,6 +151,7 @@ describe('rolling restart of every service under traffic (real processes)', () =
     expect(created.status).toBe(201);
     const roomId: string = created.body.id;
     const users = [makeUser(stack), makeUser(stack)];
+    for (const u of users) await joinRoom(stack, u, roomId);
     users.forEach((u, i) => clients.push(new ResilientClient(() => gatewayUrls, u, roomId, i)));
     await Promise.all(clients.map((c) => c.ensure()));
 

@@ -128,8 +128,9 @@ describe('uploads (real processes, real PostgreSQL, local storage)', () => {
   it('a DM outsider and a guest cannot download; no token is 401; guests cannot upload', async () => {
     const up = await upload(alice, await photo(), 'dm.jpg');
     expect((await send(alice, dmId, { attachments: [up.body.id] })).ok).toBe(true);
-    expect((await download(carol, up.body.url)).status).toBe(403);
-    expect((await download(guest, up.body.url)).status).toBe(403);
+    // a DM of others' file is, to them, no file at all (SPEC §7: 404)
+    expect((await download(carol, up.body.url)).status).toBe(404);
+    expect((await download(guest, up.body.url)).status).toBe(404);
     expect((await download(undefined, up.body.url)).status).toBe(401);
     expect((await download(bob, '/api/uploads/..%2F..%2Fetc%2Fpasswd')).status).toBe(404);
     expect((await upload(guest, await photo(), 'g.jpg')).status).toBe(403);

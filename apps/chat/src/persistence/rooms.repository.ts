@@ -279,8 +279,13 @@ export class RoomsRepository {
   async member(roomId: string, userId: string): Promise<MemberRow | undefined> {
     return this.db
       .selectFrom('room_members as m')
-      .innerJoin('chat_users as u', 'u.id', 'm.user_id')
-      .select(['m.user_id', 'u.username', 'u.display_name', 'm.role'])
+      .leftJoin('chat_users as u', 'u.id', 'm.user_id')
+      .select((eb) => [
+        'm.user_id',
+        eb.fn.coalesce('u.username', 'm.user_id').as('username'),
+        eb.fn.coalesce('u.display_name', 'm.user_id').as('display_name'),
+        'm.role',
+      ])
       .where('m.room_id', '=', roomId)
       .where('m.user_id', '=', userId)
       .executeTakeFirst();
@@ -294,8 +299,13 @@ export class RoomsRepository {
   async members(roomId: string, limit: number, after?: { role: RoomRole; userId: string }): Promise<MemberRow[]> {
     let q = this.db
       .selectFrom('room_members as m')
-      .innerJoin('chat_users as u', 'u.id', 'm.user_id')
-      .select(['m.user_id', 'u.username', 'u.display_name', 'm.role'])
+      .leftJoin('chat_users as u', 'u.id', 'm.user_id')
+      .select((eb) => [
+        'm.user_id',
+        eb.fn.coalesce('u.username', 'm.user_id').as('username'),
+        eb.fn.coalesce('u.display_name', 'm.user_id').as('display_name'),
+        'm.role',
+      ])
       .where('m.room_id', '=', roomId);
     if (after) q = q.where(sql<boolean>`(m.role, m.user_id) < (${after.role}, ${after.userId})`);
     return q.orderBy('m.role', 'desc').orderBy('m.user_id', 'desc').limit(limit).execute();
