@@ -21,7 +21,7 @@ interface SearchRepositoryCtor {
   new (db: unknown): {
     search(f: {
       userId: string;
-      includePublic: boolean;
+      includeLobby: boolean;
       roomId?: string;
       terms: string[];
       limit: number;
@@ -85,6 +85,10 @@ async function main(): Promise<void> {
       select 'pub-' || i, 'public', 'room ' || i, 'public:room ' || i from generate_series(0, 49) i
       union all select 'dm-' || i, 'dm', 'dm', 'dm:dm-' || i from generate_series(0, 6) i`);
     await run(`insert into room_members (room_id, user_id) values ('dm-1', 'searcher'), ('dm-1', 'u1')`);
+    // the searcher is a member of every public room (search covers the rooms one is a member of)
+    await run(
+      `insert into room_members (room_id, user_id) select 'pub-' || i, 'searcher' from generate_series(0, 49) i`,
+    );
     const indexes = {
       messages_text_trgm: 'create index messages_text_trgm on messages using gin (text gin_trgm_ops)',
       messages_text_bigrams: 'create index messages_text_bigrams on messages using gin (hihi_cjk_bigrams(text))',
@@ -120,7 +124,7 @@ async function main(): Promise<void> {
         let count = 0;
         for (let i = 0; i < reps; i++) {
           const t = performance.now();
-          count = (await repo.search({ userId: 'searcher', includePublic: true, terms, limit: 21 })).length;
+          count = (await repo.search({ userId: 'searcher', includeLobby: false, terms, limit: 21 })).length;
           times.push(performance.now() - t);
         }
         if (explain) {
@@ -129,8 +133,7 @@ async function main(): Promise<void> {
           const bigram = chars.length === 2 && chars.some((c) => c.codePointAt(0)! > 0x7f);
           const plan = await run(`explain analyze select m.id from messages m where
             ${bigram ? `hihi_cjk_bigrams(m.text) @> array[lower('${terms[0]}')] and` : ''} ${like} and not m.deleted
-            and (m.room_id in (select room_id from room_members where user_id = 'searcher')
-                 or m.room_id in (select id from rooms where kind = 'public'))
+            and m.room_id in (select room_id from room_members where user_id = 'searcher')
             order by m.created_at desc, m.room_id desc, m.seq desc limit 21`);
           process.stdout.write(`${plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}\n`);
         }

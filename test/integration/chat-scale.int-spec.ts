@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { freePort } from '@hihi/infra';
 import { CLIENT_EVENTS, Message } from '@hihi/contracts';
 import { Stack } from '../support/stack';
-import { ack, api, Client, connect, expectGapFree, fullHistory, makeUser, sleep, until, joinRoom } from './chat-helpers';
+import {
+  ack,
+  api,
+  Client,
+  connect,
+  expectGapFree,
+  fullHistory,
+  makeUser,
+  sleep,
+  until,
+  joinRoom,
+} from './chat-helpers';
 
 describe('scale-out: two gateways and two chat processes', () => {
   const stack = new Stack({ env: { SEND_RATE_PER_SEC: '1000', SEND_BURST: '1000' } });

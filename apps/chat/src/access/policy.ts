@@ -91,7 +91,8 @@ function isCommunity(kind: RoomKind): boolean {
 export function effectiveRank(actor: Actor, room: RoomFacts, membership: RoomRole | null): number {
   if (actor.kind === 'guest') return room.kind === 'bot' ? roomRank(membership) : 0;
   // the lobby keeps everyone signed in (provisioning records the membership; it never depends on it)
-  const own = actor.kind === 'user' && room.id === LOBBY_ROOM_ID ? Math.max(roomRank(membership), 1) : roomRank(membership);
+  const own =
+    actor.kind === 'user' && room.id === LOBBY_ROOM_ID ? Math.max(roomRank(membership), 1) : roomRank(membership);
   if (actor.kind !== 'user' || !isCommunity(room.kind)) return own;
   if (actor.serverRole === 'owner' || actor.serverRole === 'admin') return ADMIN_RANK;
   if (actor.serverRole === 'moderator') return Math.max(own, ROOM_RANK.moderator);

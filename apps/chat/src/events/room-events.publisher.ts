@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { ChatConfig } from '@hihi/config';
-import { roomEventsChannel, RoomEventEnvelope } from '@hihi/contracts';
+import { RoomEventEnvelope } from '@hihi/contracts';
+import { RoomEventsChannel } from '@hihi/common/bus';
 
 /** Publishes room events on Redis pub/sub; every gateway process is subscribed. */
 export abstract class RoomEventsPublisher {
@@ -12,11 +13,10 @@ export abstract class RoomEventsPublisher {
 export class RedisRoomEventsPublisher extends RoomEventsPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger('RoomEvents');
   private readonly redis: Redis;
-  private readonly channel: string;
+  private readonly channel: RoomEventsChannel;
 
   constructor(config: ChatConfig) {
     super();
-    this.channel = roomEventsChannel(config.REDIS_PREFIX);
     this.redis = new Redis(config.REDIS_URL, {
       connectionName: 'chat-events',
       // publishes issued in the same tick (a batch of messages, many read marks) go out in one write
@@ -25,12 +25,13 @@ export class RedisRoomEventsPublisher extends RoomEventsPublisher implements OnA
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     this.redis.on('error', () => undefined);
+    this.channel = new RoomEventsChannel(this.redis, config.REDIS_PREFIX);
   }
 
   /** Never throws: the message is already stored, clients catch up from history (join sinceSeq). */
   async publish(event: RoomEventEnvelope): Promise<void> {
     try {
-      await this.redis.publish(this.channel, JSON.stringify(event));
+      await this.channel.publish(event);
     } catch (err) {
       this.logger.warn(`publishing ${event.type} for ${event.roomId} failed: ${(err as Error).message}`);
     }

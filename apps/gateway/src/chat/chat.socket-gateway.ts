@@ -14,14 +14,13 @@ import {
   PROTOCOL,
   PublicUser,
   REALTIME,
-  roomEventsChannel,
   RoomEventEnvelope,
   RoomJoinAck,
   SERVER_EVENTS,
   ServerToClientEvents,
   SOCKET_PATH,
 } from '@hihi/contracts';
-import { BusClient } from '@hihi/common/bus';
+import { BusClient, RoomEventsChannel } from '@hihi/common/bus';
 import { Metrics } from '@hihi/common/observability';
 import { claimsToUser, verifyAccessToken } from '@hihi/common/tokens';
 import { COMMAND_DTOS } from '@hihi/dto';
@@ -267,7 +266,7 @@ export class ChatSocketGateway
     if (!socket.data.joined.has(roomId)) return ackError('forbidden', 'join the room first');
     const event: RoomEventEnvelope = { type: 'typing', roomId, user: socket.data.user, typing };
     try {
-      await this.redis.publish(roomEventsChannel(this.config.REDIS_PREFIX), JSON.stringify(event));
+      await new RoomEventsChannel(this.redis, this.config.REDIS_PREFIX).publish(event);
     } catch {
       return ackError('unavailable', 'typing could not be relayed');
     }

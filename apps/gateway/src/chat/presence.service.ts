@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { GatewayConfig } from '@hihi/config';
-import { PublicUser, REALTIME, roomEventsChannel, RoomEventEnvelope } from '@hihi/contracts';
+import { PublicUser, REALTIME, RoomEventEnvelope } from '@hihi/contracts';
+import { RoomEventsChannel } from '@hihi/common/bus';
 import { REDIS } from '../redis/redis.module';
 
 /** Presence changes of one room within this window are announced together. */
@@ -216,7 +217,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
       left: [...p.left],
       onlineCount,
     };
-    await this.redis.publish(roomEventsChannel(this.config.REDIS_PREFIX), JSON.stringify(event));
+    await new RoomEventsChannel(this.redis, this.config.REDIS_PREFIX).publish(event);
   }
 
   /** One write for this gateway; then clean up after gateways that stopped beating. */

@@ -5,3 +5,4 @@ export * from './bus-result';
 export * from './bus-client';
 export * from './bus-exception.filter';
 export * from './handler';
+export * from './room-events';
