@@ -67,9 +67,8 @@ async function main(): Promise<void> {
     );
     const repo = new RoomsRepository(db);
     const shapes: [string, () => Promise<unknown[]>][] = [];
-    let cursor: { name: string; id: string } | undefined;
     const first = (await repo.directory('viewer', '', 21)) as { name_key_sort: string; id: string }[];
-    cursor = { name: first[19].name_key_sort, id: first[19].id };
+    const cursor = { name: first[19].name_key_sort, id: first[19].id };
     const deep = (await repo.directory('viewer', 'm', 1, { name: 'music', id: '' })) as {
       name_key_sort: string;
       id: string;
