@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       let ackBytes = 0;
       for (let i = 0; i < n; i++) {
+        await t.joinRoom(roomId, user);
         const r = await rawJoin(t.url, t.token(user++)!, roomId, c, i);
         socks.push(r.ws);
         ackBytes = r.ackBytes;

