@@ -278,6 +278,13 @@ export async function world(opts: { gateways?: number; clients?: number } = {}):
   );
   const roomId = (r.body as { id: string }).id;
   if (r.status !== 201) throw new Error(`create room: ${r.status} ${JSON.stringify(r.body)}`);
+  // public rooms are joined explicitly (SPEC §7); client 0 created it
+  for (let i = 1; i < (opts.clients ?? 6); i++) {
+    const j = await httpJson(`${url}/api/rooms/${roomId}/join`, 'POST', undefined, {
+      authorization: `Bearer ${token(i)}`,
+    });
+    if (j.status !== 200) throw new Error(`join room: ${j.status} ${JSON.stringify(j.body)}`);
+  }
   const clients = Array.from(
     { length: opts.clients ?? 6 },
     (_, i) => new FaultClient(() => url, token(i), roomId, `fault${run}u${i}`, benchUserId(run, i)),
