@@ -379,7 +379,9 @@ describe('real-time chat (real processes, real Redis and database)', () => {
           .find((d) => d.left.includes(bob.id)),
       ).toMatchObject({ joined: [], onlineCount: 1 });
       // and a newcomer's join ack lists who is online now, with the count
-      const c = await open(makeUser(stack));
+      const newcomer = makeUser(stack);
+      await api(stack, newcomer.token, 'POST', `/api/rooms/${roomId}/join`);
+      const c = await open(newcomer);
       const jc = await ack(c, CLIENT_EVENTS.roomJoin, { roomId });
       expect(jc.online.map((u: { id: string }) => u.id)).toContain(alice.id);
       expect(jc.online.map((u: { id: string }) => u.id)).not.toContain(bob.id);

@@ -41,9 +41,16 @@ const MEMBERS_PER_ROOM_MAX = 20_000;
  * process may have missed notices (not subscribed) it reads the database every time. A lookup
  * that raced with a change never writes its (older) answer into the cache.
  */
+/** Membership lookups of one room waiting for the next statement. */
+interface PendingLookups {
+  waiters: Map<string, Array<{ resolve: (r: RoomRole | null) => void; reject: (e: unknown) => void }>>;
+}
+
 @Injectable()
 export class AccessService {
   private readonly rooms = new Map<string, CachedRoom>();
+  /** roomId → lookups not yet sent: a join storm's 200 lookups are one statement, not 200 */
+  private readonly pending = new Map<string, PendingLookups>();
 
   constructor(
     private readonly repo: RoomsRepository,
@@ -109,6 +116,32 @@ export class AccessService {
     return entry;
   }
 
+  /** Batched: lookups of one room issued in the same tick go out as one statement. */
+  private lookup(roomId: string, userId: string): Promise<RoomRole | null> {
+    return new Promise((resolve, reject) => {
+      let batch = this.pending.get(roomId);
+      if (!batch) {
+        this.pending.set(roomId, (batch = { waiters: new Map() }));
+        setImmediate(() => void this.flush(roomId));
+      }
+      const list = batch.waiters.get(userId) ?? [];
+      list.push({ resolve, reject });
+      batch.waiters.set(userId, list);
+    });
+  }
+
+  private async flush(roomId: string): Promise<void> {
+    const batch = this.pending.get(roomId);
+    this.pending.delete(roomId);
+    if (!batch) return;
+    try {
+      const roles = await this.repo.memberRoles(roomId, [...batch.waiters.keys()]);
+      for (const [userId, list] of batch.waiters) for (const w of list) w.resolve(roles.get(userId) ?? null);
+    } catch (err) {
+      for (const list of batch.waiters.values()) for (const w of list) w.reject(err);
+    }
+  }
+
   private forget(roomId: string, entry: CachedRoom): void {
     if (this.rooms.get(roomId) === entry) this.rooms.delete(roomId);
   }
@@ -116,7 +149,7 @@ export class AccessService {
   private async membership(entry: CachedRoom, roomId: string, userId: string): Promise<RoomRole | null> {
     const known = entry.members.get(userId);
     if (known !== undefined) return known;
-    const role = await this.repo.memberRole(roomId, userId);
+    const role = await this.lookup(roomId, userId);
     // only while this entry is still the room's (no change since the lookup began)
     if (this.rooms.get(roomId) === entry) {
       if (entry.members.size >= MEMBERS_PER_ROOM_MAX) entry.members.clear();

@@ -121,6 +121,18 @@ export class RoomsRepository {
     return row?.role ?? null;
   }
 
+  /** The roles of these users in a room (one statement, primary key); absent: not a member. */
+  async memberRoles(roomId: string, userIds: string[]): Promise<Map<string, RoomRole>> {
+    if (!userIds.length) return new Map();
+    const rows = await this.db
+      .selectFrom('room_members')
+      .select(['user_id', 'role'])
+      .where('room_id', '=', roomId)
+      .where('user_id', 'in', userIds)
+      .execute();
+    return new Map(rows.map((r) => [r.user_id, r.role]));
+  }
+
   /** Which of these users are members of the room (of the lobby: every account). */
   async membersAmong(roomId: string, userIds: string[]): Promise<string[]> {
     if (!userIds.length) return [];
