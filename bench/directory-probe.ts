@@ -107,9 +107,10 @@ async function main(): Promise<void> {
         and lower(r.name) like '%c4ca42%' order by lower(r.name), r.id limit 21`);
       process.stdout.write(`${plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')}\n`);
     }
-    const withIdx = await measure('with rooms_directory_name and rooms_directory_trgm (migration 0006)');
+    const withIdx = await measure('with rooms_directory_name, _trgm and _bigrams (migration 0006)');
     await run('drop index rooms_directory_name');
     await run('drop index rooms_directory_trgm');
+    await run('drop index rooms_directory_bigrams');
     await run('analyze rooms');
     const without = await measure('baseline, same run: without the directory indexes');
     process.stdout.write(

@@ -1,4 +1,4 @@
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { PublicUser, RoomRole, ServerRole } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 import { migrateToLatest, Db } from '../../apps/chat/src/database/database';
@@ -332,5 +332,45 @@ describe('the access policy on PostgreSQL (medium)', () => {
     expect(await outcome(A.mod, room.id, 'post')).toBe('forbidden');
     expect(await outcome(A.mod, room.id, 'view')).toBe('ok');
     await expect(roomsService.update(A.owner, room.id, { name: 'pub' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  describe('the directory at scale (30,000 public rooms): its indexes serve it (EXPLAIN)', () => {
+    beforeAll(async () => {
+      await sql`insert into rooms (id, kind, name, name_key, member_count)
+        select 'many-' || g, 'public', (array['design','music','摄影','读书'])[1 + g % 4] || ' ' || md5(g::text),
+               'public:many-' || g, 1
+        from generate_series(1, 30000) g`.execute(db);
+      // statistics, and the GIN pending lists merged (as autovacuum would)
+      await sql`vacuum analyze rooms`.execute(db);
+    }, 60_000);
+
+    const plan = async (q: ReturnType<typeof sql>) =>
+      (await sql<{ 'QUERY PLAN': string }>`explain ${q}`.execute(db)).rows.map((r) => r['QUERY PLAN']).join('\n');
+
+    it('a page without a query walks rooms_directory_name', async () => {
+      expect(
+        await plan(sql`select r.id from rooms r where r.kind = 'public' order by lower(r.name), r.id limit 21`),
+      ).toMatch(/rooms_directory_name/);
+    });
+
+    it('a substring of 3+ characters takes rooms_directory_trgm', async () => {
+      expect(
+        await plan(
+          sql`select r.id from rooms r where r.kind = 'public' and lower(r.name) like '%c4ca42%' order by lower(r.name), r.id limit 21`,
+        ),
+      ).toMatch(/rooms_directory_trgm/);
+    });
+
+    it('a two-character Chinese word takes rooms_directory_bigrams', async () => {
+      expect(
+        await plan(
+          sql`select r.id from rooms r where r.kind = 'public' and hihi_cjk_bigrams(r.name) @> array['摄影']
+              and lower(r.name) like '%摄影%' order by lower(r.name), r.id limit 21`,
+        ),
+      ).toMatch(/rooms_directory_bigrams/);
+      const page = await roomsService.directory(A.member, { q: '摄影', limit: 5 });
+      expect(page.rooms).toHaveLength(5);
+      expect(page.rooms.every((r) => r.name.startsWith('摄影'))).toBe(true);
+    });
   });
 });

@@ -6,6 +6,7 @@ import type { RoomFacts } from '../access/policy';
 import { DB, Db } from '../database/database';
 import { isUniqueViolation } from './message-rows';
 import { likePattern } from '../search/excerpt';
+import { isIndexedBigram } from './search.repository';
 import { NewMessage } from './messages.repository';
 
 /** A room as one viewer sees it: counters and that viewer's read position, role and unread mentions. */
@@ -325,7 +326,8 @@ export class RoomsRepository {
 
   /**
    * The directory: public rooms whose lower-cased name contains `q`, by lower-cased name then id
-   * (rooms_directory_name; a substring of 3+ characters can take rooms_directory_trgm), with
+   * (rooms_directory_name; a substring of 3+ characters can take rooms_directory_trgm, a
+   * two-character CJK word rooms_directory_bigrams), with
    * whether `userId` joined. `after` is the last row's (lower-cased name, id).
    */
   async directory(
@@ -334,7 +336,13 @@ export class RoomsRepository {
     limit: number,
     after?: { name: string; id: string },
   ): Promise<DirectoryRow[]> {
-    const match = q ? sql`and lower(r.name) like ${likePattern(q.toLowerCase())}` : sql``;
+    const like = sql`lower(r.name) like ${likePattern(q.toLowerCase())}`;
+    // a two-character CJK word has no trigram: rooms_directory_bigrams finds it (as message search does)
+    const match = !q
+      ? sql``
+      : isIndexedBigram(q)
+        ? sql`and hihi_cjk_bigrams(r.name) @> array[lower(${q})] and ${like}`
+        : sql`and ${like}`;
     const page = after ? sql`and (lower(r.name), r.id) > (${after.name}, ${after.id})` : sql``;
     const { rows } = await sql<DirectoryRow>`
       select r.id, r.name, r.topic, r.archived, r.member_count, lower(r.name) as name_key_sort,

@@ -5,7 +5,7 @@ import { MESSAGE_COLUMNS, MessageRow } from './message-rows';
 import { likePattern } from '../search/excerpt';
 
 /** A two-character term with a non-ASCII character: found through messages_text_bigrams (no trigram in it). */
-function isIndexedBigram(term: string): boolean {
+export function isIndexedBigram(term: string): boolean {
   const chars = [...term];
   return chars.length === 2 && chars.some((c) => c.codePointAt(0)! > 0x7f);
 }

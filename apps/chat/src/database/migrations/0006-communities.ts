@@ -10,7 +10,9 @@ import { Kysely, sql } from 'kysely';
  * - Public rooms become explicit membership: the lobby gets every (non-guest) user, other public
  *   rooms their creator (owner) and everyone who wrote in them; creators own their rooms.
  * - rooms_directory_name: the directory's order (public rooms by lower-cased name, then id) for
- *   keyset pages; rooms_directory_trgm: name substrings (pg_trgm, as messages_text_trgm).
+ *   keyset pages; rooms_directory_trgm: name substrings of 3+ characters (pg_trgm, as
+ *   messages_text_trgm); rooms_directory_bigrams: two-character CJK words (no trigram in them; as
+ *   messages_text_bigrams).
  * - room_members_room_role: members of a room by role then user (the members list, "is there
  *   another owner").
  */
@@ -52,11 +54,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index rooms_directory_trgm on rooms using gin (lower(name) gin_trgm_ops) where kind = 'public'`.execute(
     db,
   );
+  await sql`create index rooms_directory_bigrams on rooms using gin (hihi_cjk_bigrams(name)) where kind = 'public'`.execute(
+    db,
+  );
   await sql`create index room_members_room_role on room_members (room_id, role, user_id)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop index if exists room_members_room_role`.execute(db);
+  await sql`drop index if exists rooms_directory_bigrams`.execute(db);
   await sql`drop index if exists rooms_directory_trgm`.execute(db);
   await sql`drop index if exists rooms_directory_name`.execute(db);
   await sql`alter table room_members drop column role, drop column joined_at`.execute(db);
