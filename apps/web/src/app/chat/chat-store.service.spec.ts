@@ -5,7 +5,7 @@ import { signal } from '@angular/core';
 import { ChatApiService } from '../core/api/chat-api.service';
 import { AuthService } from '../core/auth/auth.service';
 import { SocketService } from '../core/socket/socket.service';
-import { ChatStore, JOIN_BACKOFF_CAP_MS, joinBackoffMs, mentionsUser } from './chat-store.service';
+import { ChatStore, JOIN_BACKOFF_CAP_MS, joinBackoffMs, mentionsUser, provideChatStore } from './chat-store.service';
 import { OutboxService } from './outbox.service';
 
 const alice = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false };
@@ -87,7 +87,7 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
   };
   TestBed.configureTestingModule({
     providers: [
-      ChatStore,
+      ...provideChatStore(),
       { provide: SocketService, useValue: socket },
       { provide: ChatApiService, useValue: api },
       { provide: AuthService, useValue: auth },

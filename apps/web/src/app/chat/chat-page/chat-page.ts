@@ -19,7 +19,7 @@ import { SocketService } from '../../core/socket/socket.service';
 import { Avatar } from '../../shared/avatar/avatar';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
 import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
-import { ChatStore } from '../chat-store.service';
+import { ChatStore, provideChatStore } from '../chat-store.service';
 import { Composer } from '../composer/composer';
 import { ConnectionBanner } from '../connection-banner/connection-banner';
 import { MessageList } from '../message-list/message-list';
@@ -51,7 +51,7 @@ const isolate = (name: string) => `\u2068${name}\u2069`;
     ConnectionBanner,
     SearchPanel,
   ],
-  providers: [ChatStore],
+  providers: [provideChatStore()],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
