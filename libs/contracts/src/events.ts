@@ -17,6 +17,10 @@ export const SERVER_EVENTS = {
   presence: 'presence',
   typing: 'typing',
   roomUpdated: 'room:updated',
+  /** someone joined, left, was removed from or changed role in the room: `RoomMemberEvent`, to the room */
+  roomMember: 'room:member',
+  /** the receiver is no longer in the room (left, removed, banned, deleted): `RoomRemovedEvent`, to their own sockets */
+  roomRemoved: 'room:removed',
   /** the server is going away; reconnect (graceful shutdown) */
   serverReconnect: 'server:reconnect',
   /** this socket's session was signed out (or its refresh token replayed): `{reason}`, then disconnect */

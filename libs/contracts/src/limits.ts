@@ -7,6 +7,19 @@ export const LIMITS = {
   passwordMax: 128,
   roomNameMin: 1,
   roomNameMax: 64,
+  /** a room's topic, characters */
+  topicMax: 250,
+  /** slow mode: most seconds between two messages of one member */
+  slowModeMaxSec: 3600,
+  /** a group DM: the caller and 2–8 others (3–9 people) */
+  groupOthersMin: 2,
+  groupOthersMax: 8,
+  /** GET /api/rooms/directory page size */
+  directoryDefault: 20,
+  directoryMax: 50,
+  /** GET /api/rooms/:id/members page size */
+  membersDefault: 50,
+  membersMax: 100,
   messageMax: 4000,
   clientMsgIdMax: 64,
   historyDefault: 50,

@@ -1,21 +1,70 @@
 /** Public data shapes (docs/api.md, docs/protocol.md). */
+
+/** Server roles, highest first (SPEC §7); guests are `guest`. */
+export const SERVER_ROLES = ['owner', 'admin', 'moderator', 'member', 'guest'] as const;
+export type ServerRole = (typeof SERVER_ROLES)[number];
+
 export interface PublicUser {
   id: string;
   username: string;
   displayName: string;
   guest: boolean;
+  /** the server role (auth owns it); absent: `member` (`guest` for guests) */
+  role?: ServerRole;
 }
 
-export type RoomKind = 'public' | 'dm' | 'bot';
+/** `public` (directory, anyone signed in may join), `private` (invite only), `dm` (two people), `group` (3–9 people), `bot` (a duck room). */
+export const ROOM_KINDS = ['public', 'private', 'dm', 'group', 'bot'] as const;
+export type RoomKind = (typeof ROOM_KINDS)[number];
+/** The kinds a user may create with POST /api/rooms. */
+export type CreatableRoomKind = 'public' | 'private';
+
+/** Room roles, highest first. */
+export const ROOM_ROLES = ['owner', 'moderator', 'member'] as const;
+export type RoomRole = (typeof ROOM_ROLES)[number];
+
+/** Who may post in a room: everyone, or moderators and owners only. */
+export const POST_POLICIES = ['all', 'moderators'] as const;
+export type PostPolicy = (typeof POST_POLICIES)[number];
 
 export interface Room {
   id: string;
   name: string;
   kind: RoomKind;
+  topic?: string;
+  /** read-only for everyone; still readable and searchable by members */
+  archived?: boolean;
+  memberCount: number;
+  /** the caller's room role; absent when the caller is not a member (a server admin looking at it) */
+  role?: RoomRole;
+  /** seconds between two messages of one member (0/absent: off) */
+  slowModeSec?: number;
+  /** absent: `all` */
+  postPolicy?: PostPolicy;
   unread: number;
   lastSeq: number;
   /** unread messages that mention the viewer */
   mentions?: number;
+}
+
+/** One member of a room (GET /api/rooms/:id/members). */
+export interface RoomMember {
+  user: PublicUser;
+  role: RoomRole;
+  /** ISO-8601 UTC, while muted (§8) */
+  mutedUntil?: string;
+}
+
+/** A public room as the directory lists it. */
+export interface DirectoryRoom {
+  id: string;
+  name: string;
+  kind: 'public';
+  topic?: string;
+  archived?: boolean;
+  memberCount: number;
+  /** the caller is a member */
+  joined: boolean;
 }
 
 export interface MessageSender {

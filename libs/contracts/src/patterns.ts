@@ -19,6 +19,15 @@ export const CHAT_PATTERNS = {
   listRooms: 'chat.rooms.list',
   createRoom: 'chat.rooms.create',
   openDm: 'chat.dms.open',
+  directory: 'chat.rooms.directory',
+  updateRoom: 'chat.rooms.update',
+  /** POST /api/rooms/:id/join (membership; not the socket's room:join) */
+  memberJoin: 'chat.members.join',
+  memberLeave: 'chat.members.leave',
+  membersList: 'chat.members.list',
+  memberAdd: 'chat.members.add',
+  memberRemove: 'chat.members.remove',
+  memberRole: 'chat.members.role',
   history: 'chat.messages.history',
   join: 'chat.room.join',
   leave: 'chat.room.leave',
@@ -47,7 +56,14 @@ export const PUBSUB_CHANNELS = {
   roomEvents: 'hihi:room-events',
   /** sessions signed out or found replayed: payload is a SessionRevokedEvent (auth publishes) */
   sessionRevoked: 'hihi:session-revoked',
+  /** a room's access facts changed: payload is an AccessChangedEvent (chat publishes, every chat process subscribes) */
+  accessChanged: 'hihi:access-changed',
 } as const;
+
+/** The access-changed channel with the deployment's REDIS_PREFIX. */
+export function accessChangedChannel(prefix: string): string {
+  return `${prefix}:${PUBSUB_CHANNELS.accessChanged}`;
+}
 
 /** The room-events channel with the deployment's REDIS_PREFIX (every Redis name is prefixed). */
 export function roomEventsChannel(prefix: string): string {

@@ -1,4 +1,14 @@
-import type { Attachment, Message, PublicUser, Room } from './models';
+import type {
+  Attachment,
+  CreatableRoomKind,
+  DirectoryRoom,
+  Message,
+  PostPolicy,
+  PublicUser,
+  Room,
+  RoomMember,
+  RoomRole,
+} from './models';
 
 /* ---------- Socket.IO client → server payloads (docs/protocol.md) ---------- */
 export interface RoomJoinPayload {
@@ -76,6 +86,21 @@ export interface TypingEvent {
   user: PublicUser;
   typing: boolean;
 }
+/** `room:member`: a membership change, to the room's members. */
+export type RoomMemberChange = 'joined' | 'left' | 'removed' | 'role';
+export interface RoomMemberEvent {
+  roomId: string;
+  user: PublicUser;
+  change: RoomMemberChange;
+  /** the member's room role (after the change; their last one for left/removed) */
+  role: RoomRole;
+}
+/** `room:removed`: to the sockets of the person no longer in the room; they are taken out of it. */
+export type RoomRemovedReason = 'left' | 'removed' | 'banned' | 'deleted';
+export interface RoomRemovedEvent {
+  roomId: string;
+  reason: RoomRemovedReason;
+}
 
 /* ---------- HTTP bodies (docs/api.md) ---------- */
 export interface RegisterBody {
@@ -97,9 +122,51 @@ export interface GuestBody {
 }
 export interface CreateRoomBody {
   name: string;
+  /** default `public` */
+  kind?: CreatableRoomKind;
+  topic?: string;
 }
+/** POST /api/dms: one other person (a DM) or 2–8 others (a group DM). Exactly one of the two. */
 export interface OpenDmBody {
+  username?: string;
+  usernames?: string[];
+}
+/** PATCH /api/rooms/:id */
+export interface UpdateRoomBody {
+  name?: string;
+  /** empty string clears it */
+  topic?: string;
+  archived?: boolean;
+  slowModeSec?: number;
+  postPolicy?: PostPolicy;
+}
+/** GET /api/rooms/directory */
+export interface DirectoryQuery {
+  /** part of the name (case-insensitive) */
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
+export interface DirectoryPage {
+  rooms: DirectoryRoom[];
+  nextCursor?: string;
+}
+/** GET /api/rooms/:id/members */
+export interface MembersQuery {
+  cursor?: string;
+  limit?: number;
+}
+export interface MembersPage {
+  members: RoomMember[];
+  nextCursor?: string;
+}
+/** POST /api/rooms/:id/members */
+export interface AddMemberBody {
   username: string;
+}
+/** PATCH /api/rooms/:id/members/:userId */
+export interface MemberRoleBody {
+  role: RoomRole;
 }
 export interface HistoryQuery {
   beforeSeq?: number;
@@ -137,7 +204,20 @@ export type RoomEventEnvelope =
   | { type: 'message:updated'; roomId: string; message: Message }
   | ({ type: 'presence' } & PresenceEvent)
   | { type: 'typing'; roomId: string; user: PublicUser; typing: boolean }
-  | { type: 'room:updated'; roomId: string; room: Room; userIds?: string[] };
+  | { type: 'room:updated'; roomId: string; room: Room; userIds?: string[] }
+  | { type: 'room:member'; roomId: string; member: RoomMemberEvent }
+  /** to `userId`'s sockets on every gateway: emit room:removed, take them out of the room, drop its events for them */
+  | { type: 'room:removed'; roomId: string; userId: string; reason: RoomRemovedReason };
+
+/**
+ * Chat → chat pub/sub (ACCESS channel): a room's access facts changed (members, roles, kind,
+ * archive); every chat process drops its cached copy. `userIds` narrows it to those members.
+ */
+export interface AccessChangedEvent {
+  roomId: string;
+  /** the process that published it (it has already updated its own cache) */
+  origin?: string;
+}
 
 /* ---------- Chat bus payloads (gateway → chat), beyond the socket payloads above ---------- */
 export interface HistoryRequest extends HistoryQuery {
@@ -152,6 +232,25 @@ export interface JoinReply {
   /** changed messages at or before sinceSeq (see RoomJoinAck.updates) */
   updates: Message[];
 }
+/** A room by id (join, leave). */
+export interface RoomIdPayload {
+  roomId: string;
+}
+export interface UpdateRoomRequest extends UpdateRoomBody {
+  roomId: string;
+}
+export interface MembersRequest extends MembersQuery {
+  roomId: string;
+}
+export interface AddMemberRequest extends AddMemberBody {
+  roomId: string;
+}
+export interface MemberRef {
+  roomId: string;
+  userId: string;
+}
+export interface MemberRoleRequest extends MemberRef, MemberRoleBody {}
+
 /* ---------- Search (docs/api.md GET /api/search) ---------- */
 export interface SearchQuery {
   q: string;

@@ -1,9 +1,30 @@
 import { CLIENT_EVENTS, ClientEvent, SERVER_EVENTS, ServerEvent } from './events';
 import { AUTH_PATTERNS, AuthPattern, CHAT_PATTERNS, ChatPattern, SessionRevokedReason } from './patterns';
 import type { Ack } from './errors';
-import type { Attachment, AuthTokens, GuestTokens, HistoryPage, Message, PingReply, PublicUser, Room } from './models';
 import type {
+  Attachment,
+  AuthTokens,
+  GuestTokens,
+  HistoryPage,
+  Message,
+  PingReply,
+  PublicUser,
+  Room,
+  RoomMember,
+} from './models';
+import type {
+  AddMemberRequest,
   CreateRoomBody,
+  DirectoryPage,
+  DirectoryQuery,
+  MemberRef,
+  MemberRoleRequest,
+  MembersPage,
+  MembersRequest,
+  RoomIdPayload,
+  RoomMemberEvent,
+  RoomRemovedEvent,
+  UpdateRoomRequest,
   GuestBody,
   HistoryRequest,
   JoinReply,
@@ -146,11 +167,59 @@ export const PROTOCOL = {
     dto: 'CreateRoomDto',
     emits: [],
   }),
+  roomDirectory: command<DirectoryQuery, DirectoryPage>()({
+    http: 'GET /api/rooms/directory',
+    pattern: CHAT_PATTERNS.directory,
+    dto: 'DirectoryQueryDto',
+    emits: [],
+  }),
+  roomUpdate: command<UpdateRoomRequest, Room>()({
+    http: 'PATCH /api/rooms/:roomId',
+    pattern: CHAT_PATTERNS.updateRoom,
+    dto: 'UpdateRoomDto',
+    emits: [SERVER_EVENTS.roomUpdated],
+  }),
+  memberJoin: command<RoomIdPayload, Room>()({
+    http: 'POST /api/rooms/:roomId/join',
+    pattern: CHAT_PATTERNS.memberJoin,
+    dto: 'RoomIdDto',
+    emits: [SERVER_EVENTS.roomMember],
+  }),
+  memberLeave: command<RoomIdPayload, NoData>()({
+    http: 'POST /api/rooms/:roomId/leave',
+    pattern: CHAT_PATTERNS.memberLeave,
+    dto: 'RoomIdDto',
+    emits: [SERVER_EVENTS.roomMember, SERVER_EVENTS.roomRemoved],
+  }),
+  membersList: command<MembersRequest, MembersPage>()({
+    http: 'GET /api/rooms/:roomId/members',
+    pattern: CHAT_PATTERNS.membersList,
+    dto: 'MembersRequestDto',
+    emits: [],
+  }),
+  memberAdd: command<AddMemberRequest, RoomMember>()({
+    http: 'POST /api/rooms/:roomId/members',
+    pattern: CHAT_PATTERNS.memberAdd,
+    dto: 'AddMemberRequestDto',
+    emits: [SERVER_EVENTS.roomMember, SERVER_EVENTS.roomUpdated],
+  }),
+  memberRemove: command<MemberRef, NoData>()({
+    http: 'DELETE /api/rooms/:roomId/members/:userId',
+    pattern: CHAT_PATTERNS.memberRemove,
+    dto: 'MemberRefDto',
+    emits: [SERVER_EVENTS.roomMember, SERVER_EVENTS.roomRemoved],
+  }),
+  memberRole: command<MemberRoleRequest, RoomMember>()({
+    http: 'PATCH /api/rooms/:roomId/members/:userId',
+    pattern: CHAT_PATTERNS.memberRole,
+    dto: 'MemberRoleRequestDto',
+    emits: [SERVER_EVENTS.roomMember],
+  }),
   dmOpen: command<OpenDmBody, OpenDmReply>()({
     http: 'POST /api/dms',
     pattern: CHAT_PATTERNS.openDm,
     dto: 'OpenDmDto',
-    emits: [],
+    emits: [SERVER_EVENTS.roomUpdated],
   }),
   history: command<HistoryRequest, HistoryPage>()({
     http: 'GET /api/rooms/:roomId/messages',
@@ -315,6 +384,8 @@ export interface ServerEventPayloads {
   [SERVER_EVENTS.presence]: PresenceEvent;
   [SERVER_EVENTS.typing]: TypingEvent;
   [SERVER_EVENTS.roomUpdated]: Room;
+  [SERVER_EVENTS.roomMember]: RoomMemberEvent;
+  [SERVER_EVENTS.roomRemoved]: RoomRemovedEvent;
   [SERVER_EVENTS.serverReconnect]: ServerReconnectEvent;
   [SERVER_EVENTS.sessionRevoked]: { reason: SessionRevokedReason };
 }

@@ -5,7 +5,11 @@ import { IsUsername } from './auth.dto';
 import { IsSafeName } from './names';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
+  ValidateBy,
   IsArray,
+  IsIn,
+  ValidateIf,
   IsBoolean,
   IsInt,
   IsUUID,
@@ -17,6 +21,7 @@ import {
   Min,
 } from 'class-validator';
 import {
+  CreatableRoomKind,
   CreateRoomBody,
   HistoryQuery,
   HistoryRequest,
@@ -29,6 +34,8 @@ import {
   OpenDmBody,
   PublicUser,
   RoomJoinPayload,
+  SERVER_ROLES,
+  ServerRole,
   RoomLeavePayload,
   RoomReadPayload,
   SearchQuery,
@@ -131,7 +138,11 @@ export class TypingDto extends RoomRef implements TypingPayload {
   typing!: boolean;
 }
 
+/** A room topic: free text on one line, no control or bidi characters; empty clears it. */
+export const TOPIC_PATTERN = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+
 export class CreateRoomDto implements CreateRoomBody {
+  @ApiProperty({ description: `${LIMITS.roomNameMin}-${LIMITS.roomNameMax} characters`, example: 'design' })
   @Transform(trim)
   @IsString({ message: 'name must be a string' })
   @Length(LIMITS.roomNameMin, LIMITS.roomNameMax, {
@@ -139,12 +150,51 @@ export class CreateRoomDto implements CreateRoomBody {
   })
   @IsSafeName()
   name!: string;
+
+  @ApiPropertyOptional({ enum: ['public', 'private'], default: 'public' })
+  @IsOptional()
+  @IsIn(['public', 'private'], { message: 'kind must be public or private' })
+  kind?: CreatableRoomKind;
+
+  @ApiPropertyOptional({ description: `0-${LIMITS.topicMax} characters` })
+  @IsOptional()
+  @Transform(trim)
+  @IsString({ message: 'topic must be a string' })
+  @Length(0, LIMITS.topicMax, { message: `topic must be at most ${LIMITS.topicMax} characters` })
+  @Matches(TOPIC_PATTERN, { message: 'topic must not contain control or bidi characters' })
+  topic?: string;
 }
 
+/** POST /api/dms: `{username}` (a DM) or `{usernames: [2..8]}` (a group DM), not both. */
 export class OpenDmDto implements OpenDmBody {
+  @ApiPropertyOptional({ description: 'the other person (a DM)' })
+  @ValidateIf((o: OpenDmDto) => o.usernames === undefined || o.username !== undefined)
   @IsString({ message: 'username must be a string' })
   @IsUsername({ message: 'username is not a valid username' })
-  username!: string;
+  @ValidateBy(
+    {
+      name: 'notWithUsernames',
+      validator: { validate: (_v, args) => (args?.object as OpenDmDto).usernames === undefined },
+    },
+    { message: 'give either username or usernames, not both' },
+  )
+  username?: string;
+
+  @ApiPropertyOptional({
+    description: `the other people of a group DM (${LIMITS.groupOthersMin}-${LIMITS.groupOthersMax})`,
+    type: [String],
+  })
+  @ValidateIf((o: OpenDmDto) => o.usernames !== undefined || o.username === undefined)
+  @IsArray({ message: 'usernames must be a list of usernames' })
+  @ArrayMinSize(LIMITS.groupOthersMin, {
+    message: `a group has ${LIMITS.groupOthersMin + 1}-${LIMITS.groupOthersMax + 1} people: name ${LIMITS.groupOthersMin}-${LIMITS.groupOthersMax} others`,
+  })
+  @ArrayMaxSize(LIMITS.groupOthersMax, {
+    message: `a group has ${LIMITS.groupOthersMin + 1}-${LIMITS.groupOthersMax + 1} people: name ${LIMITS.groupOthersMin}-${LIMITS.groupOthersMax} others`,
+  })
+  @IsString({ each: true, message: 'usernames must be a list of usernames' })
+  @IsUsername({ each: true, message: 'usernames must be a list of valid usernames' })
+  usernames?: string[];
 }
 
 /** Query strings arrive as strings: convert explicitly (implicit conversion is off). */
@@ -152,7 +202,7 @@ const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value;
 
 /** An optional page size from a query string: 1–max. */
-function IsPageLimit(max: number): PropertyDecorator {
+export function IsPageLimit(max: number): PropertyDecorator {
   return applyDecorators(
     IsOptional(),
     Transform(toInt),
@@ -292,4 +342,8 @@ export class ActorDto implements PublicUser {
 
   @IsBoolean()
   guest!: boolean;
+
+  @IsOptional()
+  @IsIn([...SERVER_ROLES])
+  role?: ServerRole;
 }

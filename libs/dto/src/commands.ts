@@ -17,6 +17,15 @@ import {
   UploadRefDto,
   UploadsSweepDto,
 } from './chat.dto';
+import {
+  AddMemberRequestDto,
+  DirectoryQueryDto,
+  MemberRefDto,
+  MemberRoleRequestDto,
+  MembersRequestDto,
+  RoomIdDto,
+  UpdateRoomDto,
+} from './rooms.dto';
 import { DtoClass, EmptyDto, validatePayload, Validated } from './validation';
 
 /** The DTO class of every command of a protocol table, by name. */
@@ -40,6 +49,14 @@ export const COMMAND_DTOS: CommandDtos = {
   messageReact: MessageReactDto,
   roomsList: EmptyDto,
   roomCreate: CreateRoomDto,
+  roomDirectory: DirectoryQueryDto,
+  roomUpdate: UpdateRoomDto,
+  memberJoin: RoomIdDto,
+  memberLeave: RoomIdDto,
+  membersList: MembersRequestDto,
+  memberAdd: AddMemberRequestDto,
+  memberRemove: MemberRefDto,
+  memberRole: MemberRoleRequestDto,
   dmOpen: OpenDmDto,
   history: HistoryRequestDto,
   search: SearchQueryDto,
