@@ -1,5 +1,12 @@
 import { TestBed } from '@angular/core/testing';
-import { CLIENT_EVENTS, type Message, type PresenceEvent, type Room } from '@hihi/contracts';
+import {
+  CLIENT_EVENTS,
+  type Message,
+  type PresenceEvent,
+  type Room,
+  type RoomMemberEvent,
+  type RoomRemovedEvent,
+} from '@hihi/contracts';
 import { Subject } from 'rxjs';
 import { signal } from '@angular/core';
 import { ChatApiService } from '../core/api/chat-api.service';
@@ -25,6 +32,7 @@ const room = (id: string, kind: Room['kind'] = 'public', unread = 0): Room => ({
   kind,
   unread,
   lastSeq: 0,
+  memberCount: 1,
 });
 const reads = (socket: { request: { mock: { calls: unknown[][] } } }) =>
   socket.request.mock.calls.filter(([event]) => event === CLIENT_EVENTS.roomRead).map(([, p]) => p);
@@ -52,6 +60,8 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
     presence$: new Subject<PresenceEvent>(),
     typing$: new Subject<{ roomId: string; user: typeof alice; typing: boolean }>(),
     roomUpdated$: new Subject<Room>(),
+    roomMember$: new Subject<RoomMemberEvent>(),
+    roomRemoved$: new Subject<RoomRemovedEvent>(),
     connect: vi.fn(),
     disconnect: vi.fn(),
     typing: vi.fn(),

@@ -1,5 +1,14 @@
 import { Injectable, type Provider, computed, inject } from '@angular/core';
-import { DUCK_SENDER, LIMITS, LOBBY_ROOM_ID, type Message, type Room } from '@hihi/contracts';
+import {
+  type CreateRoomBody,
+  DUCK_SENDER,
+  LIMITS,
+  LOBBY_ROOM_ID,
+  type Message,
+  type Room,
+  type RoomRemovedEvent,
+  type UpdateRoomBody,
+} from '@hihi/contracts';
 import { Subscription } from 'rxjs';
 import { ChatApiService } from '../core/api/chat-api.service';
 import { httpErrorMessage } from '../core/api/http-error';
@@ -10,7 +19,10 @@ import { SocketService } from '../core/socket/socket.service';
 import { mentionedUsernames, plainText } from './format/markdown';
 import { type OutboxItem, OutboxService } from './outbox.service';
 import { roomLabel } from './room-label';
+import { abilities } from './permissions';
+import { MembersStore } from './state/members.store';
 import { MessageActions } from './state/message-actions.store';
+import { PeopleStore } from './state/people.store';
 import { PresenceStore } from './state/presence.store';
 import { RoomSync } from './state/room-sync';
 import { ReadMarksStore } from './state/read-marks.store';
@@ -67,6 +79,8 @@ export class ChatStore {
   private readonly actions = inject(MessageActions);
   private readonly status = inject(ChatStatus);
   private readonly sync = inject(RoomSync);
+  private readonly membersStore = inject(MembersStore);
+  readonly people = inject(PeopleStore);
 
   private subs = new Subscription();
 
@@ -96,6 +110,9 @@ export class ChatStore {
   // messages and status
   readonly replyingTo = this.actions.replyingTo;
   readonly error = this.status.error;
+  // members of the open room (its panel), and what the viewer may do there
+  readonly activeMembersList = this.membersStore.activeList;
+  readonly activeAbilities = computed(() => abilities(this.activeRoom(), this.me()));
   readonly notice = this.status.notice;
 
   readonly me = this.auth.user;
@@ -158,6 +175,8 @@ export class ChatStore {
     this.subs.add(this.socket.presence$.subscribe((p) => this.presence.apply(p)));
     this.subs.add(this.socket.typing$.subscribe((t) => this.typingStore.receive(t)));
     this.subs.add(this.socket.roomUpdated$.subscribe((r) => this.roomsStore.upsert(r)));
+    this.subs.add(this.socket.roomMember$.subscribe((e) => this.membersStore.apply(e)));
+    this.subs.add(this.socket.roomRemoved$.subscribe((e) => this.onRemoved(e)));
     this.socket.connect();
     await this.loadRooms();
   }
@@ -261,18 +280,103 @@ export class ChatStore {
     this.timeline.applyUpdates(messages);
   }
 
-  async createRoom(name: string): Promise<Room> {
-    const room = await this.api.createRoom(name);
+  /** Creates a public or private room (the creator owns it) and opens it. */
+  async createRoom(name: string, opts: Omit<CreateRoomBody, 'name'> = {}): Promise<Room> {
+    return this.opened(await this.api.createRoom(name, opts));
+  }
+
+  async openDm(username: string): Promise<Room> {
+    return this.opened(await this.api.openDm(username));
+  }
+
+  /** Opens the group DM of exactly these people and the viewer (the same set → the same room). */
+  async openGroup(usernames: readonly string[]): Promise<Room> {
+    return this.opened(await this.api.openGroup(usernames));
+  }
+
+  /** Joins a public room from the directory (or opens it, when already in) . */
+  async joinPublic(roomId: string): Promise<Room> {
+    const known = this.roomsStore.find(roomId);
+    if (known) {
+      await this.selectRoom(roomId);
+      return known;
+    }
+    return this.opened(await this.api.joinRoom(roomId));
+  }
+
+  /** Renames, sets the topic, archives: the answer (and room:updated) replaces the room. */
+  async updateRoom(roomId: string, change: UpdateRoomBody): Promise<Room> {
+    const room = await this.api.updateRoom(roomId, change);
+    this.roomsStore.upsert(room);
+    return room;
+  }
+
+  /** Leaves a room: it goes from the list at once (room:removed `left` follows, changing nothing). */
+  async leave(roomId: string): Promise<void> {
+    await this.api.leaveRoom(roomId);
+    this.onRemoved({ roomId, reason: 'left' });
+  }
+
+  /** Loads the members of the open room (its first page, or with `more` the next). */
+  loadMembers(more = false): Promise<void> {
+    const roomId = this.activeRoomId();
+    return roomId ? this.membersStore.load(roomId, more) : Promise.resolve();
+  }
+
+  invite(username: string): Promise<unknown> {
+    const roomId = this.activeRoomId();
+    return roomId ? this.membersStore.invite(roomId, username) : Promise.resolve();
+  }
+
+  removeMember(userId: string): Promise<void> {
+    const roomId = this.activeRoomId();
+    return roomId ? this.membersStore.remove(roomId, userId) : Promise.resolve();
+  }
+
+  setMemberRole(userId: string, role: Parameters<MembersStore['setRole']>[2]): Promise<unknown> {
+    const roomId = this.activeRoomId();
+    return roomId ? this.membersStore.setRole(roomId, userId, role) : Promise.resolve();
+  }
+
+  private async opened(room: Room): Promise<Room> {
     this.roomsStore.upsert(room);
     await this.selectRoom(room.id);
     return room;
   }
 
-  async openDm(username: string): Promise<Room> {
-    const room = await this.api.openDm(username);
-    this.roomsStore.upsert(room);
-    await this.selectRoom(room.id);
-    return room;
+  /**
+   * The viewer is no longer in a room (left here or in another tab, removed, banned, the room
+   * deleted): it disappears with everything of it; the open one gives way to the lobby, with a
+   * notice unless the viewer left by themselves.
+   */
+  private onRemoved(e: RoomRemovedEvent): void {
+    if (!e?.roomId) return;
+    const room = this.roomsStore.find(e.roomId);
+    const wasActive = this.activeRoomId() === e.roomId;
+    this.roomsStore.remove(e.roomId);
+    this.timeline.forget(e.roomId);
+    this.presence.forget(e.roomId);
+    this.typingStore.forget(e.roomId);
+    this.reads.forget(e.roomId);
+    this.membersStore.forget(e.roomId);
+    this.actions.roomChanged(this.activeRoomId() ?? '');
+    if (room && e.reason !== 'left') {
+      const name = roomLabel(room, this.i18n);
+      this.status.showNotice(
+        this.i18n.t(
+          e.reason === 'deleted'
+            ? 'rooms.deletedNotice'
+            : e.reason === 'banned'
+              ? 'rooms.bannedNotice'
+              : 'rooms.removedNotice',
+          { room: name },
+        ),
+      );
+    }
+    if (wasActive) {
+      const next = this.rooms().find((r) => r.id === LOBBY_ROOM_ID) ?? this.rooms()[0];
+      if (next) void this.selectRoom(next.id);
+    }
   }
 
   /** Merges messages into their rooms; live ones bump the unread count of other rooms. */
@@ -298,7 +402,8 @@ export class ChatStore {
       }
       // read while away? no: count it in the title and mark where the new ones start
       if (fromOther && active && !this.visible()) this.reads.arrivedAway(m.roomId, m.seq);
-      if (fromOther && room && (room.kind === 'dm' || mentioned)) this.notify(m, room, mentioned);
+      if (fromOther && room && (room.kind === 'dm' || room.kind === 'group' || mentioned))
+        this.notify(m, room, mentioned);
       if (active) this.reads.markRead(m.roomId);
     }
   }
@@ -307,7 +412,7 @@ export class ChatStore {
     if (this.notifier.isMuted(room.id)) return;
     const name = m.sender.displayName || m.sender.username;
     const title =
-      room.kind === 'dm' && !mentioned
+      room.kind !== 'public' && room.kind !== 'private' && !mentioned
         ? this.i18n.t('chat.notifyDm', { name })
         : this.i18n.t('chat.notifyMention', { name, room: roomLabel(room, this.i18n) });
     this.notifier.notify({
@@ -329,6 +434,8 @@ export function provideChatStore(): Provider[] {
     PresenceStore,
     TypingStore,
     MessageActions,
+    MembersStore,
+    PeopleStore,
     RoomSync,
     ChatStore,
   ];

@@ -10,8 +10,8 @@ import { IO_FACTORY } from '../../core/socket/socket.service';
 import { ChatPage } from './chat-page';
 
 const rooms: Room[] = [
-  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 0 },
-  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1 },
+  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 0, memberCount: 1 },
+  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1, memberCount: 1 },
 ];
 const settle = async () => {
   for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));

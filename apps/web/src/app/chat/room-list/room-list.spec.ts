@@ -3,10 +3,10 @@ import type { Room } from '@hihi/contracts';
 import { RoomList } from './room-list';
 
 const rooms: Room[] = [
-  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 9 },
-  { id: 'r2', name: '<b>tea</b>', kind: 'public', unread: 3, lastSeq: 3, mentions: 2 },
-  { id: 'd1', name: 'bob', kind: 'dm', unread: 120, lastSeq: 120 },
-  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1 },
+  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 9, memberCount: 2 },
+  { id: 'r2', name: '<b>tea</b>', kind: 'public', unread: 3, lastSeq: 3, mentions: 2, memberCount: 2 },
+  { id: 'd1', name: 'bob', kind: 'dm', unread: 120, lastSeq: 120, memberCount: 2 },
+  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1, memberCount: 2 },
 ];
 
 describe('RoomList', () => {

@@ -85,9 +85,9 @@ describe('ReadMarksStore', () => {
 
   it('puts the divider at the first unread message of an opened room, and forgets a room', () => {
     const { store } = setup();
-    store.opening('lobby', { id: 'lobby', name: 'lobby', kind: 'public', unread: 3, lastSeq: 10 });
+    store.opening('lobby', { id: 'lobby', name: 'lobby', kind: 'public', unread: 3, lastSeq: 10, memberCount: 1 });
     expect(store.activeUnreadFrom()).toBe(8);
-    store.opening('lobby', { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 10 });
+    store.opening('lobby', { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 10, memberCount: 1 });
     expect(store.activeUnreadFrom()).toBeNull();
     store.arrivedAway('lobby', 11);
     store.forget('lobby');

@@ -12,7 +12,14 @@ import { RoomsStore } from './rooms.store';
 import { ChatStatus } from './status.store';
 import { TimelineStore } from './timeline.store';
 
-const room = (id: string, kind: Room['kind'] = 'public'): Room => ({ id, name: id, kind, unread: 2, lastSeq: 2 });
+const room = (id: string, kind: Room['kind'] = 'public'): Room => ({
+  id,
+  name: id,
+  kind,
+  unread: 2,
+  lastSeq: 2,
+  memberCount: 2,
+});
 const msg = (roomId: string, seq: number): Message => ({
   id: `${roomId}-${seq}`,
   roomId,

@@ -70,7 +70,7 @@ export class RoomSync {
   async joinDms(): Promise<void> {
     for (const room of this.rooms.rooms()) {
       if (this.stopped || !this.socket.connected) return;
-      if (room.kind === 'dm' && !this.timeline.isJoined(room.id)) await this.join(room.id);
+      if ((room.kind === 'dm' || room.kind === 'group') && !this.timeline.isJoined(room.id)) await this.join(room.id);
     }
   }
 

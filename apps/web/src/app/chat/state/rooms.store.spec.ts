@@ -11,6 +11,7 @@ const room = (id: string, kind: Room['kind'] = 'public', unread = 0): Room => ({
   kind,
   unread,
   lastSeq: 5,
+  memberCount: 1,
 });
 
 function setup(guest = false) {
@@ -54,6 +55,16 @@ describe('RoomsStore', () => {
     expect(store.activeId()).toBeNull();
     store.remove('nope'); // unknown: nothing happens
     expect(store.rooms()).toHaveLength(1);
+  });
+
+  it('keeps the viewer’s unread count and role when a room-wide update lacks them', () => {
+    const { store } = setup();
+    store.setAll([{ ...room('r2', 'private', 4), role: 'moderator', mentions: 1 }]);
+    const wide = { id: 'r2', name: 'renamed', kind: 'private', memberCount: 3, topic: 't' } as Room;
+    store.upsert(wide);
+    expect(store.find('r2')).toMatchObject({ name: 'renamed', topic: 't', unread: 4, mentions: 1, role: 'moderator' });
+    store.upsert({ ...room('r2', 'private', 0), role: 'member' });
+    expect(store.find('r2')).toMatchObject({ unread: 0, role: 'member' });
   });
 
   it('takes no other room for a guest', () => {

@@ -33,14 +33,26 @@ export class RoomsStore {
     this.rooms.set(rooms.map((r) => (r.id === active ? { ...r, unread: 0, mentions: 0 } : r)));
   }
 
-  /** Adds a room or replaces the one with its id (a guest takes only the duck room). */
+  /**
+   * Adds a room or replaces the one with its id (a guest takes only the duck room). A room sent
+   * to the whole room (a rename, a new topic) may lack the viewer's own facts: their unread
+   * counts and role are kept then.
+   */
   upsert(room: Room): void {
     if (!room?.id) return;
     if (this.auth.isGuest() && room.kind !== 'bot') return;
-    const patched = room.id === this.activeId() ? { ...room, unread: 0, mentions: 0 } : room;
-    this.rooms.update((rooms) =>
-      rooms.some((r) => r.id === room.id) ? rooms.map((r) => (r.id === room.id ? patched : r)) : [...rooms, patched],
-    );
+    const before = this.find(room.id);
+    const merged: Room = before
+      ? {
+          ...room,
+          unread: room.unread ?? before.unread,
+          lastSeq: Math.max(room.lastSeq ?? 0, before.lastSeq),
+          ...(room.mentions === undefined && before.mentions !== undefined ? { mentions: before.mentions } : {}),
+          ...(room.role === undefined && before.role !== undefined ? { role: before.role } : {}),
+        }
+      : room;
+    const patched = room.id === this.activeId() ? { ...merged, unread: 0, mentions: 0 } : merged;
+    this.rooms.update((rooms) => (before ? rooms.map((r) => (r.id === room.id ? patched : r)) : [...rooms, patched]));
   }
 
   patch(roomId: string, change: Partial<Room>): void {
