@@ -51,4 +51,26 @@ describe('RoomList', () => {
     (fixture.nativeElement.querySelectorAll('.room')[3] as HTMLButtonElement).click();
     expect(chosen).toEqual(['d1']);
   });
+
+  it('lists private rooms with the rooms (a lock) and groups with the DMs, an unnamed group by its size', async () => {
+    localStorage.setItem('hihi.lang', 'en');
+    const fixture = TestBed.createComponent(RoomList);
+    fixture.componentRef.setInput('rooms', [
+      ...rooms,
+      { id: 'p1', name: 'secret', kind: 'private', unread: 0, lastSeq: 0, memberCount: 2, role: 'owner' },
+      { id: 'g1', name: '', kind: 'group', unread: 0, lastSeq: 0, memberCount: 4 },
+    ]);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const groups = [...el.querySelectorAll('nav')].map((nav) =>
+      [...nav.querySelectorAll('.room__name')].map((n) => n.textContent?.trim()),
+    );
+    expect(groups).toEqual([
+      ['Little Yellow Duck', 'Lobby', '<b>tea</b>', 'secret'],
+      ['bob', 'Group of 4'],
+    ]);
+    const secret = [...el.querySelectorAll('.room')].find((r) => r.textContent?.includes('secret'))!;
+    expect(secret.querySelector('.room__icon')?.textContent?.trim()).toBe('🔒');
+    expect(secret.textContent).toContain('(Private)');
+  });
 });
