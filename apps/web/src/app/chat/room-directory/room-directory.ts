@@ -14,6 +14,7 @@ import { ChatApiService } from '../../core/api/chat-api.service';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { ChatStore } from '../chat-store.service';
+import { roomLabel } from '../room-label';
 
 /** Waits this long after the last keystroke before searching. */
 export const DIRECTORY_DEBOUNCE_MS = 250;
@@ -104,6 +105,11 @@ export class RoomDirectory {
     } finally {
       this.joining.set(null);
     }
+  }
+
+  /** The lobby by its friendly name; other rooms by theirs. */
+  protected label(room: DirectoryRoom): string {
+    return roomLabel(room, this.i18n);
   }
 
   private message(err: unknown): string {
