@@ -34,6 +34,12 @@ async function waitFocused(locator: ReturnType<Page['locator']>): Promise<void> 
   }
 }
 
+/** Screenshots after every running animation or transition has finished. */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)).then(() => undefined));
+  await screenshot(page, name);
+}
+
 /** On a phone the room list is a drawer: open it. */
 async function openDrawer(page: Page): Promise<void> {
   const menu = page.locator('.topbar__menu');
@@ -54,6 +60,8 @@ describe('web client: communities (browser)', () => {
       isMobile: true,
       hasTouch: true,
       deviceScaleFactor: 2,
+      // the drawer slides in: without motion, screenshots show where things end up
+      reducedMotion: 'reduce',
     });
     people.push(p);
     return p;
@@ -74,6 +82,7 @@ describe('web client: communities (browser)', () => {
           // Bob is signed in (on his phone) before he is invited: the room must come to him live
           await signInViaUi(b.page, bob);
           await signInViaUi(a.page, alice);
+          await a.page.emulateMedia({ reducedMotion: 'reduce' });
           const name = `tea_${Date.now().toString(36)}`;
 
           // Alice creates a private room with a topic, with the keyboard only
@@ -108,12 +117,12 @@ describe('web client: communities (browser)', () => {
           // the owner may make him a moderator or an owner: his role is a choice, now `member`
           expect(await bobRow.locator('select').inputValue()).toBe('member');
           await sendMessage(a.page, `welcome Bob ${name}`);
-          await screenshot(a.page, '60-communities-members-1280');
+          await shot(a.page, '60-communities-members-1280');
 
           // Bob sees the room arrive without reloading, opens it and reads and writes there
           await openDrawer(b.page);
           await roomEntry(b.page, name).waitFor({ timeout: UI_TIMEOUT });
-          await screenshot(b.page, '61-communities-invited-375');
+          await shot(b.page, '61-communities-invited-375');
           await roomEntry(b.page, name).click();
           await roomTitle(b.page).filter({ hasText: name }).waitFor();
           await bubble(b.page, `welcome Bob ${name}`).waitFor();
@@ -125,7 +134,7 @@ describe('web client: communities (browser)', () => {
           await b.page.locator('#side-panel .member').first().waitFor();
           expect(await b.page.locator('#invite-input').count()).toBe(0);
           expect(await b.page.locator('#side-panel .member__remove').count()).toBe(0);
-          await screenshot(b.page, '62-communities-member-panel-375');
+          await shot(b.page, '62-communities-member-panel-375');
           await b.page.keyboard.press('Escape');
           await b.page.locator('#side-panel').waitFor({ state: 'detached' });
 
@@ -140,9 +149,10 @@ describe('web client: communities (browser)', () => {
             .waitFor();
           const noticeAfterMs = Date.now() - removedAt;
           await roomTitle(b.page).filter({ hasText: 'Lobby' }).waitFor();
+          await shot(b.page, '63-communities-removed-375');
           await openDrawer(b.page);
           expect(await roomEntry(b.page, name).count()).toBe(0);
-          await screenshot(b.page, '63-communities-removed-375');
+          await shot(b.page, '64-communities-removed-drawer-375');
           await b.page.keyboard.press('Escape');
           expect(noticeAfterMs).toBeLessThan(UI_TIMEOUT);
 
@@ -164,7 +174,7 @@ describe('web client: communities (browser)', () => {
           await a.page.setViewportSize(PHONE);
           await a.page.locator('#side-panel .member').first().waitFor();
           expect(await scrollWidth(a.page)).toBeLessThanOrEqual(PHONE.width);
-          await screenshot(a.page, '64-communities-members-375');
+          await shot(a.page, '65-communities-members-375');
         },
       ),
     120_000,
@@ -202,7 +212,7 @@ describe('web client: communities (browser)', () => {
           await item.waitFor();
           expect(await item.locator('.item__count').textContent()).toContain('1');
           expect(await item.locator('.item__topic').textContent()).toBe('flowers');
-          await screenshot(c.page, '65-communities-directory-zh-1280');
+          await shot(c.page, '66-communities-directory-zh-1280');
           await item.getByRole('button', { name: new RegExp(`加入 ${name}`) }).click();
           await roomTitle(c.page).filter({ hasText: name }).waitFor();
           await c.page.locator('#side-panel').waitFor({ state: 'detached' });
@@ -227,7 +237,7 @@ describe('web client: communities (browser)', () => {
           await c.page.getByRole('button', { name: /开始群聊/ }).click();
           await c.page.locator('.topbar__hash', { hasText: '👥' }).waitFor();
           await sendMessage(c.page, 'group hello');
-          await screenshot(c.page, '66-communities-group-zh-1280');
+          await shot(c.page, '67-communities-group-zh-1280');
           // the group reaches Olive live, in her DMs section
           await o.page.locator('nav').last().locator('.room__icon', { hasText: '👥' }).waitFor();
         },
