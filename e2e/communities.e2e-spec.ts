@@ -229,11 +229,14 @@ describe('web client: communities (browser)', () => {
           // Carol opens a group with Olive and Dave (Dave has never signed in: typed, not suggested)
           await c.page.getByRole('button', { name: '新建群聊' }).click();
           const pick = c.page.locator('#new-chat-input');
+          const chips = c.page.locator('.chip');
           await pick.fill(owner.username);
           await pick.press('Enter');
+          await chips.filter({ hasText: owner.username }).waitFor();
           await pick.fill(dave.username);
           await pick.press('Enter');
-          expect(await c.page.locator('.chip').count()).toBe(2);
+          await chips.filter({ hasText: dave.username }).waitFor();
+          expect(await chips.count()).toBe(2);
           await c.page.getByRole('button', { name: /开始群聊/ }).click();
           await c.page.locator('.topbar__hash', { hasText: '👥' }).waitFor();
           await sendMessage(c.page, 'group hello');
