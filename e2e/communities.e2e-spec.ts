@@ -36,7 +36,10 @@ async function waitFocused(locator: ReturnType<Page['locator']>): Promise<void> 
 
 /** Screenshots after every running animation or transition has finished. */
 async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)).then(() => undefined));
+  // a cancelled animation rejects `finished`: it is over all the same
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))).then(() => undefined),
+  );
   await screenshot(page, name);
 }
 
