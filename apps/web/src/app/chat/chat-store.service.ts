@@ -1,12 +1,15 @@
 import { Injectable, type Provider, computed, inject } from '@angular/core';
 import {
+  type Attachment,
   type CreateRoomBody,
   DUCK_SENDER,
   LIMITS,
   LOBBY_ROOM_ID,
   type Message,
   type Room,
+  type RoomMember,
   type RoomRemovedEvent,
+  type RoomRole,
   type UpdateRoomBody,
 } from '@hihi/contracts';
 import { Subscription } from 'rxjs';
@@ -244,7 +247,7 @@ export class ChatStore {
     return this.timeline.fillGap(roomId, afterSeq, beforeSeq, (page) => this.receive(page, false));
   }
 
-  send(text: string, attachments: Parameters<MessageActions['send']>[1] = []): void {
+  send(text: string, attachments: readonly Attachment[] = []): void {
     this.actions.send(text, attachments);
   }
   startReply(message: Message): void {
@@ -294,7 +297,7 @@ export class ChatStore {
     return this.opened(await this.api.openGroup(usernames));
   }
 
-  /** Joins a public room from the directory (or opens it, when already in) . */
+  /** Joins a public room from the directory (or opens it, when already in). */
   async joinPublic(roomId: string): Promise<Room> {
     const known = this.roomsStore.find(roomId);
     if (known) {
@@ -323,9 +326,9 @@ export class ChatStore {
     return roomId ? this.membersStore.load(roomId, more) : Promise.resolve();
   }
 
-  invite(username: string): Promise<unknown> {
+  invite(username: string): Promise<RoomMember | null> {
     const roomId = this.activeRoomId();
-    return roomId ? this.membersStore.invite(roomId, username) : Promise.resolve();
+    return roomId ? this.membersStore.invite(roomId, username) : Promise.resolve(null);
   }
 
   removeMember(userId: string): Promise<void> {
@@ -333,9 +336,9 @@ export class ChatStore {
     return roomId ? this.membersStore.remove(roomId, userId) : Promise.resolve();
   }
 
-  setMemberRole(userId: string, role: Parameters<MembersStore['setRole']>[2]): Promise<unknown> {
+  setMemberRole(userId: string, role: RoomRole): Promise<RoomMember | null> {
     const roomId = this.activeRoomId();
-    return roomId ? this.membersStore.setRole(roomId, userId, role) : Promise.resolve();
+    return roomId ? this.membersStore.setRole(roomId, userId, role) : Promise.resolve(null);
   }
 
   private async opened(room: Room): Promise<Room> {
