@@ -208,6 +208,12 @@ describe('web client: communities (browser)', () => {
           await o.page.locator('#new-chat-topic').fill('flowers');
           await o.page.getByRole('button', { name: 'Create', exact: true }).click();
           await roomTitle(o.page).filter({ hasText: name }).waitFor();
+          // the owner keeps the members panel open: whoever joins shows up in it live (room:member)
+          await o.page.locator('.topbar__members').click();
+          await o.page
+            .locator('#side-panel .member')
+            .filter({ hasText: `@${owner.username}` })
+            .waitFor();
 
           // Carol (in Chinese) searches the directory and joins
           await c.page.getByRole('button', { name: '浏览房间' }).click();
@@ -226,7 +232,6 @@ describe('web client: communities (browser)', () => {
           await bubble(o.page, '你好 garden').waitFor();
 
           // the owner sees Carol in the members panel live
-          await o.page.locator('.topbar__members').click();
           await o.page
             .locator('#side-panel .member')
             .filter({ hasText: `@${carol.username}` })
