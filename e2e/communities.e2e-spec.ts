@@ -219,9 +219,13 @@ describe('web client: communities (browser)', () => {
           await c.page.getByRole('button', { name: '浏览房间' }).click();
           const search = c.page.locator('#directory-search');
           await waitFocused(search);
+          // before searching, the directory lists every public room (the lobby too); the search leaves only this one
+          await c.page.locator('#side-panel .item').filter({ hasText: '大厅' }).waitFor();
           await search.fill(name.slice(0, 10));
+          await c.page.locator('#side-panel .item').filter({ hasText: '大厅' }).waitFor({ state: 'detached' });
           const item = c.page.locator('#side-panel .item').filter({ hasText: name });
           await item.waitFor();
+          expect(await c.page.locator('#side-panel .item').count()).toBe(1);
           expect(await item.locator('.item__count').textContent()).toContain('1');
           expect(await item.locator('.item__topic').textContent()).toBe('flowers');
           await shot(c.page, '66-communities-directory-zh-1280');
