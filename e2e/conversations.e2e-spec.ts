@@ -11,6 +11,7 @@ import {
 import { browserSuite } from './support/suite';
 import {
   createRoomViaApi,
+  joinRoomViaApi,
   loginViaApi,
   notifications,
   openDmViaApi,
@@ -284,8 +285,10 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
           const bob = await suite.account('dr_b', 'Bob');
           const tag = Date.now().toString(36);
           const aliceTokens = await loginViaApi(stack.url, alice);
-          await loginViaApi(stack.url, bob);
+          const bobTokens = await loginViaApi(stack.url, bob);
           const room = await createRoomViaApi(stack.url, aliceTokens.accessToken, `Drafts ${tag}`);
+          // bob is a member who has never opened it (public rooms are joined explicitly: SPEC §7)
+          await joinRoomViaApi(stack.url, bobTokens.accessToken, room.id);
           const a = await person();
           const b = await person();
           await signInViaUi(a.page, alice);

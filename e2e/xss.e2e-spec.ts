@@ -85,11 +85,16 @@ describe('web client: no HTML injection (browser)', () => {
           await sendMessage(mallory.page, inRoom);
           await screenshot(mallory.page, '06-xss-mallory');
 
-          // the victim finds the room (after a reload: history path rather than live path) and opens it
+          // the victim finds the room (after a reload: history path rather than live path) in the
+          // directory — public rooms one has not joined are listed there (SPEC §7), the name as text too
           await victim.page.reload();
           await waitForChat(victim.page);
           for (const text of [IMG, SCRIPT, TEMPLATE]) await bubble(victim.page, text).waitFor(); // lobby history
-          await victim.page.locator('.room__name').getByText(SCRIPT, { exact: true }).click();
+          await victim.page.getByRole('button', { name: 'Browse rooms' }).click();
+          await victim.page.locator('#directory-search').fill('script');
+          const listed = victim.page.locator('#side-panel .item').filter({ hasText: SCRIPT });
+          await listed.locator('.item__name').getByText(SCRIPT, { exact: true }).waitFor();
+          await listed.getByRole('button', { name: /^Join / }).click();
           await roomTitle(victim.page).getByText(SCRIPT, { exact: true }).waitFor();
           await bubble(victim.page, inRoom).waitFor();
           await victim.page.locator('article.msg .msg__name').getByText(IMG, { exact: true }).first().waitFor();

@@ -31,6 +31,16 @@ export async function createRoomViaApi(base: string, token: string, name: string
   return (await res.json()) as Room;
 }
 
+/** Joins a public room (SPEC §7: public rooms are joined explicitly, from the directory). */
+export async function joinRoomViaApi(base: string, token: string, roomId: string): Promise<Room> {
+  const res = await fetch(`${base}/api/rooms/${encodeURIComponent(roomId)}/join`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`join room: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Room;
+}
+
 /** Opens (or finds) the DM between the token's user and `username`. */
 export async function openDmViaApi(base: string, token: string, username: string): Promise<Room> {
   const res = await fetch(`${base}/api/dms`, {

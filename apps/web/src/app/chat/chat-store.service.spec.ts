@@ -1,11 +1,18 @@
 import { TestBed } from '@angular/core/testing';
-import { CLIENT_EVENTS, type Message, type PresenceEvent, type Room } from '@hihi/contracts';
+import {
+  CLIENT_EVENTS,
+  type Message,
+  type PresenceEvent,
+  type Room,
+  type RoomMemberEvent,
+  type RoomRemovedEvent,
+} from '@hihi/contracts';
 import { Subject } from 'rxjs';
 import { signal } from '@angular/core';
 import { ChatApiService } from '../core/api/chat-api.service';
 import { AuthService } from '../core/auth/auth.service';
 import { SocketService } from '../core/socket/socket.service';
-import { ChatStore, JOIN_BACKOFF_CAP_MS, joinBackoffMs, mentionsUser } from './chat-store.service';
+import { ChatStore, JOIN_BACKOFF_CAP_MS, joinBackoffMs, mentionsUser, provideChatStore } from './chat-store.service';
 import { OutboxService } from './outbox.service';
 
 const alice = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false };
@@ -25,6 +32,7 @@ const room = (id: string, kind: Room['kind'] = 'public', unread = 0): Room => ({
   kind,
   unread,
   lastSeq: 0,
+  memberCount: 1,
 });
 const reads = (socket: { request: { mock: { calls: unknown[][] } } }) =>
   socket.request.mock.calls.filter(([event]) => event === CLIENT_EVENTS.roomRead).map(([, p]) => p);
@@ -52,6 +60,8 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
     presence$: new Subject<PresenceEvent>(),
     typing$: new Subject<{ roomId: string; user: typeof alice; typing: boolean }>(),
     roomUpdated$: new Subject<Room>(),
+    roomMember$: new Subject<RoomMemberEvent>(),
+    roomRemoved$: new Subject<RoomRemovedEvent>(),
     connect: vi.fn(),
     disconnect: vi.fn(),
     typing: vi.fn(),
@@ -79,6 +89,8 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
     history: vi.fn(),
     createRoom: vi.fn(),
     openDm: vi.fn(),
+    leaveRoom: vi.fn(async () => undefined),
+    joinRoom: vi.fn(),
   };
   const user = { ...alice, guest: !!opts.guest };
   const auth = {
@@ -87,7 +99,7 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
   };
   TestBed.configureTestingModule({
     providers: [
-      ChatStore,
+      ...provideChatStore(),
       { provide: SocketService, useValue: socket },
       { provide: ChatApiService, useValue: api },
       { provide: AuthService, useValue: auth },
@@ -422,6 +434,80 @@ describe('ChatStore', () => {
     expect(await store.loadUntil(42)).toBe(true);
     expect(api.history).toHaveBeenCalledTimes(3);
     expect(store.activeMessages()[0].seq).toBeLessThanOrEqual(42);
+  });
+});
+
+describe('ChatStore: communities', () => {
+  it('shows a room the viewer was added to at once, and joins it on opening', async () => {
+    const { store, socket } = setup();
+    await store.start();
+    await settle();
+    socket.roomUpdated$.next({ ...room('p1', 'private'), role: 'member', memberCount: 2 });
+    expect(store.rooms().map((r) => r.id)).toContain('p1');
+    await store.selectRoom('p1');
+    expect(socket.request).toHaveBeenCalledWith(CLIENT_EVENTS.roomJoin, { roomId: 'p1' });
+  });
+
+  it('drops a room the viewer was removed from, with a notice, and opens the lobby', async () => {
+    const { store, socket, joinAnswers } = setup({ rooms: [room('lobby'), { ...room('p1', 'private'), name: 'tea' }] });
+    joinAnswers.set('p1', [msg('p1', 1)]);
+    await store.start();
+    await settle();
+    await store.selectRoom('p1');
+    socket.typing$.next({ roomId: 'p1', user: { ...alice, id: 'u2', username: 'bob' }, typing: true });
+    expect(store.activeMessages()).toHaveLength(1);
+    socket.roomRemoved$.next({ roomId: 'p1', reason: 'removed' });
+    await settle();
+    expect(store.rooms().map((r) => r.id)).toEqual(['lobby']);
+    expect(store.activeRoomId()).toBe('lobby');
+    expect(store.views()['p1']).toBeUndefined();
+    expect(store.typing()['p1']).toBeUndefined();
+    expect(store.online()['p1']).toBeUndefined();
+    expect(store.notice()).toContain('tea');
+    // nothing of it comes back: a late message of that room is not shown as unread anywhere
+    socket.messageNew$.next(msg('p1', 2));
+    expect(store.rooms().map((r) => r.id)).toEqual(['lobby']);
+  });
+
+  it('leaves a room without a notice; a room:removed for a room not listed changes nothing', async () => {
+    const { store, socket, api } = setup({ rooms: [room('lobby'), room('r2')] });
+    await store.start();
+    await settle();
+    await store.selectRoom('r2');
+    await store.leave('r2');
+    expect(api.leaveRoom).toHaveBeenCalledWith('r2');
+    expect(store.rooms().map((r) => r.id)).toEqual(['lobby']);
+    expect(store.activeRoomId()).toBe('lobby');
+    expect(store.notice()).toBeNull();
+    socket.roomRemoved$.next({ roomId: 'r2', reason: 'left' }); // the server's echo
+    socket.roomRemoved$.next({ roomId: 'nope', reason: 'removed' });
+    expect(store.rooms().map((r) => r.id)).toEqual(['lobby']);
+    expect(store.notice()).toBeNull();
+  });
+
+  it('joins a public room from the directory and opens it; an already joined one just opens', async () => {
+    const { store, api } = setup();
+    await store.start();
+    await settle();
+    api.joinRoom.mockResolvedValueOnce({ ...room('cats'), role: 'member' });
+    await store.joinPublic('cats');
+    expect(store.activeRoomId()).toBe('cats');
+    await store.joinPublic('lobby');
+    expect(api.joinRoom).toHaveBeenCalledTimes(1);
+    expect(store.activeRoomId()).toBe('lobby');
+  });
+
+  it('makes an archived room read-only and a role change of mine reach my abilities', async () => {
+    const { store, socket } = setup({ rooms: [room('lobby'), { ...room('p1', 'private'), role: 'member' }] });
+    await store.start();
+    await settle();
+    await store.selectRoom('p1');
+    expect(store.activeAbilities()).toMatchObject({ invite: false, post: true });
+    socket.roomMember$.next({ roomId: 'p1', user: { ...alice }, change: 'role', role: 'moderator' });
+    expect(store.activeAbilities()).toMatchObject({ invite: true, edit: true, archive: false });
+    socket.roomUpdated$.next({ ...room('p1', 'private'), archived: true });
+    expect(store.activeAbilities()).toMatchObject({ post: false, invite: false });
+    expect(store.activeRoom()?.role).toBe('moderator'); // a room-wide update keeps my role
   });
 });
 

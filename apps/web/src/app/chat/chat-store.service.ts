@@ -1,25 +1,16 @@
-import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
-import { DOCUMENT } from '@angular/common';
+import { Injectable, type Provider, computed, inject } from '@angular/core';
 import {
-  type Ack,
   type Attachment,
-  CLIENT_EVENTS,
+  type CreateRoomBody,
   DUCK_SENDER,
   LIMITS,
   LOBBY_ROOM_ID,
   type Message,
-  type MessageChangeAck,
-  type MessageDeletePayload,
-  type MessageEditPayload,
-  type MessageReactPayload,
-  type PresenceEvent,
-  type PublicUser,
-  REALTIME,
-  type ReplyPreview,
   type Room,
-  type RoomJoinPayload,
-  type RoomReadPayload,
-  type TypingEvent,
+  type RoomMember,
+  type RoomRemovedEvent,
+  type RoomRole,
+  type UpdateRoomBody,
 } from '@hihi/contracts';
 import { Subscription } from 'rxjs';
 import { ChatApiService } from '../core/api/chat-api.service';
@@ -29,33 +20,26 @@ import { I18nService } from '../core/i18n/i18n.service';
 import { NotifierService } from '../core/notify/notifier.service';
 import { SocketService } from '../core/socket/socket.service';
 import { mentionedUsernames, plainText } from './format/markdown';
-import { lastSeq, mergeMessages, replaceMessages } from './message-merge';
-import { roomLabel } from './room-label';
 import { type OutboxItem, OutboxService } from './outbox.service';
+import { roomLabel } from './room-label';
+import { abilities } from './permissions';
+import { MembersStore } from './state/members.store';
+import { MessageActions } from './state/message-actions.store';
+import { PeopleStore } from './state/people.store';
+import { PresenceStore } from './state/presence.store';
+import { RoomSync } from './state/room-sync';
+import { ReadMarksStore } from './state/read-marks.store';
+import { RoomsStore } from './state/rooms.store';
+import { ChatStatus } from './state/status.store';
+import { TimelineStore } from './state/timeline.store';
+import { TypingStore } from './state/typing.store';
 
-export interface RoomView {
-  messages: Message[];
-  /** older history exists on the server */
-  hasMore: boolean;
-  loadingOlder: boolean;
-  /** joined over the socket (gets live messages) */
-  joined: boolean;
-}
+export { EMPTY_VIEW, JUMP_MAX_PAGES, type RoomView } from './state/timeline.store';
+export { NOTICE_MS } from './state/status.store';
+export { TYPING_TTL_MS } from './state/typing.store';
+export { toReplyPreview } from './state/message-actions.store';
 
-const EMPTY_VIEW: RoomView = { messages: [], hasMore: false, loadingOlder: false, joined: false };
-export const TYPING_TTL_MS = 6000;
-
-/** Join retries (issue 10 item 7): 250 ms · 2^n, ± 50 % jitter, at most 5 s. */
-export const JOIN_BACKOFF_BASE_MS = 250;
-export const JOIN_BACKOFF_CAP_MS = 5000;
-export function joinBackoffMs(attempt: number, random: () => number = Math.random): number {
-  const base = JOIN_BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16);
-  return Math.round(Math.min(JOIN_BACKOFF_CAP_MS, base * (0.5 + random())));
-}
-/** Pages of history loaded at most to find a replied-to message or the first unread. */
-export const JUMP_MAX_PAGES = 50;
-/** How long an action error stays on screen. */
-export const NOTICE_MS = 4000;
+export { JOIN_BACKOFF_BASE_MS, JOIN_BACKOFF_CAP_MS, joinBackoffMs } from './state/room-sync';
 
 /** Someone the composer can mention. */
 export interface Member {
@@ -64,15 +48,6 @@ export interface Member {
   displayName: string;
   bot: boolean;
   online: boolean;
-}
-
-interface ReadMark {
-  /** highest seq told to the server */
-  sent: number;
-  /** highest seq the reader has seen (sent at the latest one interval after the last send) */
-  want: number;
-  at: number;
-  timer: ReturnType<typeof setTimeout> | null;
 }
 
 /** Does this message mention the user? The server's `mentions`, else the text itself. */
@@ -84,8 +59,11 @@ export function mentionsUser(m: Message, user: { id: string; username: string } 
 }
 
 /**
- * State of the chat page: rooms, messages per room (merged by seq), presence and typing.
- * Provided by the chat page, so it lives exactly as long as the page.
+ * The chat page's state, one facade over the stores that each own one concern (state/):
+ * rooms (the list, the open one), timeline (messages per room), joining (room-sync), read marks,
+ * presence, typing, message actions and status. The facade wires them to the socket and runs what
+ * spans several of them: receiving a message, opening a room.
+ * Provided by the chat page with `provideChatStore()`, so it lives exactly as long as the page.
  */
 @Injectable()
 export class ChatStore {
@@ -95,51 +73,54 @@ export class ChatStore {
   private readonly auth = inject(AuthService);
   private readonly notifier = inject(NotifierService);
   private readonly i18n = inject(I18nService);
-  private readonly document = inject(DOCUMENT);
 
-  private readonly subs = new Subscription();
-  private readonly readMarks = new Map<string, ReadMark>();
-  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly joining = new Map<string, Promise<boolean>>();
-  private readonly retryTimers = new Set<ReturnType<typeof setTimeout>>();
-  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
-  private stopped = false;
-  /** the room my "typing" went to, until it ends */
-  private typingIn: string | null = null;
+  private readonly roomsStore = inject(RoomsStore);
+  private readonly timeline = inject(TimelineStore);
+  private readonly reads = inject(ReadMarksStore);
+  private readonly presence = inject(PresenceStore);
+  private readonly typingStore = inject(TypingStore);
+  private readonly actions = inject(MessageActions);
+  private readonly status = inject(ChatStatus);
+  private readonly sync = inject(RoomSync);
+  private readonly membersStore = inject(MembersStore);
+  readonly people = inject(PeopleStore);
 
-  readonly rooms = signal<Room[]>([]);
-  readonly roomsLoading = signal(false);
-  readonly error = signal<string | null>(null);
-  readonly activeRoomId = signal<string | null>(null);
-  readonly views = signal<Record<string, RoomView>>({});
-  /** roomId → the members online we know of (the join ack's first ones, then presence deltas) */
-  readonly online = signal<Record<string, PublicUser[]>>({});
-  /** roomId → how many members are online (the list above may be capped) */
-  readonly onlineCount = signal<Record<string, number>>({});
-  /** roomId → userId → user */
-  readonly typing = signal<Record<string, Record<string, PublicUser>>>({});
-  /** rooms whose join was answered `unavailable` and is being retried */
-  readonly rejoining = signal<ReadonlySet<string>>(new Set());
-  /** roomId → seq of the first unread message when the room was opened (the "new messages" divider) */
-  readonly unreadFrom = signal<Record<string, number>>({});
-  /** the message the composer replies to */
-  readonly replyingTo = signal<Message | null>(null);
-  /** a passing error of an action (edit, delete, react, jump) */
-  readonly notice = signal<string | null>(null);
-  /** the tab is visible (no read marks are sent while it is hidden) */
-  readonly visible = signal(true);
-  /** messages that arrived in the open room while the tab was hidden */
-  readonly awayUnread = signal(0);
+  private subs = new Subscription();
+
+  // rooms
+  readonly rooms = this.roomsStore.rooms;
+  readonly roomsLoading = this.roomsStore.loading;
+  readonly activeRoomId = this.roomsStore.activeId;
+  readonly activeRoom = this.roomsStore.active;
+  // timeline
+  readonly views = this.timeline.views;
+  readonly rejoining = this.timeline.rejoining;
+  readonly activeView = this.timeline.activeView;
+  readonly activeMessages = this.timeline.activeMessages;
+  readonly activeRejoining = this.timeline.activeRejoining;
+  // read marks
+  readonly unreadFrom = this.reads.unreadFrom;
+  readonly visible = this.reads.visible;
+  readonly awayUnread = this.reads.awayUnread;
+  readonly activeUnreadFrom = this.reads.activeUnreadFrom;
+  // presence and typing
+  readonly online = this.presence.online;
+  readonly onlineCount = this.presence.onlineCount;
+  readonly activeOnline = this.presence.activeOnline;
+  readonly activeOnlineCount = this.presence.activeOnlineCount;
+  readonly typing = this.typingStore.typing;
+  readonly activeTyping = this.typingStore.activeTyping;
+  // messages and status
+  readonly replyingTo = this.actions.replyingTo;
+  readonly error = this.status.error;
+  // members of the open room (its panel), and what the viewer may do there
+  readonly activeMembersList = this.membersStore.activeList;
+  readonly activeAbilities = computed(() => abilities(this.activeRoom(), this.me()));
+  readonly notice = this.status.notice;
 
   readonly me = this.auth.user;
   readonly connection = this.socket.state;
 
-  readonly activeRoom = computed(() => this.rooms().find((r) => r.id === this.activeRoomId()) ?? null);
-  readonly activeView = computed(() => {
-    const id = this.activeRoomId();
-    return (id && this.views()[id]) || EMPTY_VIEW;
-  });
-  readonly activeMessages = computed(() => this.activeView().messages);
   /** Outbox entries of the active room not yet seen in its message list. */
   readonly activeOutbox = computed<OutboxItem[]>(() => {
     const id = this.activeRoomId();
@@ -150,20 +131,9 @@ export class ChatStore {
     );
     return this.outbox.items().filter((i) => i.roomId === id && !seen.has(i.clientMsgId));
   });
-  readonly activeOnline = computed(() => this.online()[this.activeRoomId() ?? ''] ?? []);
-  /** how many are online in the open room (the list may show only the first ones) */
-  readonly activeOnlineCount = computed(() =>
-    Math.max(this.onlineCount()[this.activeRoomId() ?? ''] ?? 0, this.activeOnline().length),
-  );
-  readonly activeTyping = computed(() => {
-    const meId = this.me()?.id;
-    return Object.values(this.typing()[this.activeRoomId() ?? ''] ?? {}).filter((u) => u.id !== meId);
-  });
   readonly totalUnread = computed(
     () => this.rooms().reduce((sum, r) => sum + (r.id === this.activeRoomId() ? 0 : r.unread), 0) + this.awayUnread(),
   );
-  readonly activeRejoining = computed(() => this.rejoining().has(this.activeRoomId() ?? ''));
-  readonly activeUnreadFrom = computed(() => this.unreadFrom()[this.activeRoomId() ?? ''] ?? null);
 
   /** Display names of everyone known (senders, online users, me), for reaction tooltips. */
   readonly names = computed(() => {
@@ -196,51 +166,38 @@ export class ChatStore {
     return [...members.values()];
   });
 
-  constructor() {
-    // nobody can be seen typing through a dead connection
-    effect(() => {
-      if (this.socket.state() === 'reconnecting') untracked(() => this.typing.set({}));
-    });
-    const onVisibility = () => this.onVisibility();
-    this.document.addEventListener('visibilitychange', onVisibility);
-    this.visible.set(!this.document.hidden);
-    inject(DestroyRef).onDestroy(() => {
-      this.document.removeEventListener('visibilitychange', onVisibility);
-      this.stop();
-    });
-  }
-
   /** Connects and loads the rooms; call once when the chat page opens. */
   async start(): Promise<void> {
-    this.subs.add(this.socket.connected$.subscribe(({ reconnect }) => void this.onConnected(reconnect)));
-    this.stopped = false;
+    this.sync.start();
+    this.reads.start();
+    this.subs = new Subscription();
+    this.subs.add(this.socket.connected$.subscribe(({ reconnect }) => void this.sync.onConnected(reconnect)));
     this.subs.add(this.socket.messageNew$.subscribe((m) => this.receive([m], true)));
     this.subs.add(this.socket.messageUpdated$.subscribe((m) => this.applyUpdates([m])));
     this.subs.add(this.outbox.delivered$.subscribe((m) => this.receive([m], false)));
-    this.subs.add(this.socket.presence$.subscribe((p) => this.onPresence(p)));
-    this.subs.add(this.socket.typing$.subscribe((t) => this.onTyping(t)));
-    this.subs.add(this.socket.roomUpdated$.subscribe((r) => this.upsertRoom(r)));
+    this.subs.add(this.socket.presence$.subscribe((p) => this.presence.apply(p)));
+    this.subs.add(this.socket.typing$.subscribe((t) => this.typingStore.receive(t)));
+    this.subs.add(this.socket.roomUpdated$.subscribe((r) => this.roomsStore.upsert(r)));
+    this.subs.add(this.socket.roomMember$.subscribe((e) => this.membersStore.apply(e)));
+    this.subs.add(this.socket.roomRemoved$.subscribe((e) => this.onRemoved(e)));
     this.socket.connect();
     await this.loadRooms();
   }
 
   stop(): void {
-    this.stopped = true;
+    this.sync.stop();
     this.subs.unsubscribe();
-    for (const timer of this.typingTimers.values()) clearTimeout(timer);
-    this.typingTimers.clear();
-    for (const timer of this.retryTimers) clearTimeout(timer);
-    this.retryTimers.clear();
-    for (const mark of this.readMarks.values()) if (mark.timer) clearTimeout(mark.timer);
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.typingStore.stop();
+    this.timeline.stop();
+    this.reads.stop();
+    this.status.stop();
     this.socket.disconnect();
   }
 
   async loadRooms(): Promise<void> {
     this.roomsLoading.set(true);
     try {
-      let rooms = await this.api.rooms();
-      if (this.auth.isGuest()) rooms = rooms.filter((r) => r.kind === 'bot');
+      const rooms = await this.roomsStore.fetch();
       this.rooms.set(rooms);
       this.error.set(null);
       if (!this.activeRoomId() || !rooms.some((r) => r.id === this.activeRoomId())) {
@@ -249,7 +206,7 @@ export class ChatStore {
           : (rooms.find((r) => r.id === LOBBY_ROOM_ID) ?? rooms[0]);
         if (first) await this.selectRoom(first.id);
       }
-      void this.joinDms();
+      void this.sync.joinDms();
     } catch (err) {
       this.error.set(httpErrorMessage(err) ?? 'network');
     } finally {
@@ -258,349 +215,199 @@ export class ChatStore {
   }
 
   async selectRoom(roomId: string): Promise<void> {
-    const previous = this.activeRoomId();
-    const room = this.rooms().find((r) => r.id === roomId);
-    if (previous !== roomId) {
-      // the divider marks where this visit's unread messages start
-      this.unreadFrom.update((all) => {
-        const { [roomId]: _old, ...rest } = all;
-        return room && room.unread > 0 ? { ...rest, [roomId]: Math.max(1, room.lastSeq - room.unread + 1) } : rest;
-      });
-      if (this.replyingTo()?.roomId !== roomId) this.replyingTo.set(null);
+    if (this.activeRoomId() !== roomId) {
+      this.reads.opening(roomId, this.roomsStore.find(roomId));
+      this.actions.roomChanged(roomId);
     }
     this.activeRoomId.set(roomId);
-    this.patchRoom(roomId, { unread: 0, mentions: 0 });
-    const view = this.views()[roomId];
-    if (view?.joined) this.markRead(roomId);
-    else await this.join(roomId);
+    this.roomsStore.patch(roomId, { unread: 0, mentions: 0 });
+    if (this.timeline.isJoined(roomId)) this.reads.markRead(roomId);
+    else await this.sync.join(roomId);
   }
 
-  /**
-   * Joins a room; with messages already known, asks only for what came after them. An
-   * `unavailable` answer (an overloaded server, a timeout) is retried with jittered backoff.
-   */
+  /** Joins a room over the socket (retried while the server is unavailable). */
   join(roomId: string): Promise<boolean> {
-    const running = this.joining.get(roomId);
-    if (running) return running;
-    const attempt = this.joinWithRetry(roomId).finally(() => {
-      this.joining.delete(roomId);
-      this.setRejoining(roomId, false);
-    });
-    this.joining.set(roomId, attempt);
-    return attempt;
+    return this.sync.join(roomId);
   }
 
-  private async joinWithRetry(roomId: string): Promise<boolean> {
-    for (let attempt = 0; ; attempt++) {
-      if (!this.socket.connected || this.stopped) return false; // onConnected will join
-      const result = await this.joinOnce(roomId);
-      if (result !== 'retry') return result === 'ok';
-      this.setRejoining(roomId, true);
-      await this.sleep(joinBackoffMs(attempt));
-    }
-  }
-
-  private async joinOnce(roomId: string): Promise<'ok' | 'failed' | 'retry'> {
-    const sinceSeq = lastSeq(this.views()[roomId]?.messages ?? []);
-    const payload: RoomJoinPayload = sinceSeq === undefined ? { roomId } : { roomId, sinceSeq };
-    const ack = await this.socket.request(CLIENT_EVENTS.roomJoin, payload);
-    if (!ack.ok) {
-      if (ack.error.code === 'unavailable') return 'retry';
-      this.error.set(ack.error.message);
-      return 'failed';
-    }
-    const fresh = sinceSeq === undefined;
-    this.patchView(roomId, (v) => {
-      const messages = mergeMessages(v.messages, ack.messages ?? []);
-      return {
-        ...v,
-        messages,
-        joined: true,
-        hasMore: fresh ? (messages[0]?.seq ?? 1) > 1 : v.hasMore,
-      };
-    });
-    // edits, deletions and reactions of messages we already had
-    if (ack.updates?.length) this.applyUpdates(ack.updates);
-    for (const m of ack.messages ?? []) this.outbox.confirm(m.clientMsgId);
-    this.online.update((o) => ({ ...o, [roomId]: ack.online ?? [] }));
-    this.onlineCount.update((c) => ({ ...c, [roomId]: ack.onlineCount ?? ack.online?.length ?? 0 }));
-    if (ack.room) this.upsertRoom(ack.room);
-    if (this.activeRoomId() === roomId) {
-      this.patchRoom(roomId, { unread: 0, mentions: 0 });
-      this.markRead(roomId);
-    }
-    return 'ok';
-  }
-
-  private setRejoining(roomId: string, on: boolean): void {
-    if (this.rejoining().has(roomId) === on) return;
-    const next = new Set(this.rejoining());
-    if (on) next.add(roomId);
-    else next.delete(roomId);
-    this.rejoining.set(next);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.retryTimers.delete(timer);
-        resolve();
-      }, ms);
-      this.retryTimers.add(timer);
-    });
-  }
-
-  /** Loads one page of older history (infinite scroll upwards). */
+  /** Loads one page of older history of the open room (infinite scroll upwards). */
   async loadOlder(limit: number = LIMITS.historyDefault): Promise<void> {
     const roomId = this.activeRoomId();
-    if (!roomId) return;
-    const view = this.views()[roomId];
-    if (!view || !view.hasMore || view.loadingOlder) return;
-    const beforeSeq = view.messages[0]?.seq;
-    if (beforeSeq === undefined) return;
-    this.patchView(roomId, (v) => ({ ...v, loadingOlder: true }));
-    try {
-      const page = await this.api.history(roomId, { beforeSeq, limit });
-      this.patchView(roomId, (v) => ({
-        ...v,
-        messages: mergeMessages(v.messages, page.messages),
-        hasMore: page.hasMore,
-        loadingOlder: false,
-      }));
-    } catch (err) {
-      this.patchView(roomId, (v) => ({ ...v, loadingOlder: false }));
-      this.error.set(httpErrorMessage(err) ?? 'network');
-    }
+    if (roomId) await this.timeline.loadOlder(roomId, limit);
   }
 
-  /**
-   * Loads older pages of the open room until the message with this seq is in the list (a reply's
-   * original far back in history, the first unread). Says whether it is there now.
-   */
+  /** Loads older pages of the open room until the message with this seq is there; says whether it is. */
   async loadUntil(seq: number): Promise<boolean> {
     const roomId = this.activeRoomId();
-    if (!roomId) return false;
-    for (let page = 0; page <= JUMP_MAX_PAGES; page++) {
-      const view = this.views()[roomId];
-      if (!view || this.activeRoomId() !== roomId) return false;
-      const first = view.messages[0]?.seq;
-      if (first !== undefined && first <= seq) return view.messages.some((m) => m.seq === seq);
-      if (!view.hasMore) return false;
-      if (view.loadingOlder) {
-        await this.sleep(50);
-        continue;
-      }
-      await this.loadOlder(LIMITS.historyMax);
-      if (this.views()[roomId]?.messages[0]?.seq === first) return false; // no progress (an error)
-    }
-    return false;
+    return roomId ? this.timeline.loadUntil(roomId, seq) : false;
   }
 
   /** Loads the messages with afterSeq < seq < beforeSeq that live delivery skipped. */
-  async fillGap(roomId: string, afterSeq: number, beforeSeq: number): Promise<void> {
-    try {
-      for (let after = afterSeq; after < beforeSeq - 1;) {
-        const page = await this.api.history(roomId, { afterSeq: after, beforeSeq, limit: LIMITS.historyMax });
-        if (!page.messages.length) return;
-        this.receive(page.messages, false);
-        after = page.messages[page.messages.length - 1].seq;
-        if (!page.hasMore) return;
-      }
-    } catch {
-      // the next reconnect's sinceSeq catch-up fills it
-    }
+  fillGap(roomId: string, afterSeq: number, beforeSeq: number): Promise<void> {
+    return this.timeline.fillGap(roomId, afterSeq, beforeSeq, (page) => this.receive(page, false));
   }
 
   send(text: string, attachments: readonly Attachment[] = []): void {
-    const roomId = this.activeRoomId();
-    const trimmed = text.trim();
-    if (!roomId || !trimmed || trimmed.length > LIMITS.messageMax) return;
-    const reply = this.replyingTo();
-    this.outbox.send(roomId, trimmed, reply?.roomId === roomId ? toReplyPreview(reply) : undefined, attachments);
-    this.replyingTo.set(null);
+    this.actions.send(text, attachments);
   }
-
   startReply(message: Message): void {
-    if (message.deleted) return;
-    this.replyingTo.set(message);
+    this.actions.startReply(message);
   }
-
   cancelReply(): void {
-    this.replyingTo.set(null);
+    this.actions.cancelReply();
   }
-
-  /** Edits an own message; the answer (and message:updated) replaces it in the list. */
-  async edit(messageId: string, text: string): Promise<boolean> {
-    const roomId = this.activeRoomId();
-    const trimmed = text.trim();
-    if (!roomId || !trimmed || trimmed.length > LIMITS.messageMax) return false;
-    const payload: MessageEditPayload = { roomId, messageId, text: trimmed };
-    return this.change(await this.socket.request(CLIENT_EVENTS.messageEdit, payload));
+  edit(messageId: string, text: string): Promise<boolean> {
+    return this.actions.edit(messageId, text);
   }
-
-  /** Deletes an own message: it becomes a tombstone. */
-  async remove(messageId: string): Promise<boolean> {
-    const roomId = this.activeRoomId();
-    if (!roomId) return false;
-    const payload: MessageDeletePayload = { roomId, messageId };
-    return this.change(await this.socket.request(CLIENT_EVENTS.messageDelete, payload));
+  remove(messageId: string): Promise<boolean> {
+    return this.actions.remove(messageId);
   }
-
-  /** Toggles the viewer's reaction with this emoji. */
-  async react(messageId: string, emoji: string): Promise<boolean> {
-    const roomId = this.activeRoomId();
-    const me = this.me();
-    const message = this.activeMessages().find((m) => m.id === messageId);
-    if (!roomId || !me || !message || message.deleted) return false;
-    const existing = message.reactions?.find((r) => r.emoji === emoji);
-    const on = !existing?.userIds.includes(me.id);
-    if (on && !existing && (message.reactions?.length ?? 0) >= LIMITS.reactionsPerMessage) {
-      this.showNotice(this.i18n.t('chat.tooManyReactions'));
-      return false;
-    }
-    const payload: MessageReactPayload = { roomId, messageId, emoji, on };
-    return this.change(await this.socket.request(CLIENT_EVENTS.messageReact, payload));
+  react(messageId: string, emoji: string): Promise<boolean> {
+    return this.actions.react(messageId, emoji);
+  }
+  retry(clientMsgId: string): void {
+    this.actions.retry(clientMsgId);
+  }
+  setTyping(typing: boolean): void {
+    this.typingStore.setMine(typing);
+  }
+  showNotice(text: string): void {
+    this.status.showNotice(text);
+  }
+  markRead(roomId: string): void {
+    this.reads.markRead(roomId);
   }
 
   /** Merges edits, deletions and reactions into the loaded messages (replace by id). */
   applyUpdates(messages: readonly Message[]): void {
-    const byRoom = new Map<string, Message[]>();
-    for (const m of messages) {
-      if (!m?.id || !m.roomId) continue;
-      byRoom.set(m.roomId, [...(byRoom.get(m.roomId) ?? []), m]);
-    }
-    for (const [roomId, updates] of byRoom) {
-      this.patchView(roomId, (v) => {
-        const next = replaceMessages(v.messages, updates);
-        return next === v.messages ? v : { ...v, messages: next };
-      });
-      const reply = this.replyingTo();
-      const changed = reply && updates.find((u) => u.id === reply.id);
-      if (changed) this.replyingTo.set(changed.deleted ? null : changed);
-    }
+    this.timeline.applyUpdates(messages);
   }
 
-  showNotice(text: string): void {
-    this.notice.set(text);
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => this.notice.set(null), NOTICE_MS);
-  }
-
-  private change(ack: Ack<MessageChangeAck>): boolean {
-    if (ack.ok) {
-      if (ack.message) this.applyUpdates([ack.message]);
-      return true;
-    }
-    this.showNotice(this.i18n.t('chat.actionFailed', { message: ack.error.message }));
-    return false;
-  }
-
-  retry(clientMsgId: string): void {
-    void this.outbox.retry(clientMsgId);
-  }
-
-  /**
-   * "Typing" goes to the room it started in, and its end too — also when the end comes after a
-   * switch to another room (the composer stops typing when the room changes).
-   */
-  setTyping(typing: boolean): void {
-    if (!typing) {
-      if (this.typingIn) this.socket.typing({ roomId: this.typingIn, typing: false });
-      this.typingIn = null;
-      return;
-    }
-    const roomId = this.activeRoomId();
-    if (!roomId) return;
-    if (this.typingIn && this.typingIn !== roomId) this.socket.typing({ roomId: this.typingIn, typing: false });
-    this.typingIn = roomId;
-    this.socket.typing({ roomId, typing: true });
-  }
-
-  async createRoom(name: string): Promise<Room> {
-    const room = await this.api.createRoom(name);
-    this.upsertRoom(room);
-    await this.selectRoom(room.id);
-    return room;
+  /** Creates a public or private room (the creator owns it) and opens it. */
+  async createRoom(name: string, opts: Omit<CreateRoomBody, 'name'> = {}): Promise<Room> {
+    return this.opened(await this.api.createRoom(name, opts));
   }
 
   async openDm(username: string): Promise<Room> {
-    const room = await this.api.openDm(username);
-    this.upsertRoom(room);
+    return this.opened(await this.api.openDm(username));
+  }
+
+  /** Opens the group DM of exactly these people and the viewer (the same set → the same room). */
+  async openGroup(usernames: readonly string[]): Promise<Room> {
+    return this.opened(await this.api.openGroup(usernames));
+  }
+
+  /** Joins a public room from the directory (or opens it, when already in). */
+  async joinPublic(roomId: string): Promise<Room> {
+    const known = this.roomsStore.find(roomId);
+    if (known) {
+      await this.selectRoom(roomId);
+      return known;
+    }
+    return this.opened(await this.api.joinRoom(roomId));
+  }
+
+  /** Renames, sets the topic, archives: the answer (and room:updated) replaces the room. */
+  async updateRoom(roomId: string, change: UpdateRoomBody): Promise<Room> {
+    const room = await this.api.updateRoom(roomId, change);
+    this.roomsStore.upsert(room);
+    return room;
+  }
+
+  /** Leaves a room: it goes from the list at once (room:removed `left` follows, changing nothing). */
+  async leave(roomId: string): Promise<void> {
+    await this.api.leaveRoom(roomId);
+    this.onRemoved({ roomId, reason: 'left' });
+  }
+
+  /** Loads the members of the open room (its first page, or with `more` the next). */
+  loadMembers(more = false): Promise<void> {
+    const roomId = this.activeRoomId();
+    return roomId ? this.membersStore.load(roomId, more) : Promise.resolve();
+  }
+
+  invite(username: string): Promise<RoomMember | null> {
+    const roomId = this.activeRoomId();
+    return roomId ? this.membersStore.invite(roomId, username) : Promise.resolve(null);
+  }
+
+  removeMember(userId: string): Promise<void> {
+    const roomId = this.activeRoomId();
+    return roomId ? this.membersStore.remove(roomId, userId) : Promise.resolve();
+  }
+
+  setMemberRole(userId: string, role: RoomRole): Promise<RoomMember | null> {
+    const roomId = this.activeRoomId();
+    return roomId ? this.membersStore.setRole(roomId, userId, role) : Promise.resolve(null);
+  }
+
+  private async opened(room: Room): Promise<Room> {
+    this.roomsStore.upsert(room);
     await this.selectRoom(room.id);
     return room;
   }
 
   /**
-   * Tells the server how far the active room has been read: at most one `room:read` per room per
-   * REALTIME.readMarkIntervalMs, always carrying the latest seq (a trailing send catches up), and
-   * none while the tab is hidden (what arrives then is unread; the mark goes out when it is seen).
+   * The viewer is no longer in a room (left here or in another tab, removed, banned, the room
+   * deleted): it disappears with everything of it; the open one gives way to the lobby, with a
+   * notice unless the viewer left by themselves.
    */
-  markRead(roomId: string): void {
-    if (!this.visible()) return; // onVisibility marks the open room when the tab comes back
-    const seq = lastSeq(this.views()[roomId]?.messages ?? []);
-    if (seq === undefined) return;
-    const mark = this.readMarks.get(roomId) ?? { sent: 0, want: 0, at: -Infinity, timer: null };
-    this.readMarks.set(roomId, mark);
-    mark.want = Math.max(mark.want, seq);
-    if (mark.sent >= mark.want || mark.timer) return;
-    const wait = mark.at + REALTIME.readMarkIntervalMs - Date.now();
-    if (wait <= 0) {
-      this.sendRead(roomId, mark);
-      return;
+  private onRemoved(e: RoomRemovedEvent): void {
+    if (!e?.roomId) return;
+    const room = this.roomsStore.find(e.roomId);
+    const wasActive = this.activeRoomId() === e.roomId;
+    this.roomsStore.remove(e.roomId);
+    this.timeline.forget(e.roomId);
+    this.presence.forget(e.roomId);
+    this.typingStore.forget(e.roomId);
+    this.reads.forget(e.roomId);
+    this.membersStore.forget(e.roomId);
+    this.actions.roomChanged(this.activeRoomId() ?? '');
+    if (room && e.reason !== 'left') {
+      const name = roomLabel(room, this.i18n);
+      this.status.showNotice(
+        this.i18n.t(
+          e.reason === 'deleted'
+            ? 'rooms.deletedNotice'
+            : e.reason === 'banned'
+              ? 'rooms.bannedNotice'
+              : 'rooms.removedNotice',
+          { room: name },
+        ),
+      );
     }
-    mark.timer = setTimeout(() => {
-      mark.timer = null;
-      if (!this.stopped && mark.want > mark.sent) this.sendRead(roomId, mark);
-    }, wait);
-  }
-
-  private sendRead(roomId: string, mark: ReadMark): void {
-    mark.sent = mark.want;
-    mark.at = Date.now();
-    const payload: RoomReadPayload = { roomId, seq: mark.want };
-    void this.socket.request(CLIENT_EVENTS.roomRead, payload);
-  }
-
-  private onVisibility(): void {
-    const visible = !this.document.hidden;
-    this.visible.set(visible);
-    if (!visible) return;
-    this.awayUnread.set(0);
-    const active = this.activeRoomId();
-    if (active && this.views()[active]?.joined) this.markRead(active);
+    if (wasActive) {
+      const next = this.rooms().find((r) => r.id === LOBBY_ROOM_ID) ?? this.rooms()[0];
+      if (next) void this.selectRoom(next.id);
+    }
   }
 
   /** Merges messages into their rooms; live ones bump the unread count of other rooms. */
   receive(messages: readonly Message[], live: boolean): void {
-    const meId = this.me()?.id;
+    const me = this.me();
     for (const m of messages) {
       if (!m?.roomId) continue;
-      const before = this.views()[m.roomId]?.messages ?? [];
-      const known = lastSeq(before);
+      const known = this.timeline.lastSeq(m.roomId);
       // a live message past a hole (one lost while the server's bus restarted): fetch the hole
       if (live && known !== undefined && m.seq > known + 1) void this.fillGap(m.roomId, known, m.seq);
-      const merged = mergeMessages(before, [m]);
-      const added = merged !== before;
-      if (added) this.patchView(m.roomId, (v) => ({ ...v, messages: mergeMessages(v.messages, [m]) }));
-      if (m.sender?.id === meId) this.outbox.confirm(m.clientMsgId);
-      this.clearTyping(m.roomId, m.sender?.id);
+      const added = this.timeline.add(m);
+      if (m.sender?.id === me?.id) this.outbox.confirm(m.clientMsgId);
+      this.typingStore.clear(m.roomId, m.sender?.id);
       if (!added) continue;
-      const room = this.rooms().find((r) => r.id === m.roomId);
-      const fromOther = live && m.sender?.id !== meId;
+      const room = this.roomsStore.find(m.roomId);
+      const fromOther = live && m.sender?.id !== me?.id;
       const active = m.roomId === this.activeRoomId();
-      const mentioned = fromOther && mentionsUser(m, this.me());
+      const mentioned = fromOther && mentionsUser(m, me);
       if (room) {
         const unread = fromOther && !active ? room.unread + 1 : room.unread;
         const mentions = mentioned && !active ? (room.mentions ?? 0) + 1 : room.mentions;
-        this.patchRoom(m.roomId, { lastSeq: Math.max(room.lastSeq, m.seq), unread, mentions });
+        this.roomsStore.patch(m.roomId, { lastSeq: Math.max(room.lastSeq, m.seq), unread, mentions });
       }
-      if (fromOther && active && !this.visible()) {
-        // read while away? no: count it in the title and mark where the new ones start
-        this.awayUnread.update((n) => n + 1);
-        if (this.unreadFrom()[m.roomId] === undefined) this.unreadFrom.update((all) => ({ ...all, [m.roomId]: m.seq }));
-      }
-      if (fromOther && room && (room.kind === 'dm' || mentioned)) this.notify(m, room, mentioned);
-      if (active) this.markRead(m.roomId);
+      // read while away? no: count it in the title and mark where the new ones start
+      if (fromOther && active && !this.visible()) this.reads.arrivedAway(m.roomId, m.seq);
+      if (fromOther && room && (room.kind === 'dm' || room.kind === 'group' || mentioned))
+        this.notify(m, room, mentioned);
+      if (active) this.reads.markRead(m.roomId);
     }
   }
 
@@ -608,7 +415,7 @@ export class ChatStore {
     if (this.notifier.isMuted(room.id)) return;
     const name = m.sender.displayName || m.sender.username;
     const title =
-      room.kind === 'dm' && !mentioned
+      room.kind !== 'public' && room.kind !== 'private' && !mentioned
         ? this.i18n.t('chat.notifyDm', { name })
         : this.i18n.t('chat.notifyMention', { name, room: roomLabel(room, this.i18n) });
     this.notifier.notify({
@@ -618,111 +425,21 @@ export class ChatStore {
       onClick: () => void this.selectRoom(room.id),
     });
   }
-
-  private async onConnected(reconnect: boolean): Promise<void> {
-    if (reconnect) {
-      // gap-free catch-up: every joined room asks for what came after its last seen seq
-      const joined = Object.entries(this.views()).filter(([, v]) => v.joined);
-      for (const [roomId] of joined) this.patchView(roomId, (v) => ({ ...v, joined: false }));
-      const active = this.activeRoomId();
-      const order = [...joined.map(([id]) => id)].sort((a, b) => (a === active ? -1 : b === active ? 1 : 0));
-      for (const roomId of order) await this.join(roomId);
-      if (active && !order.includes(active)) await this.join(active);
-      void this.refreshUnread();
-    } else {
-      const active = this.activeRoomId();
-      if (active && !this.views()[active]?.joined) await this.join(active);
-    }
-    void this.joinDms();
-  }
-
-  /**
-   * Joins the DMs in the background, one after another, after the open room: only joined rooms
-   * get live messages, and a DM should count as unread and notify even when it is not open.
-   */
-  private async joinDms(): Promise<void> {
-    for (const room of this.rooms()) {
-      if (this.stopped || !this.socket.connected) return;
-      if (room.kind === 'dm' && !this.views()[room.id]?.joined) await this.join(room.id);
-    }
-  }
-
-  private async refreshUnread(): Promise<void> {
-    try {
-      let rooms = await this.api.rooms();
-      if (this.auth.isGuest()) rooms = rooms.filter((r) => r.kind === 'bot');
-      const active = this.activeRoomId();
-      this.rooms.set(rooms.map((r) => (r.id === active ? { ...r, unread: 0, mentions: 0 } : r)));
-    } catch {
-      /* keep what we have */
-    }
-  }
-
-  /** Presence deltas: who came online, who left, and the room's count. */
-  private onPresence(p: PresenceEvent): void {
-    this.online.update((o) => {
-      const left = new Set(p.left ?? []);
-      const joined = p.joined ?? [];
-      const list = (o[p.roomId] ?? []).filter((u) => !left.has(u.id) && !joined.some((j) => j.id === u.id));
-      return { ...o, [p.roomId]: [...list, ...joined].sort((a, b) => a.username.localeCompare(b.username)) };
-    });
-    if (typeof p.onlineCount === 'number') this.onlineCount.update((c) => ({ ...c, [p.roomId]: p.onlineCount }));
-  }
-
-  private onTyping(t: TypingEvent): void {
-    if (!t?.roomId || !t.user) return;
-    const key = `${t.roomId}|${t.user.id}`;
-    const timer = this.typingTimers.get(key);
-    if (timer) clearTimeout(timer);
-    this.typingTimers.delete(key);
-    if (!t.typing) {
-      this.clearTyping(t.roomId, t.user.id);
-      return;
-    }
-    this.typing.update((all) => ({ ...all, [t.roomId]: { ...all[t.roomId], [t.user.id]: t.user } }));
-    this.typingTimers.set(
-      key,
-      setTimeout(() => this.clearTyping(t.roomId, t.user.id), TYPING_TTL_MS),
-    );
-  }
-
-  private clearTyping(roomId: string, userId: string | undefined): void {
-    if (!userId || !this.typing()[roomId]?.[userId]) return;
-    this.typing.update((all) => {
-      const { [userId]: _gone, ...rest } = all[roomId] ?? {};
-      return { ...all, [roomId]: rest };
-    });
-  }
-
-  private upsertRoom(room: Room): void {
-    if (!room?.id) return;
-    if (this.auth.isGuest() && room.kind !== 'bot') return;
-    const patched = room.id === this.activeRoomId() ? { ...room, unread: 0, mentions: 0 } : room;
-    this.rooms.update((rooms) =>
-      rooms.some((r) => r.id === room.id) ? rooms.map((r) => (r.id === room.id ? patched : r)) : [...rooms, patched],
-    );
-  }
-
-  private patchRoom(roomId: string, change: Partial<Room>): void {
-    this.rooms.update((rooms) => rooms.map((r) => (r.id === roomId ? { ...r, ...change } : r)));
-  }
-
-  private patchView(roomId: string, fn: (v: RoomView) => RoomView): void {
-    this.views.update((views) => {
-      const before = views[roomId] ?? EMPTY_VIEW;
-      const after = fn(before);
-      return after === before && views[roomId] ? views : { ...views, [roomId]: after };
-    });
-  }
 }
 
-/** The quote a reply carries before the server has stored it. */
-export function toReplyPreview(m: Message): ReplyPreview {
-  return {
-    id: m.id,
-    seq: m.seq,
-    sender: m.sender,
-    text: m.text.slice(0, LIMITS.replyExcerpt),
-    ...(m.deleted ? { deleted: true } : {}),
-  };
+/** The providers of the chat state: the facade and its stores, one set per chat page. */
+export function provideChatStore(): Provider[] {
+  return [
+    ChatStatus,
+    RoomsStore,
+    TimelineStore,
+    ReadMarksStore,
+    PresenceStore,
+    TypingStore,
+    MessageActions,
+    MembersStore,
+    PeopleStore,
+    RoomSync,
+    ChatStore,
+  ];
 }

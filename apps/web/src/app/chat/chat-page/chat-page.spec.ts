@@ -10,14 +10,14 @@ import { IO_FACTORY } from '../../core/socket/socket.service';
 import { ChatPage } from './chat-page';
 
 const rooms: Room[] = [
-  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 0 },
-  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1 },
+  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 0, memberCount: 1 },
+  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1, memberCount: 1 },
 ];
 const settle = async () => {
   for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-async function render(guest: boolean) {
+async function render(guest: boolean, roomList: Room[] = rooms) {
   localStorage.clear();
   localStorage.setItem('hihi.lang', 'zh');
   sessionStorage.setItem(
@@ -32,7 +32,8 @@ async function render(guest: boolean) {
   );
   const io = fakeIoFactory();
   const api = {
-    rooms: vi.fn(async () => (guest ? rooms.filter((r) => r.kind === 'bot') : rooms)),
+    rooms: vi.fn(async () => (guest ? roomList.filter((r) => r.kind === 'bot') : roomList)),
+    members: vi.fn(async () => ({ members: [] })),
     history: vi.fn(),
   };
   TestBed.configureTestingModule({
@@ -142,5 +143,42 @@ describe('ChatPage', () => {
     } finally {
       (globalThis as { Notification?: unknown }).Notification = original;
     }
+  });
+
+  it('opens a room’s members and settings in a side panel (Esc closes it); an archived room is read-only', async () => {
+    const owned: Room = {
+      id: 'r7',
+      name: 'tea',
+      kind: 'private',
+      unread: 0,
+      lastSeq: 0,
+      memberCount: 3,
+      role: 'owner',
+      archived: true,
+      topic: '<b>tea</b> time',
+    };
+    const { el, fixture } = await render(false, [owned]);
+    expect(el.querySelector('.topbar__topic')?.textContent).toContain('<b>tea</b> time');
+    expect(el.querySelector('.topbar__topic b')).toBeNull();
+    expect(el.querySelector('.archived-note')?.textContent).toContain('已归档');
+    expect((el.querySelector('textarea') as HTMLTextAreaElement).disabled).toBe(true);
+
+    const members = el.querySelector('.topbar__members') as HTMLButtonElement;
+    members.focus();
+    members.click();
+    await settle();
+    await fixture.whenStable();
+    expect(el.querySelector('#side-panel hihi-members-panel')).toBeTruthy();
+    expect(members.getAttribute('aria-expanded')).toBe('true');
+    expect(document.activeElement?.id).toBe('side-panel-title');
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await fixture.whenStable();
+    expect(el.querySelector('#side-panel')).toBeNull();
+    expect(document.activeElement).toBe(members);
+
+    (el.querySelector('.topbar__settings') as HTMLButtonElement).click();
+    await settle();
+    await fixture.whenStable();
+    expect(el.querySelector('#side-panel hihi-room-settings input[type="checkbox"]')).toBeTruthy();
   });
 });

@@ -2,6 +2,7 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  type ElementRef,
   computed,
   effect,
   inject,
@@ -19,7 +20,7 @@ import { SocketService } from '../../core/socket/socket.service';
 import { Avatar } from '../../shared/avatar/avatar';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
 import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
-import { ChatStore } from '../chat-store.service';
+import { ChatStore, provideChatStore } from '../chat-store.service';
 import { Composer } from '../composer/composer';
 import { ConnectionBanner } from '../connection-banner/connection-banner';
 import { MessageList } from '../message-list/message-list';
@@ -27,11 +28,17 @@ import { NewChat } from '../new-chat/new-chat';
 import { OnlineList } from '../online-list/online-list';
 import { OutboxService } from '../outbox.service';
 import { roomLabel } from '../room-label';
+import { MembersPanel } from '../members-panel/members-panel';
+import { RoomDirectory } from '../room-directory/room-directory';
 import { RoomList } from '../room-list/room-list';
+import { RoomSettings } from '../room-settings/room-settings';
 import { SearchPanel, SearchJump } from '../search-panel/search-panel';
 
 import { APP_TITLE } from '../../app-title';
 import type { ReplyTarget } from '../composer/composer';
+
+/** The side panel over the chat: the room directory, the open room's members or its settings. */
+export type Panel = 'directory' | 'members' | 'settings';
 const MOBILE_QUERY = '(max-width: 860px)';
 /** First-strong isolate … pop: a name inside a sentence cannot reorder the sentence (U+202E). */
 const isolate = (name: string) => `\u2068${name}\u2069`;
@@ -50,12 +57,15 @@ const isolate = (name: string) => `\u2068${name}\u2069`;
     Composer,
     ConnectionBanner,
     SearchPanel,
+    RoomDirectory,
+    MembersPanel,
+    RoomSettings,
   ],
-  providers: [ChatStore],
+  providers: [provideChatStore()],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
-  host: { '(document:keydown.escape)': 'drawerOpen.set(false)' },
+  host: { '(document:keydown.escape)': 'onEscape()' },
 })
 export class ChatPage {
   protected readonly store = inject(ChatStore);
@@ -68,6 +78,9 @@ export class ChatPage {
   protected readonly notifier = inject(NotifierService);
   private readonly composer = viewChild(Composer);
   private readonly list = viewChild(MessageList);
+  private readonly panelTitle = viewChild<ElementRef<HTMLElement>>('panelTitle');
+  /** where the focus was when the panel opened (it goes back there on close) */
+  private panelOpener: HTMLElement | null = null;
 
   protected readonly user = this.auth.user;
   protected readonly guest = this.auth.isGuest;
@@ -76,6 +89,14 @@ export class ChatPage {
   protected readonly mobile = signal(false);
   /** files are being dragged over the chat */
   protected readonly dropping = signal(false);
+  protected readonly panel = signal<Panel | null>(null);
+  protected readonly can = this.store.activeAbilities;
+  protected readonly panelHeading = computed(() => {
+    const panel = this.panel();
+    if (panel === 'directory') return this.i18n.t('directory.title');
+    if (panel === 'members') return this.i18n.t('members.title', { room: isolate(this.roomTitle()) });
+    return this.i18n.t('rooms.settings', { room: isolate(this.roomTitle()) });
+  });
 
   protected readonly roomTitle = computed(() => {
     const room = this.store.activeRoom();
@@ -124,7 +145,45 @@ export class ChatPage {
       this.title.setTitle(unread > 0 ? `(${unread}) ${APP_TITLE}` : APP_TITLE);
     });
     inject(DestroyRef).onDestroy(() => this.title.setTitle(APP_TITLE));
+    // a panel about the open room closes when the room no longer offers it (another room, a removal)
+    effect(() => {
+      const panel = this.panel();
+      const can = this.can();
+      if ((panel === 'members' && !can.members) || (panel === 'settings' && !can.edit && !can.archive)) {
+        untracked(() => this.panel.set(null));
+      }
+    });
     void this.store.start();
+  }
+
+  protected openPanel(panel: Panel): void {
+    if (this.panel() === panel) {
+      this.closePanel();
+      return;
+    }
+    const active = globalThis.document?.activeElement;
+    this.panelOpener ??= active instanceof HTMLElement ? active : null;
+    this.drawerOpen.set(false);
+    this.panel.set(panel);
+    // the directory puts the cursor in its search field; the others start at their heading
+    if (panel !== 'directory') setTimeout(() => this.panelTitle()?.nativeElement.focus(), 0);
+  }
+
+  protected closePanel(): void {
+    this.panel.set(null);
+    const opener = this.panelOpener;
+    this.panelOpener = null;
+    if (opener?.isConnected) opener.focus();
+  }
+
+  protected onEscape(): void {
+    if (this.panel()) this.closePanel();
+    else this.drawerOpen.set(false);
+  }
+
+  protected onDirectoryOpened(): void {
+    this.panelOpener = null;
+    this.panel.set(null);
   }
 
   protected selectRoom(roomId: string): void {

@@ -3,10 +3,10 @@ import type { Room } from '@hihi/contracts';
 import { RoomList } from './room-list';
 
 const rooms: Room[] = [
-  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 9 },
-  { id: 'r2', name: '<b>tea</b>', kind: 'public', unread: 3, lastSeq: 3, mentions: 2 },
-  { id: 'd1', name: 'bob', kind: 'dm', unread: 120, lastSeq: 120 },
-  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1 },
+  { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 9, memberCount: 2 },
+  { id: 'r2', name: '<b>tea</b>', kind: 'public', unread: 3, lastSeq: 3, mentions: 2, memberCount: 2 },
+  { id: 'd1', name: 'bob', kind: 'dm', unread: 120, lastSeq: 120, memberCount: 2 },
+  { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1, memberCount: 2 },
 ];
 
 describe('RoomList', () => {
@@ -50,5 +50,27 @@ describe('RoomList', () => {
     fixture.componentInstance.select.subscribe((id) => chosen.push(id));
     (fixture.nativeElement.querySelectorAll('.room')[3] as HTMLButtonElement).click();
     expect(chosen).toEqual(['d1']);
+  });
+
+  it('lists private rooms with the rooms (a lock) and groups with the DMs, an unnamed group by its size', async () => {
+    localStorage.setItem('hihi.lang', 'en');
+    const fixture = TestBed.createComponent(RoomList);
+    fixture.componentRef.setInput('rooms', [
+      ...rooms,
+      { id: 'p1', name: 'secret', kind: 'private', unread: 0, lastSeq: 0, memberCount: 2, role: 'owner' },
+      { id: 'g1', name: '', kind: 'group', unread: 0, lastSeq: 0, memberCount: 4 },
+    ]);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const groups = [...el.querySelectorAll('nav')].map((nav) =>
+      [...nav.querySelectorAll('.room__name')].map((n) => n.textContent?.trim()),
+    );
+    expect(groups).toEqual([
+      ['Little Yellow Duck', 'Lobby', '<b>tea</b>', 'secret'],
+      ['bob', 'Group of 4'],
+    ]);
+    const secret = [...el.querySelectorAll('.room')].find((r) => r.textContent?.includes('secret'))!;
+    expect(secret.querySelector('.room__icon')?.textContent?.trim()).toBe('🔒');
+    expect(secret.textContent).toContain('(Private)');
   });
 });

@@ -4,7 +4,7 @@ import { I18nService } from '../../core/i18n/i18n.service';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
 import { roomLabel } from '../room-label';
 
-/** Rooms (lobby, public rooms, the duck room) and DMs, each with its unread badge. */
+/** Rooms (lobby, public and private rooms, the duck room) and DMs and groups, each with its unread badge. */
 @Component({
   selector: 'hihi-room-list',
   imports: [DuckIcon],
@@ -21,8 +21,11 @@ export class RoomList {
 
   protected readonly groups = computed(() => {
     const rooms = this.rooms();
-    const channels = [...rooms.filter((r) => r.kind === 'bot'), ...rooms.filter((r) => r.kind === 'public')];
-    const dms = rooms.filter((r) => r.kind === 'dm');
+    const channels = [
+      ...rooms.filter((r) => r.kind === 'bot'),
+      ...rooms.filter((r) => r.kind === 'public' || r.kind === 'private'),
+    ];
+    const dms = rooms.filter((r) => r.kind === 'dm' || r.kind === 'group');
     return [
       { key: 'rooms', title: this.i18n.t('chat.rooms'), rooms: channels },
       { key: 'dms', title: this.i18n.t('chat.dms'), rooms: dms },

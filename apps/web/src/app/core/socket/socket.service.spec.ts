@@ -106,10 +106,14 @@ describe('SocketService', () => {
     const got: string[] = [];
     service.messageNew$.subscribe((m) => got.push(m.id));
     service.messageUpdated$.subscribe((m) => got.push(`updated:${m.id}`));
+    service.roomMember$.subscribe((e) => got.push(`member:${e.roomId}:${e.change}`));
+    service.roomRemoved$.subscribe((e) => got.push(`removed:${e.roomId}:${e.reason}`));
     service.connect();
     io.sockets[0].fire(SERVER_EVENTS.messageNew, { id: 'm1' });
     io.sockets[0].fire(SERVER_EVENTS.messageUpdated, { id: 'm1', editedAt: '2026-01-01T00:00:00Z' });
-    expect(got).toEqual(['m1', 'updated:m1']);
+    io.sockets[0].fire(SERVER_EVENTS.roomMember, { roomId: 'r1', change: 'joined', role: 'member', user: {} });
+    io.sockets[0].fire(SERVER_EVENTS.roomRemoved, { roomId: 'r1', reason: 'removed' });
+    expect(got).toEqual(['m1', 'updated:m1', 'member:r1:joined', 'removed:r1:removed']);
   });
 
   it('types each request from the protocol table and sends only its commands', async () => {

@@ -9,6 +9,8 @@ import {
   type PresenceEvent,
   PROTOCOL,
   type Room,
+  type RoomMemberEvent,
+  type RoomRemovedEvent,
   SERVER_EVENTS,
   type ServerToClientEvents,
   SOCKET_COMMANDS,
@@ -73,6 +75,10 @@ export class SocketService {
   readonly presence$ = new Subject<PresenceEvent>();
   readonly typing$ = new Subject<TypingEvent>();
   readonly roomUpdated$ = new Subject<Room>();
+  /** someone joined, left, was removed from or changed role in a room */
+  readonly roomMember$ = new Subject<RoomMemberEvent>();
+  /** the viewer is no longer in a room (left in another tab, removed, banned, the room deleted) */
+  readonly roomRemoved$ = new Subject<RoomRemovedEvent>();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -119,6 +125,8 @@ export class SocketService {
     socket.on(SERVER_EVENTS.presence, (p: PresenceEvent) => this.presence$.next(p));
     socket.on(SERVER_EVENTS.typing, (t: TypingEvent) => this.typing$.next(t));
     socket.on(SERVER_EVENTS.roomUpdated, (r: Room) => this.roomUpdated$.next(r));
+    socket.on(SERVER_EVENTS.roomMember, (e: RoomMemberEvent) => this.roomMember$.next(e));
+    socket.on(SERVER_EVENTS.roomRemoved, (e: RoomRemovedEvent) => this.roomRemoved$.next(e));
     socket.on(SERVER_EVENTS.serverReconnect, () => {
       // the server is going away: come back through another process shortly
       socket.disconnect();

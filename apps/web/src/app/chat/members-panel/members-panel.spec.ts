@@ -1,0 +1,125 @@
+import { HttpErrorResponse } from '@angular/common/http';
+import { computed, signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import type { Room, RoomMember } from '@hihi/contracts';
+import { ChatStore } from '../chat-store.service';
+import { abilities } from '../permissions';
+import { EMPTY_MEMBERS, type MemberList } from '../state/members.store';
+import { PeopleStore } from '../state/people.store';
+import { MembersPanel } from './members-panel';
+
+const member = (id: string, role: RoomMember['role']): RoomMember => ({
+  user: {
+    id,
+    username: id,
+    displayName: id === 'evil' ? '<img src=x onerror=alert(1)>' : id.toUpperCase(),
+    guest: false,
+  },
+  role,
+});
+
+describe('MembersPanel', () => {
+  async function render(myRole: Room['role'], kind: Room['kind'] = 'private') {
+    localStorage.setItem('hihi.lang', 'en');
+    const room = signal<Room>({ id: 'r1', name: 'tea', kind, unread: 0, lastSeq: 0, memberCount: 4, role: myRole });
+    const me = signal({ id: 'me', username: 'me', displayName: 'Me', guest: false });
+    const list = signal<MemberList>(EMPTY_MEMBERS);
+    const members = [
+      member('amy', 'owner'),
+      member('me', myRole ?? 'member'),
+      member('bob', 'moderator'),
+      member('evil', 'member'),
+    ];
+    const store = {
+      me,
+      activeRoom: room,
+      activeRoomId: computed(() => room().id),
+      activeAbilities: computed(() => abilities(room(), me())),
+      activeMembersList: list,
+      loadMembers: vi.fn(async () => list.set({ members, loading: false, loaded: true })),
+      invite: vi.fn(async () => undefined),
+      removeMember: vi.fn(async () => undefined),
+      setMemberRole: vi.fn(async () => undefined),
+      leave: vi.fn(async () => undefined),
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: ChatStore, useValue: store },
+        { provide: PeopleStore, useValue: { warm: vi.fn(async () => undefined), suggest: () => [] } },
+      ],
+    });
+    const fixture = TestBed.createComponent(MembersPanel);
+    await fixture.whenStable();
+    await fixture.whenStable();
+    return { fixture, store, el: fixture.nativeElement as HTMLElement, list };
+  }
+  const row = (el: HTMLElement, username: string) =>
+    [...el.querySelectorAll('.member')].find((r) => r.querySelector('.member__user')?.textContent === `@${username}`)!;
+
+  it('lists members with roles (names as text); a plain member gets no controls but leave', async () => {
+    const { el, store } = await render('member');
+    expect(store.loadMembers).toHaveBeenCalledWith(false);
+    expect([...el.querySelectorAll('.member__user')].map((u) => u.textContent)).toEqual([
+      '@amy',
+      '@me',
+      '@bob',
+      '@evil',
+    ]);
+    expect(row(el, 'evil').querySelector('img')).toBeNull();
+    expect(row(el, 'evil').querySelector('.member__name')?.textContent).toContain('<img');
+    expect(row(el, 'amy').querySelector('.role')?.textContent).toBe('owner');
+    expect(el.querySelector('#invite-input')).toBeNull(); // private room: moderators invite
+    expect(el.querySelectorAll('select, .member__remove')).toHaveLength(0);
+    expect(el.querySelector('.leave button')?.textContent).toContain('Leave');
+  });
+
+  it('lets a moderator invite, remove members below (after a confirmation) and give roles up to their own', async () => {
+    const { fixture, el, store } = await render('moderator');
+    const input = el.querySelector('#invite-input') as HTMLInputElement;
+    input.value = '@carol';
+    input.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    (el.querySelector('.invite button[type="submit"]') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    expect(store.invite).toHaveBeenCalledWith('carol');
+    expect(el.textContent).toContain('carol was invited');
+
+    expect(row(el, 'amy').querySelector('select, .member__remove')).toBeNull(); // above: nothing
+    expect(row(el, 'bob').querySelector('.member__remove')).toBeNull(); // equal: no removal
+    const options = [...row(el, 'evil').querySelectorAll('option')].map((o) => o.value);
+    expect(options).toEqual(['moderator', 'member']);
+
+    (row(el, 'evil').querySelector('.member__remove') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    expect(store.removeMember).not.toHaveBeenCalled();
+    (row(el, 'evil').querySelector('.danger') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    expect(store.removeMember).toHaveBeenCalledWith('evil');
+
+    const select = row(el, 'evil').querySelector('select') as HTMLSelectElement;
+    select.value = 'moderator';
+    select.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    expect(store.setMemberRole).toHaveBeenCalledWith('evil', 'moderator');
+  });
+
+  it('explains a refused leave (the last owner) and a failed invite', async () => {
+    const { fixture, el, store } = await render('owner');
+    store.leave.mockRejectedValueOnce(
+      new HttpErrorResponse({ status: 409, error: { statusCode: 409, message: 'the last owner cannot leave' } }),
+    );
+    (el.querySelector('.leave button') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    (el.querySelector('.leave .danger') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    await fixture.whenStable();
+    expect(store.leave).toHaveBeenCalledWith('r1');
+    expect(el.querySelector('[role="alert"]')?.textContent).toContain('the last owner cannot leave');
+  });
+
+  it('shows neither leave nor invite in a group', async () => {
+    const { el } = await render('member', 'group');
+    expect(el.querySelector('.leave')).toBeNull();
+    expect(el.querySelector('#invite-input')).toBeNull();
+  });
+});

@@ -1,0 +1,70 @@
+import { HttpErrorResponse } from '@angular/common/http';
+import { computed, signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import type { Room } from '@hihi/contracts';
+import { ChatStore } from '../chat-store.service';
+import { abilities } from '../permissions';
+import { RoomSettings } from './room-settings';
+
+describe('RoomSettings', () => {
+  async function render(role: Room['role']) {
+    localStorage.setItem('hihi.lang', 'en');
+    const room = signal<Room>({
+      id: 'r1',
+      name: 'tea',
+      kind: 'private',
+      topic: 'oolong',
+      unread: 0,
+      lastSeq: 0,
+      memberCount: 2,
+      role,
+    });
+    const me = signal({ id: 'u1', username: 'alice', displayName: 'Alice', guest: false });
+    const store = {
+      activeRoom: room,
+      activeRoomId: computed(() => room().id),
+      activeAbilities: computed(() => abilities(room(), me())),
+      updateRoom: vi.fn(async (_id: string, change: Partial<Room>) => {
+        room.update((r) => ({ ...r, ...change }));
+        return room();
+      }),
+    };
+    TestBed.configureTestingModule({ providers: [{ provide: ChatStore, useValue: store }] });
+    const fixture = TestBed.createComponent(RoomSettings);
+    await fixture.whenStable();
+    return { fixture, store, room, el: fixture.nativeElement as HTMLElement };
+  }
+  const type = async (fixture: { whenStable(): Promise<unknown> }, el: HTMLInputElement, v: string) => {
+    el.value = v;
+    el.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+  };
+
+  it('saves only what changed; an owner may archive', async () => {
+    const { fixture, store, el } = await render('owner');
+    const save = el.querySelector('button[type="submit"]') as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    await type(fixture, el.querySelector('#settings-topic') as HTMLInputElement, '  green tea ');
+    (el.querySelector('input[type="checkbox"]') as HTMLInputElement).click();
+    await fixture.whenStable();
+    expect(save.disabled).toBe(false);
+    save.click();
+    await fixture.whenStable();
+    await fixture.whenStable();
+    expect(store.updateRoom).toHaveBeenCalledWith('r1', { topic: 'green tea', archived: true });
+    expect(el.textContent).toContain('Saved');
+    expect(save.disabled).toBe(true);
+  });
+
+  it('offers no archive to a moderator and explains a refusal', async () => {
+    const { fixture, store, el } = await render('moderator');
+    expect(el.querySelector('input[type="checkbox"]')).toBeNull();
+    store.updateRoom.mockRejectedValueOnce(new HttpErrorResponse({ status: 409 }));
+    await type(fixture, el.querySelector('#settings-name') as HTMLInputElement, 'cats');
+    (el.querySelector('button[type="submit"]') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    await fixture.whenStable();
+    expect(store.updateRoom).toHaveBeenCalledWith('r1', { name: 'cats' });
+    expect(el.querySelector('[role="alert"]')?.textContent).toContain('already exists');
+  });
+});
