@@ -16,7 +16,7 @@ import { TestDatabase } from './pg';
 const quiet = () => undefined;
 
 function user(id: string, guest = false): PublicUser {
-  return { id, username: id, displayName: `${id} name`, guest };
+  return { id, username: id, displayName: `${id} name`, guest, role: guest ? 'guest' : 'member' };
 }
 
 function msg(sender: string, clientMsgId: string, text: string): NewMessage {

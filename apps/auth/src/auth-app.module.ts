@@ -11,6 +11,8 @@ import { SessionsRepository } from './sessions/sessions.repository';
 import { RevocationPublisher } from './sessions/revocation.publisher';
 import { PasswordService } from './passwords/password.service';
 import { AuthService } from './auth.service';
+import { RolesService } from './roles/roles.service';
+import { ServerFlag, ServerFlagSchema } from './roles/server-flag.schema';
 import { AuthController } from './auth.controller';
 
 @Module({})
@@ -26,10 +28,11 @@ export class AuthAppModule {
           { name: User.name, schema: UserSchema },
           { name: Session.name, schema: SessionSchema },
           { name: RefreshClaim.name, schema: RefreshClaimSchema },
+          { name: ServerFlag.name, schema: ServerFlagSchema },
         ]),
       ],
       controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController],
-      providers: [UsersRepository, SessionsRepository, PasswordService, RevocationPublisher, AuthService],
+      providers: [UsersRepository, SessionsRepository, PasswordService, RevocationPublisher, RolesService, AuthService],
     };
   }
 }

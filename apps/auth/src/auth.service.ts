@@ -20,6 +20,7 @@ import { DuplicateUsernameError, UserRecord, UsersRepository } from './users/use
 import { SessionRecord, SessionsRepository } from './sessions/sessions.repository';
 import { PasswordService } from './passwords/password.service';
 import { RevocationPublisher } from './sessions/revocation.publisher';
+import { RolesService } from './roles/roles.service';
 import {
   hashRefreshToken,
   newRefreshToken,
@@ -48,7 +49,7 @@ interface SealedPair {
 }
 
 function toPublic(u: UserRecord): PublicUser {
-  return { id: u.id, username: u.username, displayName: u.displayName, guest: false };
+  return { id: u.id, username: u.username, displayName: u.displayName, guest: false, role: u.role };
 }
 
 @Injectable()
@@ -62,6 +63,8 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly revocation: RevocationPublisher,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
+    /** server roles: first owner, HIHI_ADMINS (absent in unit tests of the rest) */
+    @Optional() private readonly roles?: RolesService,
   ) {}
 
   private get secret(): string {
@@ -80,6 +83,7 @@ export class AuthService {
     const problem = this.passwords.policy.problem(dto.password, username);
     if (problem) throw new BusError('validation', problem);
     const passwordHash = await this.passwords.admit(() => this.passwords.hash(dto.password));
+    const ownerCandidate = (await this.roles?.firstOwnerCandidate()) ?? false;
     let user: UserRecord;
     try {
       user = await this.users.create({
@@ -95,6 +99,7 @@ export class AuthService {
       throw err;
     }
     this.logger.log({ userId: user.id }, 'user registered');
+    if (this.roles) user = await this.roles.registered(user, ownerCandidate);
     return this.startSession(user, dto.rememberMe === true);
   }
 
@@ -103,7 +108,7 @@ export class AuthService {
    * attempt (look-up and argon2) is admitted by the password gate, so a storm is refused fast.
    */
   async login(dto: LoginDto): Promise<AuthTokens> {
-    const user = await this.passwords.admit(async () => {
+    let user = await this.passwords.admit(async () => {
       const key = normalizeUsername(dto.username);
       const found = isValidUsername(key) ? await this.users.findByKey(key) : undefined;
       if (!found) {
@@ -120,6 +125,7 @@ export class AuthService {
       }
       return found;
     });
+    if (this.roles) user = await this.roles.signedIn(user);
     return this.startSession(user, dto.rememberMe === true);
   }
 
@@ -202,6 +208,7 @@ export class AuthService {
       username: `${GUEST_USERNAME_PREFIX}${tag}`,
       displayName: dto.nickname?.trim() || `游客${tag}`,
       guest: true,
+      role: 'guest',
     };
     const ttl = this.config.ACCESS_TOKEN_TTL;
     const accessToken = signAccessToken(

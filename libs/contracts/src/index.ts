@@ -7,3 +7,4 @@ export * from './payloads';
 export * from './usernames';
 export * from './mentions';
 export * from './protocol';
+export * from './roles';

@@ -1,9 +1,18 @@
 /** Public data shapes (docs/api.md, docs/protocol.md). */
+
+/**
+ * Server roles (SPEC §7): owner > admin > moderator > member; guests are `guest`. Kept with the
+ * account in auth; ranks and helpers in roles.ts.
+ */
+export type ServerRole = 'owner' | 'admin' | 'moderator' | 'member' | 'guest';
+
 export interface PublicUser {
   id: string;
   username: string;
   displayName: string;
   guest: boolean;
+  /** the server role now (a change reaches every gateway within 1 s) */
+  role: ServerRole;
 }
 
 export type RoomKind = 'public' | 'dm' | 'bot';

@@ -47,6 +47,8 @@ export const PUBSUB_CHANNELS = {
   roomEvents: 'hihi:room-events',
   /** sessions signed out or found replayed: payload is a SessionRevokedEvent (auth publishes) */
   sessionRevoked: 'hihi:session-revoked',
+  /** an account's server role changed: payload is a ServerRoleChangedEvent (auth, admin CLI) */
+  serverRoleChanged: 'hihi:server-role-changed',
 } as const;
 
 /** The room-events channel with the deployment's REDIS_PREFIX (every Redis name is prefixed). */

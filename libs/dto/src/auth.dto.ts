@@ -22,6 +22,7 @@ import {
   PublicUser,
   RefreshBody,
   RegisterBody,
+  ServerRole,
   UserIdPayload,
 } from '@hihi/contracts';
 import { IsSafeName, usernameSkeleton } from './names';
@@ -171,6 +172,12 @@ export class PublicUserDto implements PublicUser {
   displayName!: string;
   @ApiProperty({ example: false })
   guest!: boolean;
+  @ApiProperty({
+    enum: ['owner', 'admin', 'moderator', 'member', 'guest'],
+    example: 'member',
+    description: 'server role (SPEC §7); `guest` for guests',
+  })
+  role!: ServerRole;
 }
 
 export class AuthTokensDto implements AuthTokens {

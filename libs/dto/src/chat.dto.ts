@@ -7,6 +7,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsUUID,
   IsOptional,
@@ -32,6 +33,8 @@ import {
   RoomLeavePayload,
   RoomReadPayload,
   SearchQuery,
+  SERVER_ROLES,
+  ServerRole,
   TypingPayload,
   UploadRecord,
   UploadRef,
@@ -292,4 +295,8 @@ export class ActorDto implements PublicUser {
 
   @IsBoolean()
   guest!: boolean;
+
+  /** the caller's server role as the gateway knows it now (SPEC §7) */
+  @IsIn(SERVER_ROLES)
+  role!: ServerRole;
 }

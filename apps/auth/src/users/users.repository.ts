@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model } from 'mongoose';
+import { AccountRole, isAccountRole } from '@hihi/contracts';
 import { usernameSkeleton } from '@hihi/dto';
 import { User } from './user.schema';
 
@@ -19,6 +20,7 @@ export interface UserRecord {
   usernameKey: string;
   displayName: string;
   passwordHash: string;
+  role: AccountRole;
 }
 
 export class DuplicateUsernameError extends Error {
@@ -88,13 +90,37 @@ export class UsersRepository implements OnModuleInit {
     await this.users.updateOne({ _id: id }, { $set: { passwordHash } }).exec();
   }
 
-  private toRecord(doc: Pick<User, '_id' | 'username' | 'usernameKey' | 'displayName' | 'passwordHash'>): UserRecord {
+  /** Is there any account yet? (The first one registered becomes the owner.) */
+  async any(): Promise<boolean> {
+    return (await this.users.findOne({}, { _id: 1 }).lean().exec()) !== null;
+  }
+
+  /** Set an account's server role; answers the updated record (undefined: no such account). */
+  async setRole(id: string, role: AccountRole): Promise<UserRecord | undefined> {
+    if (typeof id !== 'string' || !/^[a-f0-9]{24}$/.test(id)) return undefined;
+    const doc = await this.users.findByIdAndUpdate(id, { $set: { role } }, { new: true }).lean().exec();
+    return doc ? this.toRecord(doc) : undefined;
+  }
+
+  /** Every account above `member` (userId → role): the table the gateways hold. */
+  async elevated(): Promise<Map<string, AccountRole>> {
+    const docs = await this.users
+      .find({ role: { $in: ['owner', 'admin', 'moderator'] } }, { _id: 1, role: 1 })
+      .lean()
+      .exec();
+    return new Map(docs.map((d) => [String(d._id), isAccountRole(d.role) ? d.role : 'member']));
+  }
+
+  private toRecord(
+    doc: Pick<User, '_id' | 'username' | 'usernameKey' | 'displayName' | 'passwordHash' | 'role'>,
+  ): UserRecord {
     return {
       id: String(doc._id),
       username: doc.username,
       usernameKey: doc.usernameKey,
       displayName: doc.displayName,
       passwordHash: doc.passwordHash,
+      role: isAccountRole(doc.role) ? doc.role : 'member',
     };
   }
 }

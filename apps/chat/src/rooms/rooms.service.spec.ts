@@ -5,9 +5,9 @@ import { NewRoom, RoomAccess, RoomViewRow } from '../persistence/rooms.repositor
 import { NewMessage } from '../persistence/messages.repository';
 import { EchoDuckBot } from '../bots/echo-duck.bot';
 
-const alice: PublicUser = { id: 'a', username: 'alice', displayName: 'Alice', guest: false };
-const bob: PublicUser = { id: 'b', username: 'bob', displayName: 'Bob', guest: false };
-const guest: PublicUser = { id: 'g', username: 'guest1', displayName: 'Guest', guest: true };
+const alice: PublicUser = { id: 'a', username: 'alice', displayName: 'Alice', guest: false, role: 'member' };
+const bob: PublicUser = { id: 'b', username: 'bob', displayName: 'Bob', guest: false, role: 'member' };
+const guest: PublicUser = { id: 'g', username: 'guest1', displayName: 'Guest', guest: true, role: 'guest' };
 
 /** RoomsService with an in-memory repository (the real one is covered in test/medium). */
 function setup() {
