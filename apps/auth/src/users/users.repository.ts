@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model } from 'mongoose';
+import mongoose, { isValidObjectId, Model } from 'mongoose';
 import { AccountRole, isAccountRole } from '@hihi/contracts';
 import { usernameSkeleton } from '@hihi/dto';
 import { User } from './user.schema';
@@ -105,7 +105,8 @@ export class UsersRepository implements OnModuleInit {
   /** Every account above `member` (userId → role): the table the gateways hold. */
   async elevated(): Promise<Map<string, AccountRole>> {
     const docs = await this.users
-      .find({ role: { $in: ['owner', 'admin', 'moderator'] } }, { _id: 1, role: 1 })
+      // an operator of our own (sanitizeFilter is on): trusted
+      .find({ role: mongoose.trusted({ $in: ['owner', 'admin', 'moderator'] }) }, { _id: 1, role: 1 })
       .lean()
       .exec();
     return new Map(docs.map((d) => [String(d._id), isAccountRole(d.role) ? d.role : 'member']));
