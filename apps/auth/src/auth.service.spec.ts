@@ -123,7 +123,13 @@ describe('AuthService (mocked repositories)', () => {
   describe('register', () => {
     it('stores an argon2id hash under the normalised key and signs a user access token', async () => {
       const t = await auth.register({ username: 'Ａｌｉｃｅ', password: 'a fine long passphrase' });
-      expect(t.user).toEqual({ id: expect.any(String), username: 'Alice', displayName: 'Alice', guest: false, role: 'member' });
+      expect(t.user).toEqual({
+        id: expect.any(String),
+        username: 'Alice',
+        displayName: 'Alice',
+        guest: false,
+        role: 'member',
+      });
       const row = users.rows.get(t.user.id)!;
       expect(row.usernameKey).toBe('alice');
       expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$/);

@@ -1,5 +1,13 @@
 import jwt from 'jsonwebtoken';
-import { AccessTokenClaims, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, PublicUser, ServerRole, TokenUse } from '@hihi/contracts';
+import {
+  AccessTokenClaims,
+  JWT_ALGORITHM,
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  PublicUser,
+  ServerRole,
+  TokenUse,
+} from '@hihi/contracts';
 
 /** Sign an access (or guest) token: HS256, with iss, aud, exp. */
 export function signAccessToken(secret: string, claims: AccessTokenClaims, ttlSec: number): string {

@@ -48,7 +48,10 @@ async function setRole(username: string, role: AccountRole): Promise<void> {
       throw new CliError(`cannot reach MongoDB at ${redact(mongoUrl)} (${err.message}); check MONGO_URL`);
     });
     const users = conn.model(User.name, UserSchema);
-    const found = await users.findOne({ usernameKey: normalizeUsername(username) }, { _id: 1, role: 1 }).lean().exec();
+    const found = await users
+      .findOne({ usernameKey: normalizeUsername(username) }, { _id: 1, role: 1 })
+      .lean()
+      .exec();
     if (!found) throw new CliError(`no account named ${JSON.stringify(username)}`);
     const was = isAccountRole(found.role) ? found.role : 'member';
     await users.updateOne({ _id: found._id }, { $set: { role } }).exec();
@@ -66,7 +69,9 @@ async function setRole(username: string, role: AccountRole): Promise<void> {
         await new ServerRolePublisher(redis, prefix).publish(userId, role);
         say(`${username} is now ${role} (was ${was}); every gateway applies it within a second.`);
       } catch {
-        say(`${username} is now ${role} (was ${was}); Redis was not reachable, so it applies when auth next syncs (≤ 30 s).`);
+        say(
+          `${username} is now ${role} (was ${was}); Redis was not reachable, so it applies when auth next syncs (≤ 30 s).`,
+        );
       } finally {
         redis.disconnect();
       }
@@ -90,7 +95,9 @@ main(process.argv.slice(2)).then(
   () => process.exit(0),
   (err: unknown) => {
     const cli = err instanceof CliError;
-    process.stderr.write(`[admin] ${cli ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`}\n`);
+    process.stderr.write(
+      `[admin] ${cli ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`}\n`,
+    );
     process.exit(cli ? err.exitCode : 1);
   },
 );

@@ -1,11 +1,5 @@
 import type Redis from 'ioredis';
-import {
-  AccountRole,
-  isAccountRole,
-  serverRoleChannel,
-  serverRolesKey,
-  serverRolesVersionKey,
-} from '@hihi/contracts';
+import { AccountRole, isAccountRole, serverRoleChannel, serverRolesKey, serverRolesVersionKey } from '@hihi/contracts';
 
 /**
  * KEYS[1] the roles hash, KEYS[2] its version; ARGV[1] channel, ARGV[2] userId, ARGV[3] role.

@@ -30,6 +30,14 @@ import { ChatProvisioner } from '../chat/chat-provisioner';
     UserOnly,
     ChatProvisioner,
   ],
-  exports: [PassportModule, RateLimitService, RevocationService, ServerRolesService, OriginPolicy, AllowGuests, UserOnly],
+  exports: [
+    PassportModule,
+    RateLimitService,
+    RevocationService,
+    ServerRolesService,
+    OriginPolicy,
+    AllowGuests,
+    UserOnly,
+  ],
 })
 export class AuthModule {}

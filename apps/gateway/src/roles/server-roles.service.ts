@@ -104,11 +104,7 @@ export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
       let version: number;
       let hash: Record<string, string>;
       try {
-        const res = await this.redis
-          .multi()
-          .get(serverRolesVersionKey(prefix))
-          .hgetall(serverRolesKey(prefix))
-          .exec();
+        const res = await this.redis.multi().get(serverRolesVersionKey(prefix)).hgetall(serverRolesKey(prefix)).exec();
         if (!res || res.some(([err]) => err)) throw res?.find(([err]) => err)?.[0] ?? new Error('aborted');
         version = Number(res[0][1] ?? 0);
         hash = (res[1][1] ?? {}) as Record<string, string>;
