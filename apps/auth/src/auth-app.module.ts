@@ -13,6 +13,8 @@ import { PasswordService } from './passwords/password.service';
 import { AuthService } from './auth.service';
 import { RolesService } from './roles/roles.service';
 import { ServerFlag, ServerFlagSchema } from './roles/server-flag.schema';
+import { AdminController } from './admin/admin.controller';
+import { ADMIN_MODELS, ADMIN_PROVIDERS } from './admin/admin.providers';
 import { AuthController } from './auth.controller';
 
 @Module({})
@@ -29,10 +31,19 @@ export class AuthAppModule {
           { name: Session.name, schema: SessionSchema },
           { name: RefreshClaim.name, schema: RefreshClaimSchema },
           { name: ServerFlag.name, schema: ServerFlagSchema },
+          ...ADMIN_MODELS,
         ]),
       ],
-      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController],
-      providers: [UsersRepository, SessionsRepository, PasswordService, RevocationPublisher, RolesService, AuthService],
+      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController, AdminController],
+      providers: [
+        UsersRepository,
+        SessionsRepository,
+        PasswordService,
+        RevocationPublisher,
+        RolesService,
+        AuthService,
+        ...ADMIN_PROVIDERS,
+      ],
     };
   }
 }

@@ -22,12 +22,18 @@ class FakeUsers {
       [...this.rows.values()].some((r) => r.usernameKey === u.usernameKey || r.usernameSkeleton === u.usernameSkeleton)
     )
       throw new DuplicateUsernameError();
-    const rec = { ...u, id: (this.next++).toString(16).padStart(24, '0'), role: 'member' as const };
+    const rec = {
+      ...u,
+      id: (this.next++).toString(16).padStart(24, '0'),
+      role: 'member' as const,
+      status: 'active' as const,
+    };
     this.rows.set(rec.id, rec);
     return rec;
   });
   findByKey = jest.fn(async (key: string) => [...this.rows.values()].find((r) => r.usernameKey === key));
   findById = jest.fn(async (id: string) => this.rows.get(id));
+  touch = jest.fn(async () => undefined);
   updatePasswordHash = jest.fn(async (id: string, hash: string) => {
     this.rows.get(id)!.passwordHash = hash;
   });

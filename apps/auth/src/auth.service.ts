@@ -21,6 +21,7 @@ import { SessionRecord, SessionsRepository } from './sessions/sessions.repositor
 import { PasswordService } from './passwords/password.service';
 import { RevocationPublisher } from './sessions/revocation.publisher';
 import { RolesService } from './roles/roles.service';
+import { AdmissionService } from './admin/admission.service';
 import {
   hashRefreshToken,
   newRefreshToken,
@@ -65,6 +66,8 @@ export class AuthService {
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
     /** server roles: first owner, HIHI_ADMINS (absent in unit tests of the rest) */
     @Optional() private readonly roles?: RolesService,
+    /** registration mode, invites, guests on/off (SPEC §8; absent in unit tests of the rest) */
+    @Optional() private readonly admission?: AdmissionService,
   ) {}
 
   private get secret(): string {
@@ -84,6 +87,7 @@ export class AuthService {
     if (problem) throw new BusError('validation', problem);
     const passwordHash = await this.passwords.admit(() => this.passwords.hash(dto.password));
     const ownerCandidate = (await this.roles?.firstOwnerCandidate()) ?? false;
+    const invite = await this.admission?.admit(dto.inviteToken, ownerCandidate);
     let user: UserRecord;
     try {
       user = await this.users.create({
@@ -94,6 +98,7 @@ export class AuthService {
         passwordHash,
       });
     } catch (err) {
+      await invite?.release();
       if (err instanceof DuplicateUsernameError)
         throw new BusError('conflict', 'username is already taken (or looks like one that is)');
       throw err;
@@ -118,6 +123,8 @@ export class AuthService {
       if (!(await this.passwords.verify(found.passwordHash, dto.password))) {
         throw new BusError('unauthorized', BAD_CREDENTIALS);
       }
+      // a deactivated account is answered exactly like a wrong password (SPEC §8)
+      if (found.status === 'deactivated') throw new BusError('unauthorized', BAD_CREDENTIALS);
       if (this.passwords.needsRehash(found.passwordHash)) {
         const rehashed = await this.passwords.hash(dto.password);
         await this.users.updatePasswordHash(found.id, rehashed);
@@ -151,8 +158,8 @@ export class AuthService {
       throw new BusError('unauthorized', BAD_REFRESH);
     }
     const user = await this.users.findById(session.userId);
-    if (!user) {
-      await this.revokeSessions([session.id], 'reuse', 'user gone');
+    if (!user || user.status === 'deactivated') {
+      await this.revokeSessions([session.id], 'reuse', user ? 'deactivated' : 'user gone');
       throw new BusError('unauthorized', BAD_REFRESH);
     }
     const next = newRefreshToken(session.id);
@@ -178,6 +185,7 @@ export class AuthService {
       await this.reuseDetected(session);
       throw new BusError('unauthorized', BAD_REFRESH);
     }
+    await this.users.touch(user.id, now);
     return pair;
   }
 
@@ -202,6 +210,8 @@ export class AuthService {
   }
 
   guest(dto: GuestDto): GuestTokens {
+    if (this.admission && !this.admission.guestsAllowed())
+      throw new BusError('forbidden', 'guest sessions are turned off on this server; please register or sign in');
     const tag = randomBytes(3).toString('hex');
     const user: PublicUser = {
       id: `guest:${randomBytes(12).toString('base64url')}`,
@@ -221,7 +231,7 @@ export class AuthService {
 
   async me(dto: MeDto): Promise<PublicUser> {
     const user = await this.users.findById(dto.userId);
-    if (!user) throw new BusError('unauthorized', 'this account no longer exists');
+    if (!user || user.status === 'deactivated') throw new BusError('unauthorized', 'this account no longer exists');
     return toPublic(user);
   }
 
@@ -267,6 +277,7 @@ export class AuthService {
 
   private async startSession(user: UserRecord, rememberMe: boolean): Promise<AuthTokens> {
     const now = this.clock.now();
+    await this.users.touch(user.id, now);
     const sessionId = newSessionId();
     const refreshToken = newRefreshToken(sessionId);
     const ttl = rememberMe ? this.config.REFRESH_TTL_REMEMBER : this.config.REFRESH_TTL_SESSION;

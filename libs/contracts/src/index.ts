@@ -8,3 +8,4 @@ export * from './usernames';
 export * from './mentions';
 export * from './protocol';
 export * from './roles';
+export * from './admin';

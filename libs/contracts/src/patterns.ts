@@ -12,6 +12,21 @@ export const AUTH_PATTERNS = {
   logoutAll: 'auth.logoutAll',
   guest: 'auth.guest',
   me: 'auth.me',
+  /** a one-time reset link's token and a new password (POST /api/auth/reset) */
+  passwordReset: 'auth.password.reset',
+  /* administration (SPEC §8): every one checked by AdminPolicy on the actor's stored role */
+  adminUsers: 'auth.admin.users.list',
+  adminUserUpdate: 'auth.admin.users.update',
+  adminDeactivate: 'auth.admin.users.deactivate',
+  adminReactivate: 'auth.admin.users.reactivate',
+  adminPasswordReset: 'auth.admin.users.passwordReset',
+  adminSettings: 'auth.admin.settings.get',
+  adminSettingsUpdate: 'auth.admin.settings.update',
+  adminInviteCreate: 'auth.admin.invites.create',
+  adminAudit: 'auth.admin.audit',
+  adminStats: 'auth.admin.stats',
+  /** services append to the audit log (moderation in chat, …); never reachable from clients */
+  auditAppend: 'auth.audit.append',
 } as const;
 
 export const CHAT_PATTERNS = {
@@ -57,7 +72,7 @@ export function roomEventsChannel(prefix: string): string {
 }
 
 /** Why a session ended before its time. */
-export type SessionRevokedReason = 'logout' | 'logout-all' | 'reuse' | 'password-change';
+export type SessionRevokedReason = 'logout' | 'logout-all' | 'reuse' | 'password-change' | 'deactivated';
 
 /** Published by auth on `sessionRevokedChannel` after the deny entries are written. */
 export interface SessionRevokedEvent {

@@ -105,6 +105,12 @@ export class RegisterDto implements RegisterBody {
   @IsOptional()
   @IsBoolean({ message: 'rememberMe must be a boolean' })
   rememberMe?: boolean;
+
+  @ApiPropertyOptional({ description: 'the token of an invite link; needed while registration is `invite`' })
+  @IsOptional()
+  @IsString({ message: 'inviteToken must be a string' })
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'inviteToken must be the token of an invite link' })
+  inviteToken?: string;
 }
 
 export class LoginDto implements LoginBody {

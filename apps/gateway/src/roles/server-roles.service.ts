@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { GatewayConfig } from '@hihi/config';
 import {
@@ -11,7 +11,6 @@ import {
   serverRolesKey,
   serverRolesVersionKey,
 } from '@hihi/contracts';
-import { REDIS } from '../redis/redis.module';
 
 /** While the subscription is down, the table is read again when older than this, ms. */
 export const ROLE_TABLE_UNSUBSCRIBED_MS = 500;
@@ -35,6 +34,8 @@ export const ROLE_TABLE_REFRESH_MS = 60_000;
 export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ServerRolesService.name);
   private sub?: Redis;
+  /** reads of the hash: a connection of its own that queues while (re)connecting */
+  private reader?: Redis;
   private subscribed = false;
   private table = new Map<string, AccountRole>();
   /** when the table was last read whole (ms) */
@@ -45,10 +46,7 @@ export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
   private loading?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
-  constructor(
-    private readonly config: GatewayConfig,
-    @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+  constructor(private readonly config: GatewayConfig) {}
 
   async onModuleInit(): Promise<void> {
     const channel = serverRoleChannel(this.config.REDIS_PREFIX);
@@ -67,6 +65,13 @@ export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
       this.subscribed = true;
       void this.reload();
     });
+    this.reader = new Redis(this.config.REDIS_URL, {
+      connectionName: 'gateway-roles-read',
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    this.reader.on('error', () => undefined);
     await this.sub.subscribe(channel).catch((err: Error) => this.logger.error(`subscribe failed: ${err.message}`));
     this.subscribed = this.sub.status === 'ready';
     await this.reload();
@@ -77,6 +82,7 @@ export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
   onApplicationShutdown(): void {
     clearInterval(this.timer);
     this.sub?.disconnect();
+    this.reader?.disconnect();
   }
 
   /** The server role of an account now (guests are `guest`). */
@@ -104,7 +110,8 @@ export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
       let version: number;
       let hash: Record<string, string>;
       try {
-        const res = await this.redis.multi().get(serverRolesVersionKey(prefix)).hgetall(serverRolesKey(prefix)).exec();
+        if (!this.reader) return;
+        const res = await this.reader.multi().get(serverRolesVersionKey(prefix)).hgetall(serverRolesKey(prefix)).exec();
         if (!res || res.some(([err]) => err)) throw res?.find(([err]) => err)?.[0] ?? new Error('aborted');
         version = Number(res[0][1] ?? 0);
         hash = (res[1][1] ?? {}) as Record<string, string>;
