@@ -43,7 +43,13 @@ export async function provision(stack: Stack, ...users: TestUser[]): Promise<voi
   const bus = new BusClient(proxy, 'chat', 5000);
   try {
     for (const u of users) {
-      const actor = { id: u.id, username: u.username, displayName: u.displayName, guest: u.guest };
+      const actor = {
+        id: u.id,
+        username: u.username,
+        displayName: u.displayName,
+        guest: u.guest,
+        role: u.guest ? ('guest' as const) : ('member' as const),
+      };
       const res = await bus.call(CHAT_PATTERNS.provision, {}, { correlationId: randomUUID(), actor });
       if (!res.ok) throw new Error(`provisioning ${u.username} failed: ${res.error.message}`);
     }

@@ -62,7 +62,7 @@ class DemoServiceModule {}
 describe('a made-up command needs only a table row, a handler and a client call', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hihi-demo-'));
   const prefix = `demo${randomUUID().slice(0, 6)}`;
-  const user: PublicUser = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false };
+  const user: PublicUser = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false, role: 'member' };
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let service: INestMicroservice;
   let bus: BusClient;

@@ -24,7 +24,7 @@ beforeAll(async () => {
   };
   [chatBus, authBus] = await Promise.all([bus('chat'), bus('auth')]);
   const user = makeUser(stack);
-  actor = { id: user.id, username: user.username, displayName: user.displayName, guest: false };
+  actor = { id: user.id, username: user.username, displayName: user.displayName, guest: false, role: 'member' };
   socket = await connect(stack.url, user.token);
   clients.push(socket);
 }, 60000);

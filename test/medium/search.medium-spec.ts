@@ -15,7 +15,7 @@ import { TestDatabase } from './pg';
 const quiet = () => undefined;
 
 function person(id: string, guest = false): PublicUser {
-  return { id, username: id, displayName: `${id} name`, guest };
+  return { id, username: id, displayName: `${id} name`, guest, role: guest ? 'guest' : 'member' };
 }
 const user = (id: string, guest = false): Actor => actorOf(person(id, guest));
 

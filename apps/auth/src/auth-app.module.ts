@@ -11,6 +11,10 @@ import { SessionsRepository } from './sessions/sessions.repository';
 import { RevocationPublisher } from './sessions/revocation.publisher';
 import { PasswordService } from './passwords/password.service';
 import { AuthService } from './auth.service';
+import { RolesService } from './roles/roles.service';
+import { ServerFlag, ServerFlagSchema } from './roles/server-flag.schema';
+import { AdminController } from './admin/admin.controller';
+import { ADMIN_MODELS, ADMIN_PROVIDERS } from './admin/admin.providers';
 import { AuthController } from './auth.controller';
 
 @Module({})
@@ -26,10 +30,20 @@ export class AuthAppModule {
           { name: User.name, schema: UserSchema },
           { name: Session.name, schema: SessionSchema },
           { name: RefreshClaim.name, schema: RefreshClaimSchema },
+          { name: ServerFlag.name, schema: ServerFlagSchema },
+          ...ADMIN_MODELS,
         ]),
       ],
-      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController],
-      providers: [UsersRepository, SessionsRepository, PasswordService, RevocationPublisher, AuthService],
+      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController, AdminController],
+      providers: [
+        UsersRepository,
+        SessionsRepository,
+        PasswordService,
+        RevocationPublisher,
+        RolesService,
+        AuthService,
+        ...ADMIN_PROVIDERS,
+      ],
     };
   }
 }

@@ -22,12 +22,18 @@ class FakeUsers {
       [...this.rows.values()].some((r) => r.usernameKey === u.usernameKey || r.usernameSkeleton === u.usernameSkeleton)
     )
       throw new DuplicateUsernameError();
-    const rec = { ...u, id: (this.next++).toString(16).padStart(24, '0') };
+    const rec = {
+      ...u,
+      id: (this.next++).toString(16).padStart(24, '0'),
+      role: 'member' as const,
+      status: 'active' as const,
+    };
     this.rows.set(rec.id, rec);
     return rec;
   });
   findByKey = jest.fn(async (key: string) => [...this.rows.values()].find((r) => r.usernameKey === key));
   findById = jest.fn(async (id: string) => this.rows.get(id));
+  touch = jest.fn(async () => undefined);
   updatePasswordHash = jest.fn(async (id: string, hash: string) => {
     this.rows.get(id)!.passwordHash = hash;
   });
@@ -123,7 +129,13 @@ describe('AuthService (mocked repositories)', () => {
   describe('register', () => {
     it('stores an argon2id hash under the normalised key and signs a user access token', async () => {
       const t = await auth.register({ username: 'Ａｌｉｃｅ', password: 'a fine long passphrase' });
-      expect(t.user).toEqual({ id: expect.any(String), username: 'Alice', displayName: 'Alice', guest: false });
+      expect(t.user).toEqual({
+        id: expect.any(String),
+        username: 'Alice',
+        displayName: 'Alice',
+        guest: false,
+        role: 'member',
+      });
       const row = users.rows.get(t.user.id)!;
       expect(row.usernameKey).toBe('alice');
       expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$/);
@@ -337,6 +349,7 @@ describe('AuthService (mocked repositories)', () => {
       username: expect.stringMatching(/^guest-/),
       displayName: '路人',
       guest: true,
+      role: 'guest',
     });
     expect(verifyAccessToken(SECRET, g.accessToken)).toBeUndefined();
     expect(verifyAccessToken(SECRET, g.accessToken, ['guest'])).toMatchObject({ use: 'guest' });

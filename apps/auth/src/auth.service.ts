@@ -20,6 +20,8 @@ import { DuplicateUsernameError, UserRecord, UsersRepository } from './users/use
 import { SessionRecord, SessionsRepository } from './sessions/sessions.repository';
 import { PasswordService } from './passwords/password.service';
 import { RevocationPublisher } from './sessions/revocation.publisher';
+import { RolesService } from './roles/roles.service';
+import { AdmissionService } from './admin/admission.service';
 import {
   hashRefreshToken,
   newRefreshToken,
@@ -48,7 +50,7 @@ interface SealedPair {
 }
 
 function toPublic(u: UserRecord): PublicUser {
-  return { id: u.id, username: u.username, displayName: u.displayName, guest: false };
+  return { id: u.id, username: u.username, displayName: u.displayName, guest: false, role: u.role };
 }
 
 @Injectable()
@@ -62,6 +64,10 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly revocation: RevocationPublisher,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
+    /** server roles: first owner, HIHI_ADMINS (absent in unit tests of the rest) */
+    @Optional() private readonly roles?: RolesService,
+    /** registration mode, invites, guests on/off (SPEC §8; absent in unit tests of the rest) */
+    @Optional() private readonly admission?: AdmissionService,
   ) {}
 
   private get secret(): string {
@@ -80,6 +86,8 @@ export class AuthService {
     const problem = this.passwords.policy.problem(dto.password, username);
     if (problem) throw new BusError('validation', problem);
     const passwordHash = await this.passwords.admit(() => this.passwords.hash(dto.password));
+    const ownerCandidate = (await this.roles?.firstOwnerCandidate()) ?? false;
+    const invite = await this.admission?.admit(dto.inviteToken, ownerCandidate);
     let user: UserRecord;
     try {
       user = await this.users.create({
@@ -90,11 +98,13 @@ export class AuthService {
         passwordHash,
       });
     } catch (err) {
+      await invite?.release();
       if (err instanceof DuplicateUsernameError)
         throw new BusError('conflict', 'username is already taken (or looks like one that is)');
       throw err;
     }
     this.logger.log({ userId: user.id }, 'user registered');
+    if (this.roles) user = await this.roles.registered(user, ownerCandidate);
     return this.startSession(user, dto.rememberMe === true);
   }
 
@@ -103,7 +113,7 @@ export class AuthService {
    * attempt (look-up and argon2) is admitted by the password gate, so a storm is refused fast.
    */
   async login(dto: LoginDto): Promise<AuthTokens> {
-    const user = await this.passwords.admit(async () => {
+    let user = await this.passwords.admit(async () => {
       const key = normalizeUsername(dto.username);
       const found = isValidUsername(key) ? await this.users.findByKey(key) : undefined;
       if (!found) {
@@ -113,6 +123,8 @@ export class AuthService {
       if (!(await this.passwords.verify(found.passwordHash, dto.password))) {
         throw new BusError('unauthorized', BAD_CREDENTIALS);
       }
+      // a deactivated account is answered exactly like a wrong password (SPEC §8)
+      if (found.status === 'deactivated') throw new BusError('unauthorized', BAD_CREDENTIALS);
       if (this.passwords.needsRehash(found.passwordHash)) {
         const rehashed = await this.passwords.hash(dto.password);
         await this.users.updatePasswordHash(found.id, rehashed);
@@ -120,6 +132,7 @@ export class AuthService {
       }
       return found;
     });
+    if (this.roles) user = await this.roles.signedIn(user);
     return this.startSession(user, dto.rememberMe === true);
   }
 
@@ -145,8 +158,8 @@ export class AuthService {
       throw new BusError('unauthorized', BAD_REFRESH);
     }
     const user = await this.users.findById(session.userId);
-    if (!user) {
-      await this.revokeSessions([session.id], 'reuse', 'user gone');
+    if (!user || user.status === 'deactivated') {
+      await this.revokeSessions([session.id], 'reuse', user ? 'deactivated' : 'user gone');
       throw new BusError('unauthorized', BAD_REFRESH);
     }
     const next = newRefreshToken(session.id);
@@ -172,6 +185,7 @@ export class AuthService {
       await this.reuseDetected(session);
       throw new BusError('unauthorized', BAD_REFRESH);
     }
+    await this.users.touch(user.id, now);
     return pair;
   }
 
@@ -196,12 +210,15 @@ export class AuthService {
   }
 
   guest(dto: GuestDto): GuestTokens {
+    if (this.admission && !this.admission.guestsAllowed())
+      throw new BusError('forbidden', 'guest sessions are turned off on this server; please register or sign in');
     const tag = randomBytes(3).toString('hex');
     const user: PublicUser = {
       id: `guest:${randomBytes(12).toString('base64url')}`,
       username: `${GUEST_USERNAME_PREFIX}${tag}`,
       displayName: dto.nickname?.trim() || `游客${tag}`,
       guest: true,
+      role: 'guest',
     };
     const ttl = this.config.ACCESS_TOKEN_TTL;
     const accessToken = signAccessToken(
@@ -214,7 +231,7 @@ export class AuthService {
 
   async me(dto: MeDto): Promise<PublicUser> {
     const user = await this.users.findById(dto.userId);
-    if (!user) throw new BusError('unauthorized', 'this account no longer exists');
+    if (!user || user.status === 'deactivated') throw new BusError('unauthorized', 'this account no longer exists');
     return toPublic(user);
   }
 
@@ -260,6 +277,7 @@ export class AuthService {
 
   private async startSession(user: UserRecord, rememberMe: boolean): Promise<AuthTokens> {
     const now = this.clock.now();
+    await this.users.touch(user.id, now);
     const sessionId = newSessionId();
     const refreshToken = newRefreshToken(sessionId);
     const ttl = rememberMe ? this.config.REFRESH_TTL_REMEMBER : this.config.REFRESH_TTL_SESSION;

@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { ChatGatewayModule } from './chat/chat-gateway.module';
 import { AuthModule } from './auth/auth.module';
 import { UploadsModule } from './uploads/uploads.module';
+import { AdminModule } from './admin/admin.module';
 import { CorrelationMiddleware } from './common/correlation.middleware';
 
 @Module({})
@@ -24,6 +25,7 @@ export class GatewayModule implements NestModule {
         ChatGatewayModule,
         AuthModule,
         UploadsModule,
+        AdminModule,
       ],
     };
   }

@@ -1,5 +1,13 @@
 import jwt from 'jsonwebtoken';
-import { AccessTokenClaims, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, PublicUser, TokenUse } from '@hihi/contracts';
+import {
+  AccessTokenClaims,
+  JWT_ALGORITHM,
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  PublicUser,
+  ServerRole,
+  TokenUse,
+} from '@hihi/contracts';
 
 /** Sign an access (or guest) token: HS256, with iss, aud, exp. */
 export function signAccessToken(secret: string, claims: AccessTokenClaims, ttlSec: number): string {
@@ -41,6 +49,8 @@ export function verifyAccessToken(
   }
 }
 
-export function claimsToUser(c: AccessTokenClaims): PublicUser {
-  return { id: c.sub, username: c.username, displayName: c.displayName, guest: c.use === 'guest' };
+/** The user of a token's claims; `role` is the account's server role now (a guest is always `guest`). */
+export function claimsToUser(c: AccessTokenClaims, role: ServerRole): PublicUser {
+  const guest = c.use === 'guest';
+  return { id: c.sub, username: c.username, displayName: c.displayName, guest, role: guest ? 'guest' : role };
 }

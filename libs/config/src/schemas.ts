@@ -1,5 +1,18 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { isValidUsername } from '@hihi/contracts';
 
 const REDIS_URL_RE = /^rediss?:\/\/[^\s]+$/;
 const MONGO_URL_RE = /^mongodb(\+srv)?:\/\/[^\s]+$/;
@@ -8,6 +21,27 @@ const POSTGRES_URL_RE = /^postgres(ql)?:\/\/[^\s]+$/;
 const ORIGIN = 'https?://(?:[a-z0-9.-]+|\\[[0-9a-f:.]+\\])(?::\\d{1,5})?';
 const ORIGIN_RE = new RegExp(`^${ORIGIN}$`, 'i');
 const ORIGIN_LIST_RE = new RegExp(`^\\s*${ORIGIN}\\s*(,\\s*${ORIGIN}\\s*)*$`, 'i');
+
+/** A comma-separated list of usernames, blanks around commas ignored. */
+export function parseUsernameList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+@ValidatorConstraint({ name: 'usernameList' })
+class UsernameListRule implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    const names = parseUsernameList(value);
+    return names.length > 0 && names.every((n) => isValidUsername(n.normalize('NFKC')));
+  }
+
+  defaultMessage(): string {
+    return 'HIHI_ADMINS must be a comma-separated list of usernames (3-32 letters, digits, _ . -)';
+  }
+}
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -138,6 +172,20 @@ export class AuthConfig extends MongoServiceConfig {
   @Min(0, { message: 'REFRESH_REUSE_GRACE_SEC must be at least 0' })
   @Max(60, { message: 'REFRESH_REUSE_GRACE_SEC must be at most 60' })
   REFRESH_REUSE_GRACE_SEC: number = 10;
+
+  /**
+   * Usernames (comma-separated) made server `admin` when they register or sign in (SPEC §7);
+   * an owner stays owner.
+   */
+  @IsOptional()
+  @IsString()
+  @Validate(UsernameListRule)
+  HIHI_ADMINS?: string;
+
+  /** HIHI_ADMINS as normalised username keys (NFKC, lower case). */
+  get adminUsernameKeys(): ReadonlySet<string> {
+    return new Set(parseUsernameList(this.HIHI_ADMINS).map((u) => u.normalize('NFKC').toLowerCase()));
+  }
 
   crossCheck(): string[] {
     return secretRule.call(this);

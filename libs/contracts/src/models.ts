@@ -1,15 +1,20 @@
 /** Public data shapes (docs/api.md, docs/protocol.md). */
 
-/** Server roles, highest first (SPEC §7); guests are `guest`. */
-export const SERVER_ROLES = ['owner', 'admin', 'moderator', 'member', 'guest'] as const;
-export type ServerRole = (typeof SERVER_ROLES)[number];
+/**
+ * Server roles (SPEC §7): owner > admin > moderator > member; guests are `guest`. Kept with the
+ * account in auth; ranks and helpers in roles.ts.
+ */
+export type ServerRole = 'owner' | 'admin' | 'moderator' | 'member' | 'guest';
 
 export interface PublicUser {
   id: string;
   username: string;
   displayName: string;
   guest: boolean;
-  /** the server role (auth owns it); absent: `member` (`guest` for guests) */
+  /**
+   * the server role now (a change reaches every gateway within 1 s); always present on `GET /api/me`
+   * and on the actor of a bus call; absent where chat reports other people (members, senders)
+   */
   role?: ServerRole;
 }
 

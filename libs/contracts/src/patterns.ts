@@ -12,6 +12,21 @@ export const AUTH_PATTERNS = {
   logoutAll: 'auth.logoutAll',
   guest: 'auth.guest',
   me: 'auth.me',
+  /** a one-time reset link's token and a new password (POST /api/auth/reset) */
+  passwordReset: 'auth.password.reset',
+  /* administration (SPEC §8): every one checked by AdminPolicy on the actor's stored role */
+  adminUsers: 'auth.admin.users.list',
+  adminUserUpdate: 'auth.admin.users.update',
+  adminDeactivate: 'auth.admin.users.deactivate',
+  adminReactivate: 'auth.admin.users.reactivate',
+  adminPasswordReset: 'auth.admin.users.passwordReset',
+  adminSettings: 'auth.admin.settings.get',
+  adminSettingsUpdate: 'auth.admin.settings.update',
+  adminInviteCreate: 'auth.admin.invites.create',
+  adminAudit: 'auth.admin.audit',
+  adminStats: 'auth.admin.stats',
+  /** services append to the audit log (moderation in chat, …); never reachable from clients */
+  auditAppend: 'auth.audit.append',
 } as const;
 
 export const CHAT_PATTERNS = {
@@ -58,6 +73,8 @@ export const PUBSUB_CHANNELS = {
   sessionRevoked: 'hihi:session-revoked',
   /** a room's access facts changed: payload is an AccessChangedEvent (chat publishes, every chat process subscribes) */
   accessChanged: 'hihi:access-changed',
+  /** an account's server role changed: payload is a ServerRoleChangedEvent (auth, admin CLI) */
+  serverRoleChanged: 'hihi:server-role-changed',
 } as const;
 
 /** The access-changed channel with the deployment's REDIS_PREFIX. */
@@ -71,7 +88,7 @@ export function roomEventsChannel(prefix: string): string {
 }
 
 /** Why a session ended before its time. */
-export type SessionRevokedReason = 'logout' | 'logout-all' | 'reuse' | 'password-change';
+export type SessionRevokedReason = 'logout' | 'logout-all' | 'reuse' | 'password-change' | 'deactivated';
 
 /** Published by auth on `sessionRevokedChannel` after the deny entries are written. */
 export interface SessionRevokedEvent {

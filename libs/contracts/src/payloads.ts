@@ -108,6 +108,8 @@ export interface RegisterBody {
   password: string;
   displayName?: string;
   rememberMe?: boolean;
+  /** needed while registration is `invite` (SPEC §8) */
+  inviteToken?: string;
 }
 export interface LoginBody {
   username: string;

@@ -2,6 +2,24 @@ import { CLIENT_EVENTS, ClientEvent, SERVER_EVENTS, ServerEvent } from './events
 import { AUTH_PATTERNS, AuthPattern, CHAT_PATTERNS, ChatPattern, SessionRevokedReason } from './patterns';
 import type { Ack } from './errors';
 import type {
+  AdminUser,
+  AdminUserAction,
+  AdminUsersPage,
+  AdminUsersQuery,
+  AdminUserUpdate,
+  AuditAppend,
+  AuditEntry,
+  AuditPage,
+  AuditQuery,
+  InviteCreateBody,
+  InviteIssued,
+  PasswordResetBody,
+  PasswordResetIssued,
+  ServerSettings,
+  ServerSettingsUpdate,
+  ServerStats,
+} from './admin';
+import type {
   Attachment,
   AuthTokens,
   GuestTokens,
@@ -311,6 +329,80 @@ export const PROTOCOL = {
     http: 'GET /api/health',
     pattern: AUTH_PATTERNS.ping,
     dto: 'EmptyDto',
+    emits: [],
+  }),
+
+  /* ---------- administration, carried to auth (docs/api.md "Administration") ---------- */
+  passwordReset: command<PasswordResetBody, NoData>()({
+    http: 'POST /api/auth/reset',
+    pattern: AUTH_PATTERNS.passwordReset,
+    dto: 'PasswordResetDto',
+    emits: [],
+  }),
+  adminUsers: command<AdminUsersQuery, AdminUsersPage>()({
+    http: 'GET /api/admin/users',
+    pattern: AUTH_PATTERNS.adminUsers,
+    dto: 'AdminUsersQueryDto',
+    emits: [],
+  }),
+  adminUserUpdate: command<AdminUserUpdate, AdminUser>()({
+    http: 'PATCH /api/admin/users/:id',
+    pattern: AUTH_PATTERNS.adminUserUpdate,
+    dto: 'AdminUserUpdateDto',
+    emits: [],
+  }),
+  adminDeactivate: command<AdminUserAction, NoData>()({
+    http: 'POST /api/admin/users/:id/deactivate',
+    pattern: AUTH_PATTERNS.adminDeactivate,
+    dto: 'AdminUserActionDto',
+    emits: [SERVER_EVENTS.sessionRevoked],
+  }),
+  adminReactivate: command<AdminUserAction, NoData>()({
+    http: 'POST /api/admin/users/:id/reactivate',
+    pattern: AUTH_PATTERNS.adminReactivate,
+    dto: 'AdminUserActionDto',
+    emits: [],
+  }),
+  adminPasswordReset: command<AdminUserAction, PasswordResetIssued>()({
+    http: 'POST /api/admin/users/:id/password-reset',
+    pattern: AUTH_PATTERNS.adminPasswordReset,
+    dto: 'AdminUserActionDto',
+    emits: [],
+  }),
+  adminSettings: command<NoData, ServerSettings>()({
+    http: 'GET /api/admin/settings',
+    pattern: AUTH_PATTERNS.adminSettings,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+  adminSettingsUpdate: command<ServerSettingsUpdate, ServerSettings>()({
+    http: 'PATCH /api/admin/settings',
+    pattern: AUTH_PATTERNS.adminSettingsUpdate,
+    dto: 'ServerSettingsUpdateDto',
+    emits: [],
+  }),
+  adminInviteCreate: command<InviteCreateBody, InviteIssued>()({
+    http: 'POST /api/admin/invites',
+    pattern: AUTH_PATTERNS.adminInviteCreate,
+    dto: 'InviteCreateDto',
+    emits: [],
+  }),
+  adminAudit: command<AuditQuery, AuditPage>()({
+    http: 'GET /api/admin/audit',
+    pattern: AUTH_PATTERNS.adminAudit,
+    dto: 'AuditQueryDto',
+    emits: [],
+  }),
+  adminStats: command<NoData, ServerStats>()({
+    http: 'GET /api/admin/stats',
+    pattern: AUTH_PATTERNS.adminStats,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+  auditAppend: command<AuditAppend, AuditEntry>()({
+    http: '(services: moderation and other audited actions)',
+    pattern: AUTH_PATTERNS.auditAppend,
+    dto: 'AuditAppendDto',
     emits: [],
   }),
 } as const;

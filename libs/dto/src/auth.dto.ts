@@ -22,6 +22,7 @@ import {
   PublicUser,
   RefreshBody,
   RegisterBody,
+  ServerRole,
   UserIdPayload,
 } from '@hihi/contracts';
 import { IsSafeName, usernameSkeleton } from './names';
@@ -104,6 +105,12 @@ export class RegisterDto implements RegisterBody {
   @IsOptional()
   @IsBoolean({ message: 'rememberMe must be a boolean' })
   rememberMe?: boolean;
+
+  @ApiPropertyOptional({ description: 'the token of an invite link; needed while registration is `invite`' })
+  @IsOptional()
+  @IsString({ message: 'inviteToken must be a string' })
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'inviteToken must be the token of an invite link' })
+  inviteToken?: string;
 }
 
 export class LoginDto implements LoginBody {
@@ -171,6 +178,12 @@ export class PublicUserDto implements PublicUser {
   displayName!: string;
   @ApiProperty({ example: false })
   guest!: boolean;
+  @ApiProperty({
+    enum: ['owner', 'admin', 'moderator', 'member', 'guest'],
+    example: 'member',
+    description: 'server role (SPEC §7); `guest` for guests',
+  })
+  role!: ServerRole;
 }
 
 export class AuthTokensDto implements AuthTokens {

@@ -8,9 +8,9 @@ import {
   ArrayMinSize,
   ValidateBy,
   IsArray,
-  IsIn,
   ValidateIf,
   IsBoolean,
+  IsIn,
   IsInt,
   IsUUID,
   IsOptional,
@@ -34,11 +34,11 @@ import {
   OpenDmBody,
   PublicUser,
   RoomJoinPayload,
-  SERVER_ROLES,
-  ServerRole,
   RoomLeavePayload,
   RoomReadPayload,
   SearchQuery,
+  SERVER_ROLES,
+  ServerRole,
   TypingPayload,
   UploadRecord,
   UploadRef,
@@ -343,7 +343,8 @@ export class ActorDto implements PublicUser {
   @IsBoolean()
   guest!: boolean;
 
+  /** the caller's server role as the gateway knows it now (SPEC §7; absent: member, or guest) */
   @IsOptional()
-  @IsIn([...SERVER_ROLES])
+  @IsIn(SERVER_ROLES)
   role?: ServerRole;
 }

@@ -1,6 +1,16 @@
 import { CommandName, CommandPayload, PayloadIn, ProtocolTable } from '@hihi/contracts';
 import { GuestDto, LoginDto, LogoutDto, MeDto, RefreshDto, RegisterDto } from './auth.dto';
 import {
+  AdminUserActionDto,
+  AdminUsersQueryDto,
+  AdminUserUpdateDto,
+  AuditAppendDto,
+  AuditQueryDto,
+  InviteCreateDto,
+  PasswordResetDto,
+  ServerSettingsUpdateDto,
+} from './admin.dto';
+import {
   CreateRoomDto,
   HistoryRequestDto,
   MessageDeleteDto,
@@ -73,6 +83,18 @@ export const COMMAND_DTOS: CommandDtos = {
   authGuest: GuestDto,
   authMe: MeDto,
   authPing: EmptyDto,
+  passwordReset: PasswordResetDto,
+  adminUsers: AdminUsersQueryDto,
+  adminUserUpdate: AdminUserUpdateDto,
+  adminDeactivate: AdminUserActionDto,
+  adminReactivate: AdminUserActionDto,
+  adminPasswordReset: AdminUserActionDto,
+  adminSettings: EmptyDto,
+  adminSettingsUpdate: ServerSettingsUpdateDto,
+  adminInviteCreate: InviteCreateDto,
+  adminAudit: AuditQueryDto,
+  adminStats: EmptyDto,
+  auditAppend: AuditAppendDto,
 };
 
 /** Validate a command's payload with its DTO (the one pipeline: validatePayload). */

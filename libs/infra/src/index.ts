@@ -5,5 +5,6 @@ export * from './redis';
 export * from './mongo';
 export * from './postgres';
 export * from './resolve';
+export * from './run-state';
 export * from './secrets';
 export * from './services';

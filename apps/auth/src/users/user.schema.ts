@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import { ACCOUNT_ROLES, AccountRole, AccountStatus } from '@hihi/contracts';
 
 /**
  * An account. `usernameKey` (NFKC + lower case) makes usernames unique without regard to case,
@@ -29,6 +30,18 @@ export class User {
   /** argon2id PHC string; never leaves the auth service */
   @Prop({ type: String, required: true })
   passwordHash!: string;
+
+  /** server role (SPEC §7); `member` unless made more (first account, HIHI_ADMINS, admin CLI, admins) */
+  @Prop({ type: String, enum: ACCOUNT_ROLES, default: 'member', index: true })
+  role?: AccountRole;
+
+  /** `deactivated`: cannot sign in (answered like a wrong password), every session revoked (SPEC §8) */
+  @Prop({ type: String, enum: ['active', 'deactivated'], default: 'active' })
+  status?: AccountStatus;
+
+  /** last sign-in or token refresh */
+  @Prop({ type: Date })
+  lastSeenAt?: Date;
 
   createdAt?: Date;
   updatedAt?: Date;

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model } from 'mongoose';
+import mongoose, { isValidObjectId, Model } from 'mongoose';
+import { AccountRole, AccountStatus, isAccountRole } from '@hihi/contracts';
 import { usernameSkeleton } from '@hihi/dto';
 import { User } from './user.schema';
 
@@ -19,6 +20,25 @@ export interface UserRecord {
   usernameKey: string;
   displayName: string;
   passwordHash: string;
+  role: AccountRole;
+  status: AccountStatus;
+  createdAt?: Date;
+  lastSeenAt?: Date;
+}
+
+/** A page of accounts for the admin list. */
+export interface UsersFilter {
+  /** username key or display name prefix (already normalised, lower case) */
+  prefix?: string;
+  role?: AccountRole;
+  status?: AccountStatus;
+  /** ids after this one */
+  after?: string;
+  limit: number;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export class DuplicateUsernameError extends Error {
@@ -88,13 +108,109 @@ export class UsersRepository implements OnModuleInit {
     await this.users.updateOne({ _id: id }, { $set: { passwordHash } }).exec();
   }
 
-  private toRecord(doc: Pick<User, '_id' | 'username' | 'usernameKey' | 'displayName' | 'passwordHash'>): UserRecord {
+  /** Is there any account yet? (The first one registered becomes the owner.) */
+  async any(): Promise<boolean> {
+    return (await this.users.findOne({}, { _id: 1 }).lean().exec()) !== null;
+  }
+
+  /** Set an account's server role; answers the updated record (undefined: no such account). */
+  async setRole(id: string, role: AccountRole): Promise<UserRecord | undefined> {
+    if (typeof id !== 'string' || !/^[a-f0-9]{24}$/.test(id)) return undefined;
+    const doc = await this.users.findByIdAndUpdate(id, { $set: { role } }, { new: true }).lean().exec();
+    return doc ? this.toRecord(doc) : undefined;
+  }
+
+  /** Every account above `member` (userId → role): the table the gateways hold. */
+  async elevated(): Promise<Map<string, AccountRole>> {
+    const docs = await this.users
+      // an operator of our own (sanitizeFilter is on): trusted
+      .find({ role: mongoose.trusted({ $in: ['owner', 'admin', 'moderator'] }) }, { _id: 1, role: 1 })
+      .lean()
+      .exec();
+    return new Map(docs.map((d) => [String(d._id), isAccountRole(d.role) ? d.role : 'member']));
+  }
+
+  async setStatus(id: string, status: AccountStatus): Promise<UserRecord | undefined> {
+    if (typeof id !== 'string' || !/^[a-f0-9]{24}$/.test(id)) return undefined;
+    const doc = await this.users.findByIdAndUpdate(id, { $set: { status } }, { new: true }).lean().exec();
+    return doc ? this.toRecord(doc) : undefined;
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.users.updateOne({ _id: id }, { $set: { passwordHash } }).exec();
+  }
+
+  /** Seen now (sign-in, refresh): for the admin list and the 7-day active count. */
+  async touch(id: string, at: Date): Promise<void> {
+    await this.users.updateOne({ _id: id }, { $set: { lastSeenAt: at } }).exec();
+  }
+
+  /** Accounts by id order, filtered; one more than `limit` tells whether a next page exists. */
+  async list(f: UsersFilter): Promise<UserRecord[]> {
+    const and: Record<string, unknown>[] = [];
+    if (f.prefix) {
+      const re = new RegExp(`^${escapeRegex(f.prefix)}`, 'i');
+      and.push(
+        mongoose.trusted({
+          $or: [{ usernameKey: mongoose.trusted({ $regex: re }) }, { displayName: mongoose.trusted({ $regex: re }) }],
+        }),
+      );
+    }
+    if (f.role)
+      and.push(f.role === 'member' ? { role: mongoose.trusted({ $in: ['member', null] }) } : { role: f.role });
+    if (f.status)
+      and.push(f.status === 'active' ? { status: mongoose.trusted({ $in: ['active', null] }) } : { status: f.status });
+    if (f.after) and.push({ _id: mongoose.trusted({ $gt: new mongoose.Types.ObjectId(f.after) }) });
+    const docs = await this.users
+      .find(and.length ? mongoose.trusted({ $and: and }) : {})
+      .sort({ _id: 1 })
+      .limit(f.limit)
+      .lean()
+      .exec();
+    return docs.map((d) => this.toRecord(d));
+  }
+
+  async countAll(): Promise<number> {
+    return this.users.countDocuments({}).exec();
+  }
+
+  async countDeactivated(): Promise<number> {
+    return this.users.countDocuments({ status: 'deactivated' }).exec();
+  }
+
+  async countSeenSince(since: Date): Promise<number> {
+    return this.users.countDocuments({ lastSeenAt: mongoose.trusted({ $gte: since }) }).exec();
+  }
+
+  /** How many owners there are (the last one cannot be demoted or deactivated). */
+  async countOwners(): Promise<number> {
+    return this.users.countDocuments({ role: 'owner' }).exec();
+  }
+
+  private toRecord(
+    doc: Pick<
+      User,
+      | '_id'
+      | 'username'
+      | 'usernameKey'
+      | 'displayName'
+      | 'passwordHash'
+      | 'role'
+      | 'status'
+      | 'createdAt'
+      | 'lastSeenAt'
+    >,
+  ): UserRecord {
     return {
+      status: doc.status === 'deactivated' ? 'deactivated' : 'active',
+      createdAt: doc.createdAt,
+      lastSeenAt: doc.lastSeenAt,
       id: String(doc._id),
       username: doc.username,
       usernameKey: doc.usernameKey,
       displayName: doc.displayName,
       passwordHash: doc.passwordHash,
+      role: isAccountRole(doc.role) ? doc.role : 'member',
     };
   }
 }

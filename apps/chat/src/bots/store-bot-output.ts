@@ -63,7 +63,13 @@ export class StoreBotOutput implements BotOutput {
   }
 
   async typing(on: boolean): Promise<void> {
-    const user = { id: this.bot.id, username: this.bot.username, displayName: this.bot.displayName, guest: false };
+    const user = {
+      id: this.bot.id,
+      username: this.bot.username,
+      displayName: this.bot.displayName,
+      guest: false,
+      role: 'member' as const,
+    };
     await this.events.publish({ type: 'typing', roomId: this.room.id, user, typing: on }).catch(() => undefined);
   }
 }

@@ -6,6 +6,7 @@ import { JwtStrategy } from './jwt.strategy';
 import { RateLimitService } from './rate-limit.service';
 import { LoginLimiter } from './login-limiter';
 import { RevocationService } from './revocation.service';
+import { ServerRolesService } from '../roles/server-roles.service';
 import { OriginPolicy } from './origin-policy';
 import { AllowGuests, UserOnly } from './guards';
 import { ChatProvisioner } from '../chat/chat-provisioner';
@@ -23,11 +24,20 @@ import { ChatProvisioner } from '../chat/chat-provisioner';
     RateLimitService,
     LoginLimiter,
     RevocationService,
+    ServerRolesService,
     OriginPolicy,
     AllowGuests,
     UserOnly,
     ChatProvisioner,
   ],
-  exports: [PassportModule, RateLimitService, RevocationService, OriginPolicy, AllowGuests, UserOnly],
+  exports: [
+    PassportModule,
+    RateLimitService,
+    RevocationService,
+    ServerRolesService,
+    OriginPolicy,
+    AllowGuests,
+    UserOnly,
+  ],
 })
 export class AuthModule {}

@@ -5,6 +5,7 @@ import { GatewayConfig } from '@hihi/config';
 import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, PublicUser, TokenUse } from '@hihi/contracts';
 import { ApiHttpException } from '../common/bus-http';
 import { RevocationService } from './revocation.service';
+import { ServerRolesService } from '../roles/server-roles.service';
 
 /** The uses of token that authenticate a request at all; refresh tokens are opaque and never JWTs. */
 const ACCEPTED_USES: readonly TokenUse[] = ['access', 'guest'];
@@ -18,13 +19,15 @@ export interface AuthUser extends PublicUser {
 /**
  * Bearer access tokens: HS256 only (no `none`, no RS/HS confusion), `iss`, `aud` and `exp`
  * checked by passport-jwt; validate() then checks the claims, the token's `use`, and that its
- * session was not signed out (RevocationService: 401 within 1 s of a logout on any gateway).
+ * session was not signed out (RevocationService: 401 within 1 s of a logout on any gateway); the
+ * caller's server role comes from ServerRolesService (current within 1 s, not the token's age).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     config: GatewayConfig,
     private readonly revocation: RevocationService,
+    private readonly roles: ServerRolesService,
   ) {
     if (!config.JWT_SECRET) throw new Error('JWT_SECRET is not configured');
     super({
@@ -60,6 +63,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       }
       if (revoked) throw new UnauthorizedException('this session was signed out');
     }
-    return { id: sub, username, displayName, guest, ...(typeof sid === 'string' && !guest ? { sid } : {}) };
+    const role = await this.roles.roleOf(sub, guest);
+    return { id: sub, username, displayName, guest, role, ...(typeof sid === 'string' && !guest ? { sid } : {}) };
   }
 }

@@ -31,6 +31,7 @@ import { RoomFanout, userRoom } from './room-fanout';
 import { SendRateLimiter } from './send-rate-limiter';
 import { ackError, CommandCall, CommandHooks, SocketForwarder } from './socket-forwarder';
 import { OriginPolicy, RevocationService } from '../auth';
+import { ServerRolesService } from '../roles/server-roles.service';
 
 interface SocketData {
   user: PublicUser;
@@ -80,6 +81,7 @@ export class ChatSocketGateway
     private readonly limiter: SendRateLimiter,
     private readonly originPolicy: OriginPolicy,
     private readonly revocation: RevocationService,
+    private readonly roles: ServerRolesService,
     @Optional() private readonly metrics?: Metrics,
   ) {
     this.forwarder = new SocketForwarder({
@@ -88,6 +90,8 @@ export class ChatSocketGateway
       bus: chat,
       hooks: this.hooks(),
       onInFlight: (delta) => (this.inFlight += delta),
+      // the server role as of now (a change reaches every gateway within 1 s), kept on the socket
+      actorOf: async (socket) => (socket.data.user = await this.roles.withRole(socket.data.user)),
     });
   }
 
@@ -115,10 +119,15 @@ export class ChatSocketGateway
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const claims = verifyAccessToken(this.config.JWT_SECRET ?? '', auth?.token, ['access', 'guest']);
       if (!claims) return next(new Error('unauthorized'));
-      socket.data.user = claimsToUser(claims);
-      socket.data.joined = new Set();
-      socket.data.expiresAt = claims.exp * 1000;
-      next();
+      this.roles.roleOf(claims.sub, claims.use === 'guest').then(
+        (role) => {
+          socket.data.user = claimsToUser(claims, role);
+          socket.data.joined = new Set();
+          socket.data.expiresAt = claims.exp * 1000;
+          next();
+        },
+        () => next(new Error('unavailable')),
+      );
     });
     // signed-out sessions: handshakes refused, connected sockets closed (joins `session:<sid>`)
     this.revocation.attach(server);

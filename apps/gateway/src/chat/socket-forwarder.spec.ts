@@ -2,7 +2,7 @@ import { CLIENT_EVENTS, PROTOCOL, PublicUser } from '@hihi/contracts';
 import { COMMAND_DTOS } from '@hihi/dto';
 import { CommandSocket, ForwarderBus, SocketForwarder } from './socket-forwarder';
 
-const user: PublicUser = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false };
+const user: PublicUser = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false, role: 'member' };
 
 /** A socket whose events the test fires by hand, answering through an ack. */
 function fakeSocket(): CommandSocket & { fire(event: string, payload: unknown): Promise<unknown> } {

@@ -92,6 +92,11 @@ export interface ForwarderOptions<T extends ProtocolTable, S extends CommandSock
    * client retries with jittered backoff. Default REALTIME.gatewayMaxInFlight.
    */
   maxInFlight?: number;
+  /**
+   * The bus envelope's `actor` for a command of this socket (default `socket.data.user`): the
+   * chat gateway gives the user with its server role as of now (ServerRolesService).
+   */
+  actorOf?: (socket: S) => Promise<PublicUser> | PublicUser;
 }
 
 export function ackError(code: ErrorCode, message: string): { ok: false; error: AckError } {
@@ -161,7 +166,7 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
       if (stop) return reply({ ok: false, error: stop });
       const ctx: CallContext = {
         correlationId: randomUUID(),
-        actor: socket.data.user,
+        actor: this.opts.actorOf ? await this.opts.actorOf(socket) : socket.data.user,
         timeoutMs: hooks?.timeoutMs?.(),
       };
       this.waiting++;

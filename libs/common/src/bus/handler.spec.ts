@@ -6,7 +6,7 @@ import { ok } from './bus-result';
 import { Handles, openActorRequest, openRequest } from './handler';
 import { BusTimeoutError, type BusTransport } from './transport';
 
-const actor: PublicUser = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false };
+const actor: PublicUser = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false, role: 'member' };
 const message = { id: 'm1', roomId: 'lobby', seq: 1 } as Message;
 
 class Handlers {

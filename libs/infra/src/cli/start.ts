@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { InfraError } from '../errors';
 import { resolveInfra, Infra } from '../resolve';
+import { clearRunState, writeRunState } from '../run-state';
 import { devSecret } from '../secrets';
 import { repoRoot, ServiceName } from '../services';
 import { Supervisor } from '../supervisor';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     shuttingDown = true;
     out('infra', 'stopping …');
     await state.supervisor?.stopAll();
+    clearRunState(dataDir);
     await state.infra?.stop();
     process.exit(code);
   };
@@ -43,6 +45,13 @@ async function main(): Promise<void> {
 
   const infra = (state.infra = await resolveInfra({ dataDir, persistent: true, log: (l) => out('infra', l) }));
   for (const s of infra.started) out('infra', `started ${s}`);
+  // the admin CLI finds these databases here while this server runs
+  writeRunState(dataDir, {
+    pid: process.pid,
+    redisUrl: infra.redisUrl,
+    mongoUrl: infra.mongoUrl,
+    databaseUrl: infra.databaseUrl,
+  });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -15,7 +15,7 @@ import { SocketService } from '../core/socket/socket.service';
 import { ChatStore, JOIN_BACKOFF_CAP_MS, joinBackoffMs, mentionsUser, provideChatStore } from './chat-store.service';
 import { OutboxService } from './outbox.service';
 
-const alice = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false };
+const alice = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false, role: 'member' as const };
 const bob = { id: 'u2', username: 'bob', displayName: 'Bob', bot: false };
 const msg = (roomId: string, seq: number, sender = bob, clientMsgId?: string): Message => ({
   id: `${roomId}-${seq}`,
@@ -140,7 +140,7 @@ describe('ChatStore', () => {
     await settle();
     expect(store.activeOnline().map((u) => u.id)).toEqual([alice.id]);
     expect(store.activeOnlineCount()).toBe(150);
-    const bob = { id: 'u2', username: 'bob', displayName: 'Bob', guest: false };
+    const bob = { id: 'u2', username: 'bob', displayName: 'Bob', guest: false, role: 'member' as const };
     socket.presence$.next({ roomId: 'lobby', joined: [bob], left: [], onlineCount: 151 });
     expect(store.activeOnline().map((u) => u.id)).toEqual([alice.id, 'u2']);
     expect(store.activeOnlineCount()).toBe(151);

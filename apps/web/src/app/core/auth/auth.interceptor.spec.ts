@@ -6,7 +6,7 @@ import { firstValueFrom } from 'rxjs';
 import { authInterceptor } from './auth.interceptor';
 import { AUTH_API, SESSION_STORAGE_KEY, type StoredSession } from './auth.service';
 
-const user = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false };
+const user = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false, role: 'member' as const };
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const unauthorized = { status: 401, statusText: 'Unauthorized' };
 

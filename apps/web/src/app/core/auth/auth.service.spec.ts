@@ -5,7 +5,7 @@ import { Router, provideRouter } from '@angular/router';
 import type { AuthTokens, PublicUser } from '@hihi/contracts';
 import { AUTH_API, AuthService, SESSION_STORAGE_KEY, type StoredSession } from './auth.service';
 
-const alice: PublicUser = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false };
+const alice: PublicUser = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false, role: 'member' };
 const tokens = (n: number): AuthTokens => ({
   user: alice,
   accessToken: `access-${n}`,
