@@ -30,6 +30,7 @@ import { REDIS } from '../redis/redis.module';
 import { PresenceService } from './presence.service';
 import { RoomFanout, userRoom } from './room-fanout';
 import { SendRateLimiter } from './send-rate-limiter';
+import { SocketCommandGuard } from './socket-command-guard';
 import { ackError, CommandCall, CommandHooks, SocketForwarder } from './socket-forwarder';
 import { OriginPolicy, RevocationService } from '../auth';
 
@@ -81,6 +82,7 @@ export class ChatSocketGateway
     private readonly limiter: SendRateLimiter,
     private readonly originPolicy: OriginPolicy,
     private readonly revocation: RevocationService,
+    private readonly guard: SocketCommandGuard,
     @Optional() private readonly metrics?: Metrics,
   ) {
     this.forwarder = new SocketForwarder({
@@ -89,6 +91,8 @@ export class ChatSocketGateway
       bus: chat,
       hooks: this.hooks(),
       onInFlight: (delta) => (this.inFlight += delta),
+      // per-socket budgets, before validation (SocketCommandGuard)
+      admit: (socket, name) => this.guard.admit(socket, name),
     });
   }
 
@@ -152,6 +156,8 @@ export class ChatSocketGateway
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {
     this.fanout.forget(socket);
+    // pending read marks and typing states go now; a typing that was on ends
+    void this.guard.forget(socket);
     const data = socket.data;
     clearTimeout(data?.expiryTimer);
     if (!data?.user) return;
@@ -195,6 +201,8 @@ export class ChatSocketGateway
         },
       },
       roomLeave: { local: (call) => this.leave(call) },
+      // coalesced per socket and room, latest wins (SocketCommandGuard)
+      roomRead: { around: ({ socket, payload }, forward) => this.guard.read(socket, payload, forward) },
       messageSend: {
         before: rateLimit,
         timeoutMs: () => Math.min(REALTIME.sendTimeoutMs, this.config.BUS_TIMEOUT_MS),
@@ -256,16 +264,14 @@ export class ChatSocketGateway
     return { ok: true };
   }
 
-  /** Ephemeral: relayed to the room's other members through pub/sub, never stored. */
-  private async typing({ socket, payload }: Call<'typing'>): Promise<Ack<EmptyAck>> {
-    const { roomId, typing } = payload;
-    if (!socket.data.joined.has(roomId)) return ackError('forbidden', 'join the room first');
-    const event: RoomEventEnvelope = { type: 'typing', roomId, user: socket.data.user, typing };
-    try {
+  /** Ephemeral: relayed to the room's other members through pub/sub, never stored; coalesced per socket and room. */
+  private typing({ socket, payload }: Call<'typing'>): Ack<EmptyAck> {
+    if (!socket.data.joined.has(payload.roomId)) return ackError('forbidden', 'join the room first');
+    const user = socket.data.user;
+    this.guard.typing(socket, payload, async ({ roomId, typing }) => {
+      const event: RoomEventEnvelope = { type: 'typing', roomId, user, typing };
       await this.redis.publish(roomEventsChannel(this.config.REDIS_PREFIX), JSON.stringify(event));
-    } catch {
-      return ackError('unavailable', 'typing could not be relayed');
-    }
+    });
     return { ok: true };
   }
 }

@@ -50,6 +50,14 @@ export interface BusCommandHooks<T extends ProtocolTable, K extends keyof T, S e
   after?(call: CommandCall<T, K, S>, reply: ReplyIn<T, K>): Promise<Ack<AckIn<T, K>>> | Ack<AckIn<T, K>>;
   /** after a successful ack went out */
   acked?(call: CommandCall<T, K, S>, ack: AckIn<T, K>): void;
+  /**
+   * carry out the bus call yourself: `forward` makes it (with this call's context); coalescing
+   * sends one call for several commands and answers each with its result
+   */
+  around?(
+    call: CommandCall<T, K, S>,
+    forward: (payload: PayloadIn<T, K>) => Promise<BusResult<unknown>>,
+  ): Promise<BusResult<unknown>>;
 }
 
 /** A command the gateway carries out alone (its row has no bus pattern). */
@@ -92,6 +100,11 @@ export interface ForwarderOptions<T extends ProtocolTable, S extends CommandSock
    * client retries with jittered backoff. Default REALTIME.gatewayMaxInFlight.
    */
   maxInFlight?: number;
+  /**
+   * Admission of each event before it is even validated (per-socket rate limits): an error is
+   * answered at once and the event goes no further.
+   */
+  admit?: (socket: S, name: SocketCommandIn<T>) => AckError | void;
 }
 
 export function ackError(code: ErrorCode, message: string): { ok: false; error: AckError } {
@@ -136,6 +149,8 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
         /* socket gone */
       }
     };
+    const refused = this.opts.admit?.(socket, name);
+    if (refused) return reply({ ok: false, error: refused });
     this.opts.onInFlight?.(1);
     try {
       // exactly one argument (besides the ack): anything else is not a valid payload
@@ -164,8 +179,11 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
         actor: socket.data.user,
         timeoutMs: hooks?.timeoutMs?.(),
       };
-      this.waiting++;
-      const res = await this.opts.bus.callRaw(pattern, call.payload, ctx).finally(() => this.waiting--);
+      const forward = (payload: PayloadIn<T, K>): Promise<BusResult<unknown>> => {
+        this.waiting++;
+        return this.opts.bus.callRaw(pattern, payload, ctx).finally(() => this.waiting--);
+      };
+      const res = await (hooks?.around ? hooks.around(call, forward) : forward(call.payload));
       if (!res.ok) {
         const error: AckError = { code: res.error.code, message: res.error.message };
         hooks?.failed?.(call, error);
