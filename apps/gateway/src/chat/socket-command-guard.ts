@@ -68,7 +68,7 @@ export class SocketCommandGuard {
       intervalMs: config.SOCKET_COALESCE_MS,
       merge: (a, b) => (b.seq >= a.seq ? b : a),
       // a chat process killed with the mark taken: the mark goes again (to another one)
-      attempts: 3,
+      attempts: 5,
       onError: (roomId) => this.logger.warn(`read mark in ${roomId} not recorded yet; retrying`),
     });
     this.typings = new LatestWins({
