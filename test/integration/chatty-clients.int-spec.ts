@@ -99,7 +99,8 @@ describe('chatty clients: every socket command bounded', () => {
   it.each(commands)(
     'a socket flooding %s is answered rate_limited, then cut off; the others keep chatting',
     async (_name, event, payload) => {
-      const flooder = await open(makeUser(stack));
+      const flooderUser = makeUser(stack);
+      const flooder = await open(flooderUser);
       const before = memberB.events.length;
       const started = Date.now();
       const f = await flood(flooder, event, payload, 3000);
@@ -116,6 +117,8 @@ describe('chatty clients: every socket command bounded', () => {
       expect(f.cutOff?.reason).toMatch(/flooding/);
       expect(f.cutOff?.retryAfterMs).toBeGreaterThan(0);
       expect(f.disconnectReason).toBe('io server disconnect');
+      // reconnecting at once gets no fresh budget: the handshake is refused for a while
+      await expect(connect(stack.url, flooderUser.token)).rejects.toThrow('rate_limited');
       if (event === CLIENT_EVENTS.typing) {
         // coalesced: the room saw at most one typing state per interval (and the end)
         const typings = memberB.events.slice(before).filter((e) => e.event === SERVER_EVENTS.typing);

@@ -120,6 +120,9 @@ export class ChatSocketGateway
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const claims = verifyAccessToken(this.config.JWT_SECRET ?? '', auth?.token, ['access', 'guest']);
       if (!claims) return next(new Error('unauthorized'));
+      // cut off for flooding a moment ago: no fresh budget yet (SocketCommandGuard)
+      const wait = this.guard.refusesUser(claimsToUser(claims).id);
+      if (wait) return next(Object.assign(new Error('rate_limited'), { data: { retryAfterMs: wait } }));
       socket.data.user = claimsToUser(claims);
       socket.data.joined = new Set();
       socket.data.expiresAt = claims.exp * 1000;

@@ -16,6 +16,7 @@ import { CommandClass, SocketCommandLimiter } from './socket-command-limiter';
 /** The socket as the guard needs it. */
 export interface GuardedSocket {
   readonly id: string;
+  readonly data: { user: { id: string } };
   emit(event: typeof SERVER_EVENTS.serverDisconnect, payload: { reason: string; retryAfterMs: number }): unknown;
   disconnect(close?: boolean): unknown;
 }
@@ -45,7 +46,7 @@ const CUT_OFF_RETRY_MS = 10_000;
  *   the rest to SOCKET_COMMAND_RATE_PER_SEC / SOCKET_COMMAND_BURST) before it is validated;
  *   over budget it is answered `rate_limited` with `retryAfterMs`, and a socket that keeps going
  *   (SOCKET_FLOOD_STRIKES refusals within 10 s) gets `server:disconnect` with the reason and is
- *   disconnected.
+ *   disconnected; that user's new sockets are refused for 10 s (`refusesUser`, handshake).
  */
 @Injectable()
 export class SocketCommandGuard {
@@ -53,6 +54,8 @@ export class SocketCommandGuard {
   private readonly limiter: SocketCommandLimiter;
   private readonly reads: LatestWins<RoomReadPayload, BusResult<unknown>>;
   private readonly typings: LatestWins<TypingPayload, void>;
+  /** users cut off recently → until when (performance.now() ms) their new sockets are refused */
+  private readonly cutOffUntil = new Map<string, number>();
 
   constructor(
     config: GatewayConfig,
@@ -86,6 +89,7 @@ export class SocketCommandGuard {
     this.metrics?.rateLimitHits.inc({ limit: cls === 'coalesced' ? 'socket_coalesced' : 'socket' });
     if (verdict.cutOff) {
       const reason = verdict.cutOff;
+      this.remember(socket.data.user.id);
       this.logger.warn(`socket ${socket.id} cut off (${PROTOCOL[name].event}): ${reason}`);
       // after the refusal's ack has gone out
       setImmediate(() => {
@@ -94,6 +98,28 @@ export class SocketCommandGuard {
       });
     }
     return verdict.error;
+  }
+
+  /**
+   * A user cut off for flooding may not connect again (to this gateway) for CUT_OFF_RETRY_MS:
+   * how long is left, ms, or 0. The handshake answers `rate_limited` meanwhile, so a bot that
+   * reconnects at once does not get a fresh budget.
+   */
+  refusesUser(userId: string): number {
+    const until = this.cutOffUntil.get(userId);
+    if (until === undefined) return 0;
+    const left = until - performance.now();
+    if (left > 0) return Math.ceil(left);
+    this.cutOffUntil.delete(userId);
+    return 0;
+  }
+
+  private remember(userId: string): void {
+    const now = performance.now();
+    if (this.cutOffUntil.size >= 10_000) {
+      for (const [id, until] of this.cutOffUntil) if (until <= now) this.cutOffUntil.delete(id);
+    }
+    this.cutOffUntil.set(userId, now + CUT_OFF_RETRY_MS);
   }
 
   /** room:read, coalesced: `forward` is the bus call (latest seq wins); answered by the flush that carried it. */
