@@ -418,6 +418,12 @@ export class GatewayConfig extends BaseConfig {
   @Max(1000000, { message: 'SOCKET_COMMAND_BURST must be at most 1000000' })
   SOCKET_COMMAND_BURST: number = 200;
 
+  /** Commands (other than room:read and typing) one socket may have unanswered at once; more → `rate_limited`. */
+  @IsInt({ message: 'SOCKET_MAX_IN_FLIGHT must be an integer' })
+  @Min(1, { message: 'SOCKET_MAX_IN_FLIGHT must be at least 1' })
+  @Max(10000, { message: 'SOCKET_MAX_IN_FLIGHT must be at most 10000' })
+  SOCKET_MAX_IN_FLIGHT: number = 8;
+
   /**
    * Per-socket budget of room:read and typing events, which are coalesced (latest wins) and so
    * cheap: refill per second (burst twice that). Past it they are answered `rate_limited`.

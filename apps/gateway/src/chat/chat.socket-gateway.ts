@@ -93,6 +93,7 @@ export class ChatSocketGateway
       onInFlight: (delta) => (this.inFlight += delta),
       // per-socket budgets, before validation (SocketCommandGuard)
       admit: (socket, name) => this.guard.admit(socket, name),
+      settled: (socket, name) => this.guard.settled(socket, name),
     });
   }
 

@@ -44,7 +44,9 @@ const CUT_OFF_RETRY_MS = 10_000;
  *   was on gets its end — nothing is lost.
  * - every command is charged to a per-socket token bucket (room:read and typing to a large one,
  *   the rest to SOCKET_COMMAND_RATE_PER_SEC / SOCKET_COMMAND_BURST) before it is validated;
- *   over budget it is answered `rate_limited` with `retryAfterMs`, and a socket that keeps going
+ *   over budget — or with SOCKET_MAX_IN_FLIGHT of its commands still unanswered (a flood of
+ *   expensive commands never queues more than that for the services) — it is answered
+ *   `rate_limited` with `retryAfterMs`, and a socket that keeps going
  *   (SOCKET_FLOOD_STRIKES refusals within 10 s) gets `server:disconnect` with the reason and is
  *   disconnected; that user's new sockets are refused for 10 s (`refusesUser`, handshake).
  */
@@ -54,6 +56,9 @@ export class SocketCommandGuard {
   private readonly limiter: SocketCommandLimiter;
   private readonly reads: LatestWins<RoomReadPayload, BusResult<unknown>>;
   private readonly typings: LatestWins<TypingPayload, void>;
+  /** commands other than room:read and typing each socket has in hand now */
+  private readonly inFlight = new WeakMap<object, number>();
+  private readonly maxInFlight: number;
   /** users cut off recently → until when (performance.now() ms) their new sockets are refused */
   private readonly cutOffUntil = new Map<string, number>();
 
@@ -61,6 +66,7 @@ export class SocketCommandGuard {
     config: GatewayConfig,
     @Optional() private readonly metrics?: Metrics,
   ) {
+    this.maxInFlight = config.SOCKET_MAX_IN_FLIGHT;
     this.limiter = new SocketCommandLimiter({
       ratePerSec: config.SOCKET_COMMAND_RATE_PER_SEC,
       burst: config.SOCKET_COMMAND_BURST,
@@ -84,8 +90,12 @@ export class SocketCommandGuard {
   /** The forwarder's admission: charge the socket's bucket; cut a flooding socket off. */
   admit(socket: GuardedSocket, name: SocketCommand): AckError | void {
     const cls: CommandClass = COALESCED.has(name) ? 'coalesced' : 'other';
-    const verdict = this.limiter.admit(socket, cls);
-    if (verdict.ok) return;
+    const busy = cls === 'other' && (this.inFlight.get(socket) ?? 0) >= this.maxInFlight;
+    const verdict = this.limiter.admit(socket, cls, busy);
+    if (verdict.ok) {
+      if (cls === 'other') this.inFlight.set(socket, (this.inFlight.get(socket) ?? 0) + 1);
+      return;
+    }
     this.metrics?.rateLimitHits.inc({ limit: cls === 'coalesced' ? 'socket_coalesced' : 'socket' });
     if (verdict.cutOff) {
       const reason = verdict.cutOff;
@@ -98,6 +108,13 @@ export class SocketCommandGuard {
       });
     }
     return verdict.error;
+  }
+
+  /** The forwarder answered an admitted command. */
+  settled(socket: object, name: SocketCommand): void {
+    if (COALESCED.has(name)) return;
+    const n = this.inFlight.get(socket) ?? 0;
+    if (n > 0) this.inFlight.set(socket, n - 1);
   }
 
   /**

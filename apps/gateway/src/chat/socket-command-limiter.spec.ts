@@ -41,4 +41,13 @@ describe('SocketCommandLimiter', () => {
       clock += 11_000; // waits well past retryAfterMs (and the strike window) before trying again
     }
   });
+
+  it('refuses a busy socket (too many commands unanswered) whatever its bucket holds, as a strike', () => {
+    const l = limiter();
+    const s = {};
+    const v = l.admit(s, 'other', true);
+    expect(v).toMatchObject({ ok: false, error: { code: 'rate_limited', retryAfterMs: 100 } });
+    for (let i = 0; i < 4; i++) l.admit(s, 'other', true);
+    expect(l.admit(s, 'other', true)).toMatchObject({ ok: false, cutOff: expect.stringContaining('flooding') });
+  });
 });

@@ -52,7 +52,8 @@ export class SocketCommandLimiter {
     this.strikeWindowMs = limits.strikeWindowMs ?? 10_000;
   }
 
-  admit(socket: object, cls: CommandClass): Admission {
+  /** Charge one command; `busy`: refuse it whatever the bucket holds (too many in flight), as a strike. */
+  admit(socket: object, cls: CommandClass, busy = false): Admission {
     const t = this.now();
     let budget = this.budgets.get(socket);
     if (!budget) {
@@ -72,11 +73,11 @@ export class SocketCommandLimiter {
     const rate = this.rate(cls);
     bucket.tokens = Math.min(this.capacity(cls), bucket.tokens + ((t - bucket.at) / 1000) * rate);
     bucket.at = t;
-    if (bucket.tokens >= 1) {
+    if (bucket.tokens >= 1 && !busy) {
       bucket.tokens -= 1;
       return { ok: true };
     }
-    const retryAfterMs = Math.max(1, Math.ceil(((1 - bucket.tokens) / rate) * 1000));
+    const retryAfterMs = busy ? 100 : Math.max(1, Math.ceil(((1 - bucket.tokens) / rate) * 1000));
     if (t - budget.strikeWindowStart > this.strikeWindowMs) {
       budget.strikeWindowStart = t;
       budget.strikes = 0;

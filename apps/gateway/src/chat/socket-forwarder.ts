@@ -105,6 +105,8 @@ export interface ForwarderOptions<T extends ProtocolTable, S extends CommandSock
    * answered at once and the event goes no further.
    */
   admit?: (socket: S, name: SocketCommandIn<T>) => AckError | void;
+  /** an admitted event has been answered (per-socket in-flight counts) */
+  settled?: (socket: S, name: SocketCommandIn<T>) => void;
 }
 
 export function ackError(code: ErrorCode, message: string): { ok: false; error: AckError } {
@@ -200,6 +202,7 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
       reply(ackError('unavailable', 'internal error; retry'));
     } finally {
       this.opts.onInFlight?.(-1);
+      this.opts.settled?.(socket, name);
     }
   }
 }
