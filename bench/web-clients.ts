@@ -25,6 +25,13 @@ function log(s: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 }
 
+/** --env=READ_FLUSH_MS:0,SOCKET_COALESCE_MS:0: extra environment for the Hihi services */
+const EXTRA_ENV = Object.fromEntries(
+  (args.get('env') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => kv.split(':') as [string, string]),
+);
 type System = 'ws' | 'hihi' | 'hihi-every';
 const SYSTEMS = (args.get('systems') ?? 'ws,hihi,hihi-every').split(',') as System[];
 
@@ -37,7 +44,9 @@ export async function runWebClients(systems: System[] = SYSTEMS): Promise<WebCli
     const target: Target =
       kind === 'hihi'
         ? await hihiTarget(
-            PROFILE ? { nodeOptions: { gateway: preload, chat: preload }, env: { HIHI_CPU_PROF_DIR: profDir } } : {},
+            PROFILE
+              ? { nodeOptions: { gateway: preload, chat: preload }, env: { HIHI_CPU_PROF_DIR: profDir, ...EXTRA_ENV } }
+              : { env: EXTRA_ENV },
           )
         : await baselineTarget('ws');
     const toggle = () => {
