@@ -422,7 +422,7 @@ export class GatewayConfig extends BaseConfig {
   @IsInt({ message: 'SOCKET_MAX_IN_FLIGHT must be an integer' })
   @Min(1, { message: 'SOCKET_MAX_IN_FLIGHT must be at least 1' })
   @Max(10000, { message: 'SOCKET_MAX_IN_FLIGHT must be at most 10000' })
-  SOCKET_MAX_IN_FLIGHT: number = 8;
+  SOCKET_MAX_IN_FLIGHT: number = 32;
 
   /**
    * Per-socket budget of room:read and typing events, which are coalesced (latest wins) and so
