@@ -1,4 +1,4 @@
-# One image for every service: the same `npm run build` that `npm start` runs.
+# One image for every service: `npm run build` (what `npm start` runs, for the parts that changed).
 # Pick the service with the command (see docker-compose.yml).
 
 FROM node:24-bookworm-slim AS build

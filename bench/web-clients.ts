@@ -1,7 +1,10 @@
 /**
  * The web-clients scenario on its own (also part of `npm run bench`):
  *   node dist/bench/bench/web-clients.js [--members=100] [--rates=50,100,200,300,400,500] [--step=5]
- * Bare `ws` first (same fan-out, no storage), then the real stack; prints both and the ratio.
+ * Bare `ws` first (same fan-out, no storage, same generator), then the real stack with apps/web's
+ * read marks (one per room per second), then the real stack with a read mark on every message
+ * received (a naive bot, issue 24); prints each and the ratios. --systems=ws,hihi,hihi-every picks.
+ * Each step reports the generator's own CPU (`generator` ms/s) next to the servers'.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
@@ -22,15 +25,28 @@ function log(s: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 }
 
-export async function runWebClients(kinds: ('ws' | 'hihi')[] = ['ws', 'hihi']): Promise<WebClientsResult[]> {
+/** --env=READ_FLUSH_MS:0,SOCKET_COALESCE_MS:0: extra environment for the Hihi services */
+const EXTRA_ENV = Object.fromEntries(
+  (args.get('env') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => kv.split(':') as [string, string]),
+);
+type System = 'ws' | 'hihi' | 'hihi-every';
+const SYSTEMS = (args.get('systems') ?? 'ws,hihi,hihi-every').split(',') as System[];
+
+export async function runWebClients(systems: System[] = SYSTEMS): Promise<WebClientsResult[]> {
   const out: WebClientsResult[] = [];
-  for (const kind of kinds) {
+  for (const system of systems) {
+    const kind = system === 'ws' ? 'ws' : 'hihi';
     const profDir = resolve('bench/results/profiles');
     const preload = `--require ${join(__dirname, 'lib', 'cpu-prof-preload.js')}`;
     const target: Target =
       kind === 'hihi'
         ? await hihiTarget(
-            PROFILE ? { nodeOptions: { gateway: preload, chat: preload }, env: { HIHI_CPU_PROF_DIR: profDir } } : {},
+            PROFILE
+              ? { nodeOptions: { gateway: preload, chat: preload }, env: { HIHI_CPU_PROF_DIR: profDir, ...EXTRA_ENV } }
+              : { env: EXTRA_ENV },
           )
         : await baselineTarget('ws');
     const toggle = () => {
@@ -50,6 +66,7 @@ export async function runWebClients(kinds: ('ws' | 'hihi')[] = ['ws', 'hihi']): 
           log,
           toggle,
           kind === 'hihi' ? CHANGES : 0,
+          system === 'hihi-every',
         ),
       );
       await new Promise((r) => setTimeout(r, 1000));
@@ -67,7 +84,7 @@ if (require.main === module) {
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `web-clients-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
       writeFileSync(file, JSON.stringify(results, null, 2));
-      const [ws, hihi] = results;
+      const [ws, ...hihis] = results;
       for (const r of results) {
         const m = r.maxSustained;
         log(
@@ -75,7 +92,8 @@ if (require.main === module) {
             `(${m?.deliveriesPerSec ?? 0} deliveries/s, delivery p99 ${m?.delivery.p99 ?? '-'} ms)`,
         );
       }
-      if (ws && hihi) {
+      for (const hihi of ws ? hihis : []) {
+        log(`${hihi.system} vs bare ws:`);
         for (const h of hihi.steps) {
           const b = ws.steps.find((s) => s.offeredMsgsPerSec === h.offeredMsgsPerSec);
           if (b)

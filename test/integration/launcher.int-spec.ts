@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canConnect, freePort, repoRoot, waitFor } from '@hihi/infra';
@@ -103,6 +103,52 @@ describe('npm start launcher (real processes)', () => {
       if (run.proc.exitCode === null) run.proc.kill('SIGKILL');
     }
   }, 90000);
+
+  it('builds only what changed: nothing on a built tree, and only the target of a changed source', async () => {
+    const healthyAt = async (run: Run, port: number, ms: number) =>
+      waitFor(
+        async () => {
+          if (run.proc.exitCode !== null) return true;
+          return (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.status === 200;
+        },
+        ms,
+        250,
+      );
+    const stop = async (run: Run) => {
+      run.proc.kill('SIGTERM');
+      await run.exited;
+    };
+    // the tests run on a built tree (`npm run build`): a second start builds nothing
+    let port = await freePort();
+    const t0 = Date.now();
+    let run = launch({ PORT: String(port) }, dataDir);
+    try {
+      expect(await healthyAt(run, port, 60000)).toBe(true);
+      expect(run.proc.exitCode).toBeNull();
+      process.stderr.write(
+        `[launcher] start with nothing changed: healthy in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+      );
+      expect(run.output()).toMatch(/up to date \(not rebuilt\): auth, chat, gateway, web/);
+      expect(run.output()).not.toMatch(/building /);
+    } finally {
+      await stop(run);
+    }
+    // a changed source file (its mtime): its target, and only it, is built again before the start
+    const source = join(repoRoot(), 'apps', 'auth', 'src', 'main.ts');
+    const now = new Date();
+    utimesSync(source, now, now);
+    port = await freePort();
+    run = launch({ PORT: String(port) }, dataDir);
+    try {
+      expect(await healthyAt(run, port, 150000)).toBe(true);
+      expect(run.proc.exitCode).toBeNull();
+      expect(run.output()).toMatch(/building auth \(apps\/auth\/src\/main\.ts changed\)/);
+      expect(run.output()).toMatch(/built auth in \d+\.\d s/);
+      expect(run.output()).toMatch(/up to date \(not rebuilt\): chat, gateway, web/);
+    } finally {
+      await stop(run);
+    }
+  }, 240000);
 
   it('keeps its data folder and secret between runs', async () => {
     const { existsSync } = await import('node:fs');

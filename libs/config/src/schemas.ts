@@ -218,6 +218,15 @@ export class ChatConfig extends ServiceConfig {
   @Max(10, { message: 'UPLOAD_MAX_FILES_PER_MESSAGE must be between 1 and 10' })
   UPLOAD_MAX_FILES_PER_MESSAGE: number = 10;
 
+  /**
+   * Read positions are kept in memory and written to PostgreSQL together, one statement per this
+   * many ms (a room:read is acked once its position is written).
+   */
+  @IsInt({ message: 'READ_FLUSH_MS must be an integer (milliseconds)' })
+  @Min(0, { message: 'READ_FLUSH_MS must be at least 0' })
+  @Max(5000, { message: 'READ_FLUSH_MS must be at most 5000' })
+  READ_FLUSH_MS: number = 200;
+
   /** Which bot answers in duck rooms and to mentions. */
   @IsIn(BOT_NAMES, { message: `BOT must be one of: ${BOT_NAMES.join(', ')}` })
   BOT: BotName = 'trained-duck';
@@ -441,6 +450,51 @@ export class GatewayConfig extends BaseConfig {
   @Min(1, { message: 'CREATE_RATE_WINDOW_SEC must be at least 1' })
   @Max(86400, { message: 'CREATE_RATE_WINDOW_SEC must be at most 86400' })
   CREATE_RATE_WINDOW_SEC: number = 3600;
+
+  /**
+   * Per-socket budget of socket commands other than room:read and typing (token bucket in the
+   * gateway's memory): refill per second. Past it the command is answered `rate_limited`.
+   */
+  @IsInt({ message: 'SOCKET_COMMAND_RATE_PER_SEC must be an integer' })
+  @Min(1, { message: 'SOCKET_COMMAND_RATE_PER_SEC must be at least 1' })
+  @Max(100000, { message: 'SOCKET_COMMAND_RATE_PER_SEC must be at most 100000' })
+  SOCKET_COMMAND_RATE_PER_SEC: number = 50;
+
+  /** Bucket size of SOCKET_COMMAND_RATE_PER_SEC (a reconnecting client re-joins all its rooms at once). */
+  @IsInt({ message: 'SOCKET_COMMAND_BURST must be an integer' })
+  @Min(1, { message: 'SOCKET_COMMAND_BURST must be at least 1' })
+  @Max(1000000, { message: 'SOCKET_COMMAND_BURST must be at most 1000000' })
+  SOCKET_COMMAND_BURST: number = 200;
+
+  /** Commands (other than room:read and typing) one socket may have unanswered at once; more → `rate_limited`. */
+  @IsInt({ message: 'SOCKET_MAX_IN_FLIGHT must be an integer' })
+  @Min(1, { message: 'SOCKET_MAX_IN_FLIGHT must be at least 1' })
+  @Max(10000, { message: 'SOCKET_MAX_IN_FLIGHT must be at most 10000' })
+  SOCKET_MAX_IN_FLIGHT: number = 32;
+
+  /**
+   * Per-socket budget of room:read and typing events, which are coalesced (latest wins) and so
+   * cheap: refill per second (burst twice that). Past it they are answered `rate_limited`.
+   */
+  @IsInt({ message: 'SOCKET_COALESCED_RATE_PER_SEC must be an integer' })
+  @Min(1, { message: 'SOCKET_COALESCED_RATE_PER_SEC must be at least 1' })
+  @Max(1000000, { message: 'SOCKET_COALESCED_RATE_PER_SEC must be at most 1000000' })
+  SOCKET_COALESCED_RATE_PER_SEC: number = 1000;
+
+  /** room:read and typing reach chat / the room at most once per this many ms per socket and room (latest wins). */
+  @IsInt({ message: 'SOCKET_COALESCE_MS must be an integer (milliseconds)' })
+  @Min(0, { message: 'SOCKET_COALESCE_MS must be at least 0' })
+  @Max(10000, { message: 'SOCKET_COALESCE_MS must be at most 10000' })
+  SOCKET_COALESCE_MS: number = 500;
+
+  /**
+   * A socket answered `rate_limited` that has this many more commands refused within 10 s is
+   * disconnected (`server:disconnect` with the reason first).
+   */
+  @IsInt({ message: 'SOCKET_FLOOD_STRIKES must be an integer' })
+  @Min(1, { message: 'SOCKET_FLOOD_STRIKES must be at least 1' })
+  @Max(1000000, { message: 'SOCKET_FLOOD_STRIKES must be at most 1000000' })
+  SOCKET_FLOOD_STRIKES: number = 200;
 
   /** Public rooms one user may create per CREATE_RATE_WINDOW_SEC. */
   @IsInt({ message: 'ROOM_CREATE_LIMIT must be an integer' })

@@ -23,6 +23,8 @@ export const SERVER_EVENTS = {
   roomRemoved: 'room:removed',
   /** the server is going away; reconnect (graceful shutdown) */
   serverReconnect: 'server:reconnect',
+  /** the server is closing this socket for a reason of its own (`{reason}`, e.g. flooding); do not reconnect at once */
+  serverDisconnect: 'server:disconnect',
   /** this socket's session was signed out (or its refresh token replayed): `{reason}`, then disconnect */
   sessionRevoked: 'session:revoked',
 } as const;

@@ -480,12 +480,21 @@ export interface ServerEventPayloads {
   [SERVER_EVENTS.roomRemoved]: RoomRemovedEvent;
   [SERVER_EVENTS.serverReconnect]: ServerReconnectEvent;
   [SERVER_EVENTS.sessionRevoked]: { reason: SessionRevokedReason };
+  [SERVER_EVENTS.serverDisconnect]: ServerDisconnectEvent;
 }
 
 /** `server:reconnect`: why the client should reconnect. */
 export interface ServerReconnectEvent {
   /** e.g. `shutdown`, `token expired` */
   reason: string;
+}
+
+/** `server:disconnect`: why the server closes this socket (then it disconnects it). */
+export interface ServerDisconnectEvent {
+  /** e.g. `flooding: kept sending after rate_limited` */
+  reason: string;
+  /** how long to wait before connecting again, ms */
+  retryAfterMs: number;
 }
 
 export type ServerToClientEvents = {

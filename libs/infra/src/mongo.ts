@@ -44,7 +44,9 @@ export function ensureFerretDb(log: LineSink): string {
   if (!go)
     throw new InfraError(`No MongoDB available: neither mongod nor Go (to build FerretDB) is installed. ${HINT}`);
   mkdirSync(join(dir, 'bin'), { recursive: true });
-  log(`building FerretDB ${FERRETDB_VERSION} into ${dir} (once; takes a minute or two) …`);
+  log(
+    `no mongod here, so auth gets FerretDB (MongoDB-compatible, on SQLite): building FerretDB ${FERRETDB_VERSION} with Go into ${dir} (once; takes a minute or two) …`,
+  );
   const env = { ...process.env, GOBIN: join(dir, 'bin'), GOFLAGS: '-buildvcs=false' };
   const inst = spawnSync(go, ['install', `${FERRETDB_MODULE}/cmd/ferretdb@${FERRETDB_VERSION}`], {
     env,

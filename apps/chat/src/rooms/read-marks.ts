@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { ChatConfig } from '@hihi/config';
 import { ReadMark, RoomsRepository, RoomViewRow } from '../persistence/rooms.repository';
 
 interface Waiter {
@@ -10,17 +11,28 @@ interface Waiter {
 const MAX_BATCH = 500;
 
 /**
- * Read marks, group-committed: every client of a busy room marks it read about once a second,
- * so marks arrive together; those that arrive while a statement runs are recorded by the next
- * one (RoomsRepository.markReadBatch: one statement for all of them). Two marks of the same
- * reader and room in one batch become one, with the higher seq.
+ * Read positions off the hot path: marks are kept in memory and written to PostgreSQL together,
+ * at most one statement per READ_FLUSH_MS (RoomsRepository.markReadBatch: one statement for all
+ * of them, however many readers and rooms) — never a database write per room:read. Two marks of
+ * the same reader and room in one batch become one, with the higher seq. A mark is answered (and
+ * so acked to the client) only once its statement has committed: a chat process killed with
+ * marks in memory has acked none of them, and the gateway sends those again (to another chat
+ * process) — unread counts stay exact (docs/operations.md "Read positions").
  */
 @Injectable()
 export class ReadMarks {
   private queue = new Map<string, { mark: ReadMark; waiters: Waiter[] }>();
   private running = false;
+  private timer?: NodeJS.Timeout;
+  private readonly flushMs: number;
+  private lastFlush = -Infinity;
 
-  constructor(private readonly rooms: RoomsRepository) {}
+  constructor(
+    private readonly rooms: RoomsRepository,
+    @Optional() config?: ChatConfig,
+  ) {
+    this.flushMs = config?.READ_FLUSH_MS ?? 0;
+  }
 
   mark(roomId: string, userId: string, seq: number): Promise<RoomViewRow | undefined> {
     return new Promise((resolve, reject) => {
@@ -32,14 +44,32 @@ export class ReadMarks {
       } else {
         this.queue.set(key, { mark: { roomId, userId, seq }, waiters: [{ resolve, reject }] });
       }
-      if (!this.running) void this.drain();
+      this.schedule();
     });
+  }
+
+  /** The next statement: at once when the last one is READ_FLUSH_MS old, else when it will be. */
+  private schedule(): void {
+    if (this.running || !this.queue.size) return;
+    const wait = this.lastFlush + this.flushMs - performance.now();
+    if (wait <= 0 || this.queue.size >= MAX_BATCH) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.drain();
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.drain();
+    }, wait);
   }
 
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      while (this.queue.size) {
+      if (this.queue.size) {
+        this.lastFlush = performance.now();
         const batch = [...this.queue.entries()].slice(0, MAX_BATCH);
         for (const [key] of batch) this.queue.delete(key);
         try {
@@ -52,6 +82,7 @@ export class ReadMarks {
       }
     } finally {
       this.running = false;
+      this.schedule();
     }
   }
 }

@@ -7,12 +7,21 @@ import { RoomRemovals } from './room-removals';
 import { RoomsController } from './rooms.controller';
 import { SearchController } from './search.controller';
 import { SendRateLimiter } from './send-rate-limiter';
+import { SocketCommandGuard } from './socket-command-guard';
 import { AuthModule } from '../auth/auth.module';
 
 /** The gateway's chat part: Socket.IO API, room-event fan-out, presence, rooms/DMs/history and search REST. */
 @Module({
   imports: [AuthModule],
   controllers: [RoomsController, SearchController],
-  providers: [ChatSocketGateway, RoomFanout, RoomRemovals, RoomEventsSubscriber, PresenceService, SendRateLimiter],
+  providers: [
+    ChatSocketGateway,
+    RoomFanout,
+    RoomRemovals,
+    RoomEventsSubscriber,
+    PresenceService,
+    SendRateLimiter,
+    SocketCommandGuard,
+  ],
 })
 export class ChatGatewayModule {}

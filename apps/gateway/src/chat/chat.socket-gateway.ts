@@ -29,6 +29,7 @@ import { REDIS } from '../redis/redis.module';
 import { PresenceService } from './presence.service';
 import { RoomFanout, userRoom } from './room-fanout';
 import { SendRateLimiter } from './send-rate-limiter';
+import { SocketCommandGuard } from './socket-command-guard';
 import { ackError, CommandCall, CommandHooks, SocketForwarder } from './socket-forwarder';
 import { OriginPolicy, RevocationService } from '../auth';
 import { ServerRolesService } from '../roles/server-roles.service';
@@ -82,6 +83,7 @@ export class ChatSocketGateway
     private readonly originPolicy: OriginPolicy,
     private readonly revocation: RevocationService,
     private readonly roles: ServerRolesService,
+    private readonly guard: SocketCommandGuard,
     @Optional() private readonly metrics?: Metrics,
   ) {
     this.forwarder = new SocketForwarder({
@@ -92,6 +94,9 @@ export class ChatSocketGateway
       onInFlight: (delta) => (this.inFlight += delta),
       // the server role as of now (a change reaches every gateway within 1 s), kept on the socket
       actorOf: async (socket) => (socket.data.user = await this.roles.withRole(socket.data.user)),
+      // per-socket budgets, before validation (SocketCommandGuard)
+      admit: (socket, name) => this.guard.admit(socket, name),
+      settled: (socket, name) => this.guard.settled(socket, name),
     });
   }
 
@@ -119,6 +124,9 @@ export class ChatSocketGateway
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const claims = verifyAccessToken(this.config.JWT_SECRET ?? '', auth?.token, ['access', 'guest']);
       if (!claims) return next(new Error('unauthorized'));
+      // cut off for flooding a moment ago: no fresh budget yet (SocketCommandGuard)
+      const wait = this.guard.refusesUser(claims.sub);
+      if (wait) return next(Object.assign(new Error('rate_limited'), { data: { retryAfterMs: wait } }));
       this.roles.roleOf(claims.sub, claims.use === 'guest').then(
         (role) => {
           socket.data.user = claimsToUser(claims, role);
@@ -160,6 +168,8 @@ export class ChatSocketGateway
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {
     this.fanout.forget(socket);
+    // pending read marks and typing states go now; a typing that was on ends
+    void this.guard.forget(socket);
     const data = socket.data;
     clearTimeout(data?.expiryTimer);
     if (!data?.user) return;
@@ -203,6 +213,8 @@ export class ChatSocketGateway
         },
       },
       roomLeave: { local: (call) => this.leave(call) },
+      // coalesced per socket and room, latest wins (SocketCommandGuard)
+      roomRead: { around: ({ socket, payload }, forward) => this.guard.read(socket, payload, forward) },
       messageSend: {
         before: rateLimit,
         timeoutMs: () => Math.min(REALTIME.sendTimeoutMs, this.config.BUS_TIMEOUT_MS),
@@ -269,16 +281,14 @@ export class ChatSocketGateway
     return { ok: true };
   }
 
-  /** Ephemeral: relayed to the room's other members through pub/sub, never stored. */
-  private async typing({ socket, payload }: Call<'typing'>): Promise<Ack<EmptyAck>> {
-    const { roomId, typing } = payload;
-    if (!socket.data.joined.has(roomId)) return ackError('forbidden', 'join the room first');
-    const event: RoomEventEnvelope = { type: 'typing', roomId, user: socket.data.user, typing };
-    try {
+  /** Ephemeral: relayed to the room's other members through pub/sub, never stored; coalesced per socket and room. */
+  private typing({ socket, payload }: Call<'typing'>): Ack<EmptyAck> {
+    if (!socket.data.joined.has(payload.roomId)) return ackError('forbidden', 'join the room first');
+    const user = socket.data.user;
+    this.guard.typing(socket, payload, async ({ roomId, typing }) => {
+      const event: RoomEventEnvelope = { type: 'typing', roomId, user, typing };
       await new RoomEventsChannel(this.redis, this.config.REDIS_PREFIX).publish(event);
-    } catch {
-      return ackError('unavailable', 'typing could not be relayed');
-    }
+    });
     return { ok: true };
   }
 }

@@ -50,6 +50,14 @@ export interface BusCommandHooks<T extends ProtocolTable, K extends keyof T, S e
   after?(call: CommandCall<T, K, S>, reply: ReplyIn<T, K>): Promise<Ack<AckIn<T, K>>> | Ack<AckIn<T, K>>;
   /** after a successful ack went out */
   acked?(call: CommandCall<T, K, S>, ack: AckIn<T, K>): void;
+  /**
+   * carry out the bus call yourself: `forward` makes it (with this call's context); coalescing
+   * sends one call for several commands and answers each with its result
+   */
+  around?(
+    call: CommandCall<T, K, S>,
+    forward: (payload: PayloadIn<T, K>) => Promise<BusResult<unknown>>,
+  ): Promise<BusResult<unknown>>;
 }
 
 /** A command the gateway carries out alone (its row has no bus pattern). */
@@ -97,6 +105,13 @@ export interface ForwarderOptions<T extends ProtocolTable, S extends CommandSock
    * chat gateway gives the user with its server role as of now (ServerRolesService).
    */
   actorOf?: (socket: S) => Promise<PublicUser> | PublicUser;
+  /**
+   * Admission of each event before it is even validated (per-socket rate limits): an error is
+   * answered at once and the event goes no further.
+   */
+  admit?: (socket: S, name: SocketCommandIn<T>) => AckError | void;
+  /** an admitted event has been answered (per-socket in-flight counts) */
+  settled?: (socket: S, name: SocketCommandIn<T>) => void;
 }
 
 export function ackError(code: ErrorCode, message: string): { ok: false; error: AckError } {
@@ -141,6 +156,8 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
         /* socket gone */
       }
     };
+    const refused = this.opts.admit?.(socket, name);
+    if (refused) return reply({ ok: false, error: refused });
     this.opts.onInFlight?.(1);
     try {
       // exactly one argument (besides the ack): anything else is not a valid payload
@@ -169,8 +186,11 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
         actor: this.opts.actorOf ? await this.opts.actorOf(socket) : socket.data.user,
         timeoutMs: hooks?.timeoutMs?.(),
       };
-      this.waiting++;
-      const res = await this.opts.bus.callRaw(pattern, call.payload, ctx).finally(() => this.waiting--);
+      const forward = (payload: PayloadIn<T, K>): Promise<BusResult<unknown>> => {
+        this.waiting++;
+        return this.opts.bus.callRaw(pattern, payload, ctx).finally(() => this.waiting--);
+      };
+      const res = await (hooks?.around ? hooks.around(call, forward) : forward(call.payload));
       if (!res.ok) {
         const error: AckError = { code: res.error.code, message: res.error.message };
         hooks?.failed?.(call, error);
@@ -187,6 +207,7 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
       reply(ackError('unavailable', 'internal error; retry'));
     } finally {
       this.opts.onInFlight?.(-1);
+      this.opts.settled?.(socket, name);
     }
   }
 }

@@ -13,11 +13,13 @@ export const REDACT_PATHS = [
   '*.token',
 ];
 
-/** Structured JSON logs (pino) for one service, with the correlation id as the request id. */
+/** Structured JSON logs (pino) for one service, with the correlation id as the request id; pino-pretty on a TTY. */
 export function loggerModule(service: string, level: string): DynamicModule {
   const params: Params = {
     pinoHttp: {
       level,
+      // readable on a terminal; one JSON object per line otherwise (npm start pretty-prints those itself)
+      ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
       base: { service },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       genReqId: (req: IncomingMessage) => {

@@ -1,8 +1,12 @@
 /**
- * `npm start`: resolve Redis, MongoDB and PostgreSQL (given or embedded), then run auth, chat and gateway
- * as separate processes, each log line prefixed with its service. Ctrl-C stops everything.
+ * `npm start`: build what changed (nothing when dist/ is newer than the sources and the lock
+ * file), resolve Redis, MongoDB and PostgreSQL (given or embedded), then run auth, chat and
+ * gateway as separate processes, each log line prefixed with its service — on a terminal
+ * pretty-printed (pino-pretty), else the services' JSON as it is. Ctrl-C stops everything.
  */
 import { join } from 'node:path';
+import { prettyFactory } from 'pino-pretty';
+import { buildChanged, dependenciesCurrent } from './builds';
 import { InfraError } from '../errors';
 import { resolveInfra, Infra } from '../resolve';
 import { clearRunState, writeRunState } from '../run-state';
@@ -10,12 +14,25 @@ import { devSecret } from '../secrets';
 import { repoRoot, ServiceName } from '../services';
 import { Supervisor } from '../supervisor';
 
-const COLORS: Record<string, string> = { auth: '35', chat: '36', gateway: '33', infra: '90' };
+const COLORS: Record<string, string> = { auth: '35', chat: '36', gateway: '33', infra: '90', build: '32' };
 const tty = process.stdout.isTTY;
+/** A service's JSON log line made readable (pino-pretty), on a terminal only. */
+const pretty = tty
+  ? prettyFactory({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true })
+  : undefined;
+
+function readable(line: string): string {
+  if (!pretty || !line.startsWith('{')) return line;
+  try {
+    return pretty(JSON.parse(line) as object).replace(/\n$/, '');
+  } catch {
+    return line;
+  }
+}
 
 function out(service: string, line: string): void {
   const tag = `[${service}]`.padEnd(10);
-  process.stdout.write(`${tty ? `\x1b[${COLORS[service] ?? '0'}m${tag}\x1b[0m` : tag}${line}\n`);
+  process.stdout.write(`${tty ? `\x1b[${COLORS[service] ?? '0'}m${tag}\x1b[0m` : tag}${readable(line)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -42,6 +59,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   process.on('SIGHUP', () => void shutdown(0));
+
+  if (!dependenciesCurrent(root)) {
+    out('build', 'node_modules is older than package-lock.json: run `npm ci` (starting with what is installed)');
+  } else {
+    out('build', 'dependencies installed (node_modules matches package-lock.json)');
+  }
+  if (process.env.HIHI_SKIP_BUILD !== '1') {
+    await buildChanged({ root, log: (l) => out('build', l) });
+  }
 
   const infra = (state.infra = await resolveInfra({ dataDir, persistent: true, log: (l) => out('infra', l) }));
   for (const s of infra.started) out('infra', `started ${s}`);
