@@ -102,6 +102,29 @@ describe('AttachmentView', () => {
     expect(dialog.querySelector('img')).toBeNull();
   });
 
+  it('moves the focus to Close when the lightbox opens, keeps Tab in it, and gives it back to the thumbnail', async () => {
+    const el = await render(image);
+    document.body.appendChild(el);
+    try {
+      const dialog = el.querySelector<HTMLDialogElement>('dialog')!;
+      const thumb = el.querySelector<HTMLButtonElement>('.thumb')!;
+      thumb.focus();
+      thumb.click();
+      await fixture.whenStable();
+      const close = dialog.querySelector<HTMLButtonElement>('.lightbox__close')!;
+      expect(document.activeElement).toBe(close);
+      const tab = new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true });
+      close.dispatchEvent(tab);
+      expect(tab.defaultPrevented).toBe(true);
+      expect(document.activeElement).toBe(close);
+      close.click();
+      await fixture.whenStable();
+      expect(document.activeElement).toBe(thumb);
+    } finally {
+      el.remove();
+    }
+  });
+
   it('shows a failure instead of a broken image', async () => {
     fail = true;
     const el = await render(image);
@@ -116,7 +139,10 @@ describe('AttachmentView', () => {
     const chip = el.querySelector<HTMLButtonElement>('.file-chip')!;
     expect(chip.textContent).toContain('notes.pdf');
     expect(chip.textContent).toContain('2.0 KB');
-    expect(chip.getAttribute('aria-label')).toBe('Download notes.pdf');
+    // its name is what it shows, after a hidden "Download" (WCAG 2.5.3: the label contains the visible text)
+    expect(chip.getAttribute('aria-label')).toBeNull();
+    expect(chip.querySelector('.visually-hidden')?.textContent).toBe('Download ');
+    expect(chip.textContent).toMatch(/^Download .*notes\.pdf/);
     const clicks: HTMLAnchorElement[] = [];
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       clicks.push(this);

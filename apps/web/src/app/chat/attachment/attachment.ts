@@ -4,6 +4,8 @@ import {
   DestroyRef,
   DOCUMENT,
   type ElementRef,
+  Injector,
+  afterNextRender,
   computed,
   effect,
   inject,
@@ -15,6 +17,7 @@ import {
 import type { Attachment } from '@hihi/contracts';
 import { UploadService, formatBytes, isInlineImage } from '../../core/api/upload.service';
 import { I18nService } from '../../core/i18n/i18n.service';
+import { refocus, trapTab } from '../../shared/a11y/focus';
 
 /** Longest side of a thumbnail in the timeline, CSS pixels. */
 export const THUMB_MAX = 240;
@@ -42,6 +45,7 @@ export class AttachmentView {
   protected readonly i18n = inject(I18nService);
   private readonly uploads = inject(UploadService);
   private readonly document = inject(DOCUMENT);
+  private readonly injector = inject(Injector);
 
   readonly attachment = input.required<Attachment>();
 
@@ -59,6 +63,8 @@ export class AttachmentView {
 
   private readonly dialog = viewChild<ElementRef<HTMLDialogElement>>('dialog');
   private urls: string[] = [];
+  /** focused when the lightbox opened: it gets the focus back when it closes */
+  private opener: HTMLElement | null = null;
   private alive = true;
 
   constructor() {
@@ -76,11 +82,15 @@ export class AttachmentView {
 
   protected openLightbox(): void {
     if (!this.src()) return;
+    const active = this.document.activeElement;
+    this.opener = active instanceof HTMLElement ? active : null;
     this.lightbox.set(true);
     const el = this.dialog()?.nativeElement;
     if (!el) return;
     if (typeof el.showModal === 'function') el.showModal();
     else el.setAttribute('open', '');
+    // its content renders with lightbox(): then the focus goes to Close (a modal dialog keeps it inside)
+    afterNextRender(() => el.querySelector<HTMLElement>('.lightbox__close')?.focus(), { injector: this.injector });
   }
 
   protected closeLightbox(): void {
@@ -89,7 +99,21 @@ export class AttachmentView {
       if (typeof el.close === 'function') el.close();
       else el.removeAttribute('open');
     }
+    this.onClosed();
+  }
+
+  /** Tab and Shift+Tab stay in the lightbox (the page behind it is inert, but not the browser's UI). */
+  protected onDialogKey(event: KeyboardEvent, dialog: HTMLElement): void {
+    trapTab(event, dialog);
+  }
+
+  /** The lightbox closed (a click, Close, or Escape): the focus goes back where it was. */
+  protected onClosed(): void {
+    const was = this.lightbox();
     this.lightbox.set(false);
+    const opener = this.opener;
+    this.opener = null;
+    if (was) refocus(opener);
   }
 
   /** Fetches the file with the token and saves it under its name. */

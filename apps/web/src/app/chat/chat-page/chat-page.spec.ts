@@ -101,6 +101,39 @@ describe('ChatPage', () => {
     expect((sent?.payload as { clientMsgId: string }).clientMsgId).toBeTruthy();
   });
 
+  it('offers skip links to the composer and the messages, in the page’s language', async () => {
+    const { el, fixture } = await render(false);
+    document.body.appendChild(el);
+    try {
+      const links = Array.from(el.querySelectorAll<HTMLAnchorElement>('.skip-link'));
+      expect(links.map((a) => a.textContent?.trim())).toEqual(['跳到输入框', '跳到消息列表']);
+      expect(el.querySelector('.skip-links')).toBe(el.firstElementChild);
+      links[0].click();
+      await fixture.whenStable();
+      expect(document.activeElement?.id).toBe('composer-box');
+      links[1].click();
+      expect(document.activeElement?.getAttribute('role')).toBe('log');
+    } finally {
+      el.remove();
+    }
+  });
+
+  it('tells a screen reader about a mention in another room, politely', async () => {
+    const { socket, fixture, el } = await render(false);
+    socket.fire(SERVER_EVENTS.messageNew, {
+      id: 'x2',
+      roomId: 'duck-1',
+      seq: 2,
+      sender: { id: 'duck', username: 'duck', displayName: '小黄鸭', bot: true },
+      text: 'hi @alice',
+      createdAt: new Date().toISOString(),
+    });
+    await fixture.whenStable();
+    const news = Array.from(el.querySelectorAll('main > [role="status"] p')).map((p) => p.textContent?.trim());
+    expect(news.length).toBe(1);
+    expect(news[0]).toMatch(/小黄鸭.*(提到了你|条未读)/);
+  });
+
   it('shows the unread total in the tab title', async () => {
     const { socket, fixture } = await render(false);
     socket.fire(SERVER_EVENTS.messageNew, {

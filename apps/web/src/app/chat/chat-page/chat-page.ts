@@ -2,7 +2,10 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  DOCUMENT,
   type ElementRef,
+  Injector,
+  afterNextRender,
   computed,
   effect,
   inject,
@@ -12,7 +15,7 @@ import {
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
-import { DUCK } from '@hihi/contracts';
+import { DUCK, type Room } from '@hihi/contracts';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { NotifierService } from '../../core/notify/notifier.service';
@@ -75,12 +78,16 @@ export class ChatPage {
   private readonly socket = inject(SocketService);
   private readonly router = inject(Router);
   private readonly title = inject(Title);
+  private readonly injector = inject(Injector);
   protected readonly notifier = inject(NotifierService);
   private readonly composer = viewChild(Composer);
   private readonly list = viewChild(MessageList);
   private readonly panelTitle = viewChild<ElementRef<HTMLElement>>('panelTitle');
   /** where the focus was when the panel opened (it goes back there on close) */
   private panelOpener: HTMLElement | null = null;
+  private readonly menuButton = viewChild<ElementRef<HTMLButtonElement>>('menuButton');
+  private readonly drawerClose = viewChild<ElementRef<HTMLButtonElement>>('drawerClose');
+  private readonly document = inject(DOCUMENT);
 
   protected readonly user = this.auth.user;
   protected readonly guest = this.auth.isGuest;
@@ -110,6 +117,14 @@ export class ChatPage {
       ? this.i18n.t('chat.typingOne', { name: names[0] })
       : this.i18n.t('chat.typingMany', { names: names.slice(0, 3).join(', ') });
   });
+
+  /**
+   * What a screen reader hears about the rooms not open (politely): a new mention, or a room that
+   * had nothing unread and now has. The counts themselves are in the room buttons' names.
+   */
+  protected readonly roomNews = signal<{ key: string; text: string }[]>([]);
+  private roomCounts: Map<string, { unread: number; mentions: number }> | null = null;
+  private newsKey = 0;
 
   protected readonly replyTarget = computed<ReplyTarget | null>(() => {
     const m = this.store.replyingTo();
@@ -153,6 +168,26 @@ export class ChatPage {
         untracked(() => this.panel.set(null));
       }
     });
+    effect(() => {
+      const rooms = this.store.rooms();
+      const active = this.store.activeRoomId();
+      untracked(() => this.noteRoomNews(rooms, active));
+    });
+    // the phone drawer: the focus goes into it when it opens and back to the menu button after
+    let wasOpen = false;
+    effect(() => {
+      const open = this.drawerOpen() && this.mobile();
+      if (open === wasOpen) return;
+      wasOpen = open;
+      afterNextRender(
+        () => {
+          if (open) this.drawerClose()?.nativeElement.focus();
+          else if (this.document.activeElement === this.document.body || !this.document.activeElement)
+            this.menuButton()?.nativeElement.focus();
+        },
+        { injector: this.injector },
+      );
+    });
     void this.store.start();
   }
 
@@ -178,12 +213,52 @@ export class ChatPage {
 
   protected onEscape(): void {
     if (this.panel()) this.closePanel();
-    else this.drawerOpen.set(false);
+    else this.closeDrawer();
   }
 
   protected onDirectoryOpened(): void {
     this.panelOpener = null;
     this.panel.set(null);
+  }
+
+  /** A skip link: the focus goes to the composer or the timeline (no router navigation). */
+  protected skipTo(event: Event, where: 'composer' | 'messages'): void {
+    event.preventDefault();
+    this.drawerOpen.set(false);
+    if (where === 'composer') this.composer()?.focus();
+    else this.document.getElementById('message-log')?.focus();
+  }
+
+  /** A room or DM was created or opened from the sidebar: write in it. */
+  protected onOpened(): void {
+    this.drawerOpen.set(false);
+    afterNextRender(() => this.composer()?.focus(), { injector: this.injector });
+  }
+
+  protected closeDrawer(): void {
+    if (!this.drawerOpen()) return;
+    this.drawerOpen.set(false);
+    afterNextRender(() => this.menuButton()?.nativeElement.focus(), { injector: this.injector });
+  }
+
+  private noteRoomNews(rooms: readonly Room[], active: string | null): void {
+    const before = this.roomCounts;
+    this.roomCounts = new Map(rooms.map((r) => [r.id, { unread: r.unread, mentions: r.mentions ?? 0 }]));
+    if (!before) return;
+    const lines: { key: string; text: string }[] = [];
+    for (const room of rooms) {
+      const was = before.get(room.id);
+      if (!was || room.id === active) continue;
+      const name = roomLabel(room, this.i18n);
+      if ((room.mentions ?? 0) > was.mentions)
+        lines.push({ key: `n${this.newsKey++}`, text: this.i18n.t('a11y.mentionIn', { room: name }) });
+      else if (room.unread > 0 && was.unread === 0)
+        lines.push({
+          key: `n${this.newsKey++}`,
+          text: this.i18n.t('a11y.unreadIn', { room: name, count: room.unread }),
+        });
+    }
+    if (lines.length) this.roomNews.set([...this.roomNews(), ...lines].slice(-3));
   }
 
   protected selectRoom(roomId: string): void {

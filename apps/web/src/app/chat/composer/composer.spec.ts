@@ -138,6 +138,26 @@ describe('Composer', () => {
     expect(fixture.nativeElement.querySelector('.emoji')).toBeNull();
   });
 
+  it('the emoji picker takes the focus and gives it back to its button on Escape — also reopened at once', async () => {
+    document.body.appendChild(fixture.nativeElement);
+    try {
+      const button = fixture.nativeElement.querySelector('.composer__emoji-btn') as HTMLButtonElement;
+      const inPicker = () => !!document.activeElement?.closest('#emoji-picker');
+      button.focus();
+      button.click();
+      await fixture.whenStable();
+      expect(inPicker()).toBe(true);
+      document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      expect(document.activeElement).toBe(button);
+      // Enter again before the next render: the same picker stays, and it still gets the focus
+      button.click();
+      await fixture.whenStable();
+      expect(inPicker()).toBe(true);
+    } finally {
+      fixture.nativeElement.remove();
+    }
+  });
+
   it('follows the language toggle', async () => {
     TestBed.inject(I18nService).setLang('en');
     await fixture.whenStable();
@@ -166,7 +186,10 @@ describe('Composer', () => {
         expect.stringContaining('@bella'),
         expect.stringContaining('@duck'),
       ]);
-      expect(box.getAttribute('aria-expanded')).toBe('true');
+      // a textbox may not carry aria-expanded (axe aria-allowed-attr): it points at the list
+      expect(box.getAttribute('aria-expanded')).toBeNull();
+      expect(box.getAttribute('aria-controls')).toBe('mention-list');
+      expect(fixture.nativeElement.querySelector('[role="status"]')?.textContent).toMatch(/people to mention|可以提及/);
       type('hi @be');
       await fixture.whenStable();
       expect(options()).toHaveLength(1);

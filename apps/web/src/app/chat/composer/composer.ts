@@ -2,6 +2,7 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
+  Injector,
   afterNextRender,
   type ElementRef,
   computed,
@@ -153,6 +154,8 @@ export class Composer {
   private nextKey = 1;
 
   private readonly textarea = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
+  private readonly emojiPicker = viewChild(EmojiPicker);
+  private readonly injector = inject(Injector);
   private typingSentAt = 0;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -372,6 +375,13 @@ export class Composer {
     this.closeMentions();
     this.autosize();
     this.stopTyping();
+  }
+
+  /** Opens the emoji picker (the focus goes into it) or closes it. */
+  protected toggleEmoji(): void {
+    const open = !this.emojiOpen();
+    this.emojiOpen.set(open);
+    if (open) afterNextRender(() => this.emojiPicker()?.focus(), { injector: this.injector });
   }
 
   protected insertEmoji(emoji: string): void {

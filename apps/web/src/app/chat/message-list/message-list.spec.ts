@@ -2,7 +2,7 @@ import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { DUCK, type Message } from '@hihi/contracts';
 import { UploadService } from '../../core/api/upload.service';
 import type { OutboxItem } from '../outbox.service';
-import { MessageList, buildItems } from './message-list';
+import { MessageList, arrivals, buildItems } from './message-list';
 
 const me = { id: 'u1', username: 'alice', displayName: 'Alice' };
 const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 10, min)).toISOString();
@@ -294,5 +294,137 @@ describe('MessageList conversations', () => {
     fixture.componentRef.setInput('interactive', false);
     await fixture.whenStable();
     expect(el.querySelector('.msg__actions')).toBeNull();
+  });
+});
+
+describe('arrivals (what a screen reader hears)', () => {
+  const items = (msgs: Message[]) => buildItems(msgs, [], me, () => 'day');
+  const history = items([msg(1, bob, 'a'), msg(2, alice, 'b')]);
+
+  it('announces nothing on a room’s first render (the history on join) nor on a room switch', () => {
+    expect(arrivals(null, history, true)).toEqual([]);
+    expect(arrivals([], history, true)).toEqual([]);
+    expect(arrivals(history, items([msg(9, bob, 'other room')]), false)).toEqual([]);
+  });
+
+  it('announces messages from others appended at the end, not one’s own nor older history above', () => {
+    const later = items([msg(1, bob, 'a'), msg(2, alice, 'b'), msg(3, bob, 'new'), msg(4, alice, 'mine')]);
+    expect(arrivals(history, later, true).map((i) => i.text)).toEqual(['new']);
+    const older = items([msg(0, bob, 'older'), msg(1, bob, 'a'), msg(2, alice, 'b')]);
+    expect(arrivals(history, older, true)).toEqual([]);
+  });
+});
+
+describe('MessageList (keyboard and screen readers)', () => {
+  let fixture: ComponentFixture<MessageList>;
+  let el: HTMLElement;
+  const key = (target: Element, k: string) =>
+    target.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+  const live = () =>
+    Array.from(el.querySelectorAll('[role="status"][aria-live="polite"] p')).map((p) => p.textContent?.trim());
+
+  beforeEach(async () => {
+    localStorage.setItem('hihi.lang', 'en');
+    TestBed.configureTestingModule({
+      providers: [{ provide: UploadService, useValue: { blob: () => new Promise(() => {}) } }],
+    });
+    fixture = TestBed.createComponent(MessageList);
+    fixture.componentRef.setInput('roomId', 'lobby');
+    fixture.componentRef.setInput('me', me);
+    fixture.componentRef.setInput('messages', [msg(1, bob, 'one'), msg(2, alice, 'two'), msg(3, bob, 'three')]);
+    el = fixture.nativeElement;
+    document.body.appendChild(el);
+    await fixture.whenStable();
+  });
+  afterEach(() => {
+    el.remove();
+    localStorage.setItem('hihi.lang', 'zh');
+  });
+
+  it('is a labelled log that is not itself live (the history is never read out on join)', () => {
+    const log = el.querySelector('[role="log"]')!;
+    expect(log.getAttribute('aria-label')).toBe('Messages');
+    expect(log.getAttribute('aria-live')).toBe('off');
+    expect(document.getElementById(log.getAttribute('aria-describedby')!)?.textContent).toContain(
+      'arrows move between messages',
+    );
+    expect(live()).toEqual([]);
+  });
+
+  it('announces politely a message from someone else that arrives, with the sender’s name', async () => {
+    fixture.componentRef.setInput('messages', [
+      msg(1, bob, 'one'),
+      msg(2, alice, 'two'),
+      msg(3, bob, 'three'),
+      msg(4, bob, 'hello **there**'),
+      msg(5, alice, 'my own'),
+    ]);
+    await fixture.whenStable();
+    expect(live()).toEqual(['小明: hello there']);
+    // another room: the announcements are cleared and its history is not read
+    fixture.componentRef.setInput('roomId', 'r2');
+    fixture.componentRef.setInput('messages', [msg(1, bob, 'elsewhere')]);
+    await fixture.whenStable();
+    expect(live()).toEqual([]);
+  });
+
+  it('moves between messages with the arrow keys, Home and End', async () => {
+    const log = el.querySelector<HTMLElement>('[role="log"]')!;
+    const rows = () => Array.from(el.querySelectorAll<HTMLElement>('article.msg'));
+    log.focus();
+    key(log, 'ArrowUp');
+    expect(document.activeElement).toBe(rows()[2]);
+    key(rows()[2], 'ArrowUp');
+    expect(document.activeElement).toBe(rows()[1]);
+    key(rows()[1], 'Home');
+    expect(document.activeElement).toBe(rows()[0]);
+    key(rows()[0], 'ArrowUp');
+    expect(document.activeElement).toBe(rows()[0]);
+    key(rows()[0], 'End');
+    expect(document.activeElement).toBe(rows()[2]);
+    key(rows()[2], 'ArrowDown');
+    expect(document.activeElement).toBe(rows()[2]);
+  });
+
+  it('moves between a message’s actions with Left and Right (toolbar)', () => {
+    const acts = Array.from(el.querySelectorAll<HTMLButtonElement>('article[data-seq="2"] .msg__actions .act'));
+    expect(acts.map((b) => b.getAttribute('aria-label'))).toEqual(['Add reaction', 'Reply', 'Edit', 'Delete']);
+    acts[0].focus();
+    key(acts[0], 'ArrowRight');
+    expect(document.activeElement).toBe(acts[1]);
+    key(acts[1], 'ArrowLeft');
+    key(acts[0], 'ArrowLeft');
+    expect(document.activeElement).toBe(acts[0]);
+  });
+
+  it('gives the focus back to the reaction button when the picker closes or picks', async () => {
+    const button = el.querySelector<HTMLButtonElement>('article[data-seq="1"] .act[aria-label="Add reaction"]')!;
+    button.focus();
+    button.click();
+    await fixture.whenStable();
+    const picker = el.querySelector<HTMLElement>('.react-picker [role="dialog"]')!;
+    expect(picker.getAttribute('aria-label')).toBe('Add reaction');
+    expect(picker.contains(document.activeElement)).toBe(true);
+    key(document.activeElement!, 'Escape');
+    await fixture.whenStable();
+    expect(el.querySelector('.react-picker')).toBeNull();
+    expect(document.activeElement).toBe(button);
+    const reacted: unknown[] = [];
+    fixture.componentInstance.react.subscribe((r) => reacted.push(r));
+    button.click();
+    await fixture.whenStable();
+    el.querySelector<HTMLButtonElement>('.react-picker .emoji')!.click();
+    await fixture.whenStable();
+    expect(reacted).toEqual([{ messageId: 'm1', emoji: '😀' }]);
+    expect(document.activeElement).toBe(button);
+  });
+
+  it('puts the focus on Cancel when asked to confirm a delete, and back on the message after', async () => {
+    el.querySelector<HTMLButtonElement>('article[data-seq="2"] .act[aria-label="Delete"]')!.click();
+    await fixture.whenStable();
+    expect(document.activeElement?.classList.contains('msg__confirm-cancel')).toBe(true);
+    (document.activeElement as HTMLButtonElement).click();
+    await fixture.whenStable();
+    expect(document.activeElement).toBe(el.querySelector('article[data-seq="2"]'));
   });
 });

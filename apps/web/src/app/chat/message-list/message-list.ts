@@ -3,6 +3,8 @@ import {
   Component,
   DestroyRef,
   type ElementRef,
+  Injector,
+  afterNextRender,
   afterRenderEffect,
   computed,
   inject,
@@ -18,6 +20,8 @@ import { DuckIcon } from '../../shared/duck-icon/duck-icon';
 import { EmojiPicker } from '../emoji-picker/emoji-picker';
 import { AttachmentView } from '../attachment/attachment';
 import { RichText } from '../format/rich-text';
+import { plainText } from '../format/markdown';
+import { refocus } from '../../shared/a11y/focus';
 import type { OutboxItem } from '../outbox.service';
 
 export interface ReplyView {
@@ -71,6 +75,10 @@ const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 120;
 const LONG_PRESS_MS = 500;
 const FLASH_MS = 1600;
+/** live announcements kept in the polite region (older ones are dropped) */
+const ANNOUNCE_MAX = 3;
+/** characters of a message read out when it arrives */
+const ANNOUNCE_CHARS = 200;
 /** names listed in a reaction's tooltip before "+N" */
 const REACTION_NAMES_MAX = 10;
 
@@ -79,6 +87,29 @@ export interface BuildOptions {
   names?: Record<string, string>;
   /** seq of the first unread message: the divider goes above the first such message from others */
   unreadFrom?: number | null;
+}
+
+export interface Announcement {
+  key: string;
+  text: string;
+}
+
+/**
+ * What a screen reader should hear for a render: the messages from others that arrived at the
+ * end of the timeline since the previous one, in the same room. Nothing on a room's first render
+ * (the history on join), for older history loaded above, or for one's own messages.
+ */
+export function arrivals(
+  previous: readonly ListItem[] | null,
+  current: readonly ListItem[],
+  sameRoom: boolean,
+): ListItem[] {
+  if (!previous || !sameRoom || !previous.length) return [];
+  const lastKey = previous[previous.length - 1].key;
+  const known = new Set(previous.map((i) => i.key));
+  const at = current.findIndex((i) => i.key === lastKey);
+  if (at < 0) return [];
+  return current.slice(at + 1).filter((i) => !known.has(i.key) && !i.mine && i.status === 'sent');
 }
 
 export interface EditRequest {
@@ -197,7 +228,7 @@ export function buildItems(
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
-  host: { '(document:pointerdown)': 'onDocumentPointer($event)', '(keydown.escape)': 'closeMenus()' },
+  host: { '(document:pointerdown)': 'onDocumentPointer($event)', '(keydown.escape)': 'onEscape($event)' },
 })
 export class MessageList {
   protected readonly i18n = inject(I18nService);
@@ -239,9 +270,17 @@ export class MessageList {
   private readonly pendingJump = signal<number | null>(null);
   private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
   private readonly editBox = viewChild<ElementRef<HTMLTextAreaElement>>('editBox');
+  private readonly picker = viewChild(EmojiPicker);
+  private readonly injector = inject(Injector);
+  /** polite announcements of messages arriving while the room is open */
+  protected readonly announcements = signal<Announcement[]>([]);
+  private announced: { room: string | null; items: readonly ListItem[] } | null = null;
+  /** where the focus goes back to when the reaction picker closes */
+  private pickerTrigger: HTMLElement | null = null;
   private pressTimer: ReturnType<typeof setTimeout> | null = null;
   private flashTimer: ReturnType<typeof setTimeout> | null = null;
   private focusedEditor: string | null = null;
+  private focusedConfirm: string | null = null;
 
   private readonly timeFormat = computed(
     () => new Intl.DateTimeFormat(this.i18n.locale(), { hour: '2-digit', minute: '2-digit' }),
@@ -317,6 +356,14 @@ export class MessageList {
         box.setSelectionRange(box.value.length, box.value.length);
       }
       if (!editing) this.focusedEditor = null;
+      // the delete confirmation takes the focus (its safe button) when it opens
+      const confirming = this.confirmKey();
+      if (confirming && this.focusedConfirm !== confirming) {
+        this.focusedConfirm = confirming;
+        el.querySelector<HTMLElement>(`[data-key="${cssEscape(confirming)}"] .msg__confirm-cancel`)?.focus();
+      }
+      if (!confirming) this.focusedConfirm = null;
+      this.announce(room, items);
       this.updateDivider();
     });
     inject(DestroyRef).onDestroy(() => {
@@ -355,14 +402,78 @@ export class MessageList {
     if (this.menuKey() && !target?.closest?.('.msg--menu')) this.menuKey.set(null);
   }
 
+  /** Escape: closes what is open; the focus goes back to the message. */
+  protected onEscape(event: Event): void {
+    const open = this.pickerFor() ?? this.confirmKey() ?? this.menuKey();
+    const key = this.pickerFor()?.key ?? this.confirmKey();
+    this.closeMenus();
+    if (open && key) {
+      event.preventDefault();
+      this.focusMessage(key);
+    }
+  }
+
+  /**
+   * Arrow keys in the timeline move between messages (Up/Down, Home/End; from the log itself Up
+   * and End go to the newest); Tab then reaches the focused message's actions.
+   */
+  protected onListKey(event: KeyboardEvent): void {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target as HTMLElement;
+    // a message's toolbar: Left / Right move between its buttons (the toolbar pattern)
+    const toolbar = target.closest?.('.msg__actions');
+    if (toolbar && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
+      const buttons = Array.from(toolbar.querySelectorAll<HTMLElement>('button'));
+      const at = buttons.indexOf(target);
+      const next = buttons[at + (event.key === 'ArrowRight' ? 1 : -1)];
+      if (next) {
+        event.preventDefault();
+        next.focus();
+      }
+      return;
+    }
+    if (!['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(event.key)) return;
+    const el = this.scroller().nativeElement;
+    const onLog = target === el;
+    if (!onLog && !target.matches?.('article.msg')) return;
+    const rows = Array.from(el.querySelectorAll<HTMLElement>('article.msg'));
+    if (!rows.length) return;
+    event.preventDefault();
+    const at = onLog ? rows.length : rows.indexOf(target);
+    let next: number;
+    if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = rows.length - 1;
+    else if (event.key === 'ArrowUp') next = Math.max(0, at - 1);
+    else next = onLog ? rows.length - 1 : Math.min(rows.length - 1, at + 1);
+    rows[next].focus();
+    if (next === 0 && this.hasMore() && !this.loadingOlder()) this.loadOlder.emit();
+  }
+
+  /** Focuses a message's row (after an action on it ends). */
+  private focusMessage(key: string): void {
+    const row = this.scroller().nativeElement.querySelector<HTMLElement>(`[data-key="${cssEscape(key)}"]`);
+    refocus(row);
+  }
+
   closeMenus(): void {
     this.menuKey.set(null);
     this.pickerFor.set(null);
     this.confirmKey.set(null);
   }
 
-  protected openPicker(item: ListItem): void {
-    this.pickerFor.set(this.pickerFor()?.key === item.key ? null : item);
+  protected openPicker(item: ListItem, event?: Event): void {
+    const open = this.pickerFor()?.key === item.key;
+    this.pickerTrigger = open ? null : ((event?.currentTarget as HTMLElement | null) ?? null);
+    this.pickerFor.set(open ? null : item);
+    // the picker takes the focus (also when it is the same one, closed and reopened in one frame)
+    if (!open) afterNextRender(() => this.picker()?.focus(), { injector: this.injector });
+  }
+
+  /** The reaction picker closed without a pick: the focus goes back to its button. */
+  protected closePicker(): void {
+    const item = this.pickerFor();
+    this.pickerFor.set(null);
+    this.returnFromPicker(item);
   }
 
   protected pickReaction(emoji: string): void {
@@ -370,6 +481,13 @@ export class MessageList {
     this.pickerFor.set(null);
     this.menuKey.set(null);
     if (item?.id) this.react.emit({ messageId: item.id, emoji });
+    this.returnFromPicker(item);
+  }
+
+  private returnFromPicker(item: ListItem | null): void {
+    const trigger = this.pickerTrigger;
+    this.pickerTrigger = null;
+    if (!refocus(trigger) && item) this.focusMessage(item.key);
   }
 
   protected toggleReaction(item: ListItem, emoji: string): void {
@@ -388,13 +506,16 @@ export class MessageList {
   }
 
   protected cancelEdit(): void {
+    const key = this.editingKey();
     this.editingKey.set(null);
+    if (key) this.focusMessage(key);
   }
 
   protected saveEdit(item: ListItem): void {
     const text = this.editText().trim();
     this.editingKey.set(null);
     if (item.id && text && text !== item.text.trim()) this.edit.emit({ messageId: item.id, text });
+    this.focusMessage(item.key);
   }
 
   protected onEditKey(event: KeyboardEvent, item: ListItem): void {
@@ -414,9 +535,15 @@ export class MessageList {
     this.confirmKey.set(item.key);
   }
 
+  protected cancelDelete(item: ListItem): void {
+    this.confirmKey.set(null);
+    this.focusMessage(item.key);
+  }
+
   protected confirmDelete(item: ListItem): void {
     this.confirmKey.set(null);
     if (item.id) this.remove.emit(item.id);
+    this.focusMessage(item.key);
   }
 
   protected editedTitle(iso: string): string {
@@ -427,6 +554,27 @@ export class MessageList {
   protected reactionLabel(r: ReactionView): string {
     const count = this.i18n.t('chat.reactionCount', { emoji: r.emoji, count: r.count });
     return r.names ? `${count}: ${this.i18n.t('chat.reactedBy', { names: r.names, emoji: r.emoji })}` : count;
+  }
+
+  /** Puts the messages that just arrived from others into the polite live region. */
+  private announce(room: string | null, items: readonly ListItem[]): void {
+    const prev = this.announced;
+    this.announced = { room, items };
+    if (prev?.items === items) return;
+    const fresh = arrivals(prev?.items ?? null, items, prev?.room === room);
+    if (prev?.room !== room) {
+      this.announcements.set([]);
+      return;
+    }
+    if (!fresh.length) return;
+    const lines = fresh.map((i) => ({
+      key: i.key,
+      text: this.i18n.t('chat.announceMessage', {
+        name: i.senderName,
+        text: Array.from(plainText(i.text)).slice(0, ANNOUNCE_CHARS).join(''),
+      }),
+    }));
+    this.announcements.set([...this.announcements(), ...lines].slice(-ANNOUNCE_MAX));
   }
 
   private flash(seq: number): void {
@@ -474,4 +622,11 @@ export class MessageList {
     const d = new Date(iso);
     return Number.isNaN(d.getTime()) ? '' : this.timeFormat().format(d);
   }
+}
+
+/** CSS.escape where there is one (not in every test DOM); keys are ids and client UUIDs. */
+function cssEscape(value: string): string {
+  return typeof CSS !== 'undefined' && typeof CSS.escape === 'function'
+    ? CSS.escape(value)
+    : value.replace(/["\\]/g, '\\$&');
 }

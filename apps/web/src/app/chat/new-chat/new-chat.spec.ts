@@ -63,6 +63,25 @@ describe('NewChat', () => {
     expect(opened).toEqual(['r9']);
   });
 
+  it('puts the focus in the field when the form opens, and back on its button after Escape', async () => {
+    const { fixture, el } = await render();
+    document.body.appendChild(el);
+    try {
+      const dm = el.querySelectorAll<HTMLButtonElement>('.actions button')[1];
+      dm.focus();
+      dm.click();
+      await fixture.whenStable();
+      const input = el.querySelector<HTMLInputElement>('#new-chat-input')!;
+      expect(document.activeElement).toBe(input);
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+      await fixture.whenStable();
+      expect(el.querySelector('form')).toBeNull();
+      expect(document.activeElement).toBe(dm);
+    } finally {
+      el.remove();
+    }
+  });
+
   it('explains an unknown DM user', async () => {
     const { fixture, store, el } = await render();
     store.openDm.mockRejectedValue(new HttpErrorResponse({ status: 404 }));

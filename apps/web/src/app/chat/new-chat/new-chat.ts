@@ -1,4 +1,14 @@
-import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  output,
+  signal,
+} from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { type CreatableRoomKind, LIMITS } from '@hihi/contracts';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
@@ -45,13 +55,36 @@ export class NewChat {
     return me ? [...this.picked(), me] : this.picked();
   });
 
-  protected toggle(mode: Mode): void {
-    this.mode.set(this.mode() === mode ? null : mode);
+  private readonly injector = inject(Injector);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  /** the button that opened the form: the focus goes back to it when the form closes */
+  private opener: HTMLElement | null = null;
+
+  /** Opens (its first field takes the focus) or closes the form. */
+  protected toggle(mode: Mode, event?: Event): void {
+    const opening = this.mode() !== mode;
+    this.mode.set(opening ? mode : null);
     this.value.set('');
     this.topic.set('');
     this.kind.set('public');
     this.picked.set([]);
     this.error.set(null);
+    if (opening) {
+      this.opener = (event?.currentTarget as HTMLElement | null) ?? null;
+      afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('#new-chat-input')?.focus(), {
+        injector: this.injector,
+      });
+    }
+  }
+
+  /** Escape in the field: the form closes, the focus goes back to its button. */
+  protected cancel(event: Event): void {
+    if (!this.mode()) return;
+    event.preventDefault();
+    event.stopPropagation();
+    this.mode.set(null);
+    this.error.set(null);
+    this.opener?.focus();
   }
 
   /** Group: a suggestion was taken. */
