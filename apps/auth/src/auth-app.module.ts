@@ -12,6 +12,7 @@ import { RevocationPublisher } from './sessions/revocation.publisher';
 import { PasswordService } from './passwords/password.service';
 import { AuthService } from './auth.service';
 import { AuthController } from './auth.controller';
+import { SIGNIN_CONTROLLERS, SIGNIN_MODELS, SIGNIN_PROVIDERS } from './signin';
 
 @Module({})
 export class AuthAppModule {
@@ -26,10 +27,18 @@ export class AuthAppModule {
           { name: User.name, schema: UserSchema },
           { name: Session.name, schema: SessionSchema },
           { name: RefreshClaim.name, schema: RefreshClaimSchema },
+          ...SIGNIN_MODELS,
         ]),
       ],
-      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController],
-      providers: [UsersRepository, SessionsRepository, PasswordService, RevocationPublisher, AuthService],
+      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController, ...SIGNIN_CONTROLLERS],
+      providers: [
+        UsersRepository,
+        SessionsRepository,
+        PasswordService,
+        RevocationPublisher,
+        AuthService,
+        ...SIGNIN_PROVIDERS,
+      ],
     };
   }
 }

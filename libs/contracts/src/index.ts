@@ -7,3 +7,5 @@ export * from './payloads';
 export * from './usernames';
 export * from './mentions';
 export * from './protocol';
+export * from './signin';
+export * from './command';

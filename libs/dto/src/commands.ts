@@ -17,6 +17,17 @@ import {
   UploadRefDto,
   UploadsSweepDto,
 } from './chat.dto';
+import {
+  MfaLoginDto,
+  OidcIdentityDto,
+  PasskeyLoginBusDto,
+  PasskeyRegisterBusDto,
+  PasskeyRegOptionsBusDto,
+  PasskeyRemoveBusDto,
+  RelyingPartyDto,
+  TotpConfirmBusDto,
+  TotpDisableBusDto,
+} from './signin.dto';
 import { DtoClass, EmptyDto, validatePayload, Validated } from './validation';
 
 /** The DTO class of every command of a protocol table, by name. */
@@ -56,6 +67,18 @@ export const COMMAND_DTOS: CommandDtos = {
   authGuest: GuestDto,
   authMe: MeDto,
   authPing: EmptyDto,
+  authMfaStatus: MeDto,
+  authTotpEnrol: MeDto,
+  authTotpConfirm: TotpConfirmBusDto,
+  authTotpDisable: TotpDisableBusDto,
+  authLoginMfa: MfaLoginDto,
+  authPasskeyRegOptions: PasskeyRegOptionsBusDto,
+  authPasskeyRegister: PasskeyRegisterBusDto,
+  authPasskeyList: MeDto,
+  authPasskeyRemove: PasskeyRemoveBusDto,
+  authPasskeyLoginOptions: RelyingPartyDto,
+  authPasskeyLogin: PasskeyLoginBusDto,
+  authOidcSignIn: OidcIdentityDto,
 };
 
 /** Validate a command's payload with its DTO (the one pipeline: validatePayload). */

@@ -3,6 +3,7 @@
 // @hihi/contracts (shared with the web client); these classes implement them.
 export * from './auth.dto';
 export * from './chat.dto';
+export * from './signin.dto';
 export * from './names';
 export * from './commands';
 export * from './validation';
