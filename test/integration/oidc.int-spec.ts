@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are untyped JSON, checked by the assertions */
 import { freePort } from '@hihi/infra';
 import { Stack } from '../support/stack';
 import { CookieJar, TestOidcProvider } from '../support/oidc';

@@ -1,3 +1,5 @@
+import { SIGNIN_EN, SIGNIN_ZH } from './i18n.signin';
+
 /** UI strings. Chinese is the reference language; English must have the same keys. */
 export const ZH = {
   'app.name': '嗨嗨聊天室',
@@ -149,6 +151,7 @@ export const ZH = {
   'search.more': '更多结果',
   'search.failed': '搜索失败,请稍后再试',
   'search.results': '搜索结果',
+  ...SIGNIN_ZH,
 } as const;
 
 export type I18nKey = keyof typeof ZH;
@@ -304,6 +307,7 @@ export const EN: Dictionary = {
   'search.more': 'More results',
   'search.failed': 'Search failed, please try again',
   'search.results': 'Search results',
+  ...SIGNIN_EN,
 };
 
 export const DICTIONARIES = { zh: ZH as Dictionary, en: EN } as const;
