@@ -64,6 +64,13 @@ export class ServiceConfig extends BaseConfig {
   METRICS_HOST: string = '127.0.0.1';
 }
 
+/** `true`/`1` and `false`/`0` (or unset); anything else stays as it is and fails @IsBoolean. */
+function envBoolean(v: unknown): unknown {
+  if (v === undefined || v === false || v === 'false' || v === '0') return false;
+  if (v === true || v === 'true' || v === '1') return true;
+  return v;
+}
+
 /** Single sign-on settings that only make sense together (SPEC §12). */
 function oidcRule(this: {
   OIDC_ISSUER?: string;
@@ -460,7 +467,8 @@ export class GatewayConfig extends BaseConfig {
   OIDC_SCOPES: string = 'openid profile email';
 
   /** true: password sign-in and registration are off (single sign-on only), except OIDC_BREAK_GLASS_USERS. */
-  @Transform(({ value }) => value === true || value === 'true' || value === '1')
+  // the raw string (implicit conversion would make any non-empty string true, 'false' too)
+  @Transform(({ obj }) => envBoolean((obj as Record<string, unknown>).OIDC_ONLY))
   @IsBoolean({ message: 'OIDC_ONLY must be true or false' })
   OIDC_ONLY: boolean = false;
 

@@ -34,6 +34,8 @@ import { UserOnly } from '../guards';
 import { CurrentUser, publicUser } from '../current-user.decorator';
 import type { AuthUser } from '../jwt.strategy';
 import { SigninPolicy } from './signin-policy';
+import { RateLimitService } from '../rate-limit.service';
+import { GatewayConfig } from '@hihi/config';
 
 /** Passkey sign-ins are counted under the sign-in limits per address with this account key. */
 const PASSKEY_ACCOUNT = '\u0000passkey';
@@ -47,6 +49,8 @@ export class PasskeysController {
     private readonly policy: SigninPolicy,
     private readonly logins: LoginLimiter,
     private readonly chat: ChatProvisioner,
+    private readonly limits: RateLimitService,
+    private readonly config: GatewayConfig,
   ) {}
 
   @Get('auth/methods')
@@ -132,7 +136,18 @@ export class PasskeysController {
   @HttpCode(HttpStatus.OK)
   @ApiTags('auth')
   @ApiOperation({ summary: 'Request options for navigator.credentials.get (no username: discoverable credentials)' })
-  async loginOptions(@Req() req: Request, @CorrelationId() correlationId: string): Promise<WebAuthnOptionsJson> {
+  async loginOptions(
+    @Req() req: Request,
+    @Ip() ip: string,
+    @CorrelationId() correlationId: string,
+  ): Promise<WebAuthnOptionsJson> {
+    // each answer stores a challenge: limited per address like refreshes
+    await this.limits.consume(
+      'passkey-options-ip',
+      ip,
+      this.config.REFRESH_RATE_LIMIT,
+      this.config.RATE_LIMIT_WINDOW_SEC,
+    );
     return unwrap(
       await this.bus.call(SIGNIN_PATTERNS.passkeyLoginOptions, this.policy.relyingParty(req), { correlationId }),
     );
