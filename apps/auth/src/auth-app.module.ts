@@ -16,6 +16,7 @@ import { ServerFlag, ServerFlagSchema } from './roles/server-flag.schema';
 import { AdminController } from './admin/admin.controller';
 import { ADMIN_MODELS, ADMIN_PROVIDERS } from './admin/admin.providers';
 import { AuthController } from './auth.controller';
+import { SIGNIN_CONTROLLERS, SIGNIN_MODELS, SIGNIN_PROVIDERS } from './signin';
 
 @Module({})
 export class AuthAppModule {
@@ -32,9 +33,10 @@ export class AuthAppModule {
           { name: RefreshClaim.name, schema: RefreshClaimSchema },
           { name: ServerFlag.name, schema: ServerFlagSchema },
           ...ADMIN_MODELS,
+          ...SIGNIN_MODELS,
         ]),
       ],
-      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController, AdminController],
+      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController, AdminController, ...SIGNIN_CONTROLLERS],
       providers: [
         UsersRepository,
         SessionsRepository,
@@ -43,6 +45,7 @@ export class AuthAppModule {
         RolesService,
         AuthService,
         ...ADMIN_PROVIDERS,
+        ...SIGNIN_PROVIDERS,
       ],
     };
   }

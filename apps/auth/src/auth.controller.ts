@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { AuthTokens, BusResult, GuestTokens, NoData, PublicUser } from '@hihi/contracts';
+import { AuthTokens, BusResult, GuestTokens, LoginReply, NoData, PublicUser } from '@hihi/contracts';
 import { Handles, ok } from '@hihi/common/bus';
 import { GuestDto, LoginDto, LogoutDto, MeDto, RefreshDto, RegisterDto } from '@hihi/dto';
 import { AuthService } from './auth.service';
@@ -21,7 +21,7 @@ export class AuthController {
   }
 
   @Handles('authLogin')
-  async login(@Payload('data') dto: LoginDto): Promise<BusResult<AuthTokens>> {
+  async login(@Payload('data') dto: LoginDto): Promise<BusResult<LoginReply>> {
     return ok(await this.auth.login(dto));
   }
 

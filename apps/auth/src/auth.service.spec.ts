@@ -1,4 +1,5 @@
 import { AuthConfig } from '@hihi/config';
+import type { AuthTokens } from '@hihi/contracts';
 import { BusError, verifyAccessToken } from '@hihi/common';
 import { AuthService, BAD_CREDENTIALS, BAD_REFRESH, Clock } from './auth.service';
 import { DuplicateUsernameError, NewUser, UserRecord, UsersRepository } from './users/users.repository';
@@ -204,7 +205,11 @@ describe('AuthService (mocked repositories)', () => {
     });
 
     it('finds the user without regard to case; rememberMe gives 30 days', async () => {
-      const t = await auth.login({ username: 'CAROL', password: 'carol has a long pass', rememberMe: true });
+      const t = (await auth.login({
+        username: 'CAROL',
+        password: 'carol has a long pass',
+        rememberMe: true,
+      })) as AuthTokens;
       expect(t.rememberMe).toBe(true);
       expect(t.refreshExpiresIn).toBe(30 * 86400);
     });
@@ -309,7 +314,11 @@ describe('AuthService (mocked repositories)', () => {
       now = new Date(now.getTime() + 3600 * 1000);
       const r = await auth.refresh({ refreshToken: first.refreshToken });
       expect(r.refreshExpiresIn).toBe(11 * 3600);
-      const remembered = await auth.login({ username: 'dave', password: 'dave has a long pass', rememberMe: true });
+      const remembered = (await auth.login({
+        username: 'dave',
+        password: 'dave has a long pass',
+        rememberMe: true,
+      })) as AuthTokens;
       now = new Date(now.getTime() + 86400 * 1000);
       const r2 = await auth.refresh({ refreshToken: remembered.refreshToken });
       expect(r2.refreshExpiresIn).toBe(30 * 86400);
@@ -333,7 +342,7 @@ describe('AuthService (mocked repositories)', () => {
     });
 
     it('logout-all denies every live session of the user', async () => {
-      const other = await auth.login({ username: 'dave', password: 'dave has a long pass' });
+      const other = (await auth.login({ username: 'dave', password: 'dave has a long pass' })) as AuthTokens;
       await auth.logoutAll({ userId: first.user.id });
       expect(revocation.denied).toHaveLength(1);
       expect(revocation.denied[0].reason).toBe('logout-all');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AuthConfig } from '@hihi/config';
-import { AuthTokens, GuestTokens, PublicUser, SessionRevokedReason } from '@hihi/contracts';
+import { AuthTokens, GuestTokens, LoginReply, PublicUser, SessionRevokedReason } from '@hihi/contracts';
 import { BusError, signAccessToken } from '@hihi/common';
 import {
   GuestDto,
@@ -31,6 +31,7 @@ import {
   sealForToken,
   unsealWithToken,
 } from './tokens/refresh-token';
+import { SECOND_FACTOR, SecondFactor } from './signin/second-factor';
 
 /** One message for an unknown username and a wrong password alike. */
 export const BAD_CREDENTIALS = 'wrong username or password';
@@ -68,6 +69,7 @@ export class AuthService {
     @Optional() private readonly roles?: RolesService,
     /** registration mode, invites, guests on/off (SPEC §8; absent in unit tests of the rest) */
     @Optional() private readonly admission?: AdmissionService,
+    @Optional() @Inject(SECOND_FACTOR) private readonly secondFactor?: SecondFactor,
   ) {}
 
   private get secret(): string {
@@ -112,7 +114,7 @@ export class AuthService {
    * Look up by username only, then verify; unknown users cost a dummy verification. The whole
    * attempt (look-up and argon2) is admitted by the password gate, so a storm is refused fast.
    */
-  async login(dto: LoginDto): Promise<AuthTokens> {
+  async login(dto: LoginDto): Promise<LoginReply> {
     let user = await this.passwords.admit(async () => {
       const key = normalizeUsername(dto.username);
       const found = isValidUsername(key) ? await this.users.findByKey(key) : undefined;
@@ -133,6 +135,9 @@ export class AuthService {
       return found;
     });
     if (this.roles) user = await this.roles.signedIn(user);
+    // 2FA on: no tokens yet, the second step (POST /api/auth/login/mfa) makes the session
+    const challenge = await this.secondFactor?.challenge(user, dto.rememberMe === true);
+    if (challenge) return challenge;
     return this.startSession(user, dto.rememberMe === true);
   }
 
@@ -275,7 +280,11 @@ export class AuthService {
     for (const id of ids) await this.sessions.revoke(id, dbReason, now);
   }
 
-  private async startSession(user: UserRecord, rememberMe: boolean): Promise<AuthTokens> {
+  /** A new session and its tokens (password, second step, passkey and single sign-on alike). */
+  async startSession(user: UserRecord, rememberMe: boolean): Promise<AuthTokens> {
+    // whatever the way in (password, second step, passkey, single sign-on): a deactivated account
+    // gets no session, answered like a wrong password (SPEC §8)
+    if (user.status === 'deactivated') throw new BusError('unauthorized', BAD_CREDENTIALS);
     const now = this.clock.now();
     await this.users.touch(user.id, now);
     const sessionId = newSessionId();

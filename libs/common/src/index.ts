@@ -11,6 +11,7 @@
 export * from './bus';
 export * from './observability';
 export * from './tokens';
+export * from './mfa-token';
 export * from './lifecycle';
 export * from './service';
 export * from './rate-limit';

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -96,6 +97,32 @@ export class ServiceConfig extends BaseConfig {
   /** Address of that listener: loopback by default, 0.0.0.0 in containers. */
   @IsString()
   METRICS_HOST: string = '127.0.0.1';
+}
+
+/** `true`/`1` and `false`/`0` (or unset); anything else stays as it is and fails @IsBoolean. */
+function envBoolean(v: unknown): unknown {
+  if (v === undefined || v === false || v === 'false' || v === '0') return false;
+  if (v === true || v === 'true' || v === '1') return true;
+  return v;
+}
+
+/** Single sign-on settings that only make sense together (SPEC §12). */
+function oidcRule(this: {
+  OIDC_ISSUER?: string;
+  OIDC_CLIENT_ID?: string;
+  OIDC_ONLY: boolean;
+  NODE_ENV: NodeEnv;
+}): string[] {
+  const errors: string[] = [];
+  if (this.OIDC_ISSUER && !this.OIDC_CLIENT_ID) errors.push('OIDC_CLIENT_ID is required when OIDC_ISSUER is set');
+  if (this.OIDC_CLIENT_ID && !this.OIDC_ISSUER) errors.push('OIDC_ISSUER is required when OIDC_CLIENT_ID is set');
+  if (this.OIDC_ONLY && !this.OIDC_ISSUER) errors.push('OIDC_ONLY=true needs OIDC_ISSUER and OIDC_CLIENT_ID');
+  if (this.OIDC_ISSUER?.startsWith('http://')) {
+    const host = /^http:\/\/([^/:]+|\[[^\]]+\])/.exec(this.OIDC_ISSUER)?.[1] ?? '';
+    const loopback = host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+    if (!loopback) errors.push('OIDC_ISSUER must be an https:// URL (http:// only on loopback, for tests)');
+  }
+  return errors;
 }
 
 /** auth: owns users and sessions in MongoDB. */
@@ -506,6 +533,60 @@ export class GatewayConfig extends BaseConfig {
   @Min(1, { message: 'DM_CREATE_LIMIT must be at least 1' })
   DM_CREATE_LIMIT: number = 30;
 
+  /* ---------- sign-in methods (SPEC §12; docs/security.md, docs/operations.md) ---------- */
+
+  /**
+   * WebAuthn relying-party id: the host name passkeys are bound to. Default: the host of
+   * PUBLIC_ORIGIN, else `localhost` (browsers refuse WebAuthn on an IP-address origin).
+   */
+  @IsOptional()
+  @Matches(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, {
+    message: 'WEBAUTHN_RP_ID must be a host name such as chat.example.com (no scheme, no port)',
+  })
+  WEBAUTHN_RP_ID?: string;
+
+  /** OpenID Connect issuer (discovery at `<issuer>/.well-known/openid-configuration`); unset: no SSO. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'OIDC_ISSUER must be an http(s) URL' })
+  OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  OIDC_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  OIDC_CLIENT_SECRET?: string;
+
+  /** The provider's name on the "Sign in with …" button. */
+  @IsString()
+  @MinLength(1)
+  OIDC_NAME: string = 'SSO';
+
+  /** Scopes asked for (openid is required). */
+  @Matches(/^(\S+ )*openid( \S+)*$/, { message: 'OIDC_SCOPES must be space-separated scopes including openid' })
+  OIDC_SCOPES: string = 'openid profile email';
+
+  /** true: password sign-in and registration are off (single sign-on only), except OIDC_BREAK_GLASS_USERS. */
+  // the raw string (implicit conversion would make any non-empty string true, 'false' too)
+  @Transform(({ obj }) => envBoolean((obj as Record<string, unknown>).OIDC_ONLY))
+  @IsBoolean({ message: 'OIDC_ONLY must be true or false' })
+  OIDC_ONLY: boolean = false;
+
+  /**
+   * Break-glass: usernames (comma-separated) that may still sign in with their password (and
+   * second factor) while OIDC_ONLY=true, e.g. the admins, for when the identity provider is down.
+   */
+  @IsOptional()
+  @IsString()
+  OIDC_BREAK_GLASS_USERS?: string;
+
+  get oidcConfigured(): boolean {
+    return !!(this.OIDC_ISSUER && this.OIDC_CLIENT_ID);
+  }
+
   /** Folder of stored uploads (local storage). */
   get uploadDir(): string {
     return this.UPLOAD_DIR ?? `${this.HIHI_DATA_DIR.replace(/\/+$/, '')}/uploads`;
@@ -514,6 +595,7 @@ export class GatewayConfig extends BaseConfig {
   crossCheck(): string[] {
     const errors = secretRule.call(this);
     if (this.UPLOAD_STORAGE === 's3' && !this.S3_BUCKET) errors.push('S3_BUCKET is required when UPLOAD_STORAGE=s3');
+    errors.push(...oidcRule.call(this));
     return errors;
   }
 }

@@ -9,3 +9,5 @@ export * from './mentions';
 export * from './protocol';
 export * from './roles';
 export * from './admin';
+export * from './signin';
+export * from './command';

@@ -1,3 +1,5 @@
+import { command, CommandRow, CommandTypes, NoData } from './command';
+import { SIGNIN_PROTOCOL, SigninPattern, LoginReply } from './signin';
 import { CLIENT_EVENTS, ClientEvent, SERVER_EVENTS, ServerEvent } from './events';
 import { AUTH_PATTERNS, AuthPattern, CHAT_PATTERNS, ChatPattern, SessionRevokedReason } from './patterns';
 import type { Ack } from './errors';
@@ -88,40 +90,7 @@ import type {
  * Adding a command = a row here (and its DTO in COMMAND_DTOS), a handler in the service, a client
  * call. The gateway forwards socket rows by itself.
  */
-export type BusPattern = AuthPattern | ChatPattern;
-
-/** Nothing but an empty object. */
-export type NoData = Record<string, never>;
-/** An ack with nothing besides `ok: true`. */
-export type EmptyAck = Record<never, never>;
-
-export interface CommandRow {
-  /** the Socket.IO event a client emits (socket commands; CLIENT_EVENTS) */
-  readonly event?: string;
-  /** the REST route that gives this command (HTTP commands), for documentation */
-  readonly http?: string;
-  /** the bus pattern (absent: the gateway carries the command out alone) */
-  readonly pattern?: string;
-  /** the DTO class (libs/dto COMMAND_DTOS) that validates the payload */
-  readonly dto: string;
-  /** server events this command may cause */
-  readonly emits: readonly ServerEvent[];
-}
-
-/** Types of one command: what it carries, what the bus answers, what the socket ack holds. */
-export interface CommandTypes<P extends object, R, A extends object> {
-  payload: P;
-  reply: R;
-  ack: A;
-}
-
-/**
- * A table row with its types: `command<Payload, BusReply, Ack>()({ ...row })`. The `types` field
- * is never set at run time; it only carries the types.
- */
-export function command<P extends object, R = never, A extends object = EmptyAck>() {
-  return <const Row extends CommandRow>(row: Row): Row & { readonly types?: CommandTypes<P, R, A> } => row;
-}
+export type BusPattern = AuthPattern | ChatPattern | SigninPattern;
 
 export const PROTOCOL = {
   /* ---------- socket commands (docs/protocol.md) ---------- */
@@ -289,7 +258,7 @@ export const PROTOCOL = {
     dto: 'RegisterDto',
     emits: [],
   }),
-  authLogin: command<LoginBody, AuthTokens>()({
+  authLogin: command<LoginBody, LoginReply>()({
     http: 'POST /api/auth/login',
     pattern: AUTH_PATTERNS.login,
     dto: 'LoginDto',
@@ -405,6 +374,8 @@ export const PROTOCOL = {
     dto: 'AuditAppendDto',
     emits: [],
   }),
+  /* ---------- two-factor, passkeys, single sign-on (signin.ts) ---------- */
+  ...SIGNIN_PROTOCOL,
 } as const;
 
 /** Any protocol table (PROTOCOL, or a test fixture that extends it). */

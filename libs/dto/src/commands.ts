@@ -36,6 +36,17 @@ import {
   RoomIdDto,
   UpdateRoomDto,
 } from './rooms.dto';
+import {
+  MfaLoginDto,
+  OidcIdentityDto,
+  PasskeyLoginBusDto,
+  PasskeyRegisterBusDto,
+  PasskeyRegOptionsBusDto,
+  PasskeyRemoveBusDto,
+  RelyingPartyDto,
+  TotpConfirmBusDto,
+  TotpDisableBusDto,
+} from './signin.dto';
 import { DtoClass, EmptyDto, validatePayload, Validated } from './validation';
 
 /** The DTO class of every command of a protocol table, by name. */
@@ -95,6 +106,18 @@ export const COMMAND_DTOS: CommandDtos = {
   adminAudit: AuditQueryDto,
   adminStats: EmptyDto,
   auditAppend: AuditAppendDto,
+  authMfaStatus: MeDto,
+  authTotpEnrol: MeDto,
+  authTotpConfirm: TotpConfirmBusDto,
+  authTotpDisable: TotpDisableBusDto,
+  authLoginMfa: MfaLoginDto,
+  authPasskeyRegOptions: PasskeyRegOptionsBusDto,
+  authPasskeyRegister: PasskeyRegisterBusDto,
+  authPasskeyList: MeDto,
+  authPasskeyRemove: PasskeyRemoveBusDto,
+  authPasskeyLoginOptions: RelyingPartyDto,
+  authPasskeyLogin: PasskeyLoginBusDto,
+  authOidcSignIn: OidcIdentityDto,
 };
 
 /** Validate a command's payload with its DTO (the one pipeline: validatePayload). */

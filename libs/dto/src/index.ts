@@ -5,6 +5,7 @@ export * from './auth.dto';
 export * from './chat.dto';
 export * from './rooms.dto';
 export * from './admin.dto';
+export * from './signin.dto';
 export * from './names';
 export * from './commands';
 export * from './validation';

@@ -14,7 +14,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AuthTokens, GuestTokens, PublicUser } from '@hihi/contracts';
+import { AuthTokens, GuestTokens, LoginReply, PublicUser } from '@hihi/contracts';
 import {
   AuthTokensDto,
   ErrorBodyDto,
@@ -57,13 +57,16 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Sign in; rememberMe decides a 30-day or a browser-session refresh token' })
-  @ApiOkResponse({ type: AuthTokensDto })
+  @ApiOkResponse({
+    type: AuthTokensDto,
+    description: 'tokens; or, with 2FA on, {mfaRequired: true, mfaToken, methods}',
+  })
   @ApiUnauthorizedResponse({ description: 'wrong username or password (one response for both)', type: ErrorBodyDto })
   @ApiTooManyRequestsResponse({
     description: 'too many failed attempts for this account or address (Retry-After)',
     type: ErrorBodyDto,
   })
-  login(@Body() dto: LoginDto, @Ip() ip: string, @CorrelationId() correlationId: string): Promise<AuthTokens> {
+  login(@Body() dto: LoginDto, @Ip() ip: string, @CorrelationId() correlationId: string): Promise<LoginReply> {
     return this.auth.login(dto, ip, correlationId);
   }
 

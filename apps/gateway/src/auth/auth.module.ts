@@ -10,6 +10,7 @@ import { ServerRolesService } from '../roles/server-roles.service';
 import { OriginPolicy } from './origin-policy';
 import { AllowGuests, UserOnly } from './guards';
 import { ChatProvisioner } from '../chat/chat-provisioner';
+import { SIGNIN_CONTROLLERS, SIGNIN_PROVIDERS } from './signin';
 
 /**
  * Accounts at the gateway: /api/auth/* and /api/me, the passport-jwt strategy, and the
@@ -17,7 +18,7 @@ import { ChatProvisioner } from '../chat/chat-provisioner';
  */
 @Module({
   imports: [PassportModule.register({ session: false })],
-  controllers: [AuthController, MeController],
+  controllers: [AuthController, MeController, ...SIGNIN_CONTROLLERS],
   providers: [
     JwtStrategy,
     AuthGatewayService,
@@ -29,6 +30,7 @@ import { ChatProvisioner } from '../chat/chat-provisioner';
     AllowGuests,
     UserOnly,
     ChatProvisioner,
+    ...SIGNIN_PROVIDERS,
   ],
   exports: [
     PassportModule,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@hihi/config';
-import { AUTH_PATTERNS, AuthTokens, GuestTokens, PublicUser } from '@hihi/contracts';
+import { AUTH_PATTERNS, AuthTokens, GuestTokens, isMfaChallenge, LoginReply, PublicUser } from '@hihi/contracts';
 import { BusClient } from '@hihi/common/bus';
 import { GuestDto, LoginDto, LogoutDto, normalizeUsername, RefreshDto, RegisterDto } from '@hihi/dto';
 import { AUTH_BUS } from '../bus/bus.module';
@@ -10,6 +10,7 @@ import { AttemptOutcome, LoginLimiter } from './login-limiter';
 import type { AuthUser } from './jwt.strategy';
 import { publicUser } from './current-user.decorator';
 import { ChatProvisioner } from '../chat/chat-provisioner';
+import { SigninPolicy } from './signin/signin-policy';
 
 export { TOO_MANY_LOGINS } from './login-limiter';
 
@@ -32,9 +33,11 @@ export class AuthGatewayService {
     private readonly logins: LoginLimiter,
     private readonly config: GatewayConfig,
     private readonly chat: ChatProvisioner,
+    private readonly signin: SigninPolicy,
   ) {}
 
   async register(dto: RegisterDto, ip: string, correlationId: string): Promise<AuthTokens> {
+    this.signin.assertRegistration();
     await this.limits.consume(
       B.register,
       ip,
@@ -52,18 +55,21 @@ export class AuthGatewayService {
    * (account, address), progressive delay per account for unknown sources), then the password is
    * checked by auth, then the reservation is settled with the outcome.
    */
-  async login(dto: LoginDto, ip: string, correlationId: string): Promise<AuthTokens> {
+  async login(dto: LoginDto, ip: string, correlationId: string): Promise<LoginReply> {
+    this.signin.assertPasswordSignIn(dto.username);
     const attempt = await this.logins.reserve(normalizeUsername(dto.username), ip);
     let outcome: AttemptOutcome = 'void';
-    let tokens: AuthTokens;
+    let tokens: LoginReply;
     try {
       const res = await this.bus.call(AUTH_PATTERNS.login, dto, { correlationId });
-      if (res.ok) outcome = 'ok';
+      // a right password with 2FA on settles nothing ('void'): the second step is counted itself
+      if (res.ok) outcome = isMfaChallenge(res.data) ? 'void' : 'ok';
       else if (res.error.code === 'unauthorized') outcome = 'failed';
       tokens = unwrap(res);
     } finally {
       await attempt.settle(outcome);
     }
+    if (isMfaChallenge(tokens)) return tokens;
     return this.chat.provision(tokens, correlationId);
   }
 

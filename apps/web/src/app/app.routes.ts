@@ -22,5 +22,11 @@ export const routes: Routes = [
     canActivate: [authGuard],
     loadComponent: () => import('./chat/chat-page/chat-page').then((m) => m.ChatPage),
   },
+  {
+    path: 'security',
+    title: APP_TITLE,
+    canActivate: [authGuard],
+    loadComponent: () => import('./account/security-page/security-page').then((m) => m.SecurityPage),
+  },
   { path: '**', redirectTo: 'chat' },
 ];

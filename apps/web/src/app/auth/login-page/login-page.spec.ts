@@ -2,14 +2,25 @@ import { HttpErrorResponse, HttpHeaders } from '@angular/common/http';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { AuthService } from '../../core/auth/auth.service';
+import { SigninService } from '../../core/auth/signin.service';
 import { LoginPage } from './login-page';
 
 describe('LoginPage', () => {
   async function render() {
     localStorage.setItem('hihi.lang', 'zh');
     const auth = { login: vi.fn().mockResolvedValue({}), guest: vi.fn().mockResolvedValue({}) };
+    const signin = {
+      methods: vi.fn().mockResolvedValue({ password: true, registration: true, passkeys: true }),
+      passkeysSupported: () => false,
+      ssoExchange: vi.fn(),
+      secondStep: vi.fn(),
+    };
     TestBed.configureTestingModule({
-      providers: [provideRouter([]), { provide: AuthService, useValue: auth }],
+      providers: [
+        provideRouter([]),
+        { provide: AuthService, useValue: auth },
+        { provide: SigninService, useValue: signin },
+      ],
     });
     const navigate = vi.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
     const fixture = TestBed.createComponent(LoginPage);
@@ -20,8 +31,26 @@ describe('LoginPage', () => {
       input.value = value;
       input.dispatchEvent(new Event('input'));
     };
-    return { fixture, el, auth, navigate, set };
+    return { fixture, el, auth, signin, navigate, set };
   }
+
+  it('with 2FA on, asks for the code instead of opening the chat, then signs in with it', async () => {
+    const { fixture, el, auth, signin, navigate, set } = await render();
+    auth.login.mockResolvedValueOnce({ mfaRequired: true, mfaToken: 'tok', methods: ['totp', 'recovery'] });
+    set('#login-username', 'alice');
+    set('#login-password', 'secret-pass');
+    (el.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    await fixture.whenStable();
+    expect(navigate).not.toHaveBeenCalled();
+    expect(el.querySelector('label[for="mfa-code"]')?.textContent).toContain('验证码');
+    expect((el.querySelector('#login-password')!.closest('form') as HTMLFormElement).hidden).toBe(true);
+    signin.secondStep.mockResolvedValueOnce(undefined);
+    set('#mfa-code', '123 456');
+    (el.querySelector('hihi-second-step form') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    await fixture.whenStable();
+    expect(signin.secondStep).toHaveBeenCalledWith({ mfaToken: 'tok', code: '123456' }, false);
+    expect(navigate).toHaveBeenCalledWith('/chat');
+  });
 
   it('has labelled username and password fields, remember me, register link and the duck button', async () => {
     const { el } = await render();

@@ -1,6 +1,10 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import type { MfaChallenge, SigninMethods } from '@hihi/contracts';
+import { SigninService } from '../../core/auth/signin.service';
+import { SecondStep } from '../second-step/second-step';
+import { SigninAlternatives } from '../signin-alternatives/signin-alternatives';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { Router, RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { httpErrorMessage, httpStatus, retryAfterSeconds } from '../../core/api/http-error';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
@@ -9,7 +13,7 @@ import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
 
 @Component({
   selector: 'hihi-login-page',
-  imports: [ReactiveFormsModule, RouterLink, DuckIcon, LangToggle],
+  imports: [ReactiveFormsModule, RouterLink, DuckIcon, LangToggle, SecondStep, SigninAlternatives],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './login-page.html',
   styleUrl: '../auth-layout.css',
@@ -26,6 +30,30 @@ export class LoginPage {
   });
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
+  /** two-factor, passkeys, single sign-on (SPEC §12) */
+  private readonly signin = inject(SigninService);
+  protected readonly challenge = signal<MfaChallenge | null>(null);
+  protected readonly methods = signal<SigninMethods | null>(null);
+
+  constructor() {
+    void this.signin.methods().then(
+      (m) => this.methods.set(m),
+      () => undefined,
+    );
+    const query = inject(ActivatedRoute).snapshot.queryParamMap;
+    const sso = query.get('sso');
+    if (query.get('ssoError')) this.error.set(this.i18n.t('sso.failed'));
+    if (sso) {
+      void this.signin.ssoExchange(sso).then(
+        () => this.onSignedIn(),
+        () => this.error.set(this.i18n.t('sso.failed')),
+      );
+    }
+  }
+
+  protected async onSignedIn(): Promise<void> {
+    await this.router.navigateByUrl('/chat');
+  }
 
   async submit(): Promise<void> {
     if (this.busy()) return;
@@ -37,7 +65,11 @@ export class LoginPage {
     this.busy.set(true);
     this.error.set(null);
     try {
-      await this.auth.login(username.trim(), password, remember);
+      const signedIn = await this.auth.login(username.trim(), password, remember);
+      if ('mfaRequired' in signedIn) {
+        this.challenge.set(signedIn);
+        return;
+      }
       await this.router.navigateByUrl('/chat');
     } catch (err) {
       this.error.set(this.describe(err));
@@ -63,6 +95,7 @@ export class LoginPage {
   private describe(err: unknown): string {
     const status = httpStatus(err);
     if (status === 401) return this.i18n.t('login.wrong');
+    if (status === 403) return this.i18n.t('sso.only');
     if (status === 429) {
       const seconds = retryAfterSeconds(err);
       return seconds ? this.i18n.t('login.tooManyIn', { seconds }) : this.i18n.t('login.tooMany');

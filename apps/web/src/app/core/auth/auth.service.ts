@@ -6,6 +6,8 @@ import type {
   GuestBody,
   GuestTokens,
   LoginBody,
+  LoginReply,
+  MfaChallenge,
   PublicUser,
   RefreshBody,
   RegisterBody,
@@ -71,10 +73,18 @@ export class AuthService {
     return this.refresh();
   }
 
-  async login(username: string, password: string, rememberMe: boolean): Promise<PublicUser> {
+  /** Signs in, or answers the second step to take when the account has 2FA on (SigninService). */
+  async login(username: string, password: string, rememberMe: boolean): Promise<PublicUser | MfaChallenge> {
     const body: LoginBody = { username, password, rememberMe };
-    const tokens = await firstValueFrom(this.http.post<AuthTokens>(AUTH_API.login, body));
-    this.store(tokens, rememberMe);
+    const reply = await firstValueFrom(this.http.post<LoginReply>(AUTH_API.login, body));
+    if ('mfaRequired' in reply) return reply;
+    this.store(reply, rememberMe);
+    return reply.user;
+  }
+
+  /** Keeps the tokens of a sign-in made another way (second step, passkey, single sign-on). */
+  adopt(tokens: AuthTokens, remember: boolean): PublicUser {
+    this.store(tokens, remember);
     return tokens.user;
   }
 

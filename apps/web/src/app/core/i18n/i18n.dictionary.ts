@@ -1,4 +1,5 @@
 import { EN_COMMUNITIES, ZH_COMMUNITIES } from './i18n.communities';
+import { SIGNIN_EN, SIGNIN_ZH } from './i18n.signin';
 
 /** UI strings. Chinese is the reference language; English must have the same keys. */
 export const ZH = {
@@ -165,6 +166,7 @@ export const ZH = {
   'search.failed': '搜索失败,请稍后再试',
   'search.results': '搜索结果',
   ...ZH_COMMUNITIES,
+  ...SIGNIN_ZH,
 } as const;
 
 export type I18nKey = keyof typeof ZH;
@@ -335,6 +337,7 @@ export const EN: Dictionary = {
   'search.failed': 'Search failed, please try again',
   'search.results': 'Search results',
   ...EN_COMMUNITIES,
+  ...SIGNIN_EN,
 };
 
 export const DICTIONARIES = { zh: ZH as Dictionary, en: EN } as const;
