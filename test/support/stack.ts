@@ -27,6 +27,8 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** print service output to stderr (debugging) */
   verbose?: boolean;
+  /** use this Redis (e.g. a test's own Redis Cluster) instead of a private redis-server */
+  redisUrl?: string;
 }
 
 /**
@@ -64,6 +66,7 @@ export class Stack {
     this.infra = await resolveInfra({
       dataDir: this.dir,
       persistent: false,
+      ...(this.opts.redisUrl ? { env: { ...process.env, REDIS_URL: this.opts.redisUrl } } : {}),
       dbName: `hihi_test_${randomBytes(4).toString('hex')}`,
       log: this.opts.verbose ? (l) => process.stderr.write(`[infra] ${l}\n`) : quiet,
     });

@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
-const REDIS_URL_RE = /^rediss?:\/\/[^\s]+$/;
+/** one Redis (redis://, rediss://) or a Redis Cluster (redis+cluster://h1:p1,h2:p2,…; SPEC §11) */
+const REDIS_URL_RE = /^rediss?(\+cluster)?:\/\/[^\s]+$/;
 const MONGO_URL_RE = /^mongodb(\+srv)?:\/\/[^\s]+$/;
 const POSTGRES_URL_RE = /^postgres(ql)?:\/\/[^\s]+$/;
 /** An origin: scheme, host and optional port, nothing else (no path, no trailing slash). */
@@ -18,7 +19,9 @@ export class BaseConfig {
   @IsIn(NODE_ENVS, { message: 'NODE_ENV must be one of development, production, test' })
   NODE_ENV: NodeEnv = 'development';
 
-  @Matches(REDIS_URL_RE, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @Matches(REDIS_URL_RE, {
+    message: 'REDIS_URL must be a redis://, rediss:// or redis+cluster://host:port,host:port URL',
+  })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })

@@ -52,7 +52,7 @@ export type ChatPattern = (typeof CHAT_PATTERNS)[keyof typeof CHAT_PATTERNS];
 
 /** Redis pub/sub channels (not request/response): chat publishes, every gateway subscribes. */
 export const PUBSUB_CHANNELS = {
-  /** room events: one channel for all rooms; payload is a RoomEventEnvelope */
+  /** room events: base name of the per-shard channels (roomShardChannel); payload is a RoomEventEnvelope */
   roomEvents: 'hihi:room-events',
   /** sessions signed out or found replayed: payload is a SessionRevokedEvent (auth publishes) */
   sessionRevoked: 'hihi:session-revoked',
@@ -68,6 +68,35 @@ export function accessChangedChannel(prefix: string): string {
 /** The room-events channel with the deployment's REDIS_PREFIX (every Redis name is prefixed). */
 export function roomEventsChannel(prefix: string): string {
   return `${prefix}:${PUBSUB_CHANNELS.roomEvents}`;
+}
+
+/**
+ * Room events by interest (SPEC §11, docs/operations.md "Past one host"): a room's events go out
+ * on the channel of its shard (`<prefix>:hihi:room-events:<shard>`, shard = hash of the room id),
+ * events for chosen users (`room:updated` with `userIds`) on the channel of each user's shard
+ * (`<prefix>:hihi:user-events:<shard>`). A gateway subscribes only to the shards of the rooms and
+ * users its sockets have. The count is part of the wire contract: every process must agree.
+ */
+export const ROOM_EVENT_SHARDS = 256;
+
+/** Channel of one room shard (0 ≤ shard < ROOM_EVENT_SHARDS). */
+export function roomShardChannel(prefix: string, shard: number): string {
+  return `${roomEventsChannel(prefix)}:${shard}`;
+}
+
+/** Channel of one user shard (0 ≤ shard < ROOM_EVENT_SHARDS). */
+export function userShardChannel(prefix: string, shard: number): string {
+  return `${prefix}:hihi:user-events:${shard}`;
+}
+
+/** The shard of a room or user id: FNV-1a (32 bit) of its UTF-16 code units, mod ROOM_EVENT_SHARDS. */
+export function eventShard(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % ROOM_EVENT_SHARDS;
 }
 
 /** Why a session ended before its time. */

@@ -7,3 +7,4 @@ export * from './postgres';
 export * from './resolve';
 export * from './secrets';
 export * from './services';
+export * from './redis-cluster';

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Logger, Optional } from '@nestjs/com
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
-import Redis from 'ioredis';
+import { RedisClient } from '@hihi/common/redis';
 import { GatewayConfig } from '@hihi/config';
 import {
   Ack,
@@ -27,6 +27,7 @@ import { COMMAND_DTOS } from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { REDIS } from '../redis/redis.module';
 import { PresenceService } from './presence.service';
+import { RoomEventsSubscriber } from './room-events.subscriber';
 import { RoomFanout, userRoom } from './room-fanout';
 import { SendRateLimiter } from './send-rate-limiter';
 import { ackError, CommandCall, CommandHooks, SocketForwarder } from './socket-forwarder';
@@ -74,9 +75,10 @@ export class ChatSocketGateway
   constructor(
     private readonly config: GatewayConfig,
     @Inject(CHAT_BUS) chat: BusClient,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly presence: PresenceService,
     private readonly fanout: RoomFanout,
+    private readonly roomEvents: RoomEventsSubscriber,
     private readonly limiter: SendRateLimiter,
     private readonly originPolicy: OriginPolicy,
     private readonly revocation: RevocationService,
@@ -94,6 +96,8 @@ export class ChatSocketGateway
   afterInit(server: ChatServer): void {
     this.server = server;
     this.fanout.attach(server);
+    // subscribe to the shard channels of the rooms this gateway's sockets are in (SPEC §11)
+    this.roomEvents.attach(server);
     // Own origin, PUBLIC_ORIGIN or CORS_ORIGIN only, exact (OriginPolicy); no re-pointed Host names.
     server.engine.opts.allowRequest = (req, callback) => callback(null, !this.draining && this.originAllowed(req));
     const origins = this.originPolicy.corsOrigins;
@@ -183,7 +187,7 @@ export class ChatSocketGateway
     return {
       roomJoin: {
         // hold live messages back while the join is in flight (docs/protocol.md "room:join")
-        before: ({ socket, payload }) => this.fanout.beginJoin(socket, payload.roomId),
+        before: ({ socket, payload }) => this.beginJoin(socket, payload.roomId),
         failed: ({ socket, payload }) =>
           this.fanout.abortJoin(socket, payload.roomId, socket.data.joined.has(payload.roomId)),
         after: (call, reply) => this.joined(call, reply),
@@ -207,6 +211,21 @@ export class ChatSocketGateway
       messageReact: { before: rateLimit },
       typing: { local: (call) => this.typing(call) },
     };
+  }
+
+  /**
+   * The socket enters the Socket.IO room (live messages held back), then waits until this
+   * gateway hears the room's shard channel: only then is chat asked for the catch-up page, so
+   * nothing published after that read can be missed (docs/protocol.md "room:join").
+   */
+  private async beginJoin(socket: ChatSocket, roomId: string): Promise<AckError | void> {
+    this.fanout.beginJoin(socket, roomId);
+    try {
+      await this.roomEvents.ready(roomId);
+    } catch {
+      this.fanout.abortJoin(socket, roomId, socket.data.joined.has(roomId));
+      return { code: 'unavailable', message: 'room events unavailable; retry' };
+    }
   }
 
   /** The per-user send token bucket (shared by every gateway through Redis). */
