@@ -29,6 +29,8 @@ export interface StackOptions {
   verbose?: boolean;
   /** use this Redis (e.g. a test's own Redis Cluster) instead of a private redis-server */
   redisUrl?: string;
+  /** use this PostgreSQL (e.g. a test's own primary with a standby) instead of a private one */
+  databaseUrl?: string;
 }
 
 /**
@@ -66,7 +68,11 @@ export class Stack {
     this.infra = await resolveInfra({
       dataDir: this.dir,
       persistent: false,
-      ...(this.opts.redisUrl ? { env: { ...process.env, REDIS_URL: this.opts.redisUrl } } : {}),
+      env: {
+        ...process.env,
+        ...(this.opts.redisUrl ? { REDIS_URL: this.opts.redisUrl } : {}),
+        ...(this.opts.databaseUrl ? { DATABASE_URL: this.opts.databaseUrl } : {}),
+      },
       dbName: `hihi_test_${randomBytes(4).toString('hex')}`,
       log: this.opts.verbose ? (l) => process.stderr.write(`[infra] ${l}\n`) : quiet,
     });

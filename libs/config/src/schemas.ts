@@ -156,6 +156,11 @@ export class ChatConfig extends ServiceConfig {
   @Matches(POSTGRES_URL_RE, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL: string = 'postgres://127.0.0.1:5432/hihi';
 
+  /** A streaming replica of DATABASE_URL for history, search and room lists (SPEC §11); unset: none. */
+  @IsOptional()
+  @Matches(POSTGRES_URL_RE, { message: 'DATABASE_REPLICA_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_REPLICA_URL?: string;
+
   /** Connections in chat's PostgreSQL pool (per chat process). */
   @IsInt({ message: 'DB_POOL_MAX must be an integer' })
   @Min(1, { message: 'DB_POOL_MAX must be between 1 and 100' })

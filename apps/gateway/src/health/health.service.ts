@@ -32,7 +32,13 @@ export class HealthService {
     const down = Object.entries(details)
       .filter(([, h]) => h.status !== 'up')
       .map(([name]) => name);
-    return { status: down.length ? 'error' : 'ok', details, down };
+    // named when configured; reads fall back to the primary, so a replica down fails nothing
+    const replica = chat.reply?.postgresReplica;
+    return {
+      status: down.length ? 'error' : 'ok',
+      details: replica ? { ...details, postgresReplica: replica } : details,
+      down,
+    };
   }
 
   private async redisHealth(): Promise<PartHealth> {
