@@ -77,7 +77,13 @@ export function roomEventsChannel(prefix: string): string {
  * (`<prefix>:hihi:user-events:<shard>`). A gateway subscribes only to the shards of the rooms and
  * users its sockets have. The count is part of the wire contract: every process must agree.
  */
-export const ROOM_EVENT_SHARDS = 256;
+/**
+ * Many shards, so that a gateway's rooms cover few of them: with 4 gateways of ~1,500 rooms each,
+ * 256 shards were all subscribed by every gateway (no gain over one channel), 16,384 cut Redis
+ * bytes out to 0.44× (docs/performance.md "Room events by interest"). A gateway never holds more
+ * than min(its rooms and users, 2 × ROOM_EVENT_SHARDS) subscriptions.
+ */
+export const ROOM_EVENT_SHARDS = 16384;
 
 /** Channel of one room shard (0 ≤ shard < ROOM_EVENT_SHARDS). */
 export function roomShardChannel(prefix: string, shard: number): string {
