@@ -2,7 +2,8 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** one Redis (redis://, rediss://) or a Redis Cluster (redis+cluster://h1:p1,h2:p2,…; SPEC §11) */
-const REDIS_URL_RE = /^rediss?(\+cluster)?:\/\/[^\s]+$/;
+const REDIS_URL_RE =
+  /^(rediss?:\/\/[^\s]+|rediss?\+cluster:\/\/([^\s@/]+@)?(\[[0-9a-f:.]+\]|[^\s,/:@[\]]+):\d{1,5}(,(\[[0-9a-f:.]+\]|[^\s,/:@[\]]+):\d{1,5})*(\/[^\s]*)?)$/i;
 const MONGO_URL_RE = /^mongodb(\+srv)?:\/\/[^\s]+$/;
 const POSTGRES_URL_RE = /^postgres(ql)?:\/\/[^\s]+$/;
 /** An origin: scheme, host and optional port, nothing else (no path, no trailing slash). */
