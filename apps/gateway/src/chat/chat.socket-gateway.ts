@@ -220,11 +220,20 @@ export class ChatSocketGateway
    */
   private async beginJoin(socket: ChatSocket, roomId: string): Promise<AckError | void> {
     this.fanout.beginJoin(socket, roomId);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.roomEvents.ready(roomId);
+      // bounded: while Redis is unreachable a join answers `unavailable` instead of waiting
+      await Promise.race([
+        this.roomEvents.ready(roomId),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), this.config.BUS_TIMEOUT_MS);
+        }),
+      ]);
     } catch {
       this.fanout.abortJoin(socket, roomId, socket.data.joined.has(roomId));
       return { code: 'unavailable', message: 'room events unavailable; retry' };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
