@@ -8,7 +8,13 @@ import { SendBudget, sendBucketKey } from '@hihi/common/rate-limit';
 import { freePort, sleep, startRedis, StartedRedis, waitFor } from '@hihi/infra';
 import { Bot, BotContext, BotOutput, BotRoom } from '../../apps/chat/src/bots/bot';
 import { BotStorePort, StoreBotOutputFactory } from '../../apps/chat/src/bots/store-bot-output';
-import { BOT_QUEUE, botJobId, BotRunner, BotRunnerOptions } from '../../apps/chat/src/bots/runner/bot-runner';
+import {
+  BOT_QUEUE,
+  botJobId,
+  botQueuePrefix,
+  BotRunner,
+  BotRunnerOptions,
+} from '../../apps/chat/src/bots/runner/bot-runner';
 
 jest.setTimeout(60_000);
 
@@ -153,7 +159,7 @@ describe('bot runner (BullMQ on a real redis-server)', () => {
     expect(await waitFor(async () => bot.calls === 3, 10_000)).toBe(true);
     await sleep(1500);
     expect(bot.calls).toBe(3);
-    const q = new Queue(BOT_QUEUE, { connection: client, prefix: `t${prefixN}:bull` });
+    const q = new Queue(BOT_QUEUE, { connection: client, prefix: botQueuePrefix(`t${prefixN}`) });
     expect(await (await q.getJob(botJobId(m.id)))?.getState()).toBe('failed');
     await q.close();
     expect(store.messages).toHaveLength(0);
@@ -187,7 +193,7 @@ describe('bot runner (BullMQ on a real redis-server)', () => {
     expect((await new SendBudget(client, { prefix, ratePerSec: 0.001, burst: 1 }).take('spender')).allowed).toBe(true);
     const m = trigger('broke', 'hello', 'spender');
     await r.enqueue({ id: 'broke', kind: 'bot' }, m);
-    const q = new Queue(BOT_QUEUE, { connection: client, prefix: `${prefix}:bull` });
+    const q = new Queue(BOT_QUEUE, { connection: client, prefix: botQueuePrefix(prefix) });
     expect(
       await waitFor(async () => (await (await q.getJob(botJobId(m.id)))?.getState()) === 'completed', 10_000),
     ).toBe(true);

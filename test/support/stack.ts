@@ -27,6 +27,10 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** print service output to stderr (debugging) */
   verbose?: boolean;
+  /** use this Redis (e.g. a test's own Redis Cluster) instead of a private redis-server */
+  redisUrl?: string;
+  /** use this PostgreSQL (e.g. a test's own primary with a standby) instead of a private one */
+  databaseUrl?: string;
 }
 
 /**
@@ -64,6 +68,11 @@ export class Stack {
     this.infra = await resolveInfra({
       dataDir: this.dir,
       persistent: false,
+      env: {
+        ...process.env,
+        ...(this.opts.redisUrl ? { REDIS_URL: this.opts.redisUrl } : {}),
+        ...(this.opts.databaseUrl ? { DATABASE_URL: this.opts.databaseUrl } : {}),
+      },
       dbName: `hihi_test_${randomBytes(4).toString('hex')}`,
       log: this.opts.verbose ? (l) => process.stderr.write(`[infra] ${l}\n`) : quiet,
     });

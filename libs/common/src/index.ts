@@ -5,6 +5,7 @@
 //   @hihi/common/lifecycle      process lifecycle
 //   @hihi/common/service        microservice bootstrap
 //   @hihi/common/rate-limit     the per-user send budget (token bucket in Redis)
+//   @hihi/common/redis          the one Redis connection factory (one Redis or a Cluster), room-event channels
 //   @hihi/common/mongo          MongoDB settings, probe and health (loads mongoose; auth only)
 // This barrel re-exports all but the MongoDB part, so nothing that imports it loads mongoose.
 // The gateway imports the parts (ESLint forbids it the barrel).
@@ -15,3 +16,4 @@ export * from './mfa-token';
 export * from './lifecycle';
 export * from './service';
 export * from './rate-limit';
+export * from './redis';

@@ -15,7 +15,9 @@ import {
 } from 'class-validator';
 import { isValidUsername } from '@hihi/contracts';
 
-const REDIS_URL_RE = /^rediss?:\/\/[^\s]+$/;
+/** one Redis (redis://, rediss://) or a Redis Cluster (redis+cluster://h1:p1,h2:p2,…; SPEC §11) */
+const REDIS_URL_RE =
+  /^(rediss?:\/\/[^\s]+|rediss?\+cluster:\/\/([^\s@/]+@)?(\[[0-9a-f:.]+\]|[^\s,/:@[\]]+):\d{1,5}(,(\[[0-9a-f:.]+\]|[^\s,/:@[\]]+):\d{1,5})*(\/[^\s]*)?)$/i;
 const MONGO_URL_RE = /^mongodb(\+srv)?:\/\/[^\s]+$/;
 const POSTGRES_URL_RE = /^postgres(ql)?:\/\/[^\s]+$/;
 /** An origin: scheme, host and optional port, nothing else (no path, no trailing slash). */
@@ -53,7 +55,9 @@ export class BaseConfig {
   @IsIn(NODE_ENVS, { message: 'NODE_ENV must be one of development, production, test' })
   NODE_ENV: NodeEnv = 'development';
 
-  @Matches(REDIS_URL_RE, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @Matches(REDIS_URL_RE, {
+    message: 'REDIS_URL must be a redis://, rediss:// or redis+cluster://host:port,host:port URL',
+  })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
@@ -227,6 +231,11 @@ export type BotName = (typeof BOT_NAMES)[number];
 export class ChatConfig extends ServiceConfig {
   @Matches(POSTGRES_URL_RE, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL: string = 'postgres://127.0.0.1:5432/hihi';
+
+  /** A streaming replica of DATABASE_URL for history, search and room lists (SPEC §11); unset: none. */
+  @IsOptional()
+  @Matches(POSTGRES_URL_RE, { message: 'DATABASE_REPLICA_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_REPLICA_URL?: string;
 
   /** Connections in chat's PostgreSQL pool (per chat process). */
   @IsInt({ message: 'DB_POOL_MAX must be an integer' })

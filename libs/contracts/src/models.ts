@@ -165,6 +165,8 @@ export interface HealthReport {
     postgres: PartHealth;
     auth: PartHealth;
     chat: PartHealth;
+    /** only with DATABASE_REPLICA_URL; a replica down does not fail the report (reads fall back to the primary) */
+    postgresReplica?: PartHealth;
   };
 }
 
@@ -176,4 +178,6 @@ export interface PingReply {
   mongo?: PartHealth;
   /** chat's database */
   postgres?: PartHealth;
+  /** chat's read replica (DATABASE_REPLICA_URL), when one is configured */
+  postgresReplica?: PartHealth;
 }

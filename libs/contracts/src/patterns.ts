@@ -67,7 +67,7 @@ export type ChatPattern = (typeof CHAT_PATTERNS)[keyof typeof CHAT_PATTERNS];
 
 /** Redis pub/sub channels (not request/response): chat publishes, every gateway subscribes. */
 export const PUBSUB_CHANNELS = {
-  /** room events: one channel for all rooms; payload is a RoomEventEnvelope */
+  /** room events: base name of the per-shard channels (roomShardChannel); payload is a RoomEventEnvelope */
   roomEvents: 'hihi:room-events',
   /** sessions signed out or found replayed: payload is a SessionRevokedEvent (auth publishes) */
   sessionRevoked: 'hihi:session-revoked',
@@ -85,6 +85,41 @@ export function accessChangedChannel(prefix: string): string {
 /** The room-events channel with the deployment's REDIS_PREFIX (every Redis name is prefixed). */
 export function roomEventsChannel(prefix: string): string {
   return `${prefix}:${PUBSUB_CHANNELS.roomEvents}`;
+}
+
+/**
+ * Room events by interest (SPEC §11, docs/operations.md "Past one host"): a room's events go out
+ * on the channel of its shard (`<prefix>:hihi:room-events:<shard>`, shard = hash of the room id),
+ * events for chosen users (`room:updated` with `userIds`) on the channel of each user's shard
+ * (`<prefix>:hihi:user-events:<shard>`). A gateway subscribes only to the shards of the rooms and
+ * users its sockets have. The count is part of the wire contract: every process must agree.
+ */
+/**
+ * Many shards, so that a gateway's rooms cover few of them: with 4 gateways of ~1,500 rooms each,
+ * 256 shards were all subscribed by every gateway (no gain over one channel), 16,384 cut Redis
+ * bytes out to 0.44× (docs/performance.md "Room events by interest"). A gateway never holds more
+ * than min(its rooms and users, 2 × ROOM_EVENT_SHARDS) subscriptions.
+ */
+export const ROOM_EVENT_SHARDS = 16384;
+
+/** Channel of one room shard (0 ≤ shard < ROOM_EVENT_SHARDS). */
+export function roomShardChannel(prefix: string, shard: number): string {
+  return `${roomEventsChannel(prefix)}:${shard}`;
+}
+
+/** Channel of one user shard (0 ≤ shard < ROOM_EVENT_SHARDS). */
+export function userShardChannel(prefix: string, shard: number): string {
+  return `${prefix}:hihi:user-events:${shard}`;
+}
+
+/** The shard of a room or user id: FNV-1a (32 bit) of its UTF-16 code units, mod ROOM_EVENT_SHARDS. */
+export function eventShard(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % ROOM_EVENT_SHARDS;
 }
 
 /** Why a session ended before its time. */

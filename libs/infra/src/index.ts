@@ -8,3 +8,4 @@ export * from './resolve';
 export * from './run-state';
 export * from './secrets';
 export * from './services';
+export * from './redis-cluster';

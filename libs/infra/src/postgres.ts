@@ -200,3 +200,58 @@ async function createDatabase(adminUrl: string, name: string): Promise<void> {
     await client.end();
   }
 }
+
+export interface StartedPrimaryAndStandby {
+  primary: StartedPostgres;
+  standby: StartedPostgres;
+  stop(): Promise<void>;
+}
+
+/**
+ * A primary and a streaming standby on loopback, for tests of DATABASE_REPLICA_URL. The embedded
+ * package ships initdb and postgres but no pg_basebackup, so the standby starts from a cold copy:
+ * the primary is started once (cluster and database made) and stopped cleanly, its data folder
+ * copied, the copy given `standby.signal` and a `primary_conninfo`, then both run — the standby
+ * streams the primary's WAL from there on (hot standby: read-only queries).
+ */
+export async function startPostgresWithStandby(
+  dir: string,
+  opts: PostgresOptions,
+  log: LineSink,
+): Promise<StartedPrimaryAndStandby> {
+  const primaryDir = join(dir, 'primary');
+  const first = await startPostgres(primaryDir, opts, log);
+  await first.proc.stop(10000);
+  const standbyDir = join(dir, 'standby');
+  mkdirSync(standbyDir, { recursive: true, mode: 0o711 });
+  const copy = spawnSync('cp', ['-a', join(primaryDir, 'cluster'), join(standbyDir, 'cluster')], { encoding: 'utf8' });
+  if (copy.status !== 0) throw new InfraError(`copying the primary's data folder failed: ${copy.stderr}`);
+  spawnSync('cp', ['-a', join(primaryDir, 'password'), join(standbyDir, 'password')]);
+  const ids = runAs(log);
+  const signal = join(standbyDir, 'cluster', 'standby.signal');
+  writeFileSync(signal, '');
+  const password = clusterPassword(join(primaryDir, 'password'));
+  // the standby's settings, read at its start (postgresql.auto.conf is the server's own ALTER SYSTEM file)
+  const auto = join(standbyDir, 'cluster', 'postgresql.auto.conf');
+  const conninfo = `host=127.0.0.1 port=${first.port} user=${PG_ROLE} password=${password} application_name=hihi-standby`;
+  writeFileSync(auto, `primary_conninfo = '${conninfo.replace(/'/g, "''")}'\nhot_standby = on\n`);
+  if (ids) {
+    chownSync(signal, ids.uid, ids.gid);
+    chownSync(auto, ids.uid, ids.gid);
+  }
+  const primary = await startPostgres(primaryDir, { ...opts, port: first.port }, log);
+  let standby: StartedPostgres;
+  try {
+    standby = await startPostgres(standbyDir, opts, log);
+  } catch (err) {
+    await primary.proc.stop(5000);
+    throw err;
+  }
+  return {
+    primary,
+    standby,
+    async stop() {
+      await Promise.all([standby.proc.stop(5000), primary.proc.stop(5000)]);
+    },
+  };
+}

@@ -69,7 +69,7 @@ function track(name: string, proc: ChildProcess): Managed {
 
 export interface GuardOptions {
   /** the signal that stops the program (default TERM; PostgreSQL's fast shutdown is INT) */
-  stopSignal?: 'TERM' | 'INT';
+  stopSignal?: 'TERM' | 'INT' | 'KILL';
   /** run as this user (PostgreSQL refuses to run as root) */
   uid?: number;
   gid?: number;

@@ -27,9 +27,23 @@ export function ensureRedisServer(log: LineSink): string {
   throw new InfraError(`No Redis available: redis-server is not installed. ${INSTALL_HINT}`);
 }
 
-/** Is a Redis reachable at this URL? Resolves with an error message, or undefined when it is. */
+/**
+ * The first node of a `redis+cluster://h1:p1,h2:p2` URL as a `redis://` URL (credentials kept),
+ * for probing; undefined for a URL of one Redis. (The services parse cluster URLs with
+ * createRedis in libs/common/src/redis; this package cannot import it.)
+ */
+export function firstClusterNode(url: string): string | undefined {
+  const m = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^,/?#]+)/i.exec(url);
+  return m ? `${m[1]}://${m[2] ? `${m[2]}@` : ''}${m[3]}` : undefined;
+}
+
+/**
+ * Is a Redis reachable at this URL? Resolves with an error message, or undefined when it is. For
+ * a cluster URL its first node must answer and report `cluster_state:ok`.
+ */
 export async function probeRedis(url: string, timeoutMs = 3000): Promise<string | undefined> {
-  const client = new Redis(url, {
+  const node = firstClusterNode(url);
+  const client = new Redis(node ?? url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
@@ -40,6 +54,10 @@ export async function probeRedis(url: string, timeoutMs = 3000): Promise<string 
   try {
     await client.connect();
     await client.ping();
+    if (node) {
+      const info = String(await client.call('CLUSTER', 'INFO'));
+      if (!/cluster_state:ok/.test(info)) return 'the cluster is not ok (cluster_state)';
+    }
     return undefined;
   } catch (err) {
     return (err as Error).message || 'cannot connect';

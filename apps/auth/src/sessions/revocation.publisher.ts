@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { createRedis, RedisClient } from '@hihi/common/redis';
 import { AuthConfig } from '@hihi/config';
 import { revokedSessionKey, SessionRevokedEvent, SessionRevokedReason, sessionRevokedChannel } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
@@ -18,14 +18,13 @@ export const DENY_SLACK_SEC = 60;
 @Injectable()
 export class RevocationPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(RevocationPublisher.name);
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
   constructor(private readonly config: AuthConfig) {
-    this.redis = new Redis(config.REDIS_URL, {
-      connectionName: 'auth-revocation',
+    this.redis = createRedis(config.REDIS_URL, {
+      name: 'auth-revocation',
       maxRetriesPerRequest: 1,
       enableOfflineQueue: true,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     this.redis.on('error', () => undefined);
   }
@@ -36,12 +35,9 @@ export class RevocationPublisher implements OnApplicationShutdown {
     const prefix = this.config.REDIS_PREFIX;
     const event: SessionRevokedEvent = { sids: [...sids], reason };
     try {
-      const multi = this.redis.multi();
-      for (const sid of sids) multi.set(revokedSessionKey(prefix, sid), reason, 'EX', ttl);
-      multi.publish(sessionRevokedChannel(prefix), JSON.stringify(event));
-      const results = await multi.exec();
-      const failed = results?.find(([err]) => err);
-      if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+      // the deny entries first (each sid's key in its own cluster slot), then the announcement
+      await Promise.all(sids.map((sid) => this.redis.set(revokedSessionKey(prefix, sid), reason, 'EX', ttl)));
+      await this.redis.publish(sessionRevokedChannel(prefix), JSON.stringify(event));
     } catch (err) {
       this.logger.error(`could not publish a revocation (${(err as Error).message})`);
       throw new BusError('unavailable', 'sign-out could not be completed; try again', { retryAfterSec: 1 });

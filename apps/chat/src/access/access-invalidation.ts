@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { ChatConfig } from '@hihi/config';
 import { AccessChangedEvent, accessChangedChannel } from '@hihi/contracts';
+import { createRedis, RedisClient } from '@hihi/common/redis';
 
 /**
  * How chat processes tell each other that a room's access facts changed (membership, roles,
@@ -34,8 +34,8 @@ export class LocalAccessInvalidation extends AccessInvalidation {
 @Injectable()
 export class RedisAccessInvalidation extends AccessInvalidation implements OnApplicationShutdown {
   private readonly logger = new Logger('AccessInvalidation');
-  private readonly pub: Redis;
-  private readonly sub: Redis;
+  private readonly pub: RedisClient;
+  private readonly sub: RedisClient;
   private readonly channel: string;
   private subscribed = false;
   private listener: (roomId: string | undefined) => void = () => undefined;
@@ -43,9 +43,13 @@ export class RedisAccessInvalidation extends AccessInvalidation implements OnApp
   constructor(config: ChatConfig) {
     super();
     this.channel = accessChangedChannel(config.REDIS_PREFIX);
-    const opts = { maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 200, 2000) };
-    this.pub = new Redis(config.REDIS_URL, { ...opts, connectionName: 'chat-access-pub', enableAutoPipelining: true });
-    this.sub = new Redis(config.REDIS_URL, { ...opts, connectionName: 'chat-access-sub', maxRetriesPerRequest: null });
+    // plain (broadcast) pub/sub also on a Redis Cluster: every chat process hears every notice
+    this.pub = createRedis(config.REDIS_URL, {
+      name: 'chat-access-pub',
+      maxRetriesPerRequest: 1,
+      enableAutoPipelining: true,
+    });
+    this.sub = createRedis(config.REDIS_URL, { name: 'chat-access-sub', maxRetriesPerRequest: null });
     this.pub.on('error', () => undefined);
     this.sub.on('error', () => undefined);
     // a lost connection may have lost notices: bypass the cache until subscribed again, then forget it all

@@ -9,7 +9,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import Redis from 'ioredis';
+import { createRedis, RedisClient } from '@hihi/common/redis';
 import { ChatConfig } from '@hihi/config';
 import { Bot, BOT, BOT_OUTPUT_FACTORY, BotOutputFactory } from './bot';
 import { EchoDuckBot } from './echo-duck.bot';
@@ -22,7 +22,7 @@ import { TrainedDuckBot } from './trained/trained-duck.bot';
 const BOT_REDIS = Symbol('BOT_REDIS');
 
 /** The bot BOT names; a trained duck (also the LLM duck's fallback) starts loading its model at once. */
-export function createBot(config: ChatConfig, redis: Redis): Bot {
+export function createBot(config: ChatConfig, redis: RedisClient): Bot {
   if (config.BOT === 'echo-duck') return new EchoDuckBot();
   const trained = new TrainedDuckBot({ dataDir: config.HIHI_DATA_DIR });
   void trained.start(); // in the background: the duck echoes until its model is ready
@@ -51,7 +51,7 @@ class BotRunnerLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     private readonly runner: BotRunner,
-    @Inject(BOT_REDIS) private readonly redis: Redis,
+    @Inject(BOT_REDIS) private readonly redis: RedisClient,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,7 +81,7 @@ class BotRunnerLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
       provide: BOT_REDIS,
       inject: [ChatConfig],
       useFactory: (config: ChatConfig) => {
-        const redis = new Redis(config.REDIS_URL, { connectionName: 'chat-bots-budget', maxRetriesPerRequest: 1 });
+        const redis = createRedis(config.REDIS_URL, { name: 'chat-bots-budget', maxRetriesPerRequest: 1 });
         redis.on('error', () => undefined);
         return redis;
       },

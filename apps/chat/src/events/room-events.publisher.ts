@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { createRedis, RedisClient } from '@hihi/common/redis';
 import { ChatConfig } from '@hihi/config';
 import { RoomEventEnvelope } from '@hihi/contracts';
 import { RoomEventsChannel } from '@hihi/common/bus';
 
-/** Publishes room events on Redis pub/sub; every gateway process is subscribed. */
+/** Publishes room events on Redis pub/sub, on the room's shard channel (gateways subscribe by interest). */
 export abstract class RoomEventsPublisher {
   abstract publish(event: RoomEventEnvelope): Promise<void>;
 }
@@ -12,17 +12,16 @@ export abstract class RoomEventsPublisher {
 @Injectable()
 export class RedisRoomEventsPublisher extends RoomEventsPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger('RoomEvents');
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly channel: RoomEventsChannel;
 
   constructor(config: ChatConfig) {
     super();
-    this.redis = new Redis(config.REDIS_URL, {
-      connectionName: 'chat-events',
+    this.redis = createRedis(config.REDIS_URL, {
+      name: 'chat-events',
       // publishes issued in the same tick (a batch of messages, many read marks) go out in one write
       enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     this.redis.on('error', () => undefined);
     this.channel = new RoomEventsChannel(this.redis, config.REDIS_PREFIX);

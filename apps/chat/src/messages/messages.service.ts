@@ -1,3 +1,5 @@
+import { Db } from '../database/database';
+import { ReadReplica } from '../database/read-replica';
 import { Injectable, Optional } from '@nestjs/common';
 import { HistoryPage, HistoryQuery, JoinReply, LIMITS, Message, mentionedUsernames, REALTIME } from '@hihi/contracts';
 import { ChatConfig } from '@hihi/config';
@@ -37,6 +39,7 @@ export class MessagesService {
     private readonly access: AccessService,
     private readonly domain: DomainEvents,
     @Optional() private readonly uploads?: UploadsService,
+    @Optional() private readonly replica?: ReadReplica,
   ) {}
 
   /**
@@ -99,13 +102,22 @@ export class MessagesService {
   /** REST history: ascending seq; `afterSeq` pages forward, otherwise the latest before `beforeSeq`. */
   async history(actor: Actor, roomId: string, q: HistoryQuery): Promise<HistoryPage> {
     await this.access.require(actor, roomId, 'view');
-    return this.page(roomId, q);
+    // from the replica when it holds all the page may cover (docs/operations.md "Past one host"):
+    // a page back from beforeSeq covers only older seqs; a forward or newest page may reach the
+    // room's last message, so the replica must have the primary's last seq
+    const db =
+      this.replica &&
+      (await this.replica.forRoom(
+        roomId,
+        q.afterSeq === undefined && q.beforeSeq !== undefined ? q.beforeSeq - 1 : undefined,
+      ));
+    return this.page(roomId, q, db);
   }
 
-  private async page(roomId: string, q: HistoryQuery): Promise<HistoryPage> {
+  private async page(roomId: string, q: HistoryQuery, db?: Db): Promise<HistoryPage> {
     const limit = q.limit ?? LIMITS.historyDefault;
     const fromStart = q.afterSeq !== undefined;
-    const rows = await this.messages.range(roomId, q.afterSeq ?? 0, q.beforeSeq, limit + 1, fromStart);
+    const rows = await this.messages.range(roomId, q.afterSeq ?? 0, q.beforeSeq, limit + 1, fromStart, db);
     const more = rows.length > limit;
     const page = more ? (fromStart ? rows.slice(0, limit) : rows.slice(1)) : rows;
     return { messages: page.map(toMessage), hasMore: more };

@@ -132,6 +132,7 @@ export class MessagesRepository {
     beforeSeq: number | undefined,
     limit: number,
     fromStart: boolean,
+    db: Db = this.db,
   ): Promise<MessageRow[]> {
     const before = beforeSeq ?? Number.MAX_SAFE_INTEGER;
     const order = fromStart ? sql`m.seq asc` : sql`m.seq desc`;
@@ -140,7 +141,7 @@ export class MessagesRepository {
       from messages m left join messages r on r.id = m.reply_to
       where m.room_id = ${roomId} and m.seq > ${afterSeq} and m.seq < ${before}
       order by ${order}
-      limit ${limit}`.execute(this.db);
+      limit ${limit}`.execute(db);
     return fromStart ? rows : rows.reverse();
   }
 

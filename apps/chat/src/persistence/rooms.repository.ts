@@ -166,13 +166,13 @@ export class RoomsRepository {
   }
 
   /** The rooms the user is a member of (room_members_user; users: the lobby always): lobby first, then the duck room, then by age. */
-  async visible(userId: string, includeLobby: boolean): Promise<RoomViewRow[]> {
+  async visible(userId: string, includeLobby: boolean, db: Db = this.db): Promise<RoomViewRow[]> {
     const { rows } = await sql<RoomViewRow>`
       select ${VIEW_COLUMNS(userParam(userId), sql`coalesce(rp.seq, 0)`)}
       from rooms r left join read_positions rp on rp.room_id = r.id and rp.user_id = ${userId}
       where r.id in (select room_id from room_members where user_id = ${userId})
          or (${includeLobby} and r.id = 'lobby')
-      order by (r.id = 'lobby') desc, (r.kind = 'bot') desc, r.created_at, r.id`.execute(this.db);
+      order by (r.id = 'lobby') desc, (r.kind = 'bot') desc, r.created_at, r.id`.execute(db);
     return rows;
   }
 

@@ -46,7 +46,7 @@ export interface SearchRow extends MessageRow {
 export class SearchRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
 
-  async search(f: SearchFilter): Promise<SearchRow[]> {
+  async search(f: SearchFilter, db: Db = this.db): Promise<SearchRow[]> {
     const matches = sql.join(
       f.terms.map((t) =>
         isIndexedBigram(t)
@@ -74,7 +74,7 @@ export class SearchRepository {
         left join messages r on r.id = m.reply_to
       where ${matches} and not m.deleted and ${scope} ${after}
       order by m.created_at desc, m.room_id desc, m.seq desc
-      limit ${f.limit}`.execute(this.db);
+      limit ${f.limit}`.execute(db);
     return rows;
   }
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ReadReplica } from '../database/read-replica';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   CreatableRoomKind,
@@ -82,6 +83,7 @@ export class RoomsService implements OnApplicationBootstrap {
     private readonly access: AccessService,
     private readonly domain: DomainEvents,
     @Inject(BOT) private readonly bot: Bot,
+    @Optional() private readonly replica?: ReadReplica,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -135,7 +137,8 @@ export class RoomsService implements OnApplicationBootstrap {
 
   /** The rooms the caller is a member of. */
   async list(actor: Actor): Promise<Room[]> {
-    return (await this.rooms.visible(actor.id, actor.kind === 'user')).map(toRoom);
+    const db = await this.replica?.caughtUp();
+    return (await this.rooms.visible(actor.id, actor.kind === 'user', db)).map(toRoom);
   }
 
   /** Public rooms by name, paged (GET /api/rooms/directory). */

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { ReadReplica } from '../database/read-replica';
+import { Injectable, Optional } from '@nestjs/common';
 import { SEARCH, SearchQuery, SearchReply } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 import { AccessService } from '../access/access.service';
@@ -44,6 +45,7 @@ export class SearchService {
   constructor(
     private readonly access: AccessService,
     private readonly repo: SearchRepository,
+    @Optional() private readonly replica?: ReadReplica,
   ) {}
 
   async search(actor: Actor, query: SearchQuery): Promise<SearchReply> {
@@ -51,14 +53,18 @@ export class SearchService {
     if (!terms.length) throw new BusError('validation', 'q must not be empty');
     if (query.roomId) await this.access.require(actor, query.roomId, 'view');
     const limit = Math.min(query.limit ?? SEARCH.limitDefault, SEARCH.limitMax);
-    const rows = await this.repo.search({
-      userId: actor.id,
-      includeLobby: actor.kind === 'user',
-      roomId: query.roomId,
-      terms,
-      after: query.cursor ? decodeCursor(query.cursor) : undefined,
-      limit: limit + 1,
-    });
+    const db = await this.replica?.caughtUp();
+    const rows = await this.repo.search(
+      {
+        userId: actor.id,
+        includeLobby: actor.kind === 'user',
+        roomId: query.roomId,
+        terms,
+        after: query.cursor ? decodeCursor(query.cursor) : undefined,
+        limit: limit + 1,
+      },
+      db,
+    );
     const page = rows.slice(0, limit);
     const last: SearchRow | undefined = page[page.length - 1];
     return {

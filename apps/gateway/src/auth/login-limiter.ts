@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import Redis from 'ioredis';
+import { hashTag, RedisClient } from '@hihi/common/redis';
 import { GatewayConfig } from '@hihi/config';
 import { Metrics } from '@hihi/common/observability';
 import { REDIS } from '../redis/redis.module';
@@ -85,14 +85,20 @@ export class LoginLimiter {
   private readonly logger = new Logger(LoginLimiter.name);
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly config: GatewayConfig,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
+  /**
+   * The four keys of one attempt are read and written by one Lua script, so on a Redis Cluster
+   * they must share a slot: every sign-in key carries the hash tag `{<prefix>:login}` (sign-ins
+   * are few; one slot carries them all).
+   */
   private key(bucket: string, ...parts: string[]): string {
     const digest = createHash('sha256').update(parts.join('\u0000'), 'utf8').digest('base64url').slice(0, 32);
-    return `${this.config.REDIS_PREFIX}:rl:${bucket}:${digest}`;
+    const prefix = this.config.REDIS_PREFIX;
+    return `${prefix}:rl:${hashTag(prefix, 'login')}:${bucket}:${digest}`;
   }
 
   private keys(account: string, address: string): string[] {

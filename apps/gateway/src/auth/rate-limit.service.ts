@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import Redis from 'ioredis';
+import { RedisClient } from '@hihi/common/redis';
 import { GatewayConfig } from '@hihi/config';
 import { REDIS } from '../redis/redis.module';
 import { ApiHttpException } from '../common/bus-http';
@@ -31,7 +31,7 @@ export class RateLimitService {
   private readonly logger = new Logger(RateLimitService.name);
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly config: GatewayConfig,
   ) {}
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import { createRedis, RedisClient } from '@hihi/common/redis';
 import type { Server, Socket } from 'socket.io';
 import { GatewayConfig } from '@hihi/config';
 import {
@@ -37,7 +37,7 @@ export const sessionRoom = (sid: string): string => `session:${sid}`;
 @Injectable()
 export class RevocationService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RevocationService.name);
-  private sub?: Redis;
+  private sub?: RedisClient;
   private subscribed = false;
   private everSubscribed = false;
   private server?: Server;
@@ -48,16 +48,13 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly config: GatewayConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const channel = sessionRevokedChannel(this.config.REDIS_PREFIX);
-    this.sub = new Redis(this.config.REDIS_URL, {
-      connectionName: 'gateway-revocations',
-      maxRetriesPerRequest: null,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
+    // plain pub/sub also on a cluster: a revocation is for every gateway (broadcast)
+    this.sub = createRedis(this.config.REDIS_URL, { name: 'gateway-revocations', maxRetriesPerRequest: null });
     this.sub.on('error', () => undefined);
     this.sub.on('close', () => (this.subscribed = false));
     this.sub.on('message', (ch: string, raw: string) => {

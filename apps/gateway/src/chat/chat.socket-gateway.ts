@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Logger, Optional } from '@nestjs/com
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
-import Redis from 'ioredis';
+import { RedisClient } from '@hihi/common/redis';
 import { GatewayConfig } from '@hihi/config';
 import {
   Ack,
@@ -27,6 +27,7 @@ import { COMMAND_DTOS } from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { REDIS } from '../redis/redis.module';
 import { PresenceService } from './presence.service';
+import { RoomEventsSubscriber } from './room-events.subscriber';
 import { RoomFanout, userRoom } from './room-fanout';
 import { SendRateLimiter } from './send-rate-limiter';
 import { SocketCommandGuard } from './socket-command-guard';
@@ -76,9 +77,10 @@ export class ChatSocketGateway
   constructor(
     private readonly config: GatewayConfig,
     @Inject(CHAT_BUS) chat: BusClient,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly presence: PresenceService,
     private readonly fanout: RoomFanout,
+    private readonly roomEvents: RoomEventsSubscriber,
     private readonly limiter: SendRateLimiter,
     private readonly originPolicy: OriginPolicy,
     private readonly revocation: RevocationService,
@@ -103,6 +105,8 @@ export class ChatSocketGateway
   afterInit(server: ChatServer): void {
     this.server = server;
     this.fanout.attach(server);
+    // subscribe to the shard channels of the rooms this gateway's sockets are in (SPEC §11)
+    this.roomEvents.attach(server);
     // Own origin, PUBLIC_ORIGIN or CORS_ORIGIN only, exact (OriginPolicy); no re-pointed Host names.
     server.engine.opts.allowRequest = (req, callback) => callback(null, !this.draining && this.originAllowed(req));
     const origins = this.originPolicy.corsOrigins;
@@ -202,7 +206,7 @@ export class ChatSocketGateway
     return {
       roomJoin: {
         // hold live messages back while the join is in flight (docs/protocol.md "room:join")
-        before: ({ socket, payload }) => this.fanout.beginJoin(socket, payload.roomId),
+        before: ({ socket, payload }) => this.beginJoin(socket, payload.roomId),
         failed: ({ socket, payload }) =>
           this.fanout.abortJoin(socket, payload.roomId, socket.data.joined.has(payload.roomId)),
         after: (call, reply) => this.joined(call, reply),
@@ -228,6 +232,30 @@ export class ChatSocketGateway
       messageReact: { before: rateLimit },
       typing: { local: (call) => this.typing(call) },
     };
+  }
+
+  /**
+   * The socket enters the Socket.IO room (live messages held back), then waits until this
+   * gateway hears the room's shard channel: only then is chat asked for the catch-up page, so
+   * nothing published after that read can be missed (docs/protocol.md "room:join").
+   */
+  private async beginJoin(socket: ChatSocket, roomId: string): Promise<AckError | void> {
+    this.fanout.beginJoin(socket, roomId);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // bounded: while Redis is unreachable a join answers `unavailable` instead of waiting
+      await Promise.race([
+        this.roomEvents.ready(roomId),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), this.config.BUS_TIMEOUT_MS);
+        }),
+      ]);
+    } catch {
+      this.fanout.abortJoin(socket, roomId, socket.data.joined.has(roomId));
+      return { code: 'unavailable', message: 'room events unavailable; retry' };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The per-user send token bucket (shared by every gateway through Redis). */

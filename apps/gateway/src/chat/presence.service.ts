@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import { RedisClient } from '@hihi/common/redis';
 import { randomUUID } from 'node:crypto';
 import { GatewayConfig } from '@hihi/config';
 import { PublicUser, REALTIME, RoomEventEnvelope } from '@hihi/contracts';
@@ -39,7 +39,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   private alive?: { at: number; ids: Set<string> };
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly config: GatewayConfig,
   ) {}
 
@@ -72,11 +72,12 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     try {
-      const multi = this.redis.multi();
+      // separate commands, not one MULTI: on a Redis Cluster the keys live in different slots
+      const removals: Promise<unknown>[] = [];
       for (const [roomId, users] of this.local)
-        for (const userId of users.keys()) multi.zrem(this.key(roomId), this.member(userId));
-      multi.del(this.index(this.instance)).zrem(this.gateways, this.instance);
-      await multi.exec();
+        for (const userId of users.keys()) removals.push(this.redis.zrem(this.key(roomId), this.member(userId)));
+      removals.push(this.redis.del(this.index(this.instance)), this.redis.zrem(this.gateways, this.instance));
+      await Promise.all(removals);
       const rooms = [...this.local.entries()];
       this.local.clear();
       for (const [roomId, users] of rooms) {
@@ -99,14 +100,14 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
       return false;
     }
     users.set(user.id, { user, sockets: 1 });
-    await this.redis
-      .multi()
-      .hset(this.profiles, user.id, JSON.stringify(user))
-      .zadd(this.key(roomId), 0, this.member(user.id))
-      .sadd(this.index(this.instance), `${roomId}|${user.id}`)
+    // separate commands sent together (on a Redis Cluster these keys live in different slots)
+    await Promise.all([
+      this.redis.hset(this.profiles, user.id, JSON.stringify(user)),
+      this.redis.zadd(this.key(roomId), 0, this.member(user.id)),
+      this.redis.sadd(this.index(this.instance), `${roomId}|${user.id}`),
       // this gateway is alive as of now (also when its first heartbeat found Redis not yet ready)
-      .zadd(this.gateways, Date.now(), this.instance)
-      .exec();
+      this.redis.zadd(this.gateways, Date.now(), this.instance),
+    ]);
     this.note(roomId, { joined: user });
     return true;
   }
@@ -119,11 +120,10 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     if (--entry.sockets > 0) return;
     users.delete(userId);
     if (!users.size) this.local.delete(roomId);
-    await this.redis
-      .multi()
-      .zrem(this.key(roomId), this.member(userId))
-      .srem(this.index(this.instance), `${roomId}|${userId}`)
-      .exec();
+    await Promise.all([
+      this.redis.zrem(this.key(roomId), this.member(userId)),
+      this.redis.srem(this.index(this.instance), `${roomId}|${userId}`),
+    ]);
     if (!(await this.stillOnline(roomId, userId))) this.note(roomId, { left: userId });
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
+import { RedisClient } from '@hihi/common/redis';
 import { GatewayConfig } from '@hihi/config';
 import { SendBudget } from '@hihi/common/rate-limit';
 import { REDIS } from '../redis/redis.module';
@@ -12,7 +12,7 @@ import { REDIS } from '../redis/redis.module';
 export class SendRateLimiter {
   private readonly budget: SendBudget;
 
-  constructor(@Inject(REDIS) redis: Redis, config: GatewayConfig) {
+  constructor(@Inject(REDIS) redis: RedisClient, config: GatewayConfig) {
     this.budget = new SendBudget(redis, {
       prefix: config.REDIS_PREFIX,
       ratePerSec: config.SEND_RATE_PER_SEC,

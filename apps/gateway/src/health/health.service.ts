@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
+import { RedisClient } from '@hihi/common/redis';
 import { AUTH_PATTERNS, CHAT_PATTERNS, HealthReport, PartHealth, PingReply } from '@hihi/contracts';
 import { BusClient } from '@hihi/common/bus';
 import { AUTH_BUS, CHAT_BUS } from '../bus/bus.module';
@@ -15,7 +15,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 @Injectable()
 export class HealthService {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(AUTH_BUS) private readonly auth: BusClient,
     @Inject(CHAT_BUS) private readonly chat: BusClient,
   ) {}
@@ -32,7 +32,13 @@ export class HealthService {
     const down = Object.entries(details)
       .filter(([, h]) => h.status !== 'up')
       .map(([name]) => name);
-    return { status: down.length ? 'error' : 'ok', details, down };
+    // named when configured; reads fall back to the primary, so a replica down fails nothing
+    const replica = chat.reply?.postgresReplica;
+    return {
+      status: down.length ? 'error' : 'ok',
+      details: replica ? { ...details, postgresReplica: replica } : details,
+      down,
+    };
   }
 
   private async redisHealth(): Promise<PartHealth> {

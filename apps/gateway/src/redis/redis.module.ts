@@ -1,5 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { createRedis, RedisClient } from '@hihi/common/redis';
 import { GatewayConfig } from '@hihi/config';
 
 export const REDIS = Symbol('REDIS');
@@ -12,12 +12,11 @@ export const REDIS = Symbol('REDIS');
       provide: REDIS,
       inject: [GatewayConfig],
       useFactory: (config: GatewayConfig) => {
-        const redis = new Redis(config.REDIS_URL, {
-          connectionName: 'gateway',
+        // reconnects forever, at most every 2 s (a cluster follows failovers by itself)
+        const redis = createRedis(config.REDIS_URL, {
+          name: 'gateway',
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
-          // keep trying to reconnect forever, at most every 2 s
-          retryStrategy: (times) => Math.min(times * 200, 2000),
         });
         redis.on('error', () => undefined);
         return redis;
@@ -27,7 +26,7 @@ export const REDIS = Symbol('REDIS');
   exports: [REDIS],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   onApplicationShutdown(): void {
     this.redis.disconnect();

@@ -1,23 +1,22 @@
-import type Redis from 'ioredis';
-import { roomEventsChannel, RoomEventEnvelope } from '@hihi/contracts';
+import { RoomEventEnvelope } from '@hihi/contracts';
+import type { RedisClient } from '../redis/connection';
+import { publishRoomEvent } from '../redis/room-channels';
 
 /**
  * THE publisher of room events (chat's messages, members and settings; the gateways' presence
- * and typing): one typed envelope (`RoomEventEnvelope`), one place that knows the channel and
- * the encoding. Every gateway's RoomEventsSubscriber reads what this writes.
+ * and typing): one typed envelope (`RoomEventEnvelope`), one place that knows the channels and
+ * the encoding — the room's shard channel, or each addressed user's (libs/common/src/redis
+ * room-channels, SPEC §11; sharded pub/sub on a Redis Cluster). The gateways' RoomEventsSubscriber
+ * hears the shards of their sockets' rooms and users.
  */
 export class RoomEventsChannel {
-  private readonly channel: string;
-
   constructor(
-    private readonly redis: Pick<Redis, 'publish'>,
-    prefix: string,
-  ) {
-    this.channel = roomEventsChannel(prefix);
-  }
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+  ) {}
 
   /** Throws when Redis does (callers decide: chat logs and goes on, typing answers unavailable). */
   async publish(event: RoomEventEnvelope): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify(event));
+    await publishRoomEvent(this.redis, this.prefix, event);
   }
 }

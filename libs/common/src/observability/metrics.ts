@@ -30,6 +30,8 @@ export class Metrics {
   readonly busTimeouts: Counter;
   /** auth, chat: time to handle one bus request */
   readonly busHandledSeconds: Histogram;
+  /** chat: reads that could go to the replica (target = replica|primary, reason = fresh|behind|error) */
+  readonly dbReads: Counter;
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
@@ -85,6 +87,12 @@ export class Metrics {
       name: 'hihi_bus_timeouts_total',
       help: 'Bus requests without an answer in time',
       labelNames: ['target', 'pattern'],
+      registers,
+    });
+    this.dbReads = new Counter({
+      name: 'hihi_db_reads_total',
+      help: 'History, search and room-list reads by where they ran (DATABASE_REPLICA_URL)',
+      labelNames: ['target', 'reason'],
       registers,
     });
     this.busHandledSeconds = new Histogram({

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import type { RedisClient } from '../redis/connection';
 
 /**
  * Per-user send rate limit: a token bucket of `burst` tokens refilled at `rate` per second,
@@ -65,7 +65,7 @@ export interface SendBudgetOptions {
   burst: number;
 }
 
-type WithBucket = Redis & {
+type WithBucket = RedisClient & {
   hihiTokenBucket(key: string, rate: number, burst: number, now: number): Promise<[number, number]>;
 };
 
@@ -77,7 +77,7 @@ export class SendBudget {
   private readonly redis: WithBucket;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly opts: SendBudgetOptions,
   ) {
     if (!(redis as unknown as Partial<WithBucket>).hihiTokenBucket) {

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { hashTag, RedisClient } from '@hihi/common/redis';
 
 /** KEYS room, user counters; ARGV room limit, user limit, ttl s. Counts only when both are under. */
 const BUDGET_LUA = `
@@ -10,7 +10,7 @@ redis.call('INCR', KEYS[2]); redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1
 `;
 
-type WithBudget = Redis & {
+type WithBudget = RedisClient & {
   hihiLlmBudget(roomKey: string, userKey: string, room: number, user: number, ttl: number): Promise<number>;
 };
 
@@ -27,7 +27,7 @@ export class LlmBudget {
   private readonly redis: WithBudget;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly opts: LlmBudgetOptions,
   ) {
     if (!(redis as unknown as Partial<WithBudget>).hihiLlmBudget) {
@@ -39,7 +39,8 @@ export class LlmBudget {
   /** Count one LLM answer for the room and the user; false when either has used its hour. */
   async take(roomId: string, userId: string, now = Date.now()): Promise<boolean> {
     const hour = Math.floor(now / 3_600_000);
-    const base = `${this.opts.prefix}:bot:llm`;
+    // both counters are touched by one script: one hash tag (one cluster slot) for all of them
+    const base = `${this.opts.prefix}:bot:llm:${hashTag(this.opts.prefix, 'llm')}`;
     const ok = await this.redis.hihiLlmBudget(
       `${base}:room:${roomId}:${hour}`,
       `${base}:user:${userId}:${hour}`,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
+import { createRedis, hashTag, RedisClient } from '@hihi/common/redis';
 import { Message } from '@hihi/contracts';
 import { SendBudget } from '@hihi/common/rate-limit';
 import { Bot, BotBudgetExceeded, BotContext, BotOutputFactory, BotRoom } from '../bot';
@@ -14,7 +14,7 @@ export interface BotJob {
 
 export interface BotRunnerOptions {
   redisUrl: string;
-  /** REDIS_PREFIX: BullMQ keys are `<prefix>:bull:bots:…` */
+  /** REDIS_PREFIX: BullMQ keys are `{<prefix>:bull}:bots:…` (botQueuePrefix) */
   prefix: string;
   /** jobs one process runs at once */
   concurrency: number;
@@ -32,6 +32,14 @@ export interface BotRunnerOptions {
 }
 
 export const BOT_QUEUE = 'bots';
+
+/**
+ * BullMQ's key prefix: in a hash tag, so that every key of the queue (its scripts touch many at
+ * once) lands in one Redis Cluster slot — `{<prefix>:bull}:bots:…`.
+ */
+export function botQueuePrefix(prefix: string): string {
+  return hashTag(prefix, 'bull');
+}
 
 /** BullMQ job ids may not contain ':' */
 export function botJobId(messageId: string): string {
@@ -55,12 +63,12 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  */
 export class BotRunner {
   private readonly logger = new Logger('BotRunner');
-  private readonly queueRedis: Redis;
-  private readonly redis: Redis;
+  private readonly queueRedis: RedisClient;
+  private readonly redis: RedisClient;
   private readonly queue: Queue<BotJob>;
   private readonly budget: SendBudget;
   private worker?: Worker<BotJob>;
-  private workerRedis?: Redis;
+  private workerRedis?: RedisClient;
   private readonly stopping = new AbortController();
   private readonly roomTails = new Map<string, Promise<unknown>>();
 
@@ -69,11 +77,11 @@ export class BotRunner {
     private readonly outputs: BotOutputFactory | (() => BotOutputFactory),
     private readonly opts: BotRunnerOptions,
   ) {
-    this.queueRedis = new Redis(opts.redisUrl, { connectionName: 'chat-bots-queue', maxRetriesPerRequest: 1 });
+    this.queueRedis = createRedis(opts.redisUrl, { name: 'chat-bots-queue', maxRetriesPerRequest: 1 });
     this.queueRedis.on('error', () => undefined);
-    this.redis = new Redis(opts.redisUrl, { connectionName: 'chat-bots', maxRetriesPerRequest: 1 });
+    this.redis = createRedis(opts.redisUrl, { name: 'chat-bots', maxRetriesPerRequest: 1 });
     this.redis.on('error', () => undefined);
-    this.queue = new Queue<BotJob>(BOT_QUEUE, { connection: this.queueRedis, prefix: `${opts.prefix}:bull` });
+    this.queue = new Queue<BotJob>(BOT_QUEUE, { connection: this.queueRedis, prefix: botQueuePrefix(opts.prefix) });
     this.queue.on('error', (err) => this.logger.warn(`queue: ${err.message}`));
     this.budget = new SendBudget(this.redis, { prefix: opts.prefix, ratePerSec: opts.ratePerSec, burst: opts.burst });
   }
@@ -115,15 +123,12 @@ export class BotRunner {
   /** Start taking jobs (once the store can be used). */
   start(): void {
     if (this.worker) return;
-    const connection = new Redis(this.opts.redisUrl, {
-      connectionName: 'chat-bots-worker',
-      maxRetriesPerRequest: null,
-    });
+    const connection = createRedis(this.opts.redisUrl, { name: 'chat-bots-worker', maxRetriesPerRequest: null });
     connection.on('error', () => undefined);
     this.workerRedis = connection;
     this.worker = new Worker<BotJob>(BOT_QUEUE, (job) => this.process(job), {
       connection,
-      prefix: `${this.opts.prefix}:bull`,
+      prefix: botQueuePrefix(this.opts.prefix),
       concurrency: this.opts.concurrency,
       lockDuration: Math.max(30_000, this.opts.jobTimeoutMs + 5_000),
     });

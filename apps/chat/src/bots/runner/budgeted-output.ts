@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import type { RedisClient } from '@hihi/common/redis';
 import { Message } from '@hihi/contracts';
 import { SendBudget } from '@hihi/common/rate-limit';
 import { BotBudgetExceeded, BotOutput, BotReplyOptions, botReplyKey } from '../bot';
@@ -19,7 +19,7 @@ export class BudgetedBotOutput implements BotOutput {
   constructor(
     private readonly inner: BotOutput,
     private readonly budget: SendBudget,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly trigger: Message,
   ) {}

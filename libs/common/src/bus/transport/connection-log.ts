@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../redis/connection';
 
 interface Log {
   warn(message: string): void;
@@ -9,7 +9,7 @@ interface Log {
  * Log a Redis connection's errors instead of swallowing them: the first error of an outage and
  * every new kind of error are logged (at most one line per kind every 10 s), and the recovery.
  */
-export function logConnection(redis: Redis, name: string, logger: Log, quietMs = 10_000): void {
+export function logConnection(redis: RedisClient, name: string, logger: Log, quietMs = 10_000): void {
   let last = '';
   let lastAt = 0;
   let down = false;
@@ -28,7 +28,7 @@ export function logConnection(redis: Redis, name: string, logger: Log, quietMs =
 }
 
 /** Close a connection politely (QUIT), or at once when Redis does not answer within `ms`. */
-export async function closeConnection(redis: Redis | undefined, ms = 500): Promise<void> {
+export async function closeConnection(redis: RedisClient | undefined, ms = 500): Promise<void> {
   if (!redis) return;
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([

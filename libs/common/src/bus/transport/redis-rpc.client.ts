@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import { createRedis, onShardedMessage, RedisClient, subscribeSharded } from '../../redis/connection';
 import { closeConnection, logConnection } from './connection-log';
 import { PUSH_REQUEST_LUA, RpcReply, RpcRequest, replyChannel, requestQueueKey } from './redis-rpc.protocol';
 
@@ -25,8 +25,10 @@ export interface BusTransport {
   close(): Promise<void>;
 }
 
-type WithPush = Redis & { hihiPushRequest(queue: string, json: string): Promise<number> };
-type PushPipeline = ReturnType<Redis['pipeline']> & { hihiPushRequest(queue: string, json: string): PushPipeline };
+type WithPush = RedisClient & { hihiPushRequest(queue: string, json: string): Promise<number> };
+type PushPipeline = ReturnType<RedisClient['pipeline']> & {
+  hihiPushRequest(queue: string, json: string): PushPipeline;
+};
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -44,7 +46,7 @@ export class RedisRpcClient implements BusTransport {
   /** requests made this turn of the event loop, pushed together by `flush` */
   private outbox: { id: string; json: string }[] = [];
   private pub?: WithPush;
-  private sub?: Redis;
+  private sub?: RedisClient;
   private connecting?: Promise<void>;
 
   constructor(private readonly options: RedisRpcClientOptions) {
@@ -56,23 +58,29 @@ export class RedisRpcClient implements BusTransport {
     if (this.connecting) return this.connecting;
     const name = `rpc-client-${this.options.service}`;
     // offline queue off: while Redis is down, requests fail at once instead of piling up
-    const pub = new Redis(this.options.url, {
+    const pub = createRedis(this.options.url, {
+      name,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
-      connectionName: name,
     });
     pub.defineCommand('hihiPushRequest', { numberOfKeys: 1, lua: PUSH_REQUEST_LUA });
     this.pub = pub as WithPush;
-    this.sub = new Redis(this.options.url, { maxRetriesPerRequest: null, connectionName: `${name}-replies` });
+    // replies come on this client's own channel: sharded pub/sub on a cluster (only the shard
+    // owning the channel carries it), plain pub/sub on one Redis
+    this.sub = createRedis(this.options.url, {
+      name: `${name}-replies`,
+      maxRetriesPerRequest: null,
+      shardedSubscribers: true,
+    });
     logConnection(this.pub, name, this.logger);
     logConnection(this.sub, `${name}-replies`, this.logger);
-    this.sub.on('message', (_channel: string, raw: string) => this.onReply(raw));
+    onShardedMessage(this.sub, (_channel: string, raw: string) => this.onReply(raw));
     const pubReady = new Promise<void>((resolve) => {
       if (pub.status === 'ready') resolve();
       else pub.once('ready', () => resolve());
     });
     // ready = subscribed to the reply channel and able to push (a request made earlier fails fast)
-    this.connecting = Promise.all([this.sub.subscribe(this.channel), pubReady]).then(() => undefined);
+    this.connecting = Promise.all([subscribeSharded(this.sub, this.channel), pubReady]).then(() => undefined);
     this.connecting.catch((err: Error) => {
       this.logger.warn(`bus ${this.options.service}: cannot subscribe to replies: ${err.message}`);
       this.connecting = undefined;

@@ -1,6 +1,6 @@
 import { CustomTransportStrategy, RedisContext, Server } from '@nestjs/microservices';
-import Redis from 'ioredis';
 import { LIMITS } from '@hihi/contracts';
+import { createRedis, isCluster, publishSharded, RedisClient } from '../../redis/connection';
 import { closeConnection, logConnection } from './connection-log';
 import { redisTimeMs, remainingMs, RpcReply, RpcRequest, requestQueueKey } from './redis-rpc.protocol';
 
@@ -48,8 +48,8 @@ const POP_BLOCK_SEC = 1;
 /** Server side of the Redis work-queue bus (see redis-rpc.protocol.ts). */
 export class RedisRpcServer extends Server implements CustomTransportStrategy {
   private readonly queue: string;
-  private popper?: Redis;
-  private publisher?: Redis;
+  private popper?: RedisClient;
+  private publisher?: RedisClient;
   /** CLIENT ID of the popper connection, to wake its blocking pop on close */
   private popperId?: number;
   private running = false;
@@ -64,23 +64,28 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
   }
 
   listen(callback: (err?: unknown) => void): void {
-    const redisOpts = { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false };
+    const redisOpts = { maxRetriesPerRequest: null, enableOfflineQueue: true };
     const name = `${this.options.service}-rpc`;
-    this.popper = new Redis(this.options.url, { ...redisOpts, connectionName: `${name}-pop` });
+    const popper = createRedis(this.options.url, { ...redisOpts, name: `${name}-pop` });
+    this.popper = popper;
     // the replies of a batch of messages stored together go out in one write
-    this.publisher = new Redis(this.options.url, {
+    this.publisher = createRedis(this.options.url, {
       ...redisOpts,
-      connectionName: `${name}-pub`,
+      name: `${name}-pub`,
       enableAutoPipelining: true,
     });
-    logConnection(this.popper, `${name}-pop`, this.logger);
+    logConnection(popper, `${name}-pop`, this.logger);
     logConnection(this.publisher, `${name}-pub`, this.logger);
-    this.popper.on('ready', () => {
-      void this.popper
-        ?.client('ID')
-        .then((id) => (this.popperId = Number(id)))
-        .catch(() => undefined);
-    });
+    // on one Redis the blocking pop is woken on close by CLIENT UNBLOCK; a cluster client has
+    // no one connection to name (close then waits out the pop, at most POP_BLOCK_SEC)
+    if (!isCluster(popper)) {
+      popper.on('ready', () => {
+        void popper
+          .client('ID')
+          .then((id) => (this.popperId = Number(id)))
+          .catch(() => undefined);
+      });
+    }
     this.running = true;
     this.loop = this.run();
     callback();
@@ -189,7 +194,7 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
   }
 
   private async reply(channel: string, packet: RpcReply): Promise<void> {
-    await this.publisher!.publish(channel, JSON.stringify(packet));
+    await publishSharded(this.publisher!, channel, JSON.stringify(packet));
   }
 
   /**

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { loadConfig } from './env';
+import { BaseConfig, ChatConfig } from './schemas';
+
+describe('REDIS_URL and DATABASE_REPLICA_URL (SPEC §11)', () => {
+  it.each([
+    'redis://127.0.0.1:6379',
+    'rediss://user:pass@redis.example:6380/0',
+    'redis+cluster://10.0.0.1:7000,10.0.0.2:7001,10.0.0.3:7002',
+    'rediss+cluster://app:secret@[::1]:7000,r2.example:7001',
+  ])('accepts %s', (url) => {
+    expect(loadConfig(BaseConfig, { REDIS_URL: url }).REDIS_URL).toBe(url);
+  });
+
+  it.each(['redis+cluster://h1', 'redis+cluster://h1:7000,', 'redis+cluster://h1:7000 h2:7001', 'http://h1:6379'])(
+    'refuses %s, naming the variable',
+    (url) => {
+      expect(() => loadConfig(BaseConfig, { REDIS_URL: url })).toThrow(/REDIS_URL/);
+    },
+  );
+
+  it('DATABASE_REPLICA_URL is optional and must be a PostgreSQL URL when set', () => {
+    expect(loadConfig(ChatConfig, {}).DATABASE_REPLICA_URL).toBeUndefined();
+    expect(loadConfig(ChatConfig, { DATABASE_REPLICA_URL: 'postgres://h/hihi' }).DATABASE_REPLICA_URL).toBe(
+      'postgres://h/hihi',
+    );
+    expect(() => loadConfig(ChatConfig, { DATABASE_REPLICA_URL: 'mysql://h/hihi' })).toThrow(/DATABASE_REPLICA_URL/);
+  });
+});
