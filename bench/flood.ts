@@ -117,6 +117,8 @@ export async function runFlood(): Promise<FloodPhase[]> {
     let hist = newHistogram();
     let delivered = 0;
     const members: Socket[] = [];
+    // public rooms are joined explicitly (SPEC §7): the members and every phase's flooder
+    for (let i = 1; i <= MEMBERS + PHASES.length; i++) await target.joinRoom(roomId, i);
     for (let i = 0; i < MEMBERS; i++) {
       const s = await openSocket(target, i + 1);
       s.on(SERVER_EVENTS.messageNew, (m: { clientMsgId?: string }) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CLIENT_EVENTS, ClientEvent, Message, SERVER_EVENTS, TypingEvent } from '@hihi/contracts';
 import { Stack } from '../support/stack';
-import { ack, api, Client, connect, makeUser, sleep, TestUser, until } from './chat-helpers';
+import { ack, api, Client, connect, joinRoom, makeUser, sleep, TestUser, until } from './chat-helpers';
 
 /**
  * SPEC §6 "Chatty clients": every socket command is bounded. room:read and typing are coalesced
@@ -54,6 +54,7 @@ describe('chatty clients: every socket command bounded', () => {
   let messageId = '';
 
   const open = async (user: TestUser): Promise<Client> => {
+    await joinRoom(stack, user, roomId).catch(() => undefined); // public rooms are joined explicitly (SPEC §7); the owner is a member
     const c = await connect(stack.url, user.token);
     clients.push(c);
     expect((await ack(c, CLIENT_EVENTS.roomJoin, { roomId })).ok).toBe(true);

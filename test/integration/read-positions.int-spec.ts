@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CLIENT_EVENTS } from '@hihi/contracts';
 import { Stack } from '../support/stack';
-import { ack, api, Client, connect, makeUser, sleep, TestUser } from './chat-helpers';
+import { ack, api, Client, connect, joinRoom, makeUser, sleep, TestUser } from './chat-helpers';
 
 /**
  * Read positions off the hot path (docs/operations.md "Read positions"): marks wait in memory —
@@ -28,6 +28,7 @@ describe('read positions across kill -9', () => {
   const seqs: number[] = [];
 
   const open = async (user: TestUser): Promise<Client> => {
+    await joinRoom(stack, user, roomId).catch(() => undefined); // public rooms are joined explicitly (SPEC §7); the owner is a member
     const c = await connect(stack.url, user.token);
     clients.push(c);
     expect((await ack(c, CLIENT_EVENTS.roomJoin, { roomId })).ok).toBe(true);
