@@ -277,7 +277,7 @@ export class RoomsRepository {
     return Number(res.numUpdatedRows) > 0;
   }
 
-  /** How many owners the room has (room_members_room_role). */
+  /** How many owners the room has (room_members_owners). */
   async ownerCount(roomId: string): Promise<number> {
     const row = await this.db
       .selectFrom('room_members')
@@ -306,8 +306,8 @@ export class RoomsRepository {
 
   /**
    * A page of members: owners, then moderators, then members (role text sorts member < moderator
-   * < owner: descending), then by user id descending — the order of room_members_room_role read
-   * backwards; `after` is the last row of the previous page.
+   * < owner: descending), then by user id descending; the room's members by the primary key,
+   * sorted; `after` is the last row of the previous page.
    */
   async members(roomId: string, limit: number, after?: { role: RoomRole; userId: string }): Promise<MemberRow[]> {
     let q = this.db
