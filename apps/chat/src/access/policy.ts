@@ -112,6 +112,8 @@ export function decide(req: AccessRequest): Decision {
     return { allowed: true, rank: ROOM_RANK.member };
   }
 
+  // public rooms are no secret, but guests only chat with the duck (SPEC §5): 403, as to a non-member
+  if (actor.kind === 'guest' && room.kind === 'public') return deny('forbidden', 'sign in to take part in this room');
   const rank = effectiveRank(actor, room, membership);
   // public rooms are no secret to signed-in people; every other room is, to non-members
   if (rank === 0 && !(room.kind === 'public' && actor.kind === 'user')) return NOT_FOUND;
