@@ -6,7 +6,18 @@ import Redis from 'ioredis';
 import { freePort, startRedisCluster, StartedRedisCluster } from '@hihi/infra';
 import { CLIENT_EVENTS, eventShard, Message, roomShardChannel, SERVER_EVENTS } from '@hihi/contracts';
 import { Stack } from '../support/stack';
-import { ack, api, Client, connect, expectGapFree, fullHistory, makeUser, sleep, until } from './chat-helpers';
+import {
+  ack,
+  api,
+  Client,
+  connect,
+  expectGapFree,
+  fullHistory,
+  joinRoom,
+  makeUser,
+  sleep,
+  until,
+} from './chat-helpers';
 
 /**
  * SPEC §11 on a real Redis Cluster: 3 masters + 3 replicas (`redis-server --cluster-enabled yes`
@@ -73,6 +84,7 @@ describe('Redis Cluster (3 masters, 3 replicas)', () => {
   it('2 gateways × 2 chat: every message delivered exactly once, stored once, gap-free; catch-up after a leave', async () => {
     const users = [0, 1, 2, 3].map(() => makeUser(stack));
     const roomId = await newRoom(users[0].token);
+    for (const u of users.slice(1)) await joinRoom(stack, u, roomId);
     const conns = await Promise.all(users.map((u, i) => connect(i % 2 ? url2 : stack.url, u.token)));
     clients.push(...conns);
     for (const c of conns) expect((await ack(c, CLIENT_EVENTS.roomJoin, { roomId })).ok).toBe(true);
@@ -188,6 +200,7 @@ describe('Redis Cluster (3 masters, 3 replicas)', () => {
   it('a master killed under traffic: failover, no acked message lost or duplicated, sends recover within 10 s', async () => {
     const users = [makeUser(stack), makeUser(stack)];
     const roomId = await newRoom(users[0].token);
+    await joinRoom(stack, users[1], roomId);
     const conns = [await connect(stack.url, users[0].token), await connect(url2, users[1].token)];
     clients.push(...conns);
     for (const c of conns) expect((await ack(c, CLIENT_EVENTS.roomJoin, { roomId })).ok).toBe(true);
