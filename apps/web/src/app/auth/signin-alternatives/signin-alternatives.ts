@@ -29,6 +29,14 @@ import { I18nService } from '../../core/i18n/i18n.service';
       gap: 10px;
       margin-top: 10px;
     }
+    .btn {
+      background: #fff;
+      border-color: #eadfc0;
+      color: inherit;
+    }
+    .btn:hover:not(:disabled) {
+      border-color: #d9c58a;
+    }
     a.btn {
       text-align: center;
       text-decoration: none;
