@@ -108,7 +108,14 @@ describe('register', () => {
     const r = await post('/api/auth/register', { username, password: GOOD_PASSWORD });
     expect(r.status).toBe(201);
     expect(r.body).toEqual({
-      user: { id: expect.stringMatching(/^[a-f0-9]{24}$/), username, displayName: username, guest: false },
+      // the file's first account is the server's owner (SPEC §7), later ones members
+      user: {
+        id: expect.stringMatching(/^[a-f0-9]{24}$/),
+        username,
+        displayName: username,
+        guest: false,
+        role: expect.stringMatching(/^(owner|member)$/),
+      },
       accessToken: expect.any(String),
       refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/),
       expiresIn: expect.any(Number),
@@ -152,7 +159,7 @@ describe('register', () => {
     expect(l.status).toBe(200);
     const me = await req('GET', '/api/me', undefined, bearer(l.body.accessToken));
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id: r.user.id, username: '小明', displayName: '小明', guest: false });
+    expect(me.body).toEqual({ id: r.user.id, username: '小明', displayName: '小明', guest: false, role: 'member' });
   });
 
   it('refuses bad usernames with 400: too short, too long, spaces, symbols, HTML', async () => {
@@ -455,6 +462,7 @@ describe('guests', () => {
         username: expect.stringMatching(/^guest-[a-f0-9]+$/),
         displayName: expect.stringMatching(/^游客/),
         guest: true,
+        role: 'guest',
       },
       accessToken: expect.any(String),
       expiresIn: expect.any(Number),
