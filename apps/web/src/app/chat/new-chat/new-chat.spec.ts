@@ -67,7 +67,7 @@ describe('NewChat', () => {
     const { fixture, el } = await render();
     document.body.appendChild(el);
     try {
-      const dm = el.querySelectorAll<HTMLButtonElement>('.actions button')[1];
+      const dm = el.querySelectorAll<HTMLButtonElement>('.actions button')[0];
       dm.focus();
       dm.click();
       await fixture.whenStable();
