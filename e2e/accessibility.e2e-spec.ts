@@ -239,9 +239,22 @@ describe('web client: accessibility (browser, axe-core WCAG 2.1 AA)', () => {
               await page.locator('.search__hit').first().waitFor({ timeout: UI_TIMEOUT });
               await checkAccessible(page, view('search'));
               await page.locator('.search__clear').click();
-              await page.locator('hihi-new-chat .btn').nth(1).click();
+              await page.locator('hihi-new-chat .new-chat__dm').click();
               await page.locator('#new-chat-input').waitFor();
               await checkAccessible(page, view('new conversation'));
+              // the views issue 19 added: the room directory and the members panel
+              await page.locator('hihi-new-chat .actions .btn:not([aria-expanded])').first().click();
+              await page.locator('#side-panel hihi-room-directory').waitFor();
+              await checkAccessible(page, view('room directory'));
+              await page.keyboard.press('Escape');
+              await page.locator('#side-panel').waitFor({ state: 'detached' });
+              if (await page.locator('.topbar__members').isVisible()) {
+                await page.locator('.topbar__members').click();
+                await page.locator('#side-panel hihi-members-panel').waitFor();
+                await checkAccessible(page, view('members panel'));
+                await page.keyboard.press('Escape');
+                await page.locator('#side-panel').waitFor({ state: 'detached' });
+              }
               await closeDrawer(page);
               if (width === 1280) await screenshot(page, `a11y-room-${lang}-${width}`);
               await openDrawer(page);
@@ -428,12 +441,16 @@ describe('web client: accessibility (browser, axe-core WCAG 2.1 AA)', () => {
           await focusOn(page, `${bobs} .thumb`);
 
           // open a DM with Bob from the sidebar and write in it
-          await tabTo(page, 'hihi-new-chat .btn[aria-expanded]:nth-child(2)', true, 200);
+          await tabTo(page, 'hihi-new-chat .new-chat__dm', true, 200);
           await key('Enter');
           await focusOn(page, '#new-chat-input');
           await page.keyboard.type(bob.username);
           await screenshot(page, 'a11y-focus-7-new-dm');
-          await key('Enter');
+          // Enter takes a suggestion when the list is open (the name is already whole), then starts the DM
+          for (let i = 0; i < 3 && (await page.locator('#new-chat-input').count()); i++) {
+            await key('Enter');
+            await page.waitForTimeout(500);
+          }
           await roomTitle(page).filter({ hasText: 'Bob' }).waitFor();
           await page.waitForFunction(() => document.activeElement?.id === 'composer-box');
           const dm = `a keyboard DM ${tag}`;

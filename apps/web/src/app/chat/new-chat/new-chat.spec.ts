@@ -67,7 +67,7 @@ describe('NewChat', () => {
     const { fixture, el } = await render();
     document.body.appendChild(el);
     try {
-      const dm = el.querySelectorAll<HTMLButtonElement>('.actions button')[0];
+      const dm = el.querySelector<HTMLButtonElement>('.actions .new-chat__dm')!;
       dm.focus();
       dm.click();
       await fixture.whenStable();
