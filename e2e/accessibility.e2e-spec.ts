@@ -183,7 +183,7 @@ describe('web client: accessibility (browser, axe-core WCAG 2.1 AA)', () => {
               await page.locator('article.msg--bot').first().waitFor();
               await checkAccessible(page, view('guest duck room'));
               await openDrawer(page);
-              await page.locator('.sidebar__me .btn').click();
+              await page.locator('.sidebar__me button.btn').click();
               await page.waitForURL('**/login');
 
               // a room with replies, reactions, attachments, edited and deleted messages
@@ -258,7 +258,7 @@ describe('web client: accessibility (browser, axe-core WCAG 2.1 AA)', () => {
               await closeDrawer(page);
               if (width === 1280) await screenshot(page, `a11y-room-${lang}-${width}`);
               await openDrawer(page);
-              await page.locator('.sidebar__me .btn').click();
+              await page.locator('.sidebar__me button.btn').click();
               await page.waitForURL('**/login');
             }
           }
