@@ -194,9 +194,10 @@ describe('real-time chat (real processes, real Redis and database)', () => {
       expect(rooms.body[0]).toMatchObject({ kind: 'bot', lastSeq: 1, unread: 1 });
       const duckId: string = rooms.body[0].id;
 
-      expect((await ack(g, CLIENT_EVENTS.roomJoin, { roomId: LOBBY_ROOM_ID })).error.code).toBe('not_found');
-      expect((await send(g, LOBBY_ROOM_ID, 'hi all')).error.code).toBe('not_found');
-      expect((await api(stack, guest.token, 'GET', `/api/rooms/${LOBBY_ROOM_ID}/messages`)).status).toBe(404);
+      // public rooms are no secret: 403, as to any non-member (SPEC §4); guests only chat with the duck
+      expect((await ack(g, CLIENT_EVENTS.roomJoin, { roomId: LOBBY_ROOM_ID })).error.code).toBe('forbidden');
+      expect((await send(g, LOBBY_ROOM_ID, 'hi all')).error.code).toBe('forbidden');
+      expect((await api(stack, guest.token, 'GET', `/api/rooms/${LOBBY_ROOM_ID}/messages`)).status).toBe(403);
       expect((await api(stack, guest.token, 'POST', '/api/rooms', { name: 'guest room' })).status).toBe(403);
 
       const j = await ack(g, CLIENT_EVENTS.roomJoin, { roomId: duckId });
