@@ -84,7 +84,7 @@ describe('search (real processes, real PostgreSQL)', () => {
     expect(g.body.results.filter((r) => !r.message.sender.bot).map((r) => r.message.text)).toEqual([
       'quick guest note',
     ]);
-    expect((await search(guest, `${q('quick')}&roomId=${LOBBY_ROOM_ID}`)).status).toBe(404);
+    expect((await search(guest, `${q('quick')}&roomId=${LOBBY_ROOM_ID}`)).status).toBe(403);
     expect((await search(alice, q('guest note'))).body.results).toEqual([]);
   });
 
