@@ -24,17 +24,25 @@ export function isAccountRole(role: unknown): role is AccountRole {
 }
 
 /**
+ * The hash tag both role keys share (`{<p>:server-roles}`), so that the Lua step writing them and
+ * the gateway's MULTI reading them touch one Redis Cluster slot (only the part in braces is hashed).
+ */
+function serverRolesTag(prefix: string): string {
+  return `{${prefix}:server-roles}`;
+}
+
+/**
  * Redis hash of every account whose role is above `member` (userId → role): few entries, so each
  * gateway holds the whole table. Auth writes it (and rebuilds it from MongoDB at start-up and
  * periodically); every gateway reads it whole and follows `serverRoleChannel`.
  */
 export function serverRolesKey(prefix: string): string {
-  return `${prefix}:server-roles`;
+  return serverRolesTag(prefix);
 }
 
-/** Counter bumped with every role change (orders a full read against the events). */
+/** Counter bumped with every role change (orders a full read against the events); same slot as the hash. */
 export function serverRolesVersionKey(prefix: string): string {
-  return `${prefix}:server-roles:version`;
+  return `${serverRolesTag(prefix)}:version`;
 }
 
 /** The role-changed channel with the deployment's REDIS_PREFIX. */

@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
-import Redis from 'ioredis';
+import { createRedis } from '@hihi/common/redis';
 import { ACCOUNT_ROLES, AccountRole, isAccountRole } from '@hihi/contracts';
 import { normalizeUsername } from '@hihi/dto';
 import { readRunState, redact, repoRoot, startMongo, StartedMongo } from '@hihi/infra';
@@ -57,7 +57,9 @@ async function setRole(username: string, role: AccountRole): Promise<void> {
     await users.updateOne({ _id: found._id }, { $set: { role } }).exec();
     const userId = String(found._id);
     if (redisUrl) {
-      const redis = new Redis(redisUrl, {
+      // one attempt, no reconnects: an unreachable Redis is reported at once (auth syncs later)
+      const redis = createRedis(redisUrl, {
+        name: 'auth-admin-cli',
         maxRetriesPerRequest: 1,
         connectTimeout: 3000,
         lazyConnect: true,

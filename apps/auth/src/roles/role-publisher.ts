@@ -1,8 +1,9 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@hihi/common/redis';
 import { AccountRole, isAccountRole, serverRoleChannel, serverRolesKey, serverRolesVersionKey } from '@hihi/contracts';
 
 /**
- * KEYS[1] the roles hash, KEYS[2] its version; ARGV[1] channel, ARGV[2] userId, ARGV[3] role.
+ * KEYS[1] the roles hash, KEYS[2] its version (one hash tag: one cluster slot); ARGV[1] channel,
+ * ARGV[2] userId, ARGV[3] role.
  * One atomic step: the hash holds only roles above `member`, the version moves on, and the
  * ServerRoleChangedEvent (with that version) goes out — so a gateway that reads the hash whole
  * can tell whether an event it saw is newer than what it read. The version is Redis's clock in
@@ -36,7 +37,7 @@ return digits
  */
 export class ServerRolePublisher {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

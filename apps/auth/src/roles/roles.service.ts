@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import Redis from 'ioredis';
 import { AuthConfig } from '@hihi/config';
 import { AccountRole, roleAtLeast } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
+import { createRedis, RedisClient } from '@hihi/common/redis';
 import { UserRecord, UsersRepository } from '../users/users.repository';
 import { ServerRolePublisher } from './role-publisher';
 import { FIRST_OWNER_FLAG, ServerFlag } from './server-flag.schema';
@@ -28,7 +28,7 @@ function isDuplicateKey(err: unknown): boolean {
 @Injectable()
 export class RolesService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RolesService.name);
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly publisher: ServerRolePublisher;
   private timer?: NodeJS.Timeout;
   private readonly admins: ReadonlySet<string>;
@@ -38,11 +38,11 @@ export class RolesService implements OnModuleInit, OnApplicationShutdown {
     private readonly users: UsersRepository,
     @InjectModel(ServerFlag.name) private readonly flags: Model<ServerFlag>,
   ) {
-    this.redis = new Redis(config.REDIS_URL, {
-      connectionName: 'auth-roles',
+    // reconnects forever, at most every 2 s (createRedis' default)
+    this.redis = createRedis(config.REDIS_URL, {
+      name: 'auth-roles',
       maxRetriesPerRequest: 1,
       enableOfflineQueue: true,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     this.redis.on('error', () => undefined);
     this.publisher = new ServerRolePublisher(this.redis, config.REDIS_PREFIX);

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import { createRedis, RedisClient } from '@hihi/common/redis';
 import { GatewayConfig } from '@hihi/config';
 import {
   AccountRole,
@@ -33,9 +33,9 @@ export const ROLE_TABLE_REFRESH_MS = 60_000;
 @Injectable()
 export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ServerRolesService.name);
-  private sub?: Redis;
+  private sub?: RedisClient;
   /** reads of the hash: a connection of its own that queues while (re)connecting */
-  private reader?: Redis;
+  private reader?: RedisClient;
   private subscribed = false;
   private table = new Map<string, AccountRole>();
   /** when the table was last read whole (ms) */
@@ -50,11 +50,9 @@ export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const channel = serverRoleChannel(this.config.REDIS_PREFIX);
-    this.sub = new Redis(this.config.REDIS_URL, {
-      connectionName: 'gateway-roles',
-      maxRetriesPerRequest: null,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
-    });
+    // plain pub/sub also on a cluster: a role change is for every gateway (broadcast);
+    // reconnects forever, at most every 2 s (createRedis' default)
+    this.sub = createRedis(this.config.REDIS_URL, { name: 'gateway-roles', maxRetriesPerRequest: null });
     this.sub.on('error', () => undefined);
     this.sub.on('close', () => (this.subscribed = false));
     this.sub.on('message', (ch: string, raw: string) => {
@@ -65,11 +63,10 @@ export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
       this.subscribed = true;
       void this.reload();
     });
-    this.reader = new Redis(this.config.REDIS_URL, {
-      connectionName: 'gateway-roles-read',
+    this.reader = createRedis(this.config.REDIS_URL, {
+      name: 'gateway-roles-read',
       maxRetriesPerRequest: 1,
       enableOfflineQueue: true,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     this.reader.on('error', () => undefined);
     await this.sub.subscribe(channel).catch((err: Error) => this.logger.error(`subscribe failed: ${err.message}`));
@@ -111,6 +108,7 @@ export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
       let hash: Record<string, string>;
       try {
         if (!this.reader) return;
+        // both keys carry one hash tag: one slot, so this MULTI works on a cluster too
         const res = await this.reader.multi().get(serverRolesVersionKey(prefix)).hgetall(serverRolesKey(prefix)).exec();
         if (!res || res.some(([err]) => err)) throw res?.find(([err]) => err)?.[0] ?? new Error('aborted');
         version = Number(res[0][1] ?? 0);

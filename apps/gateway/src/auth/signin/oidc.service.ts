@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import Redis from 'ioredis';
 import * as oidc from 'openid-client';
+import { RedisClient } from '@hihi/common/redis';
 import { GatewayConfig } from '@hihi/config';
 import { AuthTokens, OidcIdentity } from '@hihi/contracts';
 import { REDIS } from '../../redis/redis.module';
@@ -52,7 +52,7 @@ export class OidcService {
 
   constructor(
     private readonly config: GatewayConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   get enabled(): boolean {
