@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@hihi/infra';
+import { BUILD_TARGETS } from '../../libs/infra/src/cli/builds';
 
 interface ComposeService {
   image?: string;
@@ -68,7 +69,10 @@ describe('docker compose stack', () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts.start).toContain('npm run build');
+    // npm start builds only what changed, each target with the command `npm run build` runs
+    expect(pkg.scripts.start).toBe('node scripts/start.mjs');
+    const buildScripts = `${pkg.scripts['build:server']} && ${pkg.scripts['build:web']}`;
+    for (const t of BUILD_TARGETS) expect(buildScripts).toContain(`${t.bin} ${t.args.join(' ')}`);
     for (const name of ['auth', 'chat', 'gateway']) {
       expect(cfg.services[name].command).toEqual(['node', `dist/apps/${name}/apps/${name}/src/main.js`]);
     }
