@@ -20,7 +20,9 @@ const REPLICA_POLL_MS = 10;
  *   commits of one room are serialized by its row lock, so a replica whose `rooms.last_seq` has
  *   reached that seq holds every message up to it.
  * - Search and room lists (`caughtUp`) span rooms: the replica is used once it has replayed up
- *   to the primary's WAL position at the start of the read (`pg_current_wal_lsn()` on the primary,
+ *   to the primary's WAL position at the start of the read (`pg_current_wal_insert_lsn()` on the
+ *   primary — the insert position, which covers commits not yet written out, e.g. with
+ *   `synchronous_commit = off`; the write position `pg_current_wal_lsn()` may lag them —
  *   `pg_last_wal_replay_lsn()` on the replica; waiting at most REPLICA_WAIT_MS) — everything sent
  *   to anyone before the read began was committed before that position.
  * A replica that cannot be reached or is behind is simply not used (the primary answers).
@@ -62,7 +64,7 @@ export class ReadReplica implements OnApplicationShutdown {
   async caughtUp(): Promise<Db> {
     if (!this.replica) return this.primary;
     try {
-      const { rows } = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(this.primary);
+      const { rows } = await sql<{ lsn: string }>`select pg_current_wal_insert_lsn()::text as lsn`.execute(this.primary);
       const target = rows[0].lsn;
       const until = Date.now() + REPLICA_WAIT_MS;
       for (;;) {
