@@ -36,7 +36,12 @@ export class AuthAppModule {
           ...SIGNIN_MODELS,
         ]),
       ],
-      controllers: [serviceHealthController('auth', AUTH_PATTERNS.ping), AuthController, AdminController, ...SIGNIN_CONTROLLERS],
+      controllers: [
+        serviceHealthController('auth', AUTH_PATTERNS.ping),
+        AuthController,
+        AdminController,
+        ...SIGNIN_CONTROLLERS,
+      ],
       providers: [
         UsersRepository,
         SessionsRepository,

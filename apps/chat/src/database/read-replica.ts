@@ -64,7 +64,9 @@ export class ReadReplica implements OnApplicationShutdown {
   async caughtUp(): Promise<Db> {
     if (!this.replica) return this.primary;
     try {
-      const { rows } = await sql<{ lsn: string }>`select pg_current_wal_insert_lsn()::text as lsn`.execute(this.primary);
+      const { rows } = await sql<{ lsn: string }>`select pg_current_wal_insert_lsn()::text as lsn`.execute(
+        this.primary,
+      );
       const target = rows[0].lsn;
       const until = Date.now() + REPLICA_WAIT_MS;
       for (;;) {
