@@ -105,12 +105,20 @@ describe('web client: accessibility (browser, axe-core WCAG 2.1 AA)', () => {
   const picked = `look at the duck ${tag}`;
   /** seq of Bob's message with the picture */
   let pickedSeq = 0;
+  /** a private room Alice owns: its settings panel is checked too */
+  const ownRoom = `Tea ${tag}`;
 
   beforeAll(async () => {
     alice = await suite.account('a11y_a', 'Alice');
     bob = await suite.account('a11y_b', 'Bob 小波');
     const at = await loginViaApi(stack.url, alice);
     const bt = await loginViaApi(stack.url, bob);
+    const created = await fetch(`${stack.url}/api/rooms`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${at.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: ownRoom, kind: 'private', topic: 'oolong only' }),
+    });
+    expect(created.status).toBe(201);
     const a = await connect(stack.url, at.accessToken);
     const b = await connect(stack.url, bt.accessToken);
     try {
@@ -255,6 +263,21 @@ describe('web client: accessibility (browser, axe-core WCAG 2.1 AA)', () => {
                 await page.keyboard.press('Escape');
                 await page.locator('#side-panel').waitFor({ state: 'detached' });
               }
+              // room settings (issue 19) in the room Alice owns, and the security page (issue 26)
+              if (!(await page.locator('.shell--drawer').count())) await openDrawer(page);
+              await page.locator('.room').filter({ hasText: ownRoom }).first().click();
+              await page.locator('.topbar h1').filter({ hasText: ownRoom }).waitFor();
+              await closeDrawer(page);
+              await page.locator('.topbar__settings').click();
+              await page.locator('#side-panel hihi-room-settings').waitFor();
+              await checkAccessible(page, view('room settings'));
+              await page.keyboard.press('Escape');
+              await page.locator('#side-panel').waitFor({ state: 'detached' });
+              await page.goto('/security');
+              await page.locator('#security-title').waitFor();
+              await checkAccessible(page, view('security'));
+              await page.goto('/chat');
+              await waitForChat(page);
               await closeDrawer(page);
               if (width === 1280) await screenshot(page, `a11y-room-${lang}-${width}`);
               await openDrawer(page);
