@@ -100,9 +100,9 @@ describe('message search on PostgreSQL (medium)', () => {
     expect(await texts(carol, 'secret')).toEqual([]);
     expect(await texts(guest, 'quick')).toEqual(['quick guest words']);
     expect(await texts(alice, 'guest')).toEqual([]);
-    // a DM of others and, for a guest, any room but their own answer as an unknown room would
+    // a DM of others answers as an unknown room would; a public room is no secret, but not a guest's (403)
     await expect(service.search(carol, { q: 'secret', roomId: 'dm-ab' })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(service.search(guest, { q: 'quick', roomId: 'pub' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(service.search(guest, { q: 'quick', roomId: 'pub' })).rejects.toMatchObject({ code: 'forbidden' });
     expect(await texts(alice, 'quick', 'dm-ab')).toEqual(['secret quick plan 黄鸭']);
   });
 
