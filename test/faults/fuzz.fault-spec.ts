@@ -317,7 +317,13 @@ test('after the fuzzing: every process alive, healthy, and a message still goes 
       signal: null,
     });
   expect(await stack.health()).toBe(200);
-  const other = await connect({ token: mintAccessToken(stack.jwtSecret, benchUserId(run, 2), `fuzz${run}b`) });
+  const otherToken = mintAccessToken(stack.jwtSecret, benchUserId(run, 2), `fuzz${run}b`);
+  // public rooms are joined explicitly (SPEC §7) before their events reach a socket
+  const joined = await httpJson(`${stack.url}/api/rooms/${roomId}/join`, 'POST', undefined, {
+    authorization: `Bearer ${otherToken}`,
+  });
+  expect(joined.status).toBe(200);
+  const other = await connect({ token: otherToken });
   expect(((await other.emitWithAck('room:join', { roomId })) as { ok: boolean }).ok).toBe(true);
   const got = new Promise<{ clientMsgId?: string }>((r) =>
     other.on('message:new', (m: { clientMsgId?: string }) => m.clientMsgId === 'after-fuzz' && r(m)),
