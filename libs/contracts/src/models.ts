@@ -138,6 +138,11 @@ export interface AuthTokens {
   rememberMe?: boolean;
   /** refresh token lifetime in seconds from now */
   refreshExpiresIn?: number;
+  /**
+   * the server requires a second factor of this account's role (`require2fa`) and it has none:
+   * the client asks to enrol one now; admin powers are refused until it does (SPEC §12)
+   */
+  enrolSecondFactor?: true;
 }
 
 export interface GuestTokens {
