@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RawBuilder, sql, Updateable } from 'kysely';
-import type { RoomsTable } from '../database/schema';
+import { RawBuilder, sql, Transaction, Updateable } from 'kysely';
+import type { ChatDatabase, RoomsTable } from '../database/schema';
 import { LOBBY_ROOM_ID, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
 import type { RoomFacts } from '../access/policy';
 import { DB, Db } from '../database/database';
@@ -254,38 +254,61 @@ export class RoomsRepository {
   }
 
   /** Remove a member; answers the role they had (undefined: not a member). member_count follows. */
-  async removeMember(roomId: string, userId: string): Promise<RoomRole | undefined> {
-    const { rows } = await sql<{ role: RoomRole }>`
-      with del as (
-        delete from room_members where room_id = ${roomId} and user_id = ${userId} returning role
-      ), bump as (
-        update rooms set member_count = greatest(member_count - 1, 0) where id = ${roomId} and exists (select 1 from del)
-        returning id
-      )
-      select role from del`.execute(this.db);
-    return rows[0]?.role;
+  async removeMember(roomId: string, userId: string): Promise<RoomRole | 'last_owner' | undefined> {
+    return this.keepingAnOwner(roomId, userId, async (tx) => {
+      const { rows } = await sql<{ role: RoomRole }>`
+        with del as (
+          delete from room_members where room_id = ${roomId} and user_id = ${userId} returning role
+        ), bump as (
+          update rooms set member_count = greatest(member_count - 1, 0) where id = ${roomId} and exists (select 1 from del)
+          returning id
+        )
+        select role from del`.execute(tx);
+      return rows[0]?.role;
+    });
   }
 
-  /** Set a member's role; false when they are not a member. */
-  async setRole(roomId: string, userId: string, role: RoomRole): Promise<boolean> {
-    const res = await this.db
-      .updateTable('room_members')
-      .set({ role })
-      .where('room_id', '=', roomId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
+  /** Set a member's role; false when they are not a member, `last_owner` when they are its last owner. */
+  async setRole(roomId: string, userId: string, role: RoomRole): Promise<boolean | 'last_owner'> {
+    return this.keepingAnOwner(
+      roomId,
+      userId,
+      async (tx) => {
+        const res = await tx
+          .updateTable('room_members')
+          .set({ role })
+          .where('room_id', '=', roomId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        return Number(res.numUpdatedRows) > 0;
+      },
+      role === 'owner',
+    );
   }
 
-  /** How many owners the room has (room_members_owners). */
-  async ownerCount(roomId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('room_members')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('room_id', '=', roomId)
-      .where('role', '=', 'owner')
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+  /**
+   * A room always keeps an owner (SPEC §7), also when two owners leave or step down at the same
+   * moment: a change that could take an owner away runs in a transaction holding the room's row
+   * lock, so such changes of one room happen one after the other and each counts the owners the
+   * other left. Answers `last_owner` (and changes nothing) when `userId` is the room's only owner.
+   */
+  private keepingAnOwner<T>(
+    roomId: string,
+    userId: string,
+    change: (tx: Transaction<ChatDatabase>) => Promise<T>,
+    harmless = false,
+  ): Promise<T | 'last_owner'> {
+    return this.db.transaction().execute(async (tx) => {
+      if (!harmless) {
+        await sql`select 1 from rooms where id = ${roomId} for update`.execute(tx);
+        const { rows } = await sql<{ owner: boolean; owners: number }>`
+          select m.role = 'owner' as owner,
+                 (select count(*)::int from room_members where room_id = ${roomId} and role = 'owner') as owners
+          from room_members m where m.room_id = ${roomId} and m.user_id = ${userId}`.execute(tx);
+        if (rows[0]?.owner && rows[0].owners <= 1) return 'last_owner';
+      }
+      return change(tx);
+    });
   }
 
   /** One member with their name (primary keys). */

@@ -9,6 +9,8 @@ import { Actor, userOf } from '../access/actor';
 import { decodeCursor, encodeCursor } from './cursor';
 import { RoomsService } from './rooms.service';
 
+const LAST_OWNER_LEAVES = 'the last owner cannot leave; make someone else an owner first';
+
 function toMember(row: MemberRow): RoomMember {
   return {
     user: { id: row.user_id, username: row.username, displayName: row.display_name, guest: false },
@@ -53,10 +55,8 @@ export class MembersService {
 
   /** POST /api/rooms/:id/leave: 409 for the last owner. */
   async leave(actor: Actor, roomId: string): Promise<void> {
-    const { membership } = await this.access.require(actor, roomId, 'leave');
-    if (membership === 'owner')
-      await this.keepAnOwner(roomId, 'the last owner cannot leave; make someone else an owner first');
-    await this.removeAndTell(roomId, userOf(actor), 'left', actor);
+    await this.access.require(actor, roomId, 'leave');
+    await this.removeAndTell(roomId, userOf(actor), 'left', actor, LAST_OWNER_LEAVES);
   }
 
   async list(actor: Actor, roomId: string, q: MembersQuery): Promise<MembersPage> {
@@ -102,8 +102,7 @@ export class MembersService {
     await this.access.require(actor, roomId, 'remove', { targetId: userId });
     const row = await this.rooms.member(roomId, userId);
     if (!row) throw new BusError('not_found', 'no such member');
-    if (row.role === 'owner') await this.keepAnOwner(roomId, 'a room always keeps an owner');
-    await this.removeAndTell(roomId, toMember(row).user, 'removed', actor);
+    await this.removeAndTell(roomId, toMember(row).user, 'removed', actor, 'a room always keeps an owner');
   }
 
   /** PATCH /api/rooms/:id/members/:userId: nobody grants above their own role or changes someone above them. */
@@ -112,22 +111,26 @@ export class MembersService {
     const row = await this.rooms.member(roomId, userId);
     if (!row) throw new BusError('not_found', 'no such member');
     if (row.role === role) return toMember(row);
-    if (row.role === 'owner')
-      await this.keepAnOwner(roomId, 'a room always keeps an owner; make someone else an owner first');
-    await this.rooms.setRole(roomId, userId, role);
+    const changed = await this.rooms.setRole(roomId, userId, role);
+    if (changed === 'last_owner')
+      throw new BusError('conflict', 'a room always keeps an owner; make someone else an owner first');
+    if (!changed) throw new BusError('not_found', 'no such member');
     await this.access.changed(roomId);
     const member = { ...toMember(row), role };
     await this.domain.emit('member.role', { roomId, user: member.user, role, by: actor });
     return member;
   }
 
-  /** Conflict unless the room has another owner. */
-  private async keepAnOwner(roomId: string, message: string): Promise<void> {
-    if ((await this.rooms.ownerCount(roomId)) <= 1) throw new BusError('conflict', message);
-  }
-
-  private async removeAndTell(roomId: string, user: PublicUser, reason: 'left' | 'removed', by: Actor): Promise<void> {
+  /** Removes (the last owner never: `lastOwner` is the conflict's message), then tells. */
+  private async removeAndTell(
+    roomId: string,
+    user: PublicUser,
+    reason: 'left' | 'removed',
+    by: Actor,
+    lastOwner: string,
+  ): Promise<void> {
     const role = await this.rooms.removeMember(roomId, user.id);
+    if (role === 'last_owner') throw new BusError('conflict', lastOwner);
     if (!role) throw new BusError('not_found', 'no such member');
     await this.access.changed(roomId);
     await this.domain.emit('member.removed', { roomId, user, role, reason, by });
