@@ -56,8 +56,8 @@ export interface Room {
 export interface RoomMember {
   user: PublicUser;
   role: RoomRole;
-  /** ISO-8601 UTC, while muted (§8) */
-  mutedUntil?: string;
+  /** while muted (§8): until when, ISO-8601 UTC; null: until lifted; absent: not muted */
+  mutedUntil?: string | null;
 }
 
 /** A public room as the directory lists it. */
@@ -93,6 +93,8 @@ export interface Message {
   editedAt?: string;
   /** a tombstone: the message was deleted (text empty, seq kept) */
   deleted?: boolean;
+  /** set on a tombstone a moderator made (SPEC §8); absent: the author deleted it */
+  deletedBy?: 'moderator';
   /** the message this one replies to (an excerpt) */
   replyTo?: ReplyPreview;
   reactions?: Reaction[];
