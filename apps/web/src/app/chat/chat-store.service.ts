@@ -120,6 +120,8 @@ export class ChatStore {
 
   readonly me = this.auth.user;
   readonly connection = this.socket.state;
+  /** cut off by the server for flooding (server:disconnect): why, and until when */
+  readonly cutOff = this.socket.cutOff;
 
   /** Outbox entries of the active room not yet seen in its message list. */
   readonly activeOutbox = computed<OutboxItem[]>(() => {
