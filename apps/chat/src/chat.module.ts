@@ -27,11 +27,13 @@ import { MembersHandlers } from './handlers/members.handlers';
 import { MessagesHandlers } from './handlers/messages.handlers';
 import { SearchHandlers } from './handlers/search.handlers';
 import { UploadsHandlers } from './handlers/uploads.handlers';
+import { AccountHandlers } from './handlers/account.handlers';
+import { ChatAccountService } from './account/account.service';
 
 /** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
-  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers],
+  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers, AccountHandlers],
   providers: [
     RoomsRepository,
     MessagesRepository,
@@ -57,6 +59,7 @@ import { UploadsHandlers } from './handlers/uploads.handlers';
     SearchService,
     AttachmentsRepository,
     UploadsService,
+    ChatAccountService,
   ],
 })
 export class ChatModule {}

@@ -11,7 +11,13 @@ import { RoomsService } from './rooms.service';
 
 function toMember(row: MemberRow): RoomMember {
   return {
-    user: { id: row.user_id, username: row.username, displayName: row.display_name, guest: false },
+    user: {
+      id: row.user_id,
+      username: row.username,
+      displayName: row.display_name,
+      guest: false,
+      ...(row.avatar_url ? { avatarUrl: row.avatar_url } : {}),
+    },
     role: row.role,
   };
 }
