@@ -11,6 +11,7 @@ import {
   type Room,
   type RoomMemberEvent,
   type RoomRemovedEvent,
+  type UserUpdatedEvent,
   SERVER_EVENTS,
   type ServerToClientEvents,
   SOCKET_COMMANDS,
@@ -79,6 +80,8 @@ export class SocketService {
   readonly roomMember$ = new Subject<RoomMemberEvent>();
   /** the viewer is no longer in a room (left in another tab, removed, banned, the room deleted) */
   readonly roomRemoved$ = new Subject<RoomRemovedEvent>();
+  /** someone in a room of the viewer changed their display name or avatar */
+  readonly userUpdated$ = new Subject<UserUpdatedEvent>();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -127,6 +130,7 @@ export class SocketService {
     socket.on(SERVER_EVENTS.roomUpdated, (r: Room) => this.roomUpdated$.next(r));
     socket.on(SERVER_EVENTS.roomMember, (e: RoomMemberEvent) => this.roomMember$.next(e));
     socket.on(SERVER_EVENTS.roomRemoved, (e: RoomRemovedEvent) => this.roomRemoved$.next(e));
+    socket.on(SERVER_EVENTS.userUpdated, (e: UserUpdatedEvent) => this.userUpdated$.next(e));
     socket.on(SERVER_EVENTS.serverReconnect, () => {
       // the server is going away: come back through another process shortly
       socket.disconnect();
