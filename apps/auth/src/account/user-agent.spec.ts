@@ -28,6 +28,11 @@ describe('deviceLabel', () => {
       'Chrome',
       'Android',
     ],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36',
+      'Chrome',
+      'Linux',
+    ],
     ['curl/8.5.0', 'curl', ''],
   ])('%s', (ua, browser, os) => {
     expect(deviceLabel(ua)).toEqual({ browser, os });

@@ -202,6 +202,7 @@ describe('ChatStore', () => {
     expect(store.avatars()).toEqual({ [bob.id]: '/api/avatars/abc.webp' });
     socket.userUpdated$.next({ user: { ...alice, displayName: 'Alicia' } });
     expect(store.avatars()[alice.id]).toBeNull();
+    expect(store.activeOnline().find((u) => u.id === alice.id)?.displayName).toBe('Alicia');
     expect(auth.setUser).toHaveBeenCalledWith(expect.objectContaining({ id: alice.id, displayName: 'Alicia' }));
   });
 

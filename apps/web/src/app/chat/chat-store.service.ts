@@ -370,6 +370,7 @@ export class ChatStore {
     if (!user?.id) return;
     this.avatars.update((all) => ({ ...all, [user.id]: user.avatarUrl ?? null }));
     this.membersStore.renamed(user);
+    this.presence.renamed(user);
     const me = this.me();
     if (me && me.id === user.id) this.auth.setUser({ ...me, displayName: user.displayName, avatarUrl: user.avatarUrl });
   }

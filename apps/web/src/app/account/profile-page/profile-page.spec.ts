@@ -73,7 +73,7 @@ describe('ProfilePage', () => {
     expect(items).toHaveLength(2);
     expect(items[0].textContent).toContain('This device');
     expect(items[0].querySelector('button')).toBeNull();
-    expect(items[1].querySelector('button')!.getAttribute('aria-label')).toBe('Sign Safari · iOS out');
+    expect(items[1].querySelector('button')!.getAttribute('aria-label')).toBe('Sign out: Safari · iOS');
   });
 
   it('saves only what changed, and says so politely', async () => {
