@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import {
   AccountUser,
@@ -15,6 +17,7 @@ import { RevocationPublisher } from '../sessions/revocation.publisher';
 import { PasswordService } from '../passwords/password.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { MfaService } from '../signin/mfa.service';
+import { OidcLink, Passkey, RecoveryCode, TotpFactor } from '../signin/signin.schema';
 import { CLOCK, Clock } from '../auth.service';
 import { toAccountUser } from '../users/public-user';
 import { deviceLabel } from './user-agent';
@@ -41,6 +44,11 @@ export class AccountService {
     @Optional() private readonly audit?: AuditLog,
     @Optional() private readonly mfa?: MfaService,
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
+    // the sign-in factors of a deleted account go with it (absent in unit tests of the rest)
+    @Optional() @InjectModel(TotpFactor.name) private readonly totp?: Model<TotpFactor>,
+    @Optional() @InjectModel(RecoveryCode.name) private readonly recovery?: Model<RecoveryCode>,
+    @Optional() @InjectModel(Passkey.name) private readonly passkeys?: Model<Passkey>,
+    @Optional() @InjectModel(OidcLink.name) private readonly oidcLinks?: Model<OidcLink>,
   ) {}
 
   /** The caller's live account (a deactivated or deleted one answers 401, as GET /api/me does). */
@@ -125,9 +133,17 @@ export class AccountService {
     await this.verify(user, password);
     if (user.role === 'owner' && (await this.users.countOwners()) <= 1)
       throw new BusError('conflict', 'the last owner cannot delete their account; make another owner first');
-    const unusable = await this.passwords.hash(randomBytes(32).toString('base64url'));
+    const unusable = await this.passwords.admit(() => this.passwords.hash(randomBytes(32).toString('base64url')));
     await this.users.markDeleted(user.id, unusable, DELETED_USER.displayName, this.clock.now());
     await this.revoke(await this.sessions.liveIds(user.id), 'account-deleted');
+    // no factor of it is kept: its passkeys and authenticator stop, and its single sign-on
+    // identity is free to make a new account
+    await Promise.all([
+      this.totp?.deleteMany({ userId: user.id }).exec(),
+      this.recovery?.deleteMany({ userId: user.id }).exec(),
+      this.passkeys?.deleteMany({ userId: user.id }).exec(),
+      this.oidcLinks?.deleteMany({ userId: user.id }).exec(),
+    ]);
     this.logger.log({ userId: user.id }, 'account deleted by its owner');
     await this.audit?.by(user, {
       action: 'account.delete',
