@@ -29,11 +29,26 @@ import { SearchHandlers } from './handlers/search.handlers';
 import { UploadsHandlers } from './handlers/uploads.handlers';
 import { AccountHandlers } from './handlers/account.handlers';
 import { ChatAccountService } from './account/account.service';
+import { ModerationHandlers } from './handlers/moderation.handlers';
+import { ModerationRepository } from './persistence/moderation.repository';
+import { ModerationService } from './moderation/moderation.service';
+import { ReportsService } from './moderation/reports.service';
+import { RedisServerRoles, ServerRoles } from './moderation/server-roles';
+import { AuditTrail, BusAuditTrail } from './moderation/audit-trail';
+import { ModerationNotices, RedisModerationNotices } from './moderation/moderation-notices';
 
-/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, and room events. */
+/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
-  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers, AccountHandlers],
+  controllers: [
+    RoomsHandlers,
+    MembersHandlers,
+    MessagesHandlers,
+    SearchHandlers,
+    UploadsHandlers,
+    ModerationHandlers,
+    AccountHandlers,
+  ],
   providers: [
     RoomsRepository,
     MessagesRepository,
@@ -60,6 +75,12 @@ import { ChatAccountService } from './account/account.service';
     AttachmentsRepository,
     UploadsService,
     ChatAccountService,
+    ModerationRepository,
+    { provide: ServerRoles, useClass: RedisServerRoles },
+    { provide: AuditTrail, useClass: BusAuditTrail },
+    { provide: ModerationNotices, useClass: RedisModerationNotices },
+    ModerationService,
+    ReportsService,
   ],
 })
 export class ChatModule {}

@@ -24,6 +24,7 @@ export interface MessageRow {
   mentions: string[] | null;
   /** the sender's avatar now (chat_users), null: none */
   sender_avatar?: string | null;
+  deleted_by?: 'moderator' | null;
   r_seq?: number | null;
   r_sender_id?: string | null;
   r_sender_username?: string | null;
@@ -37,7 +38,7 @@ export interface MessageRow {
 export const MESSAGE_COLUMNS = sql.raw(`
   m.room_id, m.seq, m.id, m.sender_id, m.sender_username, m.sender_display_name, m.sender_bot,
   m.client_msg_id, m.text, m.created_at, m.event, m.changed_event, m.edited_at, m.deleted,
-  m.reply_to, m.reactions, m.attachments, m.mentions,
+  m.reply_to, m.reactions, m.attachments, m.mentions, m.deleted_by,
   (select su.avatar_url from chat_users su where su.id = m.sender_id) as sender_avatar,
   r.seq as r_seq, r.sender_id as r_sender_id, r.sender_username as r_sender_username,
   r.sender_display_name as r_sender_display_name, r.sender_bot as r_sender_bot,
@@ -77,6 +78,7 @@ export function toMessage(row: MessageRow): Message {
   if (row.edited_at) m.editedAt = new Date(row.edited_at).toISOString();
   if (row.deleted) {
     m.deleted = true;
+    if (row.deleted_by === 'moderator') m.deletedBy = 'moderator';
     return m;
   }
   if (row.reply_to && row.r_seq != null) {
