@@ -180,6 +180,11 @@ describe('ChatStore', () => {
     socket.messageNew$.next(msg('r2', 1)); // any message of a room at all
     setHidden(false);
     expect(notifier.notify.mock.calls.map((c) => (c as unknown as [{ tag: string }])[0].tag)).toEqual(['lobby', 'r2']);
+    socket.userUpdated$.next({ user: { ...bob, avatarUrl: '/api/avatars/b.webp' } });
+    setHidden(true);
+    socket.messageNew$.next(msg('r2', 2));
+    setHidden(false);
+    expect((notifier.notify.mock.calls.at(-1) as unknown as [{ icon?: string }])[0].icon).toBe('/api/avatars/b.webp');
   });
 
   it('stores a level on the server, and takes over rooms muted in this browser by an earlier version', async () => {

@@ -465,6 +465,7 @@ export class ChatStore {
       title,
       body: plainText(m.text).slice(0, 160),
       tag: room.id,
+      icon: (m.sender.id in this.avatars() ? this.avatars()[m.sender.id] : m.sender.avatarUrl) ?? undefined,
       onClick: () => void this.selectRoom(room.id),
     });
   }

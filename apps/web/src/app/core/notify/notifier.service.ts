@@ -11,6 +11,8 @@ export interface NotifyRequest {
   body: string;
   /** one notification per tag: a newer one replaces the older (one per room) */
   tag: string;
+  /** the sender's picture (default: the app's icon) */
+  icon?: string;
   onClick?: () => void;
 }
 
@@ -55,7 +57,7 @@ export class NotifierService {
   notify(req: NotifyRequest): boolean {
     if (!this.api || this.permission() !== 'granted' || !this.document.hidden) return false;
     try {
-      const n = new this.api(req.title, { body: req.body, tag: req.tag, icon: '/favicon.svg' });
+      const n = new this.api(req.title, { body: req.body, tag: req.tag, icon: req.icon ?? '/favicon.svg' });
       n.onclick = () => {
         this.document.defaultView?.focus();
         req.onClick?.();
