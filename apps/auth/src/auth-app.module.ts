@@ -16,6 +16,8 @@ import { ServerFlag, ServerFlagSchema } from './roles/server-flag.schema';
 import { AdminController } from './admin/admin.controller';
 import { ADMIN_MODELS, ADMIN_PROVIDERS } from './admin/admin.providers';
 import { AuthController } from './auth.controller';
+import { AccountController } from './account/account.controller';
+import { AccountService } from './account/account.service';
 import { SIGNIN_CONTROLLERS, SIGNIN_MODELS, SIGNIN_PROVIDERS } from './signin';
 
 @Module({})
@@ -40,6 +42,7 @@ export class AuthAppModule {
         serviceHealthController('auth', AUTH_PATTERNS.ping),
         AuthController,
         AdminController,
+        AccountController,
         ...SIGNIN_CONTROLLERS,
       ],
       providers: [
@@ -49,6 +52,7 @@ export class AuthAppModule {
         RevocationPublisher,
         RolesService,
         AuthService,
+        AccountService,
         ...ADMIN_PROVIDERS,
         ...SIGNIN_PROVIDERS,
       ],

@@ -27,6 +27,8 @@ import { MembersHandlers } from './handlers/members.handlers';
 import { MessagesHandlers } from './handlers/messages.handlers';
 import { SearchHandlers } from './handlers/search.handlers';
 import { UploadsHandlers } from './handlers/uploads.handlers';
+import { AccountHandlers } from './handlers/account.handlers';
+import { ChatAccountService } from './account/account.service';
 import { ModerationHandlers } from './handlers/moderation.handlers';
 import { ModerationRepository } from './persistence/moderation.repository';
 import { ModerationService } from './moderation/moderation.service';
@@ -38,7 +40,15 @@ import { ModerationNotices, RedisModerationNotices } from './moderation/moderati
 /** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
-  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers, ModerationHandlers],
+  controllers: [
+    RoomsHandlers,
+    MembersHandlers,
+    MessagesHandlers,
+    SearchHandlers,
+    UploadsHandlers,
+    ModerationHandlers,
+    AccountHandlers,
+  ],
   providers: [
     RoomsRepository,
     MessagesRepository,
@@ -64,6 +74,7 @@ import { ModerationNotices, RedisModerationNotices } from './moderation/moderati
     SearchService,
     AttachmentsRepository,
     UploadsService,
+    ChatAccountService,
     ModerationRepository,
     { provide: ServerRoles, useClass: RedisServerRoles },
     { provide: AuditTrail, useClass: BusAuditTrail },

@@ -10,5 +10,6 @@ export * from './protocol';
 export * from './roles';
 export * from './admin';
 export * from './signin';
+export * from './account';
 export * from './command';
 export * from './moderation';

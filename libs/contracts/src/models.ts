@@ -1,3 +1,4 @@
+import type { NotificationLevel } from './account';
 /** Public data shapes (docs/api.md, docs/protocol.md). */
 
 /**
@@ -16,6 +17,8 @@ export interface PublicUser {
    * and on the actor of a bus call; absent where chat reports other people (members, senders)
    */
   role?: ServerRole;
+  /** the person's picture (`/api/avatars/<hash>.webp`, immutable); absent: show initials */
+  avatarUrl?: string;
 }
 
 /** `public` (directory, anyone signed in may join), `private` (invite only), `dm` (two people), `group` (3–9 people), `bot` (a duck room). */
@@ -50,6 +53,8 @@ export interface Room {
   lastSeq: number;
   /** unread messages that mention the viewer */
   mentions?: number;
+  /** the viewer's notification level for this room (SPEC §10); absent: defaultNotificationLevel(kind) */
+  notifications?: NotificationLevel;
 }
 
 /** One member of a room (GET /api/rooms/:id/members). */
@@ -77,6 +82,8 @@ export interface MessageSender {
   username: string;
   displayName: string;
   bot: boolean;
+  /** the sender's picture now (not when the message was sent); absent: initials */
+  avatarUrl?: string;
 }
 
 export interface Message {

@@ -347,4 +347,10 @@ export class ActorDto implements PublicUser {
   @IsOptional()
   @IsIn(SERVER_ROLES)
   role?: ServerRole;
+
+  /** the account's avatar (`/api/avatars/<hash>.webp`): provisioning and profile changes carry it */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\/api\/avatars\/[a-f0-9]{32}\.webp$/)
+  avatarUrl?: string;
 }

@@ -55,6 +55,16 @@ import {
   TotpConfirmBusDto,
   TotpDisableBusDto,
 } from './signin.dto';
+import {
+  AccountDeleteBusDto,
+  AvatarSetBusDto,
+  CurrentSessionBusDto,
+  PasswordChangeBusDto,
+  ProfileUpdateBusDto,
+  RoomNotificationsDto,
+  SessionLabelBusDto,
+  SessionRevokeBusDto,
+} from './account.dto';
 import { DtoClass, EmptyDto, validatePayload, Validated } from './validation';
 
 /** The DTO class of every command of a protocol table, by name. */
@@ -135,6 +145,18 @@ export const COMMAND_DTOS: CommandDtos = {
   authPasskeyLoginOptions: RelyingPartyDto,
   authPasskeyLogin: PasskeyLoginBusDto,
   authOidcSignIn: OidcIdentityDto,
+  accountProfileUpdate: ProfileUpdateBusDto,
+  accountAvatarSet: AvatarSetBusDto,
+  accountPasswordChange: PasswordChangeBusDto,
+  accountSessions: CurrentSessionBusDto,
+  accountSessionRevoke: SessionRevokeBusDto,
+  accountSessionLabel: SessionLabelBusDto,
+  accountDelete: AccountDeleteBusDto,
+  accountExport: CurrentSessionBusDto,
+  chatUserUpdated: EmptyDto,
+  chatUserDeleted: EmptyDto,
+  chatExport: EmptyDto,
+  roomNotifications: RoomNotificationsDto,
 };
 
 /** Validate a command's payload with its DTO (the one pipeline: validatePayload). */

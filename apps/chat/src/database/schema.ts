@@ -1,5 +1,13 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Attachment, PostPolicy, ReportAction, ReportStatus, RoomKind, RoomRole } from '@hihi/contracts';
+import type {
+  Attachment,
+  NotificationLevel,
+  PostPolicy,
+  ReportAction,
+  ReportStatus,
+  RoomKind,
+  RoomRole,
+} from '@hihi/contracts';
 
 /*
  * chat's PostgreSQL tables as Kysely sees them (the migrations in ./migrations create them).
@@ -16,6 +24,10 @@ export interface ChatUsersTable {
   username_key: string;
   display_name: string;
   guest: Generated<boolean>;
+  /** `/api/avatars/<hash>.webp`, null: initials */
+  avatar_url: string | null;
+  /** the account was deleted: its messages show "deleted user" */
+  deleted: Generated<boolean>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
 }
@@ -45,6 +57,8 @@ export interface RoomMembersTable {
   user_id: string;
   role: ColumnType<RoomRole, RoomRole | undefined, RoomRole>;
   joined_at: Generated<Timestamp>;
+  /** the member's notification level (SPEC §10); null: defaultNotificationLevel(kind) */
+  notify_level: ColumnType<NotificationLevel | null, NotificationLevel | null | undefined, NotificationLevel | null>;
 }
 
 /** One reaction of a message: the emoji and who reacted, in the order they did. */

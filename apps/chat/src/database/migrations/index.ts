@@ -7,6 +7,7 @@ import * as m0005 from './0005-attachment-deletion';
 import * as m0006 from './0006-communities';
 import * as m0007 from './0007-room-owners';
 import * as m0008 from './0008-moderation';
+import * as m0009 from './0009-account';
 
 /**
  * Every migration, in order, compiled into the service (no files read at run time). A new one is
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-communities': m0006,
   '0007-room-owners': m0007,
   '0008-moderation': m0008,
+  '0009-account': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import { EN_COMMUNITIES, ZH_COMMUNITIES } from './i18n.communities';
 import { SIGNIN_EN, SIGNIN_ZH } from './i18n.signin';
+import { ACCOUNT_EN, ACCOUNT_ZH } from './i18n.account';
 
 /** UI strings. Chinese is the reference language; English must have the same keys. */
 export const ZH = {
@@ -168,6 +169,7 @@ export const ZH = {
   'search.results': '搜索结果',
   ...ZH_COMMUNITIES,
   ...SIGNIN_ZH,
+  ...ACCOUNT_ZH,
 } as const;
 
 export type I18nKey = keyof typeof ZH;
@@ -340,6 +342,7 @@ export const EN: Dictionary = {
   'search.results': 'Search results',
   ...EN_COMMUNITIES,
   ...SIGNIN_EN,
+  ...ACCOUNT_EN,
 };
 
 export const DICTIONARIES = { zh: ZH as Dictionary, en: EN } as const;

@@ -11,6 +11,7 @@ import {
   type Room,
   type RoomMemberEvent,
   type RoomRemovedEvent,
+  type UserUpdatedEvent,
   SERVER_EVENTS,
   type ServerDisconnectEvent,
   type ServerToClientEvents,
@@ -88,6 +89,8 @@ export class SocketService {
   readonly roomMember$ = new Subject<RoomMemberEvent>();
   /** the viewer is no longer in a room (left in another tab, removed, banned, the room deleted) */
   readonly roomRemoved$ = new Subject<RoomRemovedEvent>();
+  /** someone in a room of the viewer changed their display name or avatar */
+  readonly userUpdated$ = new Subject<UserUpdatedEvent>();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -145,6 +148,7 @@ export class SocketService {
       const wait = Number.isFinite(e?.retryAfterMs) ? Math.min(Math.max(e.retryAfterMs, 0), MAX_CUT_OFF_WAIT_MS) : 5000;
       this.cutOffSignal.set({ reason: String(e?.reason ?? ''), until: Date.now() + wait });
     });
+    socket.on(SERVER_EVENTS.userUpdated, (e: UserUpdatedEvent) => this.userUpdated$.next(e));
     socket.on(SERVER_EVENTS.serverReconnect, () => {
       // the server is going away: come back through another process shortly
       socket.disconnect();
