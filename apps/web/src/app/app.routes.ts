@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { anonymousGuard, authGuard } from './core/auth/auth.guards';
+import { adminGuard, anonymousGuard, authGuard } from './core/auth/auth.guards';
 import { APP_TITLE } from './app-title';
 
 export const routes: Routes = [
@@ -27,6 +27,32 @@ export const routes: Routes = [
     title: APP_TITLE,
     canActivate: [authGuard],
     loadComponent: () => import('./account/security-page/security-page').then((m) => m.SecurityPage),
+  },
+  {
+    // a password-reset link (`/reset#token=…`) works signed in or not, in any browser
+    path: 'reset',
+    title: APP_TITLE,
+    loadComponent: () => import('./auth/reset-page/reset-page').then((m) => m.ResetPage),
+  },
+  {
+    path: 'admin',
+    title: APP_TITLE,
+    canActivate: [adminGuard],
+    loadComponent: () => import('./admin/admin-page/admin-page').then((m) => m.AdminPage),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'users' },
+      { path: 'users', loadComponent: () => import('./admin/admin-users/admin-users').then((m) => m.AdminUsers) },
+      {
+        path: 'invites',
+        loadComponent: () => import('./admin/admin-invites/admin-invites').then((m) => m.AdminInvites),
+      },
+      {
+        path: 'settings',
+        loadComponent: () => import('./admin/admin-settings/admin-settings').then((m) => m.AdminSettings),
+      },
+      { path: 'audit', loadComponent: () => import('./admin/admin-audit/admin-audit').then((m) => m.AdminAudit) },
+      { path: 'stats', loadComponent: () => import('./admin/admin-stats/admin-stats').then((m) => m.AdminStats) },
+    ],
   },
   { path: '**', redirectTo: 'chat' },
 ];

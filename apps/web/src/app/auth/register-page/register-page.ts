@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import {
   type AbstractControl,
   NonNullableFormBuilder,
@@ -6,10 +6,12 @@ import {
   type ValidationErrors,
   Validators,
 } from '@angular/forms';
-import { Router, RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { isValidUsername, LIMITS } from '@hihi/contracts';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
+import { inviteToken } from '../../core/auth/auth.guards';
 import { AuthService } from '../../core/auth/auth.service';
+import type { I18nKey } from '../../core/i18n/i18n.dictionary';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
 import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
@@ -25,6 +27,18 @@ export function passwordsMatch(group: AbstractControl): ValidationErrors | null 
   return confirm && password !== confirm ? { mismatch: true } : null;
 }
 
+/**
+ * Why registration was refused (403, SPEC §8): closed, invite only without an invite, or a bad
+ * invite — told apart by the server's message; null for any other refusal.
+ */
+export function registrationRefusal(message: string | null): I18nKey | null {
+  const m = (message ?? '').toLowerCase();
+  if (m.includes('closed')) return 'register.closed';
+  if (m.includes('not valid') || m.includes('expired') || m.includes('used up')) return 'register.badInvite';
+  if (m.includes('invite')) return 'register.inviteOnly';
+  return null;
+}
+
 @Component({
   selector: 'hihi-register-page',
   imports: [ReactiveFormsModule, RouterLink, DuckIcon, LangToggle],
@@ -37,6 +51,15 @@ export class RegisterPage {
   private readonly router = inject(Router);
   protected readonly i18n = inject(I18nService);
   protected readonly limits = LIMITS;
+  /** the token of an invite link (`/register#invite=…`), if opened from one */
+  protected readonly invite = inviteToken(inject(ActivatedRoute).snapshot);
+  /** a member already signed in who opened an invite link here */
+  protected readonly signedInAs = computed(() => {
+    const u = this.auth.user();
+    return u && !u.guest ? u.displayName || u.username : null;
+  });
+  /** registration is closed / invite only / the invite is bad (shown above the form once known) */
+  protected readonly refusal = signal<I18nKey | null>(null);
 
   protected readonly form = inject(NonNullableFormBuilder).group(
     {
@@ -72,10 +95,14 @@ export class RegisterPage {
         username: username.trim(),
         password,
         ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+        ...(this.invite ? { inviteToken: this.invite } : {}),
       });
       await this.router.navigateByUrl('/chat');
     } catch (err) {
       const status = httpStatus(err);
+      const refusal = status === 403 ? registrationRefusal(httpErrorMessage(err)) : null;
+      this.refusal.set(refusal);
+      if (refusal) return;
       this.error.set(
         status === 409
           ? this.i18n.t('register.taken')

@@ -15,7 +15,7 @@ import {
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
-import { DUCK, type Room } from '@hihi/contracts';
+import { DUCK, type Room, roleAtLeast } from '@hihi/contracts';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { NotifierService } from '../../core/notify/notifier.service';
@@ -90,6 +90,11 @@ export class ChatPage {
   private readonly document = inject(DOCUMENT);
 
   protected readonly user = this.auth.user;
+  /** server admins and the owner get a link to the admin console */
+  protected readonly isAdmin = computed(() => {
+    const role = this.user()?.role;
+    return !!role && roleAtLeast(role, 'admin');
+  });
   protected readonly guest = this.auth.isGuest;
   protected readonly duckName = DUCK.displayName;
   protected readonly drawerOpen = signal(false);
