@@ -11,3 +11,4 @@ export * from './roles';
 export * from './admin';
 export * from './signin';
 export * from './command';
+export * from './moderation';

@@ -93,6 +93,8 @@ export interface Message {
   editedAt?: string;
   /** a tombstone: the message was deleted (text empty, seq kept) */
   deleted?: boolean;
+  /** set on a tombstone a moderator made (SPEC §8); absent: the author deleted it */
+  deletedBy?: 'moderator';
   /** the message this one replies to (an excerpt) */
   replyTo?: ReplyPreview;
   reactions?: Reaction[];
