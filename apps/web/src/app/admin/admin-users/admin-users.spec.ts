@@ -96,6 +96,21 @@ describe('AdminUsers', () => {
     expect(row('bob').querySelector('.tag')?.textContent).toContain('active');
   });
 
+  it('keyboard: the reason field takes the focus, and Cancel gives it back to the row', async () => {
+    const { el, row, button, settle } = await render([person('bob', 'member')]);
+    document.body.appendChild(el);
+    try {
+      button(row('bob'), 'Deactivate').click();
+      await settle();
+      expect(document.activeElement).toBe(row('bob').querySelector('textarea'));
+      button(row('bob'), 'Cancel').click();
+      await settle();
+      expect(document.activeElement).toBe(row('bob').querySelector('select'));
+    } finally {
+      el.remove();
+    }
+  });
+
   it('changes a role; a refusal puts the old one back and says why', async () => {
     const { el, api, row, settle } = await render([person('bob', 'member')]);
     api.setRole.mockRejectedValueOnce(new HttpErrorResponse({ status: 403 }));

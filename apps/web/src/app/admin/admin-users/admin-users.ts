@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import {
   ACCOUNT_ROLES,
@@ -42,6 +51,8 @@ export function userAbilities(
 export class AdminUsers {
   private readonly api = inject(AdminApiService);
   private readonly auth = inject(AuthService);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
   protected readonly i18n = inject(I18nService);
   protected readonly roles = ACCOUNT_ROLES;
   protected readonly reasonMax = ADMIN.reasonMax;
@@ -153,13 +164,27 @@ export class AdminUsers {
     });
   }
 
+  /** Moves the focus after the next render (the control that had it may be gone). */
+  private focusLater(selector: string): void {
+    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>(selector)?.focus(), {
+      injector: this.injector,
+    });
+  }
+
+  /** The row's first control, where the focus returns when its form closes (usernames and ids need no quoting). */
+  private focusRow(u: AdminUser): void {
+    this.focusLater(`[data-username="${u.user.username}"] .row__actions :is(select, button)`);
+  }
+
   openDeactivate(u: AdminUser): void {
     this.reason = '';
     this.confirming.set(u.user.id);
+    this.focusLater(`[id="reason-${u.user.id}"]`);
   }
 
-  cancelDeactivate(): void {
+  cancelDeactivate(u: AdminUser): void {
     this.confirming.set(null);
+    this.focusRow(u);
   }
 
   async deactivate(u: AdminUser): Promise<void> {
@@ -168,6 +193,7 @@ export class AdminUsers {
       await this.api.deactivate(u.user.id, reason || undefined);
       this.replace({ ...u, status: 'deactivated' });
       this.confirming.set(null);
+      this.focusRow(u);
       this.notice.set(this.i18n.t('admin.users.deactivated', { name: this.name(u) }));
     });
   }
@@ -176,6 +202,7 @@ export class AdminUsers {
     await this.act(u, async () => {
       await this.api.reactivate(u.user.id);
       this.replace({ ...u, status: 'active' });
+      this.focusRow(u);
       this.notice.set(this.i18n.t('admin.users.reactivated', { name: this.name(u) }));
     });
   }

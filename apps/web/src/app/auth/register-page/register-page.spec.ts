@@ -1,5 +1,6 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { signal } from '@angular/core';
+import { of } from 'rxjs';
 import { TestBed } from '@angular/core/testing';
 import { FormControl, FormGroup } from '@angular/forms';
 import { ActivatedRoute, Router, convertToParamMap, provideRouter } from '@angular/router';
@@ -29,7 +30,10 @@ describe('RegisterPage', () => {
   async function render(link: { fragment?: string; user?: object } = {}) {
     localStorage.setItem('hihi.lang', 'en');
     const auth = { register: vi.fn().mockResolvedValue({}), user: signal(link.user ?? null) };
-    const route = { snapshot: { fragment: link.fragment ?? null, queryParamMap: convertToParamMap({}) } };
+    const route = {
+      fragment: of(link.fragment ?? null),
+      snapshot: { fragment: link.fragment ?? null, queryParamMap: convertToParamMap({}) },
+    };
     TestBed.configureTestingModule({
       providers: [
         provideRouter([]),

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import {
   type AbstractControl,
   NonNullableFormBuilder,
@@ -8,6 +9,7 @@ import {
 } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { isValidUsername, LIMITS } from '@hihi/contracts';
+import { map, tap } from 'rxjs';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { inviteToken } from '../../core/auth/auth.guards';
 import { AuthService } from '../../core/auth/auth.service';
@@ -51,15 +53,23 @@ export class RegisterPage {
   private readonly router = inject(Router);
   protected readonly i18n = inject(I18nService);
   protected readonly limits = LIMITS;
+  /** registration is closed / invite only / the invite is bad (shown above the form once known) */
+  protected readonly refusal = signal<I18nKey | null>(null);
   /** the token of an invite link (`/register#invite=…`), if opened from one */
-  protected readonly invite = inviteToken(inject(ActivatedRoute).snapshot);
+  private readonly route = inject(ActivatedRoute);
+  protected readonly invite = toSignal(
+    this.route.fragment.pipe(
+      map(() => inviteToken(this.route.snapshot)),
+      // a new link: what was refused before no longer applies
+      tap(() => this.refusal.set(null)),
+    ),
+    { initialValue: inviteToken(this.route.snapshot) },
+  );
   /** a member already signed in who opened an invite link here */
   protected readonly signedInAs = computed(() => {
     const u = this.auth.user();
     return u && !u.guest ? u.displayName || u.username : null;
   });
-  /** registration is closed / invite only / the invite is bad (shown above the form once known) */
-  protected readonly refusal = signal<I18nKey | null>(null);
 
   protected readonly form = inject(NonNullableFormBuilder).group(
     {
@@ -88,6 +98,7 @@ export class RegisterPage {
       return;
     }
     const { username, displayName, password } = this.form.getRawValue();
+    const invite = this.invite();
     this.busy.set(true);
     this.error.set(null);
     try {
@@ -95,7 +106,7 @@ export class RegisterPage {
         username: username.trim(),
         password,
         ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
-        ...(this.invite ? { inviteToken: this.invite } : {}),
+        ...(invite ? { inviteToken: invite } : {}),
       });
       await this.router.navigateByUrl('/chat');
     } catch (err) {

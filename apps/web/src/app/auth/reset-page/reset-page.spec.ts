@@ -1,5 +1,6 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { TestBed } from '@angular/core/testing';
+import { of } from 'rxjs';
 import { ActivatedRoute, convertToParamMap, provideRouter } from '@angular/router';
 import { AdminApiService } from '../../core/api/admin-api.service';
 import { ResetPage } from './reset-page';
@@ -12,7 +13,10 @@ describe('ResetPage', () => {
       providers: [
         provideRouter([]),
         { provide: AdminApiService, useValue: api },
-        { provide: ActivatedRoute, useValue: { snapshot: { fragment, queryParamMap: convertToParamMap(query) } } },
+        {
+          provide: ActivatedRoute,
+          useValue: { fragment: of(fragment), snapshot: { fragment, queryParamMap: convertToParamMap(query) } },
+        },
       ],
     });
     const fixture = TestBed.createComponent(ResetPage);

@@ -1,7 +1,9 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import { LIMITS } from '@hihi/contracts';
+import { map } from 'rxjs';
 import { AdminApiService } from '../../core/api/admin-api.service';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { linkParam } from '../../core/auth/auth.guards';
@@ -26,7 +28,10 @@ export class ResetPage {
   private readonly api = inject(AdminApiService);
   protected readonly i18n = inject(I18nService);
   protected readonly limits = LIMITS;
-  protected readonly token = linkParam(inject(ActivatedRoute).snapshot, 'token');
+  private readonly route = inject(ActivatedRoute);
+  protected readonly token = toSignal(this.route.fragment.pipe(map(() => linkParam(this.route.snapshot, 'token'))), {
+    initialValue: linkParam(this.route.snapshot, 'token'),
+  });
 
   protected readonly form = inject(NonNullableFormBuilder).group(
     {
@@ -48,7 +53,8 @@ export class ResetPage {
   }
 
   async submit(): Promise<void> {
-    if (this.busy() || !this.token) return;
+    const token = this.token();
+    if (this.busy() || !token) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
       return;
@@ -56,7 +62,7 @@ export class ResetPage {
     this.busy.set(true);
     this.error.set(null);
     try {
-      await this.api.resetPassword({ token: this.token, password: this.form.getRawValue().password });
+      await this.api.resetPassword({ token, password: this.form.getRawValue().password });
       this.done.set(true);
     } catch (err) {
       const status = httpStatus(err);

@@ -2,6 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
   AccountRole,
+  CommandName,
   AdminUser,
   AdminUsersQuery,
   AdminUsersPage,
@@ -16,16 +17,7 @@ import type {
   ServerStats,
 } from '@hihi/contracts';
 import { firstValueFrom } from 'rxjs';
-
-/** Paths of the administration API (SPEC §8, docs/api.md "Administration"). */
-export const ADMIN_API = {
-  users: '/api/admin/users',
-  settings: '/api/admin/settings',
-  invites: '/api/admin/invites',
-  audit: '/api/admin/audit',
-  stats: '/api/admin/stats',
-  reset: '/api/auth/reset',
-} as const;
+import { routeOf } from './chat-api.service';
 
 /** Query parameters without the empty ones. */
 function params(query: object): HttpParams {
@@ -36,58 +28,63 @@ function params(query: object): HttpParams {
   return p;
 }
 
-const user = (id: string) => `${ADMIN_API.users}/${encodeURIComponent(id)}`;
-
 /**
- * The admin console's calls. The server decides who may do what (AdminPolicy on the caller's
- * stored role): the console only shows what it is allowed to show.
+ * The admin console's calls, routed by their PROTOCOL rows (SPEC §8). The server decides who may
+ * do what (AdminPolicy on the caller's stored role): the console only shows what it may show.
  */
 @Injectable({ providedIn: 'root' })
 export class AdminApiService {
   private readonly http = inject(HttpClient);
 
+  private call<T>(command: CommandName, opts: { id?: string; body?: object; query?: object } = {}): Promise<T> {
+    const { method, url } = routeOf(command, opts.id === undefined ? {} : { id: opts.id });
+    return firstValueFrom(
+      this.http.request<T>(method, url, { body: opts.body, params: opts.query ? params(opts.query) : undefined }),
+    );
+  }
+
   users(query: Omit<AdminUsersQuery, 'limit'> = {}): Promise<AdminUsersPage> {
-    return firstValueFrom(this.http.get<AdminUsersPage>(ADMIN_API.users, { params: params(query) }));
+    return this.call('adminUsers', { query });
   }
 
   setRole(userId: string, role: AccountRole): Promise<AdminUser> {
-    return firstValueFrom(this.http.patch<AdminUser>(user(userId), { role }));
+    return this.call('adminUserUpdate', { id: userId, body: { role } });
   }
 
-  deactivate(userId: string, reason?: string): Promise<void> {
-    return firstValueFrom(this.http.post<void>(`${user(userId)}/deactivate`, reason ? { reason } : {}));
+  async deactivate(userId: string, reason?: string): Promise<void> {
+    await this.call('adminDeactivate', { id: userId, body: reason ? { reason } : {} });
   }
 
-  reactivate(userId: string): Promise<void> {
-    return firstValueFrom(this.http.post<void>(`${user(userId)}/reactivate`, {}));
+  async reactivate(userId: string): Promise<void> {
+    await this.call('adminReactivate', { id: userId, body: {} });
   }
 
   resetLink(userId: string): Promise<PasswordResetLink> {
-    return firstValueFrom(this.http.post<PasswordResetLink>(`${user(userId)}/password-reset`, {}));
+    return this.call('adminPasswordReset', { id: userId, body: {} });
   }
 
   settings(): Promise<ServerSettings> {
-    return firstValueFrom(this.http.get<ServerSettings>(ADMIN_API.settings));
+    return this.call('adminSettings');
   }
 
   updateSettings(change: ServerSettingsUpdate): Promise<ServerSettings> {
-    return firstValueFrom(this.http.patch<ServerSettings>(ADMIN_API.settings, change));
+    return this.call('adminSettingsUpdate', { body: change });
   }
 
   createInvite(body: InviteCreateBody): Promise<InviteCreated> {
-    return firstValueFrom(this.http.post<InviteCreated>(ADMIN_API.invites, body));
+    return this.call('adminInviteCreate', { body });
   }
 
   audit(query: Omit<AuditQuery, 'limit'> = {}): Promise<AuditPage> {
-    return firstValueFrom(this.http.get<AuditPage>(ADMIN_API.audit, { params: params(query) }));
+    return this.call('adminAudit', { query });
   }
 
   stats(): Promise<ServerStats> {
-    return firstValueFrom(this.http.get<ServerStats>(ADMIN_API.stats));
+    return this.call('adminStats');
   }
 
   /** POST /api/auth/reset (no session needed: the token is the proof). */
-  resetPassword(body: PasswordResetBody): Promise<void> {
-    return firstValueFrom(this.http.post<void>(ADMIN_API.reset, body));
+  async resetPassword(body: PasswordResetBody): Promise<void> {
+    await this.call('passwordReset', { body });
   }
 }
