@@ -27,11 +27,18 @@ import { MembersHandlers } from './handlers/members.handlers';
 import { MessagesHandlers } from './handlers/messages.handlers';
 import { SearchHandlers } from './handlers/search.handlers';
 import { UploadsHandlers } from './handlers/uploads.handlers';
+import { ModerationHandlers } from './handlers/moderation.handlers';
+import { ModerationRepository } from './persistence/moderation.repository';
+import { ModerationService } from './moderation/moderation.service';
+import { ReportsService } from './moderation/reports.service';
+import { RedisServerRoles, ServerRoles } from './moderation/server-roles';
+import { AuditTrail, BusAuditTrail } from './moderation/audit-trail';
+import { ModerationNotices, RedisModerationNotices } from './moderation/moderation-notices';
 
-/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, and room events. */
+/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
-  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers],
+  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers, ModerationHandlers],
   providers: [
     RoomsRepository,
     MessagesRepository,
@@ -57,6 +64,12 @@ import { UploadsHandlers } from './handlers/uploads.handlers';
     SearchService,
     AttachmentsRepository,
     UploadsService,
+    ModerationRepository,
+    { provide: ServerRoles, useClass: RedisServerRoles },
+    { provide: AuditTrail, useClass: BusAuditTrail },
+    { provide: ModerationNotices, useClass: RedisModerationNotices },
+    ModerationService,
+    ReportsService,
   ],
 })
 export class ChatModule {}

@@ -56,8 +56,8 @@ export interface Room {
 export interface RoomMember {
   user: PublicUser;
   role: RoomRole;
-  /** ISO-8601 UTC, while muted (§8) */
-  mutedUntil?: string;
+  /** while muted (§8): until when, ISO-8601 UTC; null: until lifted; absent: not muted */
+  mutedUntil?: string | null;
 }
 
 /** A public room as the directory lists it. */

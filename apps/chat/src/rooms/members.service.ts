@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { LIMITS, MembersPage, MembersQuery, PublicUser, Room, RoomMember, RoomRole, ROOM_ROLES } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 import { MemberRow, RoomsRepository } from '../persistence/rooms.repository';
@@ -8,12 +8,15 @@ import { AccessService } from '../access/access.service';
 import { Actor, userOf } from '../access/actor';
 import { decodeCursor, encodeCursor } from './cursor';
 import { RoomsService } from './rooms.service';
+import { AuditTrail } from '../moderation/audit-trail';
 
-function toMember(row: MemberRow): RoomMember {
-  return {
+export function toMember(row: MemberRow): RoomMember {
+  const member: RoomMember = {
     user: { id: row.user_id, username: row.username, displayName: row.display_name, guest: false },
     role: row.role,
   };
+  if (row.muted) member.mutedUntil = row.muted_until ? new Date(row.muted_until).toISOString() : null;
+  return member;
 }
 
 /**
@@ -31,6 +34,7 @@ export class MembersService {
     private readonly access: AccessService,
     private readonly domain: DomainEvents,
     private readonly roomsService: RoomsService,
+    @Optional() private readonly audit?: AuditTrail,
   ) {}
 
   /** POST /api/rooms/:id/join: public rooms (and the lobby) for anyone signed in; already a member → the room. */
@@ -83,6 +87,8 @@ export class MembersService {
     await this.access.require(actor, roomId, 'invite');
     const found = await this.users.findByUsername(username);
     if (!found) throw new BusError('not_found', 'no such user');
+    // a banned person is not invited back until the ban is lifted (SPEC §8)
+    await this.access.require(actor, roomId, 'invite', { targetId: found.id });
     if (await this.rooms.addMember(roomId, found.id)) {
       await this.access.changed(roomId);
       const user: PublicUser = {
@@ -104,6 +110,23 @@ export class MembersService {
     if (!row) throw new BusError('not_found', 'no such member');
     if (row.role === 'owner') await this.keepAnOwner(roomId, 'a room always keeps an owner');
     await this.removeAndTell(roomId, toMember(row).user, 'removed', actor);
+    await this.audit?.append(actor, {
+      action: 'room.member.remove',
+      target: { type: 'user', id: userId, label: row.username },
+      details: { roomId, role: row.role },
+    });
+  }
+
+  /**
+   * A ban takes the person out of the room as a removal does (room:removed `banned`, then
+   * room:member `removed`); the caller has checked the ban. Answers whether they were a member.
+   */
+  async expel(roomId: string, userId: string, by: Actor): Promise<boolean> {
+    const row = await this.rooms.member(roomId, userId);
+    if (!row) return false;
+    if (row.role === 'owner') await this.keepAnOwner(roomId, 'a room always keeps an owner');
+    await this.removeAndTell(roomId, toMember(row).user, 'banned', by);
+    return true;
   }
 
   /** PATCH /api/rooms/:id/members/:userId: nobody grants above their own role or changes someone above them. */
@@ -118,6 +141,11 @@ export class MembersService {
     await this.access.changed(roomId);
     const member = { ...toMember(row), role };
     await this.domain.emit('member.role', { roomId, user: member.user, role, by: actor });
+    await this.audit?.append(actor, {
+      action: 'room.member.role',
+      target: { type: 'user', id: userId, label: row.username },
+      details: { roomId, from: row.role, to: role },
+    });
     return member;
   }
 
@@ -126,7 +154,12 @@ export class MembersService {
     if ((await this.rooms.ownerCount(roomId)) <= 1) throw new BusError('conflict', message);
   }
 
-  private async removeAndTell(roomId: string, user: PublicUser, reason: 'left' | 'removed', by: Actor): Promise<void> {
+  private async removeAndTell(
+    roomId: string,
+    user: PublicUser,
+    reason: 'left' | 'removed' | 'banned',
+    by: Actor,
+  ): Promise<void> {
     const role = await this.rooms.removeMember(roomId, user.id);
     if (!role) throw new BusError('not_found', 'no such member');
     await this.access.changed(roomId);
