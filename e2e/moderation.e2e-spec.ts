@@ -11,7 +11,10 @@ import {
   UI_TIMEOUT,
   uniqueName,
   PASSWORD,
+  bubble,
+  sendMessage,
 } from './support/browser';
+import { createRoomViaApi, joinRoomViaApi, loginViaApi, openRoom } from './support/conversations';
 import { browserSuite } from './support/suite';
 
 const PHONE = { width: 375, height: 740 };
@@ -45,6 +48,18 @@ async function setLang(page: Page, lang: 'zh' | 'en'): Promise<void> {
 function forgetExpected(p: Person, re: RegExp): void {
   const keep = p.errors.filter((e) => !re.test(e));
   p.errors.splice(0, p.errors.length, ...keep);
+}
+
+/** The row of a message whose bubble is exactly this text. */
+function msgRow(page: Page, text: string) {
+  return page.locator('article.msg').filter({ has: bubble(page, text) });
+}
+
+/** Shows a message's actions (hover) and clicks one by its label. */
+async function act(page: Page, text: string, label: string): Promise<void> {
+  const row = msgRow(page, text);
+  await row.locator('.msg__bubble').hover();
+  await row.locator(`.msg__actions [aria-label="${label}"]`).click();
 }
 
 /** A row of the admin users list. */
@@ -267,5 +282,116 @@ describe('web client: moderation and administration (browser)', () => {
         },
       ),
     90_000,
+  );
+
+  it(
+    'a room moderator deletes from the message menu and mutes from the member menu; the muted person sees why and until when; a report reaches the live badge and the queue',
+    () =>
+      onFailureSave(
+        'moderation-room',
+        () => people,
+        stack,
+        async () => {
+          const alice = await suite.account('mod_a', 'Alice');
+          const bob = await suite.account('mod_b', '小波');
+          const carol = await suite.account('mod_c', 'Carol');
+          const name = `tea_${Date.now().toString(36)}`;
+          const tokenA = (await loginViaApi(stack.url, alice)).accessToken;
+          const room = await createRoomViaApi(stack.url, tokenA, name);
+          await joinRoomViaApi(stack.url, (await loginViaApi(stack.url, bob)).accessToken, room.id);
+          await joinRoomViaApi(stack.url, (await loginViaApi(stack.url, carol)).accessToken, room.id);
+
+          const a = await suite.person('en-US');
+          const b = await suite.person('zh-CN');
+          const c = await suite.person('en-US');
+          for (const p of [a, b, c]) await p.page.emulateMedia({ reducedMotion: 'reduce' });
+          await signInViaUi(a.page, alice);
+          await signInViaUi(b.page, bob);
+          await signInViaUi(c.page, carol);
+          for (const p of [a, b, c]) await openRoom(p.page, name);
+
+          const spam = `cheap watches ${Date.now().toString(36)}`;
+          const rude = `you are all silly ${Date.now().toString(36)}`;
+          await sendMessage(b.page, spam);
+          await sendMessage(b.page, rude);
+          await bubble(a.page, rude).waitFor();
+          await bubble(c.page, rude).waitFor();
+
+          // Carol (a member) reports Bob's message: the reason dialog
+          await act(c.page, rude, 'Report');
+          const dialog = c.page.locator('dialog.report');
+          await dialog.locator('#report-reason').waitFor();
+          expect(await c.page.evaluate(() => document.activeElement?.id)).toBe('report-reason');
+          await dialog.locator('#report-reason').fill('insults everyone');
+          await expectAccessible(c.page, 'report dialog en');
+          await shot(c.page, 'moderation-report-dialog-en');
+          await dialog.getByRole('button', { name: 'Send report' }).click();
+          await c.page.locator('.notice', { hasText: 'Reported' }).waitFor();
+
+          // Alice, the room's owner, gets the badge live
+          await a.page.getByTestId('queue-badge').filter({ hasText: '1' }).waitFor();
+
+          // she deletes the spam from its menu: a tombstone "deleted by a moderator" for everyone
+          await act(a.page, spam, 'Delete');
+          await a.page.locator('.msg__confirm-delete').click();
+          await b.page.locator('.msg__bubble--deleted', { hasText: '管理员删除' }).waitFor();
+          await c.page.locator('.msg__bubble--deleted', { hasText: 'Deleted by a moderator' }).waitFor();
+          await expectAccessible(a.page, 'chat moderator menu en');
+
+          // and mutes Bob for 10 minutes from the members panel
+          await a.page.locator('.topbar__members').click();
+          const panel = a.page.locator('#side-panel');
+          await panel.getByRole('button', { name: `Moderate ${bob.displayName}` }).click();
+          await panel.getByLabel('Reason (optional)').fill('cool down');
+          await panel.getByLabel('Mute for').selectOption({ label: '10 minutes' });
+          await expectAccessible(a.page, 'members moderation en');
+          await shot(a.page, 'moderation-member-menu-en');
+          await panel.getByRole('button', { name: 'Mute', exact: true }).click();
+          await panel.getByText(`${bob.displayName} is muted`).waitFor();
+          await panel.getByTestId('member-muted').first().waitFor();
+
+          // Bob sees at once why he cannot send and until when; he can still read
+          const note = b.page.getByTestId('composer-note');
+          await note.filter({ hasText: '禁言' }).waitFor();
+          expect(await note.textContent()).toMatch(/到 .+ 为止/);
+          expect(await b.page.locator('#composer-box').isDisabled()).toBe(true);
+          await expectAccessible(b.page, 'chat muted zh');
+          await shot(b.page, 'moderation-muted-zh');
+          await sendMessage(c.page, `still reading ${Date.now().toString(36)}`);
+
+          // the queue: Alice dismisses Carol's report with one click
+          await a.page.getByTestId('queue-link').click();
+          await a.page.waitForURL('**/moderation');
+          const report = a.page.locator('[data-testid="reports"] li.row').filter({ hasText: 'insults everyone' });
+          await report.waitFor();
+          expect(await report.textContent()).toContain(rude);
+          await expectAccessible(a.page, 'moderation queue en');
+          await shot(a.page, 'moderation-queue-en');
+          await report.getByRole('button', { name: 'Dismiss' }).click();
+          await a.page.getByRole('status').filter({ hasText: 'Report resolved' }).waitFor();
+          await a.page.getByRole('button', { name: 'Resolved', exact: true }).click();
+          await a.page.locator('[data-testid="reports"] li.row').filter({ hasText: 'dismissed' }).waitFor();
+          await setLang(a.page, 'zh');
+          await expectAccessible(a.page, 'moderation queue zh');
+          await shot(a.page, 'moderation-queue-zh');
+
+          // slow mode and announcement settings of the room, at 375 px
+          await a.page.setViewportSize(PHONE);
+          await a.page.goto('/chat');
+          await openRoom(a.page, name).catch(async () => {
+            await a.page.locator('.topbar__menu').click();
+            await openRoom(a.page, name);
+          });
+          await a.page.locator('.topbar__settings').click();
+          await a.page.locator('#settings-slow').selectOption({ label: '30 秒' });
+          await expectAccessible(a.page, 'room settings moderation zh 375');
+          await shot(a.page, 'moderation-room-settings-zh-375');
+          await a.page.locator('#side-panel form button[type=submit]').click();
+          await a.page.locator('#side-panel').getByText('已保存').waitFor();
+          // Carol sees the slow-mode rule under her composer
+          await c.page.getByTestId('composer-note').filter({ hasText: 'Slow mode' }).waitFor();
+        },
+      ),
+    120_000,
   );
 });

@@ -35,6 +35,13 @@ export const routes: Routes = [
     loadComponent: () => import('./auth/reset-page/reset-page').then((m) => m.ResetPage),
   },
   {
+    // the moderation queue: the server answers each person the reports they may act on
+    path: 'moderation',
+    title: APP_TITLE,
+    canActivate: [authGuard],
+    loadComponent: () => import('./moderation/queue-page/queue-page').then((m) => m.QueuePage),
+  },
+  {
     path: 'admin',
     title: APP_TITLE,
     canActivate: [adminGuard],

@@ -12,6 +12,7 @@ import {
   type RoomMemberEvent,
   type RoomRemovedEvent,
   SERVER_EVENTS,
+  type ModerationReportsEvent,
   type ServerToClientEvents,
   SOCKET_COMMANDS,
   SOCKET_PATH,
@@ -79,6 +80,8 @@ export class SocketService {
   readonly roomMember$ = new Subject<RoomMemberEvent>();
   /** the viewer is no longer in a room (left in another tab, removed, banned, the room deleted) */
   readonly roomRemoved$ = new Subject<RoomRemovedEvent>();
+  /** the open reports the viewer may act on changed (moderators: the badge) */
+  readonly moderationReports$ = new Subject<ModerationReportsEvent>();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -127,6 +130,7 @@ export class SocketService {
     socket.on(SERVER_EVENTS.roomUpdated, (r: Room) => this.roomUpdated$.next(r));
     socket.on(SERVER_EVENTS.roomMember, (e: RoomMemberEvent) => this.roomMember$.next(e));
     socket.on(SERVER_EVENTS.roomRemoved, (e: RoomRemovedEvent) => this.roomRemoved$.next(e));
+    socket.on(SERVER_EVENTS.moderationReports, (e: ModerationReportsEvent) => this.moderationReports$.next(e));
     socket.on(SERVER_EVENTS.serverReconnect, () => {
       // the server is going away: come back through another process shortly
       socket.disconnect();
