@@ -250,11 +250,18 @@ describe('web client: moderation and administration (browser)', () => {
           const v = await suite.person('zh-CN');
           const carol: Account = { username: uniqueName('inv_c'), password: PASSWORD };
           await v.page.goto('/register');
+          // said before anyone types (GET /api/auth/methods), and again when tried
+          await v.page.getByTestId('register-refused').filter({ hasText: '只接受邀请注册' }).waitFor();
           await v.page.locator('#reg-username').fill(carol.username);
           await v.page.locator('#reg-password').fill(carol.password);
           await v.page.locator('#reg-confirm').fill(carol.password);
+          const refused = v.page.waitForResponse((r) => r.url().endsWith('/api/auth/register'));
           await v.page.locator('form button[type=submit]').click();
+          expect((await refused).status()).toBe(403);
           await v.page.getByTestId('register-refused').filter({ hasText: '只接受邀请注册' }).waitFor();
+          // the browser logs the 403 a moment after the response
+          for (let i = 0; i < 40 && !v.errors.some((e) => /status of 403/.test(e)); i++)
+            await v.page.waitForTimeout(50);
           forgetExpected(v, /status of 403/);
           await expectAccessible(v.page, 'register invite-only zh');
           await shot(v.page, 'moderation-register-invite-only-zh');

@@ -5,6 +5,7 @@ import { TestBed } from '@angular/core/testing';
 import { FormControl, FormGroup } from '@angular/forms';
 import { ActivatedRoute, Router, convertToParamMap, provideRouter } from '@angular/router';
 import { AuthService } from '../../core/auth/auth.service';
+import { SigninService } from '../../core/auth/signin.service';
 import { RegisterPage, passwordsMatch, registrationRefusal, usernameValidator } from './register-page';
 
 describe('register validators', () => {
@@ -27,7 +28,7 @@ describe('register validators', () => {
 });
 
 describe('RegisterPage', () => {
-  async function render(link: { fragment?: string; user?: object } = {}) {
+  async function render(link: { fragment?: string; user?: object; mode?: 'open' | 'invite' | 'closed' } = {}) {
     localStorage.setItem('hihi.lang', 'en');
     const auth = { register: vi.fn().mockResolvedValue({}), user: signal(link.user ?? null) };
     const route = {
@@ -39,6 +40,14 @@ describe('RegisterPage', () => {
         provideRouter([]),
         { provide: AuthService, useValue: auth },
         { provide: ActivatedRoute, useValue: route },
+        {
+          provide: SigninService,
+          useValue: {
+            methods: vi
+              .fn()
+              .mockResolvedValue({ password: true, registration: true, passkeys: true, registrationMode: link.mode }),
+          },
+        },
       ],
     });
     const navigate = vi.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
@@ -137,5 +146,22 @@ describe('RegisterPage', () => {
     );
     expect(registrationRefusal('guests cannot register')).toBeNull();
     expect(registrationRefusal(null)).toBeNull();
+  });
+
+  it('says up front when registration is closed, or needs an invite and none was given', async () => {
+    const closed = await render({ mode: 'closed' });
+    await closed.fixture.whenStable();
+    expect(closed.el.querySelector('[data-testid="register-refused"]')?.textContent).toContain(
+      'Registration is closed',
+    );
+    TestBed.resetTestingModule();
+    const invite = await render({ mode: 'invite' });
+    await invite.fixture.whenStable();
+    expect(invite.el.querySelector('[data-testid="register-refused"]')?.textContent).toContain('by invitation only');
+    TestBed.resetTestingModule();
+    const invited = await render({ mode: 'invite', fragment: 'invite=tok' });
+    await invited.fixture.whenStable();
+    expect(invited.el.querySelector('[data-testid="register-refused"]')).toBeNull();
+    expect(invited.el.textContent).toContain('You were invited');
   });
 });

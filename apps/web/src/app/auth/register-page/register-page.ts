@@ -13,6 +13,7 @@ import { map, tap } from 'rxjs';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { inviteToken } from '../../core/auth/auth.guards';
 import { AuthService } from '../../core/auth/auth.service';
+import { SigninService } from '../../core/auth/signin.service';
 import type { I18nKey } from '../../core/i18n/i18n.dictionary';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
@@ -85,6 +86,17 @@ export class RegisterPage {
   );
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
+
+  constructor() {
+    // the server says up front whether registration is closed or needs an invite
+    inject(SigninService)
+      .methods()
+      .then((m) => {
+        if (m.registrationMode === 'closed') this.refusal.set('register.closed');
+        else if (m.registrationMode === 'invite' && !this.invite()) this.refusal.set('register.inviteOnly');
+      })
+      .catch(() => undefined /* learnt from the refusal instead */);
+  }
 
   protected show(name: 'username' | 'displayName' | 'password' | 'confirm'): boolean {
     const c = this.form.controls[name];
