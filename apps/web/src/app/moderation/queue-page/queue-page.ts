@@ -40,7 +40,8 @@ export class QueuePage {
   protected readonly loading = signal(false);
   protected readonly busy = signal<string | null>(null);
   protected readonly error = signal<string | null>(null);
-  protected readonly notice = signal('');
+  /** what the last action did (a key: it follows the language) */
+  protected readonly notice = signal<I18nKey | null>(null);
   /** the mute duration chosen per report (seconds; 0 = until lifted) */
   protected muteSec: Record<string, number> = {};
   private loadSeq = 0;
@@ -95,12 +96,12 @@ export class QueuePage {
     if (this.busy()) return;
     this.busy.set(r.id);
     this.error.set(null);
-    this.notice.set('');
+    this.notice.set(null);
     try {
       const sec = Number(this.muteSec[r.id] ?? MUTE_DURATIONS[0].sec);
       await this.api.resolveReport(r.id, { action, ...(action === 'mute' && sec > 0 ? { durationSec: sec } : {}) });
       await this.load(false);
-      this.notice.set(this.i18n.t('mod.done'));
+      this.notice.set('mod.done');
     } catch (err) {
       // resolved meanwhile (by someone else): show the list as it is now, and say why
       if (httpStatus(err) === 409) await this.load(false);
