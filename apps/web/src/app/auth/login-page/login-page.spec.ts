@@ -6,11 +6,11 @@ import { SigninService } from '../../core/auth/signin.service';
 import { LoginPage } from './login-page';
 
 describe('LoginPage', () => {
-  async function render() {
+  async function render(guests?: boolean) {
     localStorage.setItem('hihi.lang', 'zh');
     const auth = { login: vi.fn().mockResolvedValue({}), guest: vi.fn().mockResolvedValue({}) };
     const signin = {
-      methods: vi.fn().mockResolvedValue({ password: true, registration: true, passkeys: true }),
+      methods: vi.fn().mockResolvedValue({ password: true, registration: true, passkeys: true, guests }),
       passkeysSupported: () => false,
       ssoExchange: vi.fn(),
       secondStep: vi.fn(),
@@ -104,5 +104,15 @@ describe('LoginPage', () => {
     await fixture.whenStable();
     expect(auth.guest).toHaveBeenCalled();
     expect(navigate).toHaveBeenCalledWith('/chat');
+  });
+
+  it('guests off (admin settings): no duck button; on or unknown: there', async () => {
+    const off = await render(false);
+    await off.fixture.whenStable();
+    expect(off.el.querySelector('.btn--duck')).toBeNull();
+    TestBed.resetTestingModule();
+    const on = await render(true);
+    await on.fixture.whenStable();
+    expect(on.el.querySelector('.btn--duck')).toBeTruthy();
   });
 });
