@@ -1,6 +1,8 @@
 import { EN_COMMUNITIES, ZH_COMMUNITIES } from './i18n.communities';
 import { SIGNIN_EN, SIGNIN_ZH } from './i18n.signin';
 import { ACCOUNT_EN, ACCOUNT_ZH } from './i18n.account';
+import { ADMIN_EN, ADMIN_ZH } from './i18n.admin';
+import { MODERATION_EN, MODERATION_ZH } from './i18n.moderation';
 
 /** UI strings. Chinese is the reference language; English must have the same keys. */
 export const ZH = {
@@ -170,6 +172,8 @@ export const ZH = {
   ...ZH_COMMUNITIES,
   ...SIGNIN_ZH,
   ...ACCOUNT_ZH,
+  ...ADMIN_ZH,
+  ...MODERATION_ZH,
 } as const;
 
 export type I18nKey = keyof typeof ZH;
@@ -343,6 +347,8 @@ export const EN: Dictionary = {
   ...EN_COMMUNITIES,
   ...SIGNIN_EN,
   ...ACCOUNT_EN,
+  ...ADMIN_EN,
+  ...MODERATION_EN,
 };
 
 export const DICTIONARIES = { zh: ZH as Dictionary, en: EN } as const;
