@@ -9,8 +9,8 @@ describe('AdminSettings', () => {
     const api = {
       settings: fail
         ? vi.fn().mockRejectedValue(new HttpErrorResponse({ status: 403 }))
-        : vi.fn().mockResolvedValue({ registration: 'open', guests: true }),
-      updateSettings: vi.fn().mockResolvedValue({ registration: 'invite', guests: false }),
+        : vi.fn().mockResolvedValue({ registration: 'open', guests: true, require2fa: false }),
+      updateSettings: vi.fn().mockResolvedValue({ registration: 'invite', guests: false, require2fa: true }),
     };
     TestBed.configureTestingModule({ providers: [{ provide: AdminApiService, useValue: api }] });
     const fixture = TestBed.createComponent(AdminSettings);
@@ -23,18 +23,21 @@ describe('AdminSettings', () => {
     return { fixture, el, api, settle };
   }
 
-  it('shows the current settings and saves registration and guests', async () => {
+  it('shows the current settings and saves registration, guests and require2fa', async () => {
     const { el, api, settle } = await render();
     const radios = [...el.querySelectorAll<HTMLInputElement>('input[type="radio"]')];
     expect(radios.map((r) => r.value)).toEqual(['open', 'invite', 'closed']);
     await vi.waitFor(() => expect(radios[0].checked).toBe(true));
     expect(el.querySelector('fieldset legend')?.textContent).toContain('Registration');
     radios[1].click();
-    const guests = el.querySelector('input[type="checkbox"]') as HTMLInputElement;
+    const guests = el.querySelector('input[name="guests"]') as HTMLInputElement;
     guests.click();
+    const require2fa = el.querySelector('input[name="require2fa"]') as HTMLInputElement;
+    expect(require2fa.closest('label')?.textContent).toContain('second factor');
+    require2fa.click();
     (el.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit'));
     await settle();
-    expect(api.updateSettings).toHaveBeenCalledWith({ registration: 'invite', guests: false });
+    expect(api.updateSettings).toHaveBeenCalledWith({ registration: 'invite', guests: false, require2fa: true });
     expect(el.querySelector('[role="status"]')?.textContent).toContain('Settings saved');
   });
 

@@ -12,7 +12,7 @@ export const REGISTRATION_MODES: readonly { mode: RegistrationMode; label: I18nK
   { mode: 'closed', label: 'admin.settings.closed' },
 ];
 
-/** Settings: registration open / invite only / closed, guests on or off. */
+/** Settings: registration open / invite only / closed, guests on or off, a second factor for staff. */
 @Component({
   selector: 'hihi-admin-settings',
   imports: [FormsModule],
@@ -28,6 +28,7 @@ export class AdminSettings {
   protected readonly settings = signal<ServerSettings | null>(null);
   protected registration: RegistrationMode = 'open';
   protected guests = true;
+  protected require2fa = false;
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly notice = signal('');
@@ -40,6 +41,7 @@ export class AdminSettings {
     this.settings.set(s);
     this.registration = s.registration;
     this.guests = s.guests;
+    this.require2fa = s.require2fa;
   }
 
   private async load(): Promise<void> {
@@ -56,7 +58,13 @@ export class AdminSettings {
     this.error.set(null);
     this.notice.set('');
     try {
-      this.adopt(await this.api.updateSettings({ registration: this.registration, guests: this.guests }));
+      this.adopt(
+        await this.api.updateSettings({
+          registration: this.registration,
+          guests: this.guests,
+          require2fa: this.require2fa,
+        }),
+      );
       this.notice.set(this.i18n.t('admin.settings.saved'));
     } catch (err) {
       this.error.set(adminError(this.i18n, err));

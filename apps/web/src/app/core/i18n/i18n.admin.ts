@@ -72,6 +72,8 @@ export const ADMIN_ZH = {
   'admin.settings.closed': '关闭注册',
   'admin.settings.guestsTitle': '访客',
   'admin.settings.guests': '允许访客(不注册也能先和小黄鸭聊聊)',
+  'admin.settings.require2faTitle': '两步验证',
+  'admin.settings.require2fa': '要求管理员和版主开启两步验证(下次登录时提醒他们设置;请先为自己开启)',
   'admin.settings.save': '保存设置',
   'admin.settings.saved': '设置已保存',
   'admin.audit.filters': '筛选审计日志',
@@ -186,6 +188,9 @@ export const ADMIN_EN: Record<keyof typeof ADMIN_ZH, string> = {
   'admin.settings.closed': 'Closed',
   'admin.settings.guestsTitle': 'Guests',
   'admin.settings.guests': 'Allow guests (chat with the duck without an account)',
+  'admin.settings.require2faTitle': 'Two-step verification',
+  'admin.settings.require2fa':
+    'Require admins and moderators to use a second factor (they are asked at their next sign-in; turn on your own first)',
   'admin.settings.save': 'Save settings',
   'admin.settings.saved': 'Settings saved',
   'admin.audit.filters': 'Filter the audit log',
