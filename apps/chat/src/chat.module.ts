@@ -36,8 +36,11 @@ import { ReportsService } from './moderation/reports.service';
 import { RedisServerRoles, ServerRoles } from './moderation/server-roles';
 import { AuditTrail, BusAuditTrail } from './moderation/audit-trail';
 import { ModerationNotices, RedisModerationNotices } from './moderation/moderation-notices';
+import { PushRepository } from './persistence/push.repository';
+import { PushService } from './push/push.service';
+import { PushHandlers } from './handlers/push.handlers';
 
-/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, and room events. */
+/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, Web Push, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
   controllers: [
@@ -48,6 +51,7 @@ import { ModerationNotices, RedisModerationNotices } from './moderation/moderati
     UploadsHandlers,
     ModerationHandlers,
     AccountHandlers,
+    PushHandlers,
   ],
   providers: [
     RoomsRepository,
@@ -81,6 +85,8 @@ import { ModerationNotices, RedisModerationNotices } from './moderation/moderati
     { provide: ModerationNotices, useClass: RedisModerationNotices },
     ModerationService,
     ReportsService,
+    PushRepository,
+    PushService,
   ],
 })
 export class ChatModule {}

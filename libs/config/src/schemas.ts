@@ -348,9 +348,34 @@ export class ChatConfig extends ServiceConfig {
   @Min(0, { message: 'LLM_USER_PER_HOUR must be at least 0' })
   LLM_USER_PER_HOUR: number = 20;
 
+  /** Web Push: a message not read within this many seconds is pushed to its recipients' devices. */
+  @IsInt({ message: 'NOTIFY_DELAY_SEC must be an integer (seconds)' })
+  @Min(0, { message: 'NOTIFY_DELAY_SEC must be at least 0' })
+  @Max(86400, { message: 'NOTIFY_DELAY_SEC must be at most 86400' })
+  NOTIFY_DELAY_SEC: number = 30;
+
+  /** Web Push VAPID key pair (base64url, as `web-push generate-vapid-keys` prints); unset: generated into HIHI_DATA_DIR/vapid.json. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{87}$/, { message: 'VAPID_PUBLIC_KEY must be the base64url of a 65-byte P-256 public key' })
+  VAPID_PUBLIC_KEY?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'VAPID_PRIVATE_KEY must be the base64url of a 32-byte P-256 private key' })
+  VAPID_PRIVATE_KEY?: string;
+
+  /** Who push services may contact about this server's pushes (RFC 8292 `sub`): mailto: or https: URL. */
+  @Matches(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s]+)$/, {
+    message: 'VAPID_SUBJECT must be a mailto: address or an https:// URL',
+  })
+  VAPID_SUBJECT: string = 'mailto:hihi@localhost';
+
   crossCheck(): string[] {
-    if (this.BOT !== 'llm') return [];
     const problems: string[] = [];
+    if (!this.VAPID_PUBLIC_KEY !== !this.VAPID_PRIVATE_KEY)
+      problems.push(
+        'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together (or neither: generated into the data folder)',
+      );
+    if (this.BOT !== 'llm') return problems;
     if (!this.LLM_URL) problems.push('LLM_URL is required when BOT=llm (e.g. http://127.0.0.1:11434/v1)');
     if (!this.LLM_MODEL) problems.push('LLM_MODEL is required when BOT=llm');
     return problems;
