@@ -38,6 +38,7 @@ import { AuditTrail, BusAuditTrail } from './moderation/audit-trail';
 import { ModerationNotices, RedisModerationNotices } from './moderation/moderation-notices';
 import { PushRepository } from './persistence/push.repository';
 import { PushService } from './push/push.service';
+import { PushNotifier } from './push/push-notifier';
 import { PushHandlers } from './handlers/push.handlers';
 
 /** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, Web Push, and room events. */
@@ -87,6 +88,7 @@ import { PushHandlers } from './handlers/push.handlers';
     ReportsService,
     PushRepository,
     PushService,
+    PushNotifier,
   ],
 })
 export class ChatModule {}
