@@ -220,7 +220,7 @@ it('pushes an unread DM after the delay, encrypted for the device, with VAPID an
     roomId: dm,
     messageId: m.id,
     seq: m.seq,
-    url: `/chat?room=${encodeURIComponent(dm)}&msg=${encodeURIComponent(m.id)}`,
+    url: `/chat?room=${encodeURIComponent(dm)}&msg=${encodeURIComponent(m.id)}&seq=${m.seq}`,
   });
 
   // read within the delay: never pushed

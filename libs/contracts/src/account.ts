@@ -81,7 +81,7 @@ export interface VapidKey {
 export interface PushPayload {
   title: string;
   body: string;
-  /** `/chat?room=<id>&msg=<messageId>` */
+  /** `/chat?room=<id>&msg=<messageId>&seq=<seq>` */
   url: string;
   roomId: string;
   messageId: string;

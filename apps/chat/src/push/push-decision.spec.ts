@@ -40,7 +40,7 @@ describe('push decisions', () => {
     expect(buildPayload(message(), { kind: 'dm', name: '' })).toEqual({
       title: 'Alice',
       body: 'hello there',
-      url: '/chat?room=dm%3Aa%3Ab&msg=m1',
+      url: '/chat?room=dm%3Aa%3Ab&msg=m1&seq=7',
       roomId: 'dm:a:b',
       messageId: 'm1',
       seq: 7,
@@ -58,7 +58,7 @@ describe('push decisions', () => {
     );
     expect(p.title).toBe('Alice · general');
     expect(p.icon).toBe('/api/avatars/x.webp');
-    expect(messageUrl('a&b', 'm')).toBe('/chat?room=a%26b&msg=m');
+    expect(messageUrl('a&b', 'm', 3)).toBe('/chat?room=a%26b&msg=m&seq=3');
   });
 
   it('cuts a long text and names a file when there is no text', () => {

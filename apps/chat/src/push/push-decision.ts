@@ -21,9 +21,9 @@ export function subscriptionGone(status: number): boolean {
   return status === 404 || status === 410;
 }
 
-/** Where a click on the notification goes: the room, at the message. */
-export function messageUrl(roomId: string, messageId: string): string {
-  return `/chat?room=${encodeURIComponent(roomId)}&msg=${encodeURIComponent(messageId)}`;
+/** Where a click on the notification goes: the room, at the message (the web client jumps to `seq`). */
+export function messageUrl(roomId: string, messageId: string, seq: number): string {
+  return `/chat?room=${encodeURIComponent(roomId)}&msg=${encodeURIComponent(messageId)}&seq=${seq}`;
 }
 
 function excerpt(message: Message): string {
@@ -43,7 +43,7 @@ export function buildPayload(message: Message, room: { kind: RoomKind; name: str
   return {
     title,
     body: excerpt(message),
-    url: messageUrl(message.roomId, message.id),
+    url: messageUrl(message.roomId, message.id, message.seq),
     roomId: message.roomId,
     messageId: message.id,
     seq: message.seq,
