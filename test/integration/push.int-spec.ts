@@ -201,7 +201,7 @@ it('refuses subscriptions that are not https (unless listed), have bad keys, or 
   expect((await api(stack, undefined, 'GET', '/api/push/vapid-key')).status).toBe(401);
 });
 
-it('pushes an unread DM after the delay, encrypted for the device, with VAPID and TTL; not what was read meanwhile', async () => {
+it('pushes an unread DM after the delay, encrypted for the device, with VAPID and TTL; not what was read or deleted meanwhile', async () => {
   const bob = await register('bob');
   const d = device(`http://127.0.0.1:${port}/ok/${bob.username}`);
   expect((await api(stack, bob.token, 'POST', '/api/push/subscriptions', subscription(d))).status).toBe(201);
@@ -231,6 +231,12 @@ it('pushes an unread DM after the delay, encrypted for the device, with VAPID an
   await sleep(3000);
   expect(forPath(`/ok/${bob.username}`).map((r) => decrypt(d, r.body).messageId)).toEqual([m.id]);
 
+  // deleted within the delay: nothing
+  const oops = await send(aliceSocket, dm, 'oops, wrong person');
+  expect((await ack(aliceSocket, CLIENT_EVENTS.messageDelete, { roomId: dm, messageId: oops.id })).ok).toBe(true);
+  await sleep(3000);
+  expect(forPath(`/ok/${bob.username}`)).toHaveLength(1);
+
   // a room at none: nothing
   expect((await api(stack, bob.token, 'PUT', `/api/rooms/${dm}/notifications`, { level: 'none' })).status).toBe(200);
   await send(aliceSocket, dm, 'muted');
@@ -243,7 +249,7 @@ it('pushes an unread DM after the delay, encrypted for the device, with VAPID an
   await send(aliceSocket, dm, 'after unsubscribing');
   await sleep(3000);
   expect(forPath(`/ok/${bob.username}`)).toHaveLength(1);
-}, 40_000);
+}, 45_000);
 
 it('never reaches an endpoint that resolves to an unlisted loopback address; a 410 deletes the subscription', async () => {
   const carol = await register('carol');

@@ -66,6 +66,13 @@ export class PushRepository {
     return rows;
   }
 
+  /** The message's text now (it may have been edited or deleted since it was queued). */
+  async messageNow(roomId: string, seq: number): Promise<{ text: string; deleted: boolean } | undefined> {
+    const { rows } = await sql<{ text: string; deleted: boolean }>`
+      select text, deleted from messages where room_id = ${roomId} and seq = ${seq}`.execute(this.db);
+    return rows[0];
+  }
+
   /**
    * The members of the room (and the mentioned, who may see the room without a membership row:
    * the lobby) who have at least one subscription, but not `senderId`, with their level and

@@ -105,7 +105,9 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   private async process(job: Job<PushJob>): Promise<void> {
-    const { message } = job.data;
+    const now = await this.repo.messageNow(job.data.message.roomId, job.data.message.seq);
+    if (!now || now.deleted) return; // deleted within the delay: nothing to tell
+    const message = { ...job.data.message, text: now.text };
     const mentions = new Set(message.mentions ?? []);
     const rows = await this.repo.recipients(message.roomId, message.sender.id, [...mentions]);
     const due = rows.filter(
