@@ -36,8 +36,12 @@ import { ReportsService } from './moderation/reports.service';
 import { RedisServerRoles, ServerRoles } from './moderation/server-roles';
 import { AuditTrail, BusAuditTrail } from './moderation/audit-trail';
 import { ModerationNotices, RedisModerationNotices } from './moderation/moderation-notices';
+import { PushRepository } from './persistence/push.repository';
+import { PushService } from './push/push.service';
+import { PushNotifier } from './push/push-notifier';
+import { PushHandlers } from './handlers/push.handlers';
 
-/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, and room events. */
+/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, Web Push, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
   controllers: [
@@ -48,6 +52,7 @@ import { ModerationNotices, RedisModerationNotices } from './moderation/moderati
     UploadsHandlers,
     ModerationHandlers,
     AccountHandlers,
+    PushHandlers,
   ],
   providers: [
     RoomsRepository,
@@ -81,6 +86,9 @@ import { ModerationNotices, RedisModerationNotices } from './moderation/moderati
     { provide: ModerationNotices, useClass: RedisModerationNotices },
     ModerationService,
     ReportsService,
+    PushRepository,
+    PushService,
+    PushNotifier,
   ],
 })
 export class ChatModule {}

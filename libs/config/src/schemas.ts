@@ -14,6 +14,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { isValidUsername } from '@hihi/contracts';
+import { parseEgressAllow } from '@hihi/common/egress';
 
 /** one Redis (redis://, rediss://) or a Redis Cluster (redis+cluster://h1:p1,h2:p2,…; SPEC §11) */
 const REDIS_URL_RE =
@@ -43,6 +44,23 @@ class UsernameListRule implements ValidatorConstraintInterface {
 
   defaultMessage(): string {
     return 'HIHI_ADMINS must be a comma-separated list of usernames (3-32 letters, digits, _ . -)';
+  }
+}
+
+@ValidatorConstraint({ name: 'egressAllow' })
+class EgressAllowRule implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      parseEgressAllow(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'EGRESS_ALLOW must be a comma-separated list of host:port (IPv6 as [::1]:8080)';
   }
 }
 
@@ -84,6 +102,14 @@ export class BaseConfig {
   @Min(1, { message: 'SEND_BURST must be at least 1' })
   @Max(100000, { message: 'SEND_BURST must be at most 100000' })
   SEND_BURST: number = 20;
+
+  /**
+   * host:port destinations that requests to user-chosen URLs (outgoing webhooks, Web Push) may
+   * reach although they are loopback/private/link-local (SPEC §9 egress guard). Empty: none.
+   */
+  @IsOptional()
+  @Validate(EgressAllowRule)
+  EGRESS_ALLOW?: string;
 
   get production(): boolean {
     return this.NODE_ENV === 'production';
@@ -322,9 +348,34 @@ export class ChatConfig extends ServiceConfig {
   @Min(0, { message: 'LLM_USER_PER_HOUR must be at least 0' })
   LLM_USER_PER_HOUR: number = 20;
 
+  /** Web Push: a message not read within this many seconds is pushed to its recipients' devices. */
+  @IsInt({ message: 'NOTIFY_DELAY_SEC must be an integer (seconds)' })
+  @Min(0, { message: 'NOTIFY_DELAY_SEC must be at least 0' })
+  @Max(86400, { message: 'NOTIFY_DELAY_SEC must be at most 86400' })
+  NOTIFY_DELAY_SEC: number = 30;
+
+  /** Web Push VAPID key pair (base64url, as `web-push generate-vapid-keys` prints); unset: generated into HIHI_DATA_DIR/vapid.json. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{87}$/, { message: 'VAPID_PUBLIC_KEY must be the base64url of a 65-byte P-256 public key' })
+  VAPID_PUBLIC_KEY?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'VAPID_PRIVATE_KEY must be the base64url of a 32-byte P-256 private key' })
+  VAPID_PRIVATE_KEY?: string;
+
+  /** Who push services may contact about this server's pushes (RFC 8292 `sub`): mailto: or https: URL. */
+  @Matches(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s]+)$/, {
+    message: 'VAPID_SUBJECT must be a mailto: address or an https:// URL',
+  })
+  VAPID_SUBJECT: string = 'mailto:hihi@localhost';
+
   crossCheck(): string[] {
-    if (this.BOT !== 'llm') return [];
     const problems: string[] = [];
+    if (!this.VAPID_PUBLIC_KEY !== !this.VAPID_PRIVATE_KEY)
+      problems.push(
+        'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together (or neither: generated into the data folder)',
+      );
+    if (this.BOT !== 'llm') return problems;
     if (!this.LLM_URL) problems.push('LLM_URL is required when BOT=llm (e.g. http://127.0.0.1:11434/v1)');
     if (!this.LLM_MODEL) problems.push('LLM_MODEL is required when BOT=llm');
     return problems;

@@ -30,6 +30,12 @@ export const ACCOUNT_PATTERNS = {
   chatExport: 'chat.users.export',
   /** PUT /api/rooms/:id/notifications */
   roomNotifications: 'chat.rooms.notifications',
+  /** GET /api/push/vapid-key: the VAPID public key browsers subscribe with */
+  pushVapidKey: 'chat.push.vapid-key',
+  /** POST /api/push/subscriptions: keep a device's Web Push subscription */
+  pushSubscribe: 'chat.push.subscribe',
+  /** DELETE /api/push/subscriptions: forget one */
+  pushUnsubscribe: 'chat.push.unsubscribe',
 } as const;
 export type AccountPattern = (typeof ACCOUNT_PATTERNS)[keyof typeof ACCOUNT_PATTERNS];
 
@@ -40,6 +46,49 @@ export type NotificationLevel = (typeof NOTIFICATION_LEVELS)[number];
 /** The level of a room nobody set one for: everything in DMs and groups, mentions elsewhere. */
 export function defaultNotificationLevel(kind: RoomKind): NotificationLevel {
   return kind === 'dm' || kind === 'group' || kind === 'bot' ? 'all' : 'mentions';
+}
+
+/** Web Push (SPEC §10): sizes of a subscription and how many one person may keep. */
+export const PUSH = {
+  /** longest endpoint URL accepted */
+  endpointMax: 2048,
+  /** subscriptions (devices) kept per person; the oldest goes when a new one passes it */
+  perUser: 10,
+  /** base64url of an uncompressed P-256 point (65 bytes) */
+  p256dhLength: 87,
+  /** base64url of the 16-byte auth secret */
+  authLength: 22,
+  /** seconds a push service keeps an undelivered notification */
+  ttlSec: 24 * 3600,
+  /** longest text of a notification body */
+  bodyMax: 200,
+} as const;
+
+/** A browser's PushSubscription as `toJSON()` gives it. */
+export interface PushSubscriptionBody {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+}
+export interface PushUnsubscribeBody {
+  endpoint: string;
+}
+export interface VapidKey {
+  /** base64url of the uncompressed P-256 public key (applicationServerKey) */
+  publicKey: string;
+}
+
+/** What a push carries (JSON, encrypted): the service worker shows it, a click opens `url`. */
+export interface PushPayload {
+  title: string;
+  body: string;
+  /** `/chat?room=<id>&msg=<messageId>&seq=<seq>` */
+  url: string;
+  roomId: string;
+  messageId: string;
+  seq: number;
+  icon?: string;
+  /** notifications of one room replace each other */
+  tag: string;
 }
 
 /** How a deleted account's messages are shown (their sender's names are replaced by these). */
@@ -257,5 +306,23 @@ export const ACCOUNT_PROTOCOL = {
     pattern: ACCOUNT_PATTERNS.roomNotifications,
     dto: 'RoomNotificationsDto',
     emits: [SERVER_EVENTS.roomUpdated],
+  }),
+  pushVapidKey: command<NoData, VapidKey>()({
+    http: 'GET /api/push/vapid-key',
+    pattern: ACCOUNT_PATTERNS.pushVapidKey,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+  pushSubscribe: command<PushSubscriptionBody, NoData>()({
+    http: 'POST /api/push/subscriptions',
+    pattern: ACCOUNT_PATTERNS.pushSubscribe,
+    dto: 'PushSubscriptionDto',
+    emits: [],
+  }),
+  pushUnsubscribe: command<PushUnsubscribeBody, NoData>()({
+    http: 'DELETE /api/push/subscriptions',
+    pattern: ACCOUNT_PATTERNS.pushUnsubscribe,
+    dto: 'PushUnsubscribeDto',
+    emits: [],
   }),
 } as const;

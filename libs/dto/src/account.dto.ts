@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import {
   AccountDeleteBody,
   AccountRef,
@@ -12,6 +24,9 @@ import {
   NotificationLevel,
   PasswordChangeBody,
   ProfileUpdateBody,
+  PUSH,
+  PushSubscriptionBody,
+  PushUnsubscribeBody,
   RoomNotificationsBody,
   RoomNotificationsRequest,
   SessionLabelRequest,
@@ -153,4 +168,45 @@ export class RoomNotificationsDto extends RoomNotificationsBodyDto implements Ro
   @IsString({ message: 'roomId must be a string' })
   @Matches(ROOM_ID_PATTERN, { message: 'roomId must be 1-128 letters, digits, _ . : -' })
   roomId!: string;
+}
+
+/** A push service endpoint: an http(s) URL (the service decides https unless EGRESS_ALLOW lists it), bounded. */
+const ENDPOINT_RE = /^https?:\/\/[^\s]+$/;
+
+export class PushKeysDto {
+  @ApiProperty({ description: "base64url of the subscription's P-256 public key (65 bytes, uncompressed)" })
+  @IsString({ message: 'keys.p256dh must be a string' })
+  @Matches(new RegExp(`^[A-Za-z0-9_-]{${PUSH.p256dhLength}}=?$`), {
+    message: 'keys.p256dh must be the base64url of a 65-byte P-256 public key',
+  })
+  p256dh!: string;
+
+  @ApiProperty({ description: 'base64url of the 16-byte auth secret' })
+  @IsString({ message: 'keys.auth must be a string' })
+  @Matches(new RegExp(`^[A-Za-z0-9_-]{${PUSH.authLength}}(==)?$`), {
+    message: 'keys.auth must be the base64url of a 16-byte secret',
+  })
+  auth!: string;
+}
+
+export class PushUnsubscribeDto implements PushUnsubscribeBody {
+  @ApiProperty({ description: 'the push service URL the browser was given', maxLength: PUSH.endpointMax })
+  @IsString({ message: 'endpoint must be a string' })
+  @MaxLength(PUSH.endpointMax, { message: `endpoint must be at most ${PUSH.endpointMax} characters` })
+  @Matches(ENDPOINT_RE, { message: 'endpoint must be an https URL' })
+  endpoint!: string;
+}
+
+export class PushSubscriptionDto extends PushUnsubscribeDto implements PushSubscriptionBody {
+  @ApiProperty({ type: PushKeysDto })
+  @IsObject({ message: 'keys must be an object {p256dh, auth}' })
+  @ValidateNested()
+  @Type(() => PushKeysDto)
+  keys!: PushKeysDto;
+
+  /** what PushSubscription.toJSON() adds; not kept */
+  @ApiPropertyOptional({ nullable: true, type: Number })
+  @IsOptional()
+  @IsNumber({}, { message: 'expirationTime must be a number or null' })
+  expirationTime?: number | null;
 }

@@ -61,6 +61,8 @@ import {
   CurrentSessionBusDto,
   PasswordChangeBusDto,
   ProfileUpdateBusDto,
+  PushSubscriptionDto,
+  PushUnsubscribeDto,
   RoomNotificationsDto,
   SessionLabelBusDto,
   SessionRevokeBusDto,
@@ -158,6 +160,9 @@ export const COMMAND_DTOS: CommandDtos = {
   chatUserDeleted: EmptyDto,
   chatExport: EmptyDto,
   roomNotifications: RoomNotificationsDto,
+  pushVapidKey: EmptyDto,
+  pushSubscribe: PushSubscriptionDto,
+  pushUnsubscribe: PushUnsubscribeDto,
 };
 
 /** Validate a command's payload with its DTO (the one pipeline: validatePayload). */

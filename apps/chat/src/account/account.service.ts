@@ -15,6 +15,7 @@ import { BusError } from '@hihi/common';
 import { DB, Db } from '../database/database';
 import { UsersRepository } from '../persistence/users.repository';
 import { RoomsRepository } from '../persistence/rooms.repository';
+import { PushRepository } from '../persistence/push.repository';
 import { RoomEventsPublisher } from '../events/room-events.publisher';
 import { AccessService } from '../access/access.service';
 import { Actor } from '../access/actor';
@@ -59,6 +60,7 @@ export class ChatAccountService {
     private readonly roomsService: RoomsService,
     private readonly events: RoomEventsPublisher,
     private readonly access: AccessService,
+    private readonly push: PushRepository,
   ) {}
 
   /** The projection takes the new profile; every room of the person hears `user:updated`. */
@@ -81,6 +83,7 @@ export class ChatAccountService {
 
   async userDeleted(userId: string): Promise<void> {
     const renamed = await this.users.markDeleted(userId, DELETED_USER.username, DELETED_USER.displayName);
+    await this.push.removeUser(userId);
     this.logger.log({ userId, messages: renamed }, 'account deleted: its messages are shown from "deleted user"');
   }
 

@@ -8,9 +8,11 @@ import {
   NotificationLevel,
   PasswordChangeBody,
   ProfileUpdateBody,
+  PushSubscriptionBody,
   PublicUser,
   Room,
   SessionInfo,
+  VapidKey,
 } from '@hihi/contracts';
 import { BusClient } from '@hihi/common/bus';
 import { normalizeUsername } from '@hihi/dto';
@@ -194,5 +196,24 @@ export class AccountGatewayService {
     return unwrap(
       await this.chat.call(ACCOUNT_PATTERNS.roomNotifications, { roomId, level }, this.ctx(user, correlationId)),
     );
+  }
+
+  async vapidKey(user: AuthUser, correlationId: string): Promise<VapidKey> {
+    return unwrap(await this.chat.call(ACCOUNT_PATTERNS.pushVapidKey, {}, this.ctx(user, correlationId)));
+  }
+
+  async pushSubscribe(user: AuthUser, body: PushSubscriptionBody, correlationId: string): Promise<void> {
+    const { endpoint, keys } = body;
+    unwrap(
+      await this.chat.call(
+        ACCOUNT_PATTERNS.pushSubscribe,
+        { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth } },
+        this.ctx(user, correlationId),
+      ),
+    );
+  }
+
+  async pushUnsubscribe(user: AuthUser, endpoint: string, correlationId: string): Promise<void> {
+    unwrap(await this.chat.call(ACCOUNT_PATTERNS.pushUnsubscribe, { endpoint }, this.ctx(user, correlationId)));
   }
 }

@@ -4,6 +4,7 @@ import { provideRouter, Router } from '@angular/router';
 import type { SessionInfo } from '@hihi/contracts';
 import { AccountApi } from '../../core/account/account-api.service';
 import { AuthService } from '../../core/auth/auth.service';
+import { WebPushService } from '../../core/push/web-push.service';
 import { deviceName, ProfilePage } from './profile-page';
 
 const session = (id: string, current: boolean, browser = 'Firefox', os = 'Linux'): SessionInfo => ({
@@ -46,17 +47,19 @@ async function render() {
     removeAvatar: vi.fn(),
     exportData: vi.fn(),
   };
+  const push = { enable: vi.fn(async (): Promise<string> => 'enabled') };
   TestBed.configureTestingModule({
     providers: [
       provideRouter([]),
       { provide: AccountApi, useValue: api },
       { provide: AuthService, useValue: { isGuest: () => false } },
+      { provide: WebPushService, useValue: push },
     ],
   });
   const fixture = TestBed.createComponent(ProfilePage);
   await settle();
   await fixture.whenStable();
-  return { fixture, api, el: fixture.nativeElement as HTMLElement };
+  return { fixture, api, push, el: fixture.nativeElement as HTMLElement };
 }
 
 describe('ProfilePage', () => {
@@ -117,5 +120,27 @@ describe('ProfilePage', () => {
     await settle();
     expect(api.deleteAccount).toHaveBeenCalledWith('my password');
     expect(go).toHaveBeenCalledWith('/login');
+  });
+
+  it('enables notifications on this device only on the click, and says what happened', async () => {
+    const { fixture, push, el } = await render();
+    expect(push.enable).not.toHaveBeenCalled();
+    const button = Array.from(el.querySelectorAll('button')).find((b) =>
+      b.textContent?.includes('Enable notifications on this device'),
+    )!;
+    button.click();
+    await settle();
+    fixture.detectChanges();
+    expect(push.enable).toHaveBeenCalledTimes(1);
+    expect(el.querySelector('[aria-labelledby="push-title"] [role="status"]')?.textContent).toContain(
+      'this device will receive notifications',
+    );
+    push.enable.mockResolvedValueOnce('denied');
+    button.click();
+    await settle();
+    fixture.detectChanges();
+    expect(el.querySelector('[aria-labelledby="push-title"] [role="alert"]')?.textContent).toContain(
+      'did not allow notifications',
+    );
   });
 });

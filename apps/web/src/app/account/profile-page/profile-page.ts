@@ -8,6 +8,7 @@ import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
 import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
+import { WebPushService } from '../../core/push/web-push.service';
 
 /** A message shown under a section: `status` (polite) or `alert`. */
 interface Note {
@@ -24,7 +25,8 @@ export function deviceName(s: Pick<SessionInfo, 'browser' | 'os'>, unknown: stri
 /**
  * One's own account (SPEC §10): display name and email, avatar (with a preview before it is
  * uploaded), password change, the signed-in devices (revoke any but this one), the export
- * download, and deleting the account after confirming with the password.
+ * download, notifications on this device (Web Push), and deleting the account after confirming
+ * with the password.
  */
 @Component({
   selector: 'hihi-profile-page',
@@ -37,6 +39,7 @@ export class ProfilePage {
   private readonly api = inject(AccountApi);
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
+  private readonly push = inject(WebPushService);
   protected readonly i18n = inject(I18nService);
   protected readonly limits = LIMITS;
   protected readonly avatarMaxMb = Math.round(AVATAR.maxBytes / (1024 * 1024));
@@ -50,6 +53,7 @@ export class ProfilePage {
   protected readonly passwordNote = signal<Note | null>(null);
   protected readonly sessionsNote = signal<Note | null>(null);
   protected readonly exportNote = signal<Note | null>(null);
+  protected readonly pushNote = signal<Note | null>(null);
   protected readonly deleteNote = signal<Note | null>(null);
   protected readonly deleting = signal(false);
   /** the chosen picture before it is uploaded: its object URL and the file */
@@ -205,6 +209,21 @@ export class ProfilePage {
           text: this.i18n.t('error.generic', { message: httpErrorMessage(err) ?? '' }),
         });
       }
+    });
+  }
+
+  /** On the click (a user gesture): permission, service worker, subscription (SPEC §10). */
+  async enablePush(): Promise<void> {
+    await this.run(async () => {
+      this.pushNote.set(null);
+      const state = await this.push.enable();
+      const key = {
+        enabled: 'profile.pushEnabled',
+        denied: 'profile.pushDenied',
+        unsupported: 'profile.pushUnsupported',
+        failed: 'profile.pushFailed',
+      } as const;
+      this.pushNote.set({ kind: state === 'enabled' ? 'status' : 'alert', text: this.i18n.t(key[state]) });
     });
   }
 

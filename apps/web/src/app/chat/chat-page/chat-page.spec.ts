@@ -8,7 +8,7 @@ import { ChatApiService } from '../../core/api/chat-api.service';
 import { AccountApi } from '../../core/account/account-api.service';
 import { SESSION_STORAGE_KEY } from '../../core/auth/auth.service';
 import { IO_FACTORY } from '../../core/socket/socket.service';
-import { ChatPage } from './chat-page';
+import { ChatPage, linkedMessage } from './chat-page';
 
 const rooms: Room[] = [
   { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 0, memberCount: 1 },
@@ -241,5 +241,17 @@ describe('ChatPage', () => {
     await settle();
     await fixture.whenStable();
     expect(el.querySelector('#side-panel hihi-room-settings input[type="checkbox"]')).toBeTruthy();
+  });
+});
+
+describe('linkedMessage (a notification click opens /chat?room=…&seq=…)', () => {
+  it('takes a room id and a positive seq, and ignores what is missing or odd', () => {
+    expect(linkedMessage('dm:a:b', '7')).toEqual({ roomId: 'dm:a:b', seq: 7 });
+    expect(linkedMessage('lobby', null)).toEqual({ roomId: 'lobby' });
+    expect(linkedMessage('lobby', '0')).toEqual({ roomId: 'lobby' });
+    expect(linkedMessage('lobby', '-1x')).toEqual({ roomId: 'lobby' });
+    expect(linkedMessage(null, '7')).toBeNull();
+    expect(linkedMessage('<script>', '7')).toBeNull();
+    expect(linkedMessage('x'.repeat(129), '7')).toBeNull();
   });
 });

@@ -14,7 +14,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
-import { Router, RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { DUCK, type Message, type NotificationLevel, type Room, roleAtLeast } from '@hihi/contracts';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { ReportDialog } from '../report-dialog/report-dialog';
@@ -45,6 +45,16 @@ import type { ReplyTarget } from '../composer/composer';
 /** The side panel over the chat: the room directory, the open room's members or its settings. */
 export type Panel = 'directory' | 'members' | 'settings';
 const MOBILE_QUERY = '(max-width: 860px)';
+
+/**
+ * The message a link points at (`/chat?room=<id>&seq=<n>`: a push notification's click opens
+ * it): the room id, and the message's seq when one is given; null for a missing or odd room.
+ */
+export function linkedMessage(room: string | null, seq: string | null): { roomId: string; seq?: number } | null {
+  if (!room || room.length > 128 || !/^[\w.:-]+$/.test(room)) return null;
+  const n = seq !== null && /^\d{1,15}$/.test(seq) ? Number(seq) : 0;
+  return n > 0 ? { roomId: room, seq: n } : { roomId: room };
+}
 /** First-strong isolate … pop: a name inside a sentence cannot reorder the sentence (U+202E). */
 const isolate = (name: string) => `\u2068${name}\u2069`;
 
@@ -233,7 +243,17 @@ export class ChatPage {
         { injector: this.injector },
       );
     });
-    void this.store.start();
+    const query = inject(ActivatedRoute).snapshot.queryParamMap;
+    const linked = linkedMessage(query.get('room'), query.get('seq'));
+    void this.store.start().then(() => (linked ? this.openLinked(linked) : undefined));
+  }
+
+  /** Opens the room a link (a notification's click) names, at its message; the query is then dropped. */
+  private async openLinked(target: { roomId: string; seq?: number }): Promise<void> {
+    void this.router.navigate([], { queryParams: {}, replaceUrl: true });
+    if (!this.store.rooms().some((r) => r.id === target.roomId)) return;
+    if (this.store.activeRoomId() !== target.roomId) await this.store.selectRoom(target.roomId);
+    if (target.seq) await this.jump(target.seq);
   }
 
   protected openPanel(panel: Panel): void {

@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import { NotificationLevel, RoomKind } from '@hihi/contracts';
+import { DB, Db } from '../database/database';
+
+export interface PushSubscriptionRow {
+  endpoint: string;
+  user_id: string;
+  p256dh: string;
+  auth: string;
+}
+
+/** A possible recipient of a room's message: their level (null: the kind's default) and read position. */
+export interface PushRecipientRow {
+  user_id: string;
+  notify_level: NotificationLevel | null;
+  read_seq: number;
+  kind: RoomKind;
+  room_name: string;
+}
+
+/** Web Push subscriptions (push_subscriptions) and what deciding a notification reads. */
+@Injectable()
+export class PushRepository {
+  constructor(@Inject(DB) private readonly db: Db) {}
+
+  /**
+   * Keep a subscription (an endpoint already known moves to this person with the new keys); then
+   * keep only the person's `cap` newest.
+   */
+  async upsert(userId: string, endpoint: string, p256dh: string, auth: string, cap: number): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await sql`
+        insert into push_subscriptions (endpoint, user_id, p256dh, auth) values (${endpoint}, ${userId}, ${p256dh}, ${auth})
+        on conflict (endpoint) do update set user_id = excluded.user_id, p256dh = excluded.p256dh,
+          auth = excluded.auth, created_at = now()`.execute(tx);
+      await sql`
+        delete from push_subscriptions where user_id = ${userId} and endpoint not in (
+          select endpoint from push_subscriptions where user_id = ${userId}
+          order by created_at desc, endpoint limit ${cap})`.execute(tx);
+    });
+  }
+
+  /** Forget one of the person's subscriptions; false when it was not theirs. */
+  async remove(userId: string, endpoint: string): Promise<boolean> {
+    const r = await sql`delete from push_subscriptions where user_id = ${userId} and endpoint = ${endpoint}`.execute(
+      this.db,
+    );
+    return Number(r.numAffectedRows ?? 0) > 0;
+  }
+
+  /** The push service said the subscription is gone (404/410). */
+  async removeEndpoint(endpoint: string): Promise<void> {
+    await sql`delete from push_subscriptions where endpoint = ${endpoint}`.execute(this.db);
+  }
+
+  async removeUser(userId: string): Promise<void> {
+    await sql`delete from push_subscriptions where user_id = ${userId}`.execute(this.db);
+  }
+
+  async ofUsers(userIds: string[]): Promise<PushSubscriptionRow[]> {
+    if (!userIds.length) return [];
+    const { rows } = await sql<PushSubscriptionRow>`
+      select endpoint, user_id, p256dh, auth from push_subscriptions
+      where user_id = any(${userIds}::text[]) order by user_id, created_at`.execute(this.db);
+    return rows;
+  }
+
+  /** The message's text now (it may have been edited or deleted since it was queued). */
+  async messageNow(roomId: string, seq: number): Promise<{ text: string; deleted: boolean } | undefined> {
+    const { rows } = await sql<{ text: string; deleted: boolean }>`
+      select text, deleted from messages where room_id = ${roomId} and seq = ${seq}`.execute(this.db);
+    return rows[0];
+  }
+
+  /**
+   * The members of the room (and the mentioned, who may see the room without a membership row:
+   * the lobby) who have at least one subscription, but not `senderId`, with their level and
+   * read position now.
+   */
+  async recipients(roomId: string, senderId: string, mentioned: string[]): Promise<PushRecipientRow[]> {
+    const { rows } = await sql<PushRecipientRow>`
+      select u.user_id, m.notify_level, coalesce(rp.seq, 0)::int as read_seq, r.kind, r.name as room_name
+      from (
+        select user_id from room_members where room_id = ${roomId}
+        union select unnest(${mentioned}::text[])
+      ) u
+      join rooms r on r.id = ${roomId}
+      left join room_members m on m.room_id = ${roomId} and m.user_id = u.user_id
+      left join read_positions rp on rp.room_id = ${roomId} and rp.user_id = u.user_id
+      where u.user_id <> ${senderId}
+        and exists (select 1 from push_subscriptions s where s.user_id = u.user_id)`.execute(this.db);
+    return rows;
+  }
+}

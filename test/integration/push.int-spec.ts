@@ -1,0 +1,271 @@
+/**
+ * Web Push (SPEC §10) with real processes: auth, chat and a gateway against real Redis,
+ * PostgreSQL and MongoDB-wire, and a real HTTP push endpoint on 127.0.0.1 (listed in
+ * EGRESS_ALLOW). The test keeps each subscription's private key and auth secret and decrypts
+ * what Hihi sends (RFC 8291 aes128gcm) with node:crypto; it checks the VAPID JWT (RFC 8292), TTL,
+ * the payload; a message read within NOTIFY_DELAY_SEC is never pushed, nor one in a room at
+ * `none`; an endpoint that resolves to an unlisted loopback address receives nothing (egress
+ * guard, SPEC §9); a 410 answer deletes the subscription.
+ */
+import {
+  createECDH,
+  createDecipheriv,
+  createHmac,
+  createPublicKey,
+  createVerify,
+  randomBytes,
+  randomUUID,
+} from 'node:crypto';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { CLIENT_EVENTS, Message, PushPayload } from '@hihi/contracts';
+import { Stack } from '../support/stack';
+import { ack, api, Client, connect, sleep, until } from './chat-helpers';
+
+const PASSWORD = 'push me gently 42';
+let stack: Stack;
+const clients: Client[] = [];
+
+interface Received {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+let receiver: Server;
+let port = 0;
+const received: Received[] = [];
+let unlisted: Server;
+let unlistedPort = 0;
+let unlistedConnections = 0;
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+interface Device {
+  ecdh: ReturnType<typeof createECDH>;
+  auth: Buffer;
+  endpoint: string;
+}
+
+function device(endpoint: string): Device {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return { ecdh, auth: randomBytes(16), endpoint };
+}
+
+function subscription(d: Device) {
+  return {
+    endpoint: d.endpoint,
+    expirationTime: null,
+    keys: { p256dh: d.ecdh.getPublicKey().toString('base64url'), auth: d.auth.toString('base64url') },
+  };
+}
+
+const hmac = (key: Buffer, data: Buffer) => createHmac('sha256', key).update(data).digest();
+
+/** RFC 8291 §3.4 / RFC 8188: what a browser does with an aes128gcm push message. */
+function decrypt(d: Device, body: Buffer): PushPayload {
+  const salt = body.subarray(0, 16);
+  const idlen = body[20];
+  const asPublic = body.subarray(21, 21 + idlen);
+  const ciphertext = body.subarray(21 + idlen);
+  const uaPublic = d.ecdh.getPublicKey();
+  const shared = d.ecdh.computeSecret(asPublic);
+  const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), uaPublic, asPublic]);
+  const ikm = hmac(hmac(d.auth, shared), Buffer.concat([keyInfo, Buffer.from([1])]));
+  const prk = hmac(salt, ikm);
+  const cek = hmac(prk, Buffer.from('Content-Encoding: aes128gcm\0\x01', 'binary')).subarray(0, 16);
+  const nonce = hmac(prk, Buffer.from('Content-Encoding: nonce\0\x01', 'binary')).subarray(0, 12);
+  const decipher = createDecipheriv('aes-128-gcm', cek, nonce);
+  decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
+  const plain = Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - 16)), decipher.final()]);
+  let end = plain.length - 1;
+  while (end >= 0 && plain[end] === 0) end--;
+  expect(plain[end]).toBe(2); // the last record's delimiter
+  return JSON.parse(plain.subarray(0, end).toString('utf8')) as PushPayload;
+}
+
+/** RFC 8292: `vapid t=<JWT>, k=<public key>`; the JWT is ES256 by that key, aud = the endpoint's origin. */
+function checkVapid(authorization: string, endpoint: string, publicKey: string): void {
+  const m = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(authorization);
+  expect(m).not.toBeNull();
+  const [, jwt, k] = m!;
+  expect(k).toBe(publicKey);
+  const [h, p, s] = jwt.split('.');
+  expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toMatchObject({ alg: 'ES256', typ: 'JWT' });
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as { aud: string; exp: number; sub: string };
+  expect(claims.aud).toBe(new URL(endpoint).origin);
+  expect(claims.sub).toMatch(/^(mailto:|https:)/);
+  expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
+  expect(claims.exp).toBeLessThanOrEqual(Date.now() / 1000 + 24 * 3600);
+  const raw = Buffer.from(k, 'base64url');
+  const key = createPublicKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: raw.subarray(1, 33).toString('base64url'),
+      y: raw.subarray(33).toString('base64url'),
+    },
+    format: 'jwk',
+  });
+  const ok = createVerify('SHA256')
+    .update(`${h}.${p}`)
+    .verify({ key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
+  expect(ok).toBe(true);
+}
+
+interface Account {
+  id: string;
+  username: string;
+  token: string;
+}
+
+async function register(prefix: string): Promise<Account> {
+  const username = `${prefix}${randomUUID().slice(0, 6)}`;
+  const r = await api(stack, undefined, 'POST', '/api/auth/register', { username, password: PASSWORD });
+  expect(r.status).toBe(201);
+  return { id: r.body.user.id, username, token: r.body.accessToken };
+}
+
+async function dmWith(from: Account, to: Account): Promise<string> {
+  const dm = await api(stack, from.token, 'POST', '/api/dms', { username: to.username });
+  expect(dm.status).toBeLessThan(300);
+  return dm.body.id as string;
+}
+
+async function send(c: Client, roomId: string, text: string): Promise<Message> {
+  const res = await ack(c, CLIENT_EVENTS.messageSend, { roomId, text, clientMsgId: randomUUID() });
+  expect(res.ok).toBe(true);
+  return res.message as Message;
+}
+
+let alice: Account;
+let aliceSocket: Client;
+let vapidKey = '';
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+      res.statusCode = req.url?.startsWith('/gone/') ? 410 : 201;
+      res.end();
+    });
+  });
+  port = await listen(receiver);
+  unlisted = createServer((_req, res) => res.end());
+  unlisted.on('connection', (s: Socket) => {
+    unlistedConnections++;
+    s.destroy();
+  });
+  unlistedPort = await listen(unlisted);
+  stack = new Stack({ env: { NOTIFY_DELAY_SEC: '1', EGRESS_ALLOW: `127.0.0.1:${port}` } });
+  await stack.start();
+  alice = await register('alice');
+  aliceSocket = await connect(stack.url, alice.token);
+  clients.push(aliceSocket);
+  const key = await api(stack, alice.token, 'GET', '/api/push/vapid-key');
+  expect(key.status).toBe(200);
+  vapidKey = key.body.publicKey as string;
+  expect(Buffer.from(vapidKey, 'base64url')).toHaveLength(65);
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of clients) c.socket.disconnect();
+  await stack?.stop();
+  receiver?.close();
+  unlisted?.close();
+});
+
+const forPath = (prefix: string) => received.filter((r) => r.path.startsWith(prefix));
+
+it('refuses subscriptions that are not https (unless listed), have bad keys, or name a refused address', async () => {
+  const d = device('https://push.example.com/x');
+  const good = subscription(d);
+  const cases = [
+    { ...good, endpoint: 'ftp://push.example.com/x' },
+    { ...good, endpoint: 'http://push.example.com/x' },
+    { ...good, endpoint: `https://push.example.com/${'a'.repeat(2100)}` },
+    { ...good, endpoint: 'https://10.0.0.1/x' },
+    { ...good, keys: { ...good.keys, p256dh: 'short' } },
+    { ...good, keys: { ...good.keys, auth: good.keys.p256dh } },
+    { ...good, keys: { ...good.keys, p256dh: Buffer.alloc(65, 5).toString('base64url') } },
+    { endpoint: good.endpoint },
+  ];
+  for (const body of cases) {
+    const r = await api(stack, alice.token, 'POST', '/api/push/subscriptions', body);
+    expect([r.status, body.endpoint.slice(0, 40)]).toEqual([400, body.endpoint.slice(0, 40)]);
+  }
+  expect((await api(stack, undefined, 'GET', '/api/push/vapid-key')).status).toBe(401);
+});
+
+it('pushes an unread DM after the delay, encrypted for the device, with VAPID and TTL; not what was read or deleted meanwhile', async () => {
+  const bob = await register('bob');
+  const d = device(`http://127.0.0.1:${port}/ok/${bob.username}`);
+  expect((await api(stack, bob.token, 'POST', '/api/push/subscriptions', subscription(d))).status).toBe(201);
+  const dm = await dmWith(alice, bob);
+
+  const m = await send(aliceSocket, dm, 'are you there?');
+  expect(await until(() => forPath(`/ok/${bob.username}`).length > 0, 10_000)).toBe(true);
+  const push = forPath(`/ok/${bob.username}`)[0];
+  expect(push.headers['content-encoding']).toBe('aes128gcm');
+  expect(Number(push.headers.ttl)).toBeGreaterThan(0);
+  checkVapid(String(push.headers.authorization), d.endpoint, vapidKey);
+  const payload = decrypt(d, push.body);
+  expect(payload).toMatchObject({
+    title: alice.username,
+    body: 'are you there?',
+    roomId: dm,
+    messageId: m.id,
+    seq: m.seq,
+    url: `/chat?room=${encodeURIComponent(dm)}&msg=${encodeURIComponent(m.id)}&seq=${m.seq}`,
+  });
+
+  // read within the delay: never pushed
+  const bobSocket = await connect(stack.url, bob.token);
+  clients.push(bobSocket);
+  const m2 = await send(aliceSocket, dm, 'seen at once');
+  expect((await ack(bobSocket, CLIENT_EVENTS.roomRead, { roomId: dm, seq: m2.seq })).ok).toBe(true);
+  await sleep(3000);
+  expect(forPath(`/ok/${bob.username}`).map((r) => decrypt(d, r.body).messageId)).toEqual([m.id]);
+
+  // deleted within the delay: nothing
+  const oops = await send(aliceSocket, dm, 'oops, wrong person');
+  expect((await ack(aliceSocket, CLIENT_EVENTS.messageDelete, { roomId: dm, messageId: oops.id })).ok).toBe(true);
+  await sleep(3000);
+  expect(forPath(`/ok/${bob.username}`)).toHaveLength(1);
+
+  // a room at none: nothing
+  expect((await api(stack, bob.token, 'PUT', `/api/rooms/${dm}/notifications`, { level: 'none' })).status).toBe(200);
+  await send(aliceSocket, dm, 'muted');
+  await sleep(3000);
+  expect(forPath(`/ok/${bob.username}`)).toHaveLength(1);
+
+  // unsubscribed: nothing either
+  expect((await api(stack, bob.token, 'PUT', `/api/rooms/${dm}/notifications`, { level: 'all' })).status).toBe(200);
+  expect((await api(stack, bob.token, 'DELETE', '/api/push/subscriptions', { endpoint: d.endpoint })).status).toBe(204);
+  await send(aliceSocket, dm, 'after unsubscribing');
+  await sleep(3000);
+  expect(forPath(`/ok/${bob.username}`)).toHaveLength(1);
+}, 45_000);
+
+it('never reaches an endpoint that resolves to an unlisted loopback address; a 410 deletes the subscription', async () => {
+  const carol = await register('carol');
+  const far = device(`https://localhost:${unlistedPort}/push/${carol.username}`);
+  const gone = device(`http://127.0.0.1:${port}/gone/${carol.username}`);
+  expect((await api(stack, carol.token, 'POST', '/api/push/subscriptions', subscription(far))).status).toBe(201);
+  expect((await api(stack, carol.token, 'POST', '/api/push/subscriptions', subscription(gone))).status).toBe(201);
+  const dm = await dmWith(alice, carol);
+
+  await send(aliceSocket, dm, 'one');
+  expect(await until(() => forPath(`/gone/${carol.username}`).length === 1, 10_000)).toBe(true);
+  await sleep(500);
+  expect(unlistedConnections).toBe(0);
+
+  await send(aliceSocket, dm, 'two');
+  await sleep(3000);
+  expect(forPath(`/gone/${carol.username}`)).toHaveLength(1); // deleted after the 410
+  expect(unlistedConnections).toBe(0);
+}, 30_000);
