@@ -6,6 +6,7 @@
 //   @hihi/common/service        microservice bootstrap
 //   @hihi/common/rate-limit     the per-user send budget (token bucket in Redis)
 //   @hihi/common/redis          the one Redis connection factory (one Redis or a Cluster), room-event channels
+//   @hihi/common/egress         the egress guard for requests to user-chosen URLs (SPEC §9)
 //   @hihi/common/mongo          MongoDB settings, probe and health (loads mongoose; auth only)
 // This barrel re-exports all but the MongoDB part, so nothing that imports it loads mongoose.
 // The gateway imports the parts (ESLint forbids it the barrel).
@@ -17,3 +18,4 @@ export * from './lifecycle';
 export * from './service';
 export * from './rate-limit';
 export * from './redis';
+export * from './egress';

@@ -27,3 +27,16 @@ describe('REDIS_URL and DATABASE_REPLICA_URL (SPEC §11)', () => {
     expect(() => loadConfig(ChatConfig, { DATABASE_REPLICA_URL: 'mysql://h/hihi' })).toThrow(/DATABASE_REPLICA_URL/);
   });
 });
+
+describe('EGRESS_ALLOW (SPEC §9)', () => {
+  it('accepts host:port lists and is unset by default', () => {
+    expect(loadConfig(BaseConfig, {}).EGRESS_ALLOW).toBeUndefined();
+    expect(
+      loadConfig(BaseConfig, { EGRESS_ALLOW: '127.0.0.1:9000, [::1]:80,ci.local:8080' }).EGRESS_ALLOW,
+    ).toBeDefined();
+  });
+
+  it.each(['127.0.0.1', 'http://a:80', 'a:99999'])('refuses %s, naming the variable', (v) => {
+    expect(() => loadConfig(BaseConfig, { EGRESS_ALLOW: v })).toThrow(/EGRESS_ALLOW/);
+  });
+});

@@ -14,6 +14,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { isValidUsername } from '@hihi/contracts';
+import { parseEgressAllow } from '@hihi/common/egress';
 
 /** one Redis (redis://, rediss://) or a Redis Cluster (redis+cluster://h1:p1,h2:p2,…; SPEC §11) */
 const REDIS_URL_RE =
@@ -43,6 +44,23 @@ class UsernameListRule implements ValidatorConstraintInterface {
 
   defaultMessage(): string {
     return 'HIHI_ADMINS must be a comma-separated list of usernames (3-32 letters, digits, _ . -)';
+  }
+}
+
+@ValidatorConstraint({ name: 'egressAllow' })
+class EgressAllowRule implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      parseEgressAllow(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'EGRESS_ALLOW must be a comma-separated list of host:port (IPv6 as [::1]:8080)';
   }
 }
 
@@ -84,6 +102,14 @@ export class BaseConfig {
   @Min(1, { message: 'SEND_BURST must be at least 1' })
   @Max(100000, { message: 'SEND_BURST must be at most 100000' })
   SEND_BURST: number = 20;
+
+  /**
+   * host:port destinations that requests to user-chosen URLs (outgoing webhooks, Web Push) may
+   * reach although they are loopback/private/link-local (SPEC §9 egress guard). Empty: none.
+   */
+  @IsOptional()
+  @Validate(EgressAllowRule)
+  EGRESS_ALLOW?: string;
 
   get production(): boolean {
     return this.NODE_ENV === 'production';
