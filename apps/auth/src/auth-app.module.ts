@@ -17,6 +17,7 @@ import { AdminController } from './admin/admin.controller';
 import { ADMIN_MODELS, ADMIN_PROVIDERS } from './admin/admin.providers';
 import { AuthController } from './auth.controller';
 import { SIGNIN_CONTROLLERS, SIGNIN_MODELS, SIGNIN_PROVIDERS } from './signin';
+import { INTEGRATION_CONTROLLERS, INTEGRATION_MODELS, INTEGRATION_PROVIDERS } from './integrations';
 
 @Module({})
 export class AuthAppModule {
@@ -34,6 +35,7 @@ export class AuthAppModule {
           { name: ServerFlag.name, schema: ServerFlagSchema },
           ...ADMIN_MODELS,
           ...SIGNIN_MODELS,
+          ...INTEGRATION_MODELS,
         ]),
       ],
       controllers: [
@@ -41,6 +43,7 @@ export class AuthAppModule {
         AuthController,
         AdminController,
         ...SIGNIN_CONTROLLERS,
+        ...INTEGRATION_CONTROLLERS,
       ],
       providers: [
         UsersRepository,
@@ -51,6 +54,7 @@ export class AuthAppModule {
         AuthService,
         ...ADMIN_PROVIDERS,
         ...SIGNIN_PROVIDERS,
+        ...INTEGRATION_PROVIDERS,
       ],
     };
   }

@@ -10,4 +10,5 @@ export * from './protocol';
 export * from './roles';
 export * from './admin';
 export * from './signin';
+export * from './integrations';
 export * from './command';

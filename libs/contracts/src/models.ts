@@ -16,6 +16,8 @@ export interface PublicUser {
    * and on the actor of a bus call; absent where chat reports other people (members, senders)
    */
   role?: ServerRole;
+  /** a bot account (SPEC §9): signs in with a token only; its messages show a BOT tag */
+  bot?: boolean;
 }
 
 /** `public` (directory, anyone signed in may join), `private` (invite only), `dm` (two people), `group` (3–9 people), `bot` (a duck room). */

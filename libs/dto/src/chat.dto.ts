@@ -347,4 +347,9 @@ export class ActorDto implements PublicUser {
   @IsOptional()
   @IsIn(SERVER_ROLES)
   role?: ServerRole;
+
+  /** a bot account acting with its token (SPEC §9) */
+  @IsOptional()
+  @IsBoolean()
+  bot?: boolean;
 }

@@ -47,6 +47,17 @@ import {
   TotpConfirmBusDto,
   TotpDisableBusDto,
 } from './signin.dto';
+import {
+  BotCreateDto,
+  BotRefDto,
+  HookRefDto,
+  IncomingCreateDto,
+  OutgoingCreateDto,
+  TokenCreateDto,
+  TokenRefDto,
+  TokenVerifyDto,
+  WebhookPostDto,
+} from './integrations.dto';
 import { DtoClass, EmptyDto, validatePayload, Validated } from './validation';
 
 /** The DTO class of every command of a protocol table, by name. */
@@ -118,6 +129,23 @@ export const COMMAND_DTOS: CommandDtos = {
   authPasskeyLoginOptions: RelyingPartyDto,
   authPasskeyLogin: PasskeyLoginBusDto,
   authOidcSignIn: OidcIdentityDto,
+  botsCreate: BotCreateDto,
+  botsList: EmptyDto,
+  botsDelete: BotRefDto,
+  botsToken: BotRefDto,
+  tokensCreate: TokenCreateDto,
+  tokensList: EmptyDto,
+  tokensRevoke: TokenRefDto,
+  tokensVerify: TokenVerifyDto,
+  incomingCreate: IncomingCreateDto,
+  incomingList: RoomIdDto,
+  incomingDelete: HookRefDto,
+  incomingRotate: HookRefDto,
+  incomingPost: WebhookPostDto,
+  outgoingCreate: OutgoingCreateDto,
+  outgoingList: RoomIdDto,
+  outgoingDelete: HookRefDto,
+  outgoingDeliveries: HookRefDto,
 };
 
 /** Validate a command's payload with its DTO (the one pipeline: validatePayload). */

@@ -6,6 +6,7 @@ export * from './chat.dto';
 export * from './rooms.dto';
 export * from './admin.dto';
 export * from './signin.dto';
+export * from './integrations.dto';
 export * from './names';
 export * from './commands';
 export * from './validation';

@@ -39,6 +39,14 @@ export class User {
   @Prop({ type: String, enum: ['active', 'deactivated'], default: 'active' })
   status?: AccountStatus;
 
+  /** a bot account (SPEC §9): no password sign-in, acts with its `hihi_bot_` token */
+  @Prop({ type: Boolean, default: false })
+  bot?: boolean;
+
+  /** a bot's owner (the account that created it) */
+  @Prop({ type: String, index: true, sparse: true })
+  ownerId?: string;
+
   /** last sign-in or token refresh */
   @Prop({ type: Date })
   lastSeenAt?: Date;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RoomRole } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 import { RoomsRepository } from '../persistence/rooms.repository';
-import { Actor } from './actor';
+import { Actor, isAutomated } from './actor';
 import { AccessInvalidation } from './access-invalidation';
 import { decide, RoomAction, RoomFacts } from './policy';
 
@@ -65,7 +65,7 @@ export class AccessService {
     const room = await entry.facts;
     if (!room) throw new BusError('not_found', 'no such room');
     const [membership, target] = await Promise.all([
-      actor.kind === 'bot' ? Promise.resolve(null) : this.membership(entry, roomId, actor.id),
+      isAutomated(actor) ? Promise.resolve(null) : this.membership(entry, roomId, actor.id),
       opts.targetId !== undefined ? this.membership(entry, roomId, opts.targetId) : Promise.resolve(undefined),
     ]);
     const d = decide({ actor, room, membership, action, target, newRole: opts.newRole });

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Attachment, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
+import type { Attachment, OutgoingTrigger, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
 
 /*
  * chat's PostgreSQL tables as Kysely sees them (the migrations in ./migrations create them).
@@ -110,7 +110,45 @@ export interface AttachmentsTable {
   deleted_at: ColumnType<Date | null, never, string | null>;
 }
 
+export interface IncomingWebhooksTable {
+  id: Generated<string>;
+  room_id: string;
+  name: string;
+  /** SHA-256 (hex) of the secret in the hook's URL */
+  secret_hash: string;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  deleted_at: ColumnType<Date | null, never, Date | string | null>;
+}
+
+export interface OutgoingWebhooksTable {
+  id: Generated<string>;
+  room_id: string;
+  url: string;
+  trigger: ColumnType<OutgoingTrigger, string, string>;
+  /** the HMAC-SHA256 key of its deliveries */
+  secret: string;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  deleted_at: ColumnType<Date | null, never, Date | string | null>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  hook_id: string;
+  message_id: string;
+  attempt: number;
+  ok: boolean;
+  status: number | null;
+  latency_ms: number;
+  error: string | null;
+  at: Generated<Timestamp>;
+}
+
 export interface ChatDatabase {
+  incoming_webhooks: IncomingWebhooksTable;
+  outgoing_webhooks: OutgoingWebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   attachments: AttachmentsTable;
   chat_users: ChatUsersTable;
   rooms: RoomsTable;

@@ -12,7 +12,7 @@ import { UsersRepository } from '../persistence/users.repository';
 import { RoomsRepository } from '../persistence/rooms.repository';
 import { UploadsService } from '../uploads/uploads.service';
 import { AccessService } from '../access/access.service';
-import { Actor, senderOf } from '../access/actor';
+import { Actor, isAutomated, senderOf } from '../access/actor';
 import { DomainEvents } from '../events/domain-events';
 
 export interface SendOptions {
@@ -58,11 +58,11 @@ export class MessagesService {
     // a reply quotes only a message of the same room
     if (opts.replyTo) await this.existing(roomId, opts.replyTo);
     const ids = opts.attachments ?? [];
-    if (ids.length && (!this.uploads || actor.kind === 'bot'))
+    if (ids.length && (!this.uploads || isAutomated(actor)))
       throw new BusError('validation', 'attachments are not available');
     // claimed before the message is stored, marked attached after: a retry (same clientMsgId) claims them again
     const attachments = ids.length ? await this.uploads!.claim(actor.id, roomId, clientMsgId, ids) : undefined;
-    const mentioned = actor.kind === 'bot' ? [] : await this.mentions(roomId, text);
+    const mentioned = isAutomated(actor) ? [] : await this.mentions(roomId, text);
     const sender = senderOf(actor);
     const { message, created } = await this.store.send(roomId, {
       senderId: sender.id,
@@ -146,7 +146,7 @@ export class MessagesService {
   private async own(actor: Actor, roomId: string, messageId: string): Promise<MessageRow> {
     await this.access.require(actor, roomId, 'editOwn');
     const row = await this.existing(roomId, messageId);
-    if (row.sender_id !== actor.id || row.sender_bot !== (actor.kind === 'bot'))
+    if (row.sender_id !== actor.id || row.sender_bot !== senderOf(actor).bot)
       throw new BusError('forbidden', 'you can only change your own messages');
     if (row.deleted) throw new BusError('not_found', 'this message was deleted');
     return row;
@@ -155,11 +155,11 @@ export class MessagesService {
   async edit(actor: Actor, roomId: string, messageId: string, text: string): Promise<Message> {
     const row = await this.own(actor, roomId, messageId);
     const window = this.config.EDIT_WINDOW_SEC;
-    if (actor.kind !== 'bot' && window > 0 && Date.now() - new Date(row.created_at).getTime() > window * 1000) {
+    if (!isAutomated(actor) && window > 0 && Date.now() - new Date(row.created_at).getTime() > window * 1000) {
       throw new BusError('forbidden', `messages can be edited for ${Math.round(window / 60)} minutes after sending`);
     }
     if (row.text === text) return toMessage(row);
-    const mentioned = actor.kind === 'bot' ? [] : await this.mentions(roomId, text);
+    const mentioned = isAutomated(actor) ? [] : await this.mentions(roomId, text);
     const updated = await this.messages.edit(roomId, messageId, row.seq, text, mentioned);
     return this.changed(actor, updated);
   }
