@@ -3,8 +3,13 @@
  * PostgreSQL and MongoDB-wire. Bot accounts and personal access tokens on REST and on the
  * socket (join, send, receive, sinceSeq catch-up), scopes refused, revocation within 1 s on the
  * other gateway (and its socket closed), a deactivated owner's tokens stopped; the message API
- * over REST with idempotency and X-RateLimit headers.
+ * over REST with idempotency and X-RateLimit headers; incoming webhooks (Slack bodies, hostile
+ * bodies, rate limit, rotate, delete); outgoing webhooks to a real receiver on 127.0.0.1 (listed
+ * in EGRESS_ALLOW): signed, retried after a 500, never doubled, the answer posted as a reply,
+ * logged; a hanging receiver delays no ack; an unlisted loopback receiver never gets a request.
  */
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,8 +56,49 @@ let bob: Account;
 let roomId = '';
 let bot: { id: string; username: string; token: string };
 
+/** What the receivers got. */
+interface Received {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+const receiver: Received[] = [];
+const unlistedHits: Received[] = [];
+const servers: Server[] = [];
+let receiverPort = 0;
+let unlistedPort = 0;
+
+function listen(handler: (r: Received, res: import('node:http').ServerResponse) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => handler({ path: req.url ?? '', headers: req.headers, body }, res));
+    });
+    servers.push(server);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+  });
+}
+
 beforeAll(async () => {
-  stack = new Stack();
+  const tries = new Map<string, number>();
+  receiverPort = await listen((r, res) => {
+    receiver.push(r);
+    if (r.path === '/hang') return; // never answers
+    const id = (JSON.parse(r.body) as { message: { id: string } }).message.id;
+    const n = (tries.get(id) ?? 0) + 1;
+    tries.set(id, n);
+    if (n === 1) {
+      res.writeHead(500).end('not yet');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text: 'pong 🏓' }));
+  });
+  unlistedPort = await listen((r, res) => {
+    unlistedHits.push(r);
+    res.end('{}');
+  });
+  stack = new Stack({ env: { EGRESS_ALLOW: `127.0.0.1:${receiverPort}` } });
   await stack.start();
   const portB = await freePort();
   stack.spawn('gateway', { PORT: String(portB) });
@@ -76,6 +122,10 @@ afterAll(async () => {
       .join('\n'),
   );
   for (const c of clients) c.socket.disconnect();
+  for (const srv of servers) {
+    srv.closeAllConnections();
+    srv.close();
+  }
   await stack?.stop();
 }, 60000);
 
@@ -163,6 +213,243 @@ describe('bot accounts', () => {
     await expect(connect(gatewayB, bot.token)).rejects.toThrow('unauthorized');
     bot.token = r.body.token;
     expect((await api(gatewayB, bot.token, 'GET', '/api/me')).status).toBe(200);
+  });
+});
+
+describe('incoming webhooks', () => {
+  let hookUrl = '';
+  let hookId = '';
+  const post = (url: string, body: string, type = 'application/json') =>
+    fetch(url, { method: 'POST', headers: { 'content-type': type }, body });
+
+  it('room moderators create them; members may not; the secret URL is shown once', async () => {
+    expect((await api(stack, bob.token, 'POST', `/api/rooms/${roomId}/webhooks`, { name: 'CI' })).status).toBe(403);
+    const r = await api(stack, alice.token, 'POST', `/api/rooms/${roomId}/webhooks`, { name: 'CI' });
+    expect(r.status).toBe(201);
+    expect(r.body.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/hooks\/[0-9a-f-]{36}\/[A-Za-z0-9_-]{43}$/);
+    hookUrl = r.body.url;
+    hookId = r.body.id;
+    const listed = await api(stack, alice.token, 'GET', `/api/rooms/${roomId}/webhooks`);
+    expect(listed.body).toEqual([expect.objectContaining({ id: hookId, name: 'CI' })]);
+    expect(JSON.stringify(listed.body)).not.toContain(hookUrl.split('/').pop());
+  });
+
+  it('a post reaches every member once, as the hook name with the BOT tag; Slack bodies and forms work', async () => {
+    const bobSocket = await open(gatewayB, bob.token);
+    expect((await ack(bobSocket, 'room:join', { roomId })).ok).toBe(true);
+    const res = await post(hookUrl, JSON.stringify({ text: 'build #7 passed' }));
+    expect(res.status).toBe(200);
+    const { messageId } = (await res.json()) as { messageId: string };
+    expect(await until(() => bobSocket.received.some((m) => m.id === messageId))).toBe(true);
+    await sleep(200);
+    const got = bobSocket.received.filter((m) => m.id === messageId);
+    expect(got).toHaveLength(1);
+    expect(got[0].sender).toMatchObject({ displayName: 'CI', bot: true });
+    expect(got[0].text).toBe('build #7 passed');
+    // Grafana / Alertmanager shaped
+    const grafana = await post(
+      hookUrl,
+      JSON.stringify({
+        username: 'Grafana',
+        attachments: [{ title: '[FIRING:1] HighCPU', title_link: 'https://grafana.example/a', text: 'CPU > 90%' }],
+      }),
+    );
+    expect(grafana.status).toBe(200);
+    const gid = ((await grafana.json()) as { messageId: string }).messageId;
+    expect(await until(() => bobSocket.received.some((m) => m.id === gid))).toBe(true);
+    const g = bobSocket.received.find((m) => m.id === gid)!;
+    expect(g.text).toBe('[FIRING:1] HighCPU (https://grafana.example/a)\nCPU > 90%');
+    expect(g.sender.displayName).toBe('Grafana');
+    // Slack's legacy form
+    const form = await post(
+      hookUrl,
+      `payload=${encodeURIComponent(JSON.stringify({ text: 'from a form' }))}`,
+      'application/x-www-form-urlencoded',
+    );
+    expect(form.status).toBe(200);
+    bobSocket.socket.disconnect();
+  });
+
+  it('hostile bodies get 400/413 and store nothing; unknown hooks and wrong secrets 404', async () => {
+    const before = (await api(stack, alice.token, 'GET', `/api/rooms/${roomId}/messages`)).body.messages.length;
+    const deep = '{"text":"x","a":' + '['.repeat(200) + ']'.repeat(200) + '}';
+    const cases: Array<[string, string, number]> = [
+      ['not json', 'application/json', 400],
+      ['{"text": 42}', 'application/json', 400],
+      ['{}', 'application/json', 400],
+      ['[1,2]', 'application/json', 400],
+      [deep, 'application/json', 400],
+      ['text=hello', 'text/plain', 400],
+      ['payload=not-json', 'application/x-www-form-urlencoded', 400],
+      [
+        'payload=' + encodeURIComponent('[' + '['.repeat(100) + ']'.repeat(100) + ']'),
+        'application/x-www-form-urlencoded',
+        400,
+      ],
+      ['x'.repeat(10 * 1024 * 1024), 'application/json', 413],
+    ];
+    for (const [body, type, status] of cases) {
+      const r = await post(hookUrl, body, type);
+      expect([body.slice(0, 30), r.status]).toEqual([body.slice(0, 30), status]);
+      expect(((await r.json()) as { statusCode: number }).statusCode).toBe(status);
+    }
+    const after = (await api(stack, alice.token, 'GET', `/api/rooms/${roomId}/messages`)).body.messages.length;
+    expect(after).toBe(before);
+    const secret = hookUrl.split('/').pop()!;
+    const wrong = hookUrl.replace(secret, 'A'.repeat(43));
+    expect((await post(wrong, '{"text":"x"}')).status).toBe(404);
+    expect(
+      (await post(`${stack.url}/api/hooks/00000000-0000-4000-8000-000000000000/${secret}`, '{"text":"x"}')).status,
+    ).toBe(404);
+    expect((await post(`${stack.url}/api/hooks/nope/short`, '{"text":"x"}')).status).toBe(404);
+  });
+
+  it('rotation: the old URL answers 404, the new one posts', async () => {
+    const r = await api(stack, alice.token, 'POST', `/api/rooms/${roomId}/webhooks/${hookId}/rotate`);
+    expect(r.status).toBe(200);
+    expect((await post(hookUrl, '{"text":"old"}')).status).toBe(404);
+    hookUrl = r.body.url;
+    expect((await post(hookUrl, '{"text":"new"}')).status).toBe(200);
+  });
+
+  it('a hook past its rate limit gets 429 with Retry-After; a deleted hook 404', async () => {
+    let limited: Response | undefined;
+    for (let i = 0; i < 40 && !limited; i++) {
+      const r = await post(hookUrl, JSON.stringify({ text: `flood ${i}` }));
+      if (r.status === 429) limited = r;
+      else expect(r.status).toBe(200);
+    }
+    expect(limited?.status).toBe(429);
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited?.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect((await api(stack, alice.token, 'DELETE', `/api/rooms/${roomId}/webhooks/${hookId}`)).status).toBe(204);
+    // another hook, deleted: its URL answers 404
+    const other = await api(stack, alice.token, 'POST', `/api/rooms/${roomId}/webhooks`, { name: 'Other' });
+    expect((await post(other.body.url, '{"text":"once"}')).status).toBe(200);
+    expect((await api(stack, alice.token, 'DELETE', `/api/rooms/${roomId}/webhooks/${other.body.id}`)).status).toBe(
+      204,
+    );
+    expect((await post(other.body.url, '{"text":"gone"}')).status).toBe(404);
+    expect((await api(stack, alice.token, 'GET', `/api/rooms/${roomId}/webhooks`)).body).toEqual([]);
+  });
+});
+
+describe('outgoing webhooks', () => {
+  let hook = { id: '', secret: '' };
+
+  it('refuse URLs the egress guard refuses before any DNS', async () => {
+    for (const url of [
+      `http://127.0.0.1:${unlistedPort}/`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::1]:80/',
+      'http://2130706433/',
+      'ftp://example.com/',
+    ]) {
+      const r = await api(stack, alice.token, 'POST', `/api/rooms/${roomId}/outgoing-webhooks`, {
+        url,
+        trigger: 'all',
+      });
+      expect([url, r.status]).toEqual([url, 400]);
+    }
+    expect(
+      (
+        await api(stack, alice.token, 'POST', `/api/rooms/${roomId}/outgoing-webhooks`, {
+          url: 'http://x.example/',
+          trigger: { words: [] },
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it('a matching message is delivered signed, retried after a 500, never doubled; the answer is posted as a reply; the log shows both tries', async () => {
+    const r = await api(stack, alice.token, 'POST', `/api/rooms/${roomId}/outgoing-webhooks`, {
+      url: `http://127.0.0.1:${receiverPort}/hook`,
+      trigger: { words: ['ping'] },
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    hook = { id: r.body.id, secret: r.body.secret };
+    const bobSocket = await open(stack.url, bob.token);
+    expect((await ack(bobSocket, 'room:join', { roomId })).ok).toBe(true);
+    // not a trigger word: nothing is sent
+    await ack(bobSocket, 'message:send', { roomId, text: 'pinging nobody', clientMsgId: 'o-0' });
+    const sent = await ack(bobSocket, 'message:send', { roomId, text: 'ping the CI', clientMsgId: 'o-1' });
+    expect(sent.ok).toBe(true);
+    const mine = () => receiver.filter((x) => x.path === '/hook' && x.body.includes(sent.message.id));
+    expect(await until(() => mine().length >= 2, 10000)).toBe(true);
+    for (const req of mine()) {
+      const ts = String(req.headers['x-hihi-timestamp']);
+      expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(60);
+      const expected = `sha256=${createHmac('sha256', hook.secret).update(`${ts}.${req.body}`).digest('hex')}`;
+      expect(req.headers['x-hihi-signature']).toBe(expected);
+      const body = JSON.parse(req.body);
+      expect(body).toMatchObject({
+        event: 'message.new',
+        room: { id: roomId },
+        message: { id: sent.message.id, text: 'ping the CI' },
+      });
+    }
+    const reply = () => bobSocket.received.filter((m) => m.replyTo?.id === sent.message.id);
+    expect(await until(() => reply().length === 1, 5000)).toBe(true);
+    expect(reply()[0]).toMatchObject({ text: 'pong 🏓', sender: { bot: true, displayName: '127.0.0.1' } });
+    expect(receiver.filter((x) => x.body.includes('pinging nobody'))).toHaveLength(0);
+    await sleep(1500);
+    expect(mine()).toHaveLength(2);
+    expect(reply()).toHaveLength(1);
+    const log = await api(stack, alice.token, 'GET', `/api/rooms/${roomId}/outgoing-webhooks/${hook.id}/deliveries`);
+    expect(log.status).toBe(200);
+    expect(
+      log.body.deliveries.map((d: { attempt: number; ok: boolean; status: number }) => [d.attempt, d.ok, d.status]),
+    ).toEqual([
+      [2, true, 200],
+      [1, false, 500],
+    ]);
+    expect(log.body.deliveries[1].error).toContain('500');
+    expect(typeof log.body.deliveries[0].latencyMs).toBe('number');
+    expect(
+      (await api(stack, bob.token, 'GET', `/api/rooms/${roomId}/outgoing-webhooks/${hook.id}/deliveries`)).status,
+    ).toBe(403);
+    bobSocket.socket.disconnect();
+  });
+
+  it('a receiver that hangs delays no ack; a loopback name not listed is refused and never receives a request', async () => {
+    const hang = await api(stack, alice.token, 'POST', `/api/rooms/${roomId}/outgoing-webhooks`, {
+      url: `http://127.0.0.1:${receiverPort}/hang`,
+      trigger: 'all',
+    });
+    const unlisted = await api(stack, alice.token, 'POST', `/api/rooms/${roomId}/outgoing-webhooks`, {
+      url: `http://localhost:${unlistedPort}/`,
+      trigger: 'all',
+    });
+    expect([hang.status, unlisted.status]).toEqual([201, 201]);
+    await sleep(2100); // the room's hooks are cached for 2 s
+    const s = await open(stack.url, bob.token);
+    expect((await ack(s, 'room:join', { roomId })).ok).toBe(true);
+    const t0 = Date.now();
+    const sent = await ack(s, 'message:send', { roomId, text: 'hello hooks', clientMsgId: 'o-2' });
+    expect(sent.ok).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(await until(() => receiver.some((x) => x.path === '/hang' && x.body.includes(sent.message.id)), 5000)).toBe(
+      true,
+    );
+    const log = async () =>
+      (await api(stack, alice.token, 'GET', `/api/rooms/${roomId}/outgoing-webhooks/${unlisted.body.id}/deliveries`))
+        .body.deliveries as Array<{ ok: boolean; error: string }>;
+    let entries: Array<{ ok: boolean; error: string }> = [];
+    for (let i = 0; i < 50 && !entries.length; i++) {
+      entries = await log();
+      await sleep(100);
+    }
+    expect(entries).toHaveLength(1); // refused: not retried
+    expect(entries[0]).toMatchObject({ ok: false });
+    expect(entries[0].error).toMatch(/^refused/);
+    expect(unlistedHits).toHaveLength(0);
+    for (const id of [hang.body.id, unlisted.body.id, hook.id]) {
+      expect((await api(stack, alice.token, 'DELETE', `/api/rooms/${roomId}/outgoing-webhooks/${id}`)).status).toBe(
+        204,
+      );
+    }
+    s.socket.disconnect();
   });
 });
 

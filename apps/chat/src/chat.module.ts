@@ -27,11 +27,15 @@ import { MembersHandlers } from './handlers/members.handlers';
 import { MessagesHandlers } from './handlers/messages.handlers';
 import { SearchHandlers } from './handlers/search.handlers';
 import { UploadsHandlers } from './handlers/uploads.handlers';
+import { WebhooksRepository } from './integrations/webhooks.repository';
+import { WebhooksService } from './integrations/webhooks.service';
+import { OutgoingDeliveries } from './integrations/outgoing-deliveries';
+import { WebhooksHandlers } from './integrations/webhooks.handlers';
 
-/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, and room events. */
+/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, webhooks, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
-  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers],
+  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers, WebhooksHandlers],
   providers: [
     RoomsRepository,
     MessagesRepository,
@@ -57,6 +61,9 @@ import { UploadsHandlers } from './handlers/uploads.handlers';
     SearchService,
     AttachmentsRepository,
     UploadsService,
+    WebhooksRepository,
+    WebhooksService,
+    OutgoingDeliveries,
   ],
 })
 export class ChatModule {}

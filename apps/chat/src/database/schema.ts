@@ -117,7 +117,7 @@ export interface IncomingWebhooksTable {
   /** SHA-256 (hex) of the secret in the hook's URL */
   secret_hash: string;
   created_by: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   deleted_at: ColumnType<Date | null, never, Date | string | null>;
 }
 
@@ -129,7 +129,7 @@ export interface OutgoingWebhooksTable {
   /** the HMAC-SHA256 key of its deliveries */
   secret: string;
   created_by: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   deleted_at: ColumnType<Date | null, never, Date | string | null>;
 }
 
@@ -142,7 +142,7 @@ export interface WebhookDeliveriesTable {
   status: number | null;
   latency_ms: number;
   error: string | null;
-  at: Generated<Timestamp>;
+  at: Timestamp;
 }
 
 export interface ChatDatabase {
