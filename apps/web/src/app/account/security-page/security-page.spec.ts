@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { SigninService } from '../../core/auth/signin.service';
 import { qrDataUrl, SecurityPage } from './security-page';
+import { TokensService } from '../tokens-panel/tokens.service';
 
 const URL_ = 'otpauth://totp/Hihi%20Chat:alice?secret=JBSWY3DPEHPK3PXP&issuer=Hihi%20Chat';
 
@@ -26,7 +27,13 @@ describe('SecurityPage', () => {
       addPasskey: vi.fn(),
       removePasskey: vi.fn().mockResolvedValue(undefined),
     };
-    TestBed.configureTestingModule({ providers: [provideRouter([]), { provide: SigninService, useValue: signin }] });
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        { provide: SigninService, useValue: signin },
+        { provide: TokensService, useValue: { list: vi.fn().mockResolvedValue([]) } },
+      ],
+    });
     const fixture = TestBed.createComponent(SecurityPage);
     await fixture.whenStable();
     await new Promise((r) => setTimeout(r));

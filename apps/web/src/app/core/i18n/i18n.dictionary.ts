@@ -1,5 +1,6 @@
 import { EN_COMMUNITIES, ZH_COMMUNITIES } from './i18n.communities';
 import { SIGNIN_EN, SIGNIN_ZH } from './i18n.signin';
+import { INTEGRATIONS_EN, INTEGRATIONS_ZH } from './i18n.integrations';
 
 /** UI strings. Chinese is the reference language; English must have the same keys. */
 export const ZH = {
@@ -167,6 +168,7 @@ export const ZH = {
   'search.results': '搜索结果',
   ...ZH_COMMUNITIES,
   ...SIGNIN_ZH,
+  ...INTEGRATIONS_ZH,
 } as const;
 
 export type I18nKey = keyof typeof ZH;
@@ -338,6 +340,7 @@ export const EN: Dictionary = {
   'search.results': 'Search results',
   ...EN_COMMUNITIES,
   ...SIGNIN_EN,
+  ...INTEGRATIONS_EN,
 };
 
 export const DICTIONARIES = { zh: ZH as Dictionary, en: EN } as const;
