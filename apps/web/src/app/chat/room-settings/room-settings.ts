@@ -4,11 +4,12 @@ import { LIMITS, type UpdateRoomBody } from '@hihi/contracts';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { ChatStore } from '../chat-store.service';
+import { RoomIntegrations } from '../room-integrations/room-integrations';
 
 /** Name, topic and archive of the open room, for its moderators (archive: owners). */
 @Component({
   selector: 'hihi-room-settings',
-  imports: [FormsModule],
+  imports: [FormsModule, RoomIntegrations],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './room-settings.html',
   styleUrl: './room-settings.css',
