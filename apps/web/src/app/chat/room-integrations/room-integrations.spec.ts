@@ -21,18 +21,16 @@ describe('RoomIntegrations', () => {
         .mockResolvedValue([
           { id: 'h1', roomId: 'r1', name: '<i>CI</i>', createdBy: 'u1', createdAt: '2026-12-01T00:00:00Z' },
         ]),
-      outgoing: vi
-        .fn()
-        .mockResolvedValue([
-          {
-            id: 'o1',
-            roomId: 'r1',
-            url: 'https://ci.example/hook',
-            trigger: { words: ['deploy'] },
-            createdBy: 'u1',
-            createdAt: '2026-12-01T00:00:00Z',
-          },
-        ]),
+      outgoing: vi.fn().mockResolvedValue([
+        {
+          id: 'o1',
+          roomId: 'r1',
+          url: 'https://ci.example/hook',
+          trigger: { words: ['deploy'] },
+          createdBy: 'u1',
+          createdAt: '2026-12-01T00:00:00Z',
+        },
+      ]),
       createIncoming: vi.fn().mockResolvedValue({ id: 'h2', url: 'https://chat.example/api/hooks/h2/secret' }),
       deleteIncoming: vi.fn().mockResolvedValue(undefined),
       createOutgoing: vi.fn().mockResolvedValue({ id: 'o2', secret: 's'.repeat(43) }),
