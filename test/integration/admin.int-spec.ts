@@ -223,7 +223,11 @@ it('a reset link is one-time, checks the password first and ends every session',
 
 it('registration closed, invite-only with limited invites, and guests off', async () => {
   const set = (body: unknown) => api(stack, alice.token, 'PATCH', '/api/admin/settings', body);
-  expect((await set({ registration: 'closed' })).body).toEqual({ registration: 'closed', guests: true });
+  expect((await set({ registration: 'closed' })).body).toEqual({
+    registration: 'closed',
+    guests: true,
+    require2fa: false,
+  });
   const closed = await api(stack, undefined, 'POST', '/api/auth/register', { username: 'dave', password: PASSWORD });
   expect(closed.status).toBe(403);
   expect((await set({ registration: 'invite' })).status).toBe(200);
@@ -250,7 +254,11 @@ it('registration closed, invite-only with limited invites, and guests off', asyn
   expect(taken.status).toBe(409);
   await register('erin', { inviteToken: two.body.token });
   // guests off: refused within the settings' reload interval (≤ 1 s)
-  expect((await set({ guests: false, registration: 'open' })).body).toEqual({ registration: 'open', guests: false });
+  expect((await set({ guests: false, registration: 'open' })).body).toEqual({
+    registration: 'open',
+    guests: false,
+    require2fa: false,
+  });
   let refused = false;
   const t0 = Date.now();
   while (!refused && Date.now() - t0 < 3000) {
@@ -262,6 +270,7 @@ it('registration closed, invite-only with limited invites, and guests off', asyn
   expect((await api(stack, alice.token, 'GET', '/api/admin/settings')).body).toEqual({
     registration: 'open',
     guests: true,
+    require2fa: false,
   });
   // hostile settings and invites
   for (const bad of [{ registration: 'anyone' }, { guests: 'yes' }, { registration: { $ne: 1 } }])

@@ -297,6 +297,19 @@ describe('communities: private rooms, membership, removal (real processes, two g
     });
     expect(withDave.status).toBe(201);
     expect(withDave.body.id).not.toBe(first.body.id);
+
+    // carol leaves; the group is still "alice, bob, carol": opening it again brings her back
+    expect((await api(stack, carol.token, 'POST', `/api/rooms/${first.body.id}/leave`)).status).toBe(204);
+    const listed = async (who: typeof carol) =>
+      ((await api(stack, who.token, 'GET', '/api/rooms')).body as { id: string }[]).some((r) => r.id === first.body.id);
+    expect(await listed(carol)).toBe(false);
+    const reopened = await api(stack, bob.token, 'POST', '/api/dms', { usernames: [alice.username, carol.username] });
+    expect(reopened).toMatchObject({ status: 200, body: { id: first.body.id, memberCount: 3 } });
+    expect(await listed(carol)).toBe(true);
+    // and the one who left opening it again is back too
+    expect((await api(stack, carol.token, 'POST', `/api/rooms/${first.body.id}/leave`)).status).toBe(204);
+    const mine = await api(stack, carol.token, 'POST', '/api/dms', { usernames: [alice.username, bob.username] });
+    expect(mine).toMatchObject({ status: 200, body: { id: first.body.id, memberCount: 3 } });
   });
 
   it('public rooms: listed in the directory, joined explicitly, left; archived rooms are read-only but readable and searchable', async () => {

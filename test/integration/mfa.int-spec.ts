@@ -16,6 +16,7 @@ const stack = new Stack({
     LOGIN_MAX_FAILURES_PER_ACCOUNT: '5',
     LOGIN_MAX_FAILURES_PER_IP: '100000',
     REGISTER_RATE_LIMIT: '100000',
+    HIHI_ADMINS: 'boss2fa,other2fa',
   },
 });
 
@@ -36,6 +37,7 @@ async function req<T = any>(method: string, path: string, body?: unknown, token?
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 const post = <T = any>(path: string, body?: unknown, token?: string) => req<T>('POST', path, body, token);
+const patch = <T = any>(path: string, body?: unknown, token?: string) => req<T>('PATCH', path, body, token);
 
 let seq = 0;
 const uniq = (p = 'mfa') => `${p}${Date.now().toString(36)}${(seq++).toString(36)}`;
@@ -258,4 +260,82 @@ describe('turning TOTP off', () => {
     expect(login.body.mfaRequired).toBeUndefined();
     expect(await db.collection('mfa_recovery_codes').countDocuments({ userId: login.body.user.id })).toBe(0);
   }, 90000);
+});
+
+describe('require2fa: server moderators and above must have a second factor (SPEC §12)', () => {
+  it('an admin without a factor cannot turn it on; with one it is on; a moderator without one is asked to enrol at sign-in and other admins lose admin powers until they enrol', async () => {
+    // an admin (HIHI_ADMINS) with no factor may not require one of admins: it would lock them out
+    const bossReg = await post('/api/auth/register', { username: 'boss2fa', password: PASSWORD });
+    expect(bossReg.status).toBe(201);
+    expect(['owner', 'admin']).toContain(bossReg.body.user.role);
+    const early = await patch('/api/admin/settings', { require2fa: true }, bossReg.body.accessToken);
+    expect(early.status).toBe(409);
+    expect(await patch('/api/admin/settings', { require2fa: 'yes' }, bossReg.body.accessToken)).toMatchObject({
+      status: 400,
+    });
+
+    // enrol TOTP, then turn the setting on
+    const enrol = await post('/api/me/2fa/totp', undefined, bossReg.body.accessToken);
+    const now = await steadyNow();
+    const confirm = await post(
+      '/api/me/2fa/totp/confirm',
+      { code: code(enrol.body.secret, now) },
+      bossReg.body.accessToken,
+    );
+    expect(confirm.status).toBe(200);
+    const on = await patch('/api/admin/settings', { require2fa: true }, bossReg.body.accessToken);
+    expect(on.status).toBe(200);
+    expect(on.body.require2fa).toBe(true);
+
+    // a member made moderator: signing in with the password alone gives tokens and the request to enrol
+    const modName = uniq('mod');
+    const modReg = await post('/api/auth/register', { username: modName, password: PASSWORD });
+    const role = await patch(
+      `/api/admin/users/${modReg.body.user.id}`,
+      { role: 'moderator' },
+      bossReg.body.accessToken,
+    );
+    expect(role.status).toBe(200);
+    const modLogin = await post('/api/auth/login', { username: modName, password: PASSWORD });
+    expect(modLogin.status).toBe(200);
+    expect(modLogin.body.enrolSecondFactor).toBe(true);
+    expect(modLogin.body.accessToken).toEqual(expect.any(String));
+
+    // a plain member is not asked
+    const memberName = uniq('mem');
+    await post('/api/auth/register', { username: memberName, password: PASSWORD });
+    const memberLogin = await post('/api/auth/login', { username: memberName, password: PASSWORD });
+    expect(memberLogin.status).toBe(200);
+    expect(memberLogin.body.enrolSecondFactor).toBeUndefined();
+
+    // another admin without a factor: asked to enrol, and the admin API refuses them until they do
+    const other = await post('/api/auth/register', { username: 'other2fa', password: PASSWORD });
+    expect(other.body.user.role).toBe('admin');
+    const otherLogin = await post('/api/auth/login', { username: 'other2fa', password: PASSWORD });
+    expect(otherLogin.body.enrolSecondFactor).toBe(true);
+    const refused = await req('GET', '/api/admin/users', undefined, otherLogin.body.accessToken);
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toMatch(/second factor/);
+    const otherEnrol = await post('/api/me/2fa/totp', undefined, otherLogin.body.accessToken);
+    const now2 = await steadyNow();
+    expect(
+      (
+        await post(
+          '/api/me/2fa/totp/confirm',
+          { code: code(otherEnrol.body.secret, now2) },
+          otherLogin.body.accessToken,
+        )
+      ).status,
+    ).toBe(200);
+    expect((await req('GET', '/api/admin/users', undefined, otherLogin.body.accessToken)).status).toBe(200);
+
+    // the enrolments are in the audit log, one entry each, the person as actor and target
+    const audit = await req('GET', '/api/admin/audit?action=signin.totp.enabled', undefined, bossReg.body.accessToken);
+    expect(audit.status).toBe(200);
+    const mine = (audit.body.entries as any[]).filter((e) => ['boss2fa', 'other2fa'].includes(e.actor.username));
+    expect(mine).toHaveLength(2);
+    for (const e of mine) expect(e.target).toMatchObject({ type: 'user', id: e.actor.id });
+
+    expect((await patch('/api/admin/settings', { require2fa: false }, bossReg.body.accessToken)).status).toBe(200);
+  }, 120000);
 });

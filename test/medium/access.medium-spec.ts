@@ -247,6 +247,24 @@ describe('the access policy on PostgreSQL (medium)', () => {
     expect(await roomsService.viewOf('mod', room.id)).toMatchObject({ role: 'owner', memberCount: 1 });
   });
 
+  it('two owners leaving (or stepping down) at the same moment: exactly one goes, the room keeps an owner', async () => {
+    for (let round = 0; round < 5; round++) {
+      const room = await roomsService.create(A.owner, `race-${round}`, 'private');
+      await members.add(A.owner, room.id, 'mod');
+      await members.setRole(A.owner, room.id, 'mod', 'owner');
+      const outcomes = await Promise.allSettled(
+        round % 2 === 0
+          ? [members.leave(A.owner, room.id), members.leave(A.mod, room.id)]
+          : [members.setRole(A.owner, room.id, 'owner', 'member'), members.setRole(A.mod, room.id, 'mod', 'member')],
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(refused?.reason).toMatchObject({ code: 'conflict' });
+      const owners = await Promise.all(['owner', 'mod'].map((id) => rooms.memberRole(room.id, id)));
+      expect(owners.filter((r) => r === 'owner')).toHaveLength(1);
+    }
+  });
+
   it('membership changes take effect on the next request (the cache is dropped), member counts follow', async () => {
     const room = await roomsService.create(A.owner, 'secret-club', 'private');
     expect(await outcome(A.member, room.id, 'view')).toBe('not_found'); // cached as not a member

@@ -307,7 +307,9 @@ export class AuthService {
       expiresAt,
       createdAt: now,
     });
-    return this.tokens(user, sessionId, refreshToken, rememberMe, expiresAt, now);
+    const pair = this.tokens(user, sessionId, refreshToken, rememberMe, expiresAt, now);
+    if (await this.secondFactor?.enrolmentRequired(user)) pair.enrolSecondFactor = true;
+    return pair;
   }
 
   private tokens(

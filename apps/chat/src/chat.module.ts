@@ -31,11 +31,26 @@ import { WebhooksRepository } from './integrations/webhooks.repository';
 import { WebhooksService } from './integrations/webhooks.service';
 import { OutgoingDeliveries } from './integrations/outgoing-deliveries';
 import { WebhooksHandlers } from './integrations/webhooks.handlers';
+import { ModerationHandlers } from './handlers/moderation.handlers';
+import { ModerationRepository } from './persistence/moderation.repository';
+import { ModerationService } from './moderation/moderation.service';
+import { ReportsService } from './moderation/reports.service';
+import { RedisServerRoles, ServerRoles } from './moderation/server-roles';
+import { AuditTrail, BusAuditTrail } from './moderation/audit-trail';
+import { ModerationNotices, RedisModerationNotices } from './moderation/moderation-notices';
 
-/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, webhooks, and room events. */
+/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, webhooks, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
-  controllers: [RoomsHandlers, MembersHandlers, MessagesHandlers, SearchHandlers, UploadsHandlers, WebhooksHandlers],
+  controllers: [
+    RoomsHandlers,
+    MembersHandlers,
+    MessagesHandlers,
+    SearchHandlers,
+    UploadsHandlers,
+    ModerationHandlers,
+    WebhooksHandlers,
+  ],
   providers: [
     RoomsRepository,
     MessagesRepository,
@@ -61,6 +76,12 @@ import { WebhooksHandlers } from './integrations/webhooks.handlers';
     SearchService,
     AttachmentsRepository,
     UploadsService,
+    ModerationRepository,
+    { provide: ServerRoles, useClass: RedisServerRoles },
+    { provide: AuditTrail, useClass: BusAuditTrail },
+    { provide: ModerationNotices, useClass: RedisModerationNotices },
+    ModerationService,
+    ReportsService,
     WebhooksRepository,
     WebhooksService,
     OutgoingDeliveries,

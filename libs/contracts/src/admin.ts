@@ -78,6 +78,8 @@ export interface PasswordResetBody {
 export interface ServerSettings {
   registration: RegistrationMode;
   guests: boolean;
+  /** server admins, the owner and moderators must have a second factor (TOTP or a passkey, SPEC §12) */
+  require2fa: boolean;
 }
 
 export type ServerSettingsUpdate = Partial<ServerSettings>;

@@ -13,8 +13,10 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface AckError {
   code: ErrorCode;
   message: string;
-  /** `rate_limited`: when to retry, ms */
+  /** `rate_limited`: when to retry, ms (slow mode: when the next message may be sent) */
   retryAfterMs?: number;
+  /** `forbidden` because the sender is muted: until when (ISO-8601 UTC; null: until lifted) */
+  until?: string | null;
 }
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: AckError };

@@ -27,6 +27,8 @@ export const SERVER_EVENTS = {
   serverDisconnect: 'server:disconnect',
   /** this socket's session was signed out (or its refresh token replayed): `{reason}`, then disconnect */
   sessionRevoked: 'session:revoked',
+  /** the open reports the receiver may act on changed: `ModerationReportsEvent`, to room and server moderators */
+  moderationReports: 'moderation:reports',
 } as const;
 
 export type ClientEvent = (typeof CLIENT_EVENTS)[keyof typeof CLIENT_EVENTS];

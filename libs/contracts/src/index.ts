@@ -12,3 +12,4 @@ export * from './admin';
 export * from './signin';
 export * from './integrations';
 export * from './command';
+export * from './moderation';

@@ -58,8 +58,8 @@ export interface Room {
 export interface RoomMember {
   user: PublicUser;
   role: RoomRole;
-  /** ISO-8601 UTC, while muted (§8) */
-  mutedUntil?: string;
+  /** while muted (§8): until when, ISO-8601 UTC; null: until lifted; absent: not muted */
+  mutedUntil?: string | null;
 }
 
 /** A public room as the directory lists it. */
@@ -95,6 +95,8 @@ export interface Message {
   editedAt?: string;
   /** a tombstone: the message was deleted (text empty, seq kept) */
   deleted?: boolean;
+  /** set on a tombstone a moderator made (SPEC §8); absent: the author deleted it */
+  deletedBy?: 'moderator';
   /** the message this one replies to (an excerpt) */
   replyTo?: ReplyPreview;
   reactions?: Reaction[];
@@ -140,6 +142,11 @@ export interface AuthTokens {
   rememberMe?: boolean;
   /** refresh token lifetime in seconds from now */
   refreshExpiresIn?: number;
+  /**
+   * the server requires a second factor of this account's role (`require2fa`) and it has none:
+   * the client asks to enrol one now; admin powers are refused until it does (SPEC §12)
+   */
+  enrolSecondFactor?: true;
 }
 
 export interface GuestTokens {

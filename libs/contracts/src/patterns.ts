@@ -60,6 +60,17 @@ export const CHAT_PATTERNS = {
   uploadsSweep: 'chat.uploads.sweep',
   /** a user or guest was created or signed in: keep chat's projection current, create the duck room */
   provision: 'chat.users.provision',
+  /* moderation (SPEC §8): every one checked by the access policy (apps/chat/src/access/policy.ts) */
+  muteAdd: 'chat.moderation.mutes.add',
+  muteRemove: 'chat.moderation.mutes.remove',
+  banAdd: 'chat.moderation.bans.add',
+  banRemove: 'chat.moderation.bans.remove',
+  bansList: 'chat.moderation.bans.list',
+  reportCreate: 'chat.moderation.reports.create',
+  reportsList: 'chat.moderation.reports.list',
+  reportResolve: 'chat.moderation.reports.resolve',
+  /** chat's figures of GET /api/admin/stats (admins and the owner) */
+  stats: 'chat.stats',
 } as const;
 
 export type AuthPattern = (typeof AUTH_PATTERNS)[keyof typeof AUTH_PATTERNS];
@@ -75,7 +86,14 @@ export const PUBSUB_CHANNELS = {
   accessChanged: 'hihi:access-changed',
   /** an account's server role changed: payload is a ServerRoleChangedEvent (auth, admin CLI) */
   serverRoleChanged: 'hihi:server-role-changed',
+  /** a room's open reports changed: payload is a ModerationReportsNotice (chat publishes, every gateway subscribes) */
+  moderation: 'hihi:moderation',
 } as const;
+
+/** The moderation channel with the deployment's REDIS_PREFIX. */
+export function moderationChannel(prefix: string): string {
+  return `${prefix}:${PUBSUB_CHANNELS.moderation}`;
+}
 
 /** The access-changed channel with the deployment's REDIS_PREFIX. */
 export function accessChangedChannel(prefix: string): string {

@@ -87,13 +87,15 @@ export interface TypingEvent {
   typing: boolean;
 }
 /** `room:member`: a membership change, to the room's members. */
-export type RoomMemberChange = 'joined' | 'left' | 'removed' | 'role';
+export type RoomMemberChange = 'joined' | 'left' | 'removed' | 'role' | 'muted' | 'unmuted';
 export interface RoomMemberEvent {
   roomId: string;
   user: PublicUser;
   change: RoomMemberChange;
   /** the member's room role (after the change; their last one for left/removed) */
   role: RoomRole;
+  /** change `muted`: until when (ISO-8601 UTC; null: until lifted) */
+  mutedUntil?: string | null;
 }
 /** `room:removed`: to the sockets of the person no longer in the room; they are taken out of it. */
 export type RoomRemovedReason = 'left' | 'removed' | 'banned' | 'deleted';

@@ -23,6 +23,22 @@ import type {
   ServerStats,
 } from './admin';
 import type {
+  BanRequest,
+  BansPage,
+  BansRequest,
+  ChatStats,
+  ModerationReportsEvent,
+  MuteRequest,
+  Report,
+  ReportReceipt,
+  ReportRequest,
+  ReportsPage,
+  ReportsQuery,
+  ResolveReportRequest,
+  RoomBan,
+  RoomMute,
+} from './moderation';
+import type {
   Attachment,
   AuthTokens,
   GuestTokens,
@@ -252,6 +268,67 @@ export const PROTOCOL = {
     emits: [],
   }),
 
+  /* ---------- moderation, carried to chat (docs/api.md "Moderation", SPEC §8) ---------- */
+  muteAdd: command<MuteRequest, RoomMute>()({
+    http: 'POST /api/rooms/:roomId/mutes',
+    pattern: CHAT_PATTERNS.muteAdd,
+    dto: 'MuteRequestDto',
+    emits: [SERVER_EVENTS.roomMember],
+  }),
+  muteRemove: command<MemberRef, NoData>()({
+    http: 'DELETE /api/rooms/:roomId/mutes/:userId',
+    pattern: CHAT_PATTERNS.muteRemove,
+    dto: 'MemberRefDto',
+    emits: [SERVER_EVENTS.roomMember],
+  }),
+  banAdd: command<BanRequest, RoomBan>()({
+    http: 'POST /api/rooms/:roomId/bans',
+    pattern: CHAT_PATTERNS.banAdd,
+    dto: 'BanRequestDto',
+    emits: [SERVER_EVENTS.roomMember, SERVER_EVENTS.roomRemoved],
+  }),
+  banRemove: command<MemberRef, NoData>()({
+    http: 'DELETE /api/rooms/:roomId/bans/:userId',
+    pattern: CHAT_PATTERNS.banRemove,
+    dto: 'MemberRefDto',
+    emits: [],
+  }),
+  bansList: command<BansRequest, BansPage>()({
+    http: 'GET /api/rooms/:roomId/bans',
+    pattern: CHAT_PATTERNS.bansList,
+    dto: 'BansRequestDto',
+    emits: [],
+  }),
+  reportCreate: command<ReportRequest, ReportReceipt>()({
+    http: 'POST /api/messages/:messageId/report',
+    pattern: CHAT_PATTERNS.reportCreate,
+    dto: 'ReportRequestDto',
+    emits: [SERVER_EVENTS.moderationReports],
+  }),
+  reportsList: command<ReportsQuery, ReportsPage>()({
+    http: 'GET /api/moderation/reports',
+    pattern: CHAT_PATTERNS.reportsList,
+    dto: 'ReportsQueryDto',
+    emits: [],
+  }),
+  reportResolve: command<ResolveReportRequest, Report>()({
+    http: 'POST /api/moderation/reports/:reportId/resolve',
+    pattern: CHAT_PATTERNS.reportResolve,
+    dto: 'ResolveReportRequestDto',
+    emits: [
+      SERVER_EVENTS.moderationReports,
+      SERVER_EVENTS.messageUpdated,
+      SERVER_EVENTS.roomMember,
+      SERVER_EVENTS.roomRemoved,
+    ],
+  }),
+  chatStats: command<NoData, ChatStats>()({
+    http: 'GET /api/admin/stats',
+    pattern: CHAT_PATTERNS.stats,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+
   /* ---------- REST commands carried to auth (docs/api.md) ---------- */
   authRegister: command<RegisterBody, AuthTokens>()({
     http: 'POST /api/auth/register',
@@ -455,6 +532,7 @@ export interface ServerEventPayloads {
   [SERVER_EVENTS.serverReconnect]: ServerReconnectEvent;
   [SERVER_EVENTS.sessionRevoked]: { reason: SessionRevokedReason };
   [SERVER_EVENTS.serverDisconnect]: ServerDisconnectEvent;
+  [SERVER_EVENTS.moderationReports]: ModerationReportsEvent;
 }
 
 /** `server:reconnect`: why the client should reconnect. */

@@ -159,6 +159,11 @@ export class ServerSettingsUpdateDto implements ServerSettingsUpdate {
   @IsOptional()
   @IsBoolean({ message: 'guests must be a boolean' })
   guests?: boolean;
+
+  @ApiPropertyOptional({ description: 'admins, the owner and moderators must enrol a second factor' })
+  @IsOptional()
+  @IsBoolean({ message: 'require2fa must be a boolean' })
+  require2fa?: boolean;
 }
 
 export class InviteCreateDto implements InviteCreateBody {

@@ -37,6 +37,14 @@ import {
   UpdateRoomDto,
 } from './rooms.dto';
 import {
+  BanRequestDto,
+  BansRequestDto,
+  MuteRequestDto,
+  ReportRequestDto,
+  ReportsQueryDto,
+  ResolveReportRequestDto,
+} from './moderation.dto';
+import {
   MfaLoginDto,
   OidcIdentityDto,
   PasskeyLoginBusDto,
@@ -97,6 +105,15 @@ export const COMMAND_DTOS: CommandDtos = {
   uploadsSweep: UploadsSweepDto,
   chatProvision: EmptyDto,
   chatPing: EmptyDto,
+  muteAdd: MuteRequestDto,
+  muteRemove: MemberRefDto,
+  banAdd: BanRequestDto,
+  banRemove: MemberRefDto,
+  bansList: BansRequestDto,
+  reportCreate: ReportRequestDto,
+  reportsList: ReportsQueryDto,
+  reportResolve: ResolveReportRequestDto,
+  chatStats: EmptyDto,
   authRegister: RegisterDto,
   authLogin: LoginDto,
   authRefresh: RefreshDto,

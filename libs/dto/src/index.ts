@@ -4,6 +4,7 @@
 export * from './auth.dto';
 export * from './chat.dto';
 export * from './rooms.dto';
+export * from './moderation.dto';
 export * from './admin.dto';
 export * from './signin.dto';
 export * from './integrations.dto';

@@ -62,3 +62,24 @@ export function IsSafeName(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/**
+ * class-validator rule for free text held to the display-name character rules without the bot
+ * look-alike check (moderation reasons and notes, SPEC §8): no control, bidi, zero-width or other
+ * invisible formatting characters, and something visible → 400 with the reason.
+ */
+export function IsSafeText(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSafeText',
+      validator: {
+        validate: (value: unknown, args) =>
+          typeof value === 'string' && nameCharsProblem(value, args?.property ?? 'text') === undefined,
+        defaultMessage: (args) =>
+          (typeof args?.value === 'string' && nameCharsProblem(args.value, args.property)) ||
+          `${args?.property} is invalid`,
+      },
+    },
+    options,
+  );
+}

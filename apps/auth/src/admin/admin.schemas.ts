@@ -14,6 +14,9 @@ export class ServerSettingsRecord {
   @Prop({ type: Boolean, default: true })
   guests!: boolean;
 
+  @Prop({ type: Boolean, default: false })
+  require2fa!: boolean;
+
   @Prop({ type: Date })
   updatedAt?: Date;
 }

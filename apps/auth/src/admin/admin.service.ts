@@ -1,4 +1,4 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   ADMIN,
   AdminUser,
@@ -27,6 +27,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { AdminAction, authorizeAdmin } from './admin-policy';
 import { AdmissionService } from './admission.service';
 import { IntegrationsService } from '../integrations/integrations.service';
+import { SECOND_FACTOR, SecondFactor } from '../signin/second-factor';
 
 const DAY_MS = 86_400_000;
 
@@ -65,6 +66,7 @@ export class AdminService {
     private readonly audit: AuditLog,
     /** bots and tokens (SPEC §9): a deactivated account's tokens and its bots' tokens stop */
     @Optional() private readonly integrations?: IntegrationsService,
+    @Optional() @Inject(SECOND_FACTOR) private readonly secondFactor?: SecondFactor,
   ) {}
 
   /** The one entry: the caller's stored account and role, checked by AdminPolicy. */
@@ -73,6 +75,12 @@ export class AdminService {
     if (!me || me.status === 'deactivated')
       throw new BusError('forbidden', 'only server admins and the owner may do this');
     authorizeAdmin(me, action, target, grant);
+    // `require2fa` (SPEC §12): no admin power without a second factor
+    if (await this.secondFactor?.enrolmentRequired(me))
+      throw new BusError(
+        'forbidden',
+        'this server requires a second factor for admins: enrol one under Security first',
+      );
     return { id: me.id, username: me.username, role: me.role } satisfies Admin;
   }
 
@@ -181,6 +189,9 @@ export class AdminService {
 
   async updateSettings(actor: PublicUser, change: ServerSettingsUpdate): Promise<ServerSettings> {
     const admin = await this.authorize(actor, 'settings.update');
+    // requiring a second factor of admins without having one would lock the caller out at once
+    if (change.require2fa && this.secondFactor && !(await this.secondFactor.enrolled(admin.id)))
+      throw new BusError('conflict', 'enrol a second factor yourself before requiring one of admins');
     const before = await this.admission.read();
     const after = await this.admission.update(change);
     await this.audit.by(admin, { action: 'settings.update', target: { type: 'settings' }, details: { before, after } });

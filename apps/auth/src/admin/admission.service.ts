@@ -7,7 +7,7 @@ import { BusError } from '@hihi/common';
 import { InviteRecord, PasswordResetRecord, ServerSettingsRecord } from './admin.schemas';
 
 const SETTINGS_ID = 'server';
-const DEFAULTS: ServerSettings = { registration: 'open', guests: true };
+const DEFAULTS: ServerSettings = { registration: 'open', guests: true, require2fa: false };
 /** How often another auth process's settings change is picked up, ms. */
 export const SETTINGS_RELOAD_MS = 1000;
 
@@ -56,6 +56,7 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
     const $set: Partial<ServerSettingsRecord> = { updatedAt: new Date() };
     if (change.registration !== undefined) $set.registration = change.registration;
     if (change.guests !== undefined) $set.guests = change.guests;
+    if (change.require2fa !== undefined) $set.require2fa = change.require2fa;
     await this.settingsModel.updateOne({ _id: SETTINGS_ID }, { $set }, { upsert: true }).exec();
     return this.read();
   }
@@ -145,7 +146,9 @@ export class AdmissionService implements OnModuleInit, OnApplicationShutdown {
   private async reload(): Promise<void> {
     try {
       const doc = await this.settingsModel.findById(SETTINGS_ID).lean().exec();
-      this.current = doc ? { registration: doc.registration ?? 'open', guests: doc.guests ?? true } : DEFAULTS;
+      this.current = doc
+        ? { registration: doc.registration ?? 'open', guests: doc.guests ?? true, require2fa: doc.require2fa ?? false }
+        : DEFAULTS;
     } catch (err) {
       this.logger.warn(`settings not read (${(err as Error).message}); keeping the last ones`);
     }

@@ -1,4 +1,6 @@
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditLog } from '../audit/audit-log.service';
+import { UsersRepository } from '../users/users.repository';
 
 /** A change to how an account signs in, for the audit log. */
 export interface FactorChange {
@@ -15,14 +17,35 @@ export interface FactorChange {
   detail?: Record<string, string>;
 }
 
-const logger = new Logger('FactorAudit');
-
 /**
  * THE ONE HOOK for audit entries of sign-in factors: every enrolment and removal of a factor
- * (TOTP on/off, a recovery code used, a passkey added/removed, an OIDC identity linked) calls this
- * function and nothing else. It writes a structured log line today; the audit log of the
- * moderation work (issue 19) plugs in here — one call to its writer — rather than a second log.
+ * (TOTP on/off, a recovery code used, a passkey added/removed, an OIDC identity linked) calls
+ * `record` and nothing else. It appends one entry to the audit log (SPEC §8; action
+ * `signin.<change>`, the person as actor and target) and writes a structured log line. A failure
+ * to append is logged, never failing the sign-in change itself (which has already happened).
  */
-export function recordFactorChange(change: FactorChange): void {
-  logger.log({ audit: 'signin-factor', ...change }, `sign-in factor: ${change.action}`);
+@Injectable()
+export class FactorAudit {
+  private readonly logger = new Logger(FactorAudit.name);
+
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly users: UsersRepository,
+  ) {}
+
+  async record(change: FactorChange): Promise<void> {
+    this.logger.log({ audit: 'signin-factor', ...change }, `sign-in factor: ${change.action}`);
+    try {
+      const user = await this.users.findById(change.userId);
+      const who = { id: change.userId, username: user?.username ?? change.userId, role: user?.role ?? 'member' };
+      await this.audit.append({
+        actor: who,
+        action: `signin.${change.action}`,
+        target: { type: 'user', id: who.id, label: who.username },
+        details: change.detail ?? {},
+      });
+    } catch (err) {
+      this.logger.error({ err, ...change }, 'audit entry of a sign-in factor change not written');
+    }
+  }
 }

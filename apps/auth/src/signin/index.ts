@@ -16,6 +16,7 @@ import { MfaService } from './mfa.service';
 import { PasskeysService } from './passkeys.service';
 import { OidcAccountsService } from './oidc-accounts.service';
 import { SECOND_FACTOR } from './second-factor';
+import { FactorAudit } from './factor-audit';
 import { SigninController } from './signin.controller';
 
 /** Two-factor, passkeys and single sign-on in the auth service: spread into AuthAppModule. */
@@ -27,6 +28,7 @@ export const SIGNIN_MODELS: ModelDefinition[] = [
   { name: OidcLink.name, schema: OidcLinkSchema },
 ];
 export const SIGNIN_PROVIDERS: Provider[] = [
+  FactorAudit,
   MfaService,
   PasskeysService,
   OidcAccountsService,

@@ -19,7 +19,9 @@ import { sealForToken, unsealWithToken } from '../tokens/refresh-token';
 import { Passkey, RecoveryCode, TotpFactor } from './signin.schema';
 import { newTotpSecret, otpauthUrl, verifyTotp } from './totp';
 import { SecondFactor, SIGNIN_CLOCK, SigninClock, systemSigninClock } from './second-factor';
-import { recordFactorChange } from './factor-audit';
+import { FactorAudit } from './factor-audit';
+import { AdmissionService } from '../admin/admission.service';
+import { roleAtLeast } from '@hihi/contracts';
 
 /** One message for every wrong second step (code, recovery code, expired token). */
 export const BAD_SECOND_FACTOR = 'wrong or expired code';
@@ -54,6 +56,8 @@ export class MfaService implements SecondFactor {
     @InjectModel(TotpFactor.name) private readonly totp: Model<TotpFactor>,
     @InjectModel(RecoveryCode.name) private readonly recovery: Model<RecoveryCode>,
     @InjectModel(Passkey.name) private readonly passkeys: Model<Passkey>,
+    private readonly factorAudit: FactorAudit,
+    private readonly admission: AdmissionService,
     @Optional() @Inject(SIGNIN_CLOCK) private readonly clock: SigninClock = systemSigninClock,
   ) {}
 
@@ -126,7 +130,7 @@ export class MfaService implements SecondFactor {
       .exec();
     if (done.modifiedCount !== 1) throw new BusError('conflict', 'the enrolment changed meanwhile; start again');
     const recoveryCodes = await this.newRecoveryCodes(userId);
-    recordFactorChange({ userId, action: 'totp.enabled' });
+    await this.factorAudit.record({ userId, action: 'totp.enabled' });
     return { recoveryCodes };
   }
 
@@ -140,7 +144,25 @@ export class MfaService implements SecondFactor {
     if (!(await this.checkCode(factor, code))) throw new BusError('unauthorized', 'wrong password or code');
     await this.totp.deleteOne({ userId }).exec();
     await this.recovery.deleteMany({ userId }).exec();
-    recordFactorChange({ userId, action: 'totp.disabled' });
+    await this.factorAudit.record({ userId, action: 'totp.disabled' });
+  }
+
+  /** Has the account a second factor: TOTP on, or a passkey (itself a strong factor)? */
+  async enrolled(userId: string): Promise<boolean> {
+    const [totp, passkeys] = await Promise.all([
+      this.totp.exists({ userId, enabled: true }).exec(),
+      this.passkeys.exists({ userId }).exec(),
+    ]);
+    return Boolean(totp || passkeys);
+  }
+
+  /**
+   * `require2fa` (SPEC §12): server moderators and above must have a second factor. True when
+   * this account is asked to enrol one (and its admin powers are refused until it does).
+   */
+  async enrolmentRequired(user: { id: string; role?: UserRecord['role'] }): Promise<boolean> {
+    if (!this.admission.settings.require2fa || !roleAtLeast(user.role ?? 'member', 'moderator')) return false;
+    return !(await this.enrolled(user.id));
   }
 
   /** After a right password: the second step, when TOTP is on. */
@@ -195,7 +217,7 @@ export class MfaService implements SecondFactor {
       )
       .exec();
     if (used.modifiedCount !== 1) return false;
-    recordFactorChange({ userId: factor.userId, action: 'recovery.used' });
+    await this.factorAudit.record({ userId: factor.userId, action: 'recovery.used' });
     return true;
   }
 

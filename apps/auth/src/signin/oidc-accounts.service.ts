@@ -7,7 +7,7 @@ import { isReservedUsername, isValidUsername, normalizeUsername, usernameSkeleto
 import { DuplicateUsernameError, UserRecord, UsersRepository } from '../users/users.repository';
 import { PasswordService } from '../passwords/password.service';
 import { OidcLink } from './signin.schema';
-import { recordFactorChange } from './factor-audit';
+import { FactorAudit } from './factor-audit';
 
 /** Letters, digits, `_ . -` of a provider's username or e-mail local part, cut to fit. */
 function baseName(identity: OidcIdentity): string {
@@ -35,6 +35,7 @@ export class OidcAccountsService implements OnModuleInit {
     private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     @InjectModel(OidcLink.name) private readonly links: Model<OidcLink>,
+    private readonly factorAudit: FactorAudit,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -64,7 +65,11 @@ export class OidcAccountsService implements OnModuleInit {
       if (other) return other;
       throw err;
     }
-    recordFactorChange({ userId: user.id, action: 'oidc.account-created', detail: { issuer: identity.issuer } });
+    await this.factorAudit.record({
+      userId: user.id,
+      action: 'oidc.account-created',
+      detail: { issuer: identity.issuer },
+    });
     return user;
   }
 

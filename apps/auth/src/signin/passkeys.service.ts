@@ -14,7 +14,7 @@ import { BusError } from '@hihi/common';
 import { UserRecord, UsersRepository } from '../users/users.repository';
 import { Passkey, WebAuthnChallenge } from './signin.schema';
 import { SIGNIN_CLOCK, SigninClock, systemSigninClock } from './second-factor';
-import { recordFactorChange } from './factor-audit';
+import { FactorAudit } from './factor-audit';
 
 /** A challenge is good for this long, once. */
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -63,6 +63,7 @@ export class PasskeysService implements OnModuleInit {
     private readonly users: UsersRepository,
     @InjectModel(Passkey.name) private readonly passkeys: Model<Passkey>,
     @InjectModel(WebAuthnChallenge.name) private readonly challenges: Model<WebAuthnChallenge>,
+    private readonly factorAudit: FactorAudit,
     @Optional() @Inject(SIGNIN_CLOCK) private readonly clock: SigninClock = systemSigninClock,
   ) {}
 
@@ -151,7 +152,11 @@ export class PasskeysService implements OnModuleInit {
       throw err;
     }
     const out = info(doc.toObject());
-    recordFactorChange({ userId: user.id, action: 'passkey.added', detail: { passkeyId: out.id, name: out.name } });
+    await this.factorAudit.record({
+      userId: user.id,
+      action: 'passkey.added',
+      detail: { passkeyId: out.id, name: out.name },
+    });
     return out;
   }
 
@@ -164,7 +169,7 @@ export class PasskeysService implements OnModuleInit {
     if (!isValidObjectId(id)) throw new BusError('not_found', 'no such passkey');
     const doc = await this.passkeys.findOneAndDelete({ _id: id, userId }).lean().exec();
     if (!doc) throw new BusError('not_found', 'no such passkey');
-    recordFactorChange({ userId, action: 'passkey.removed', detail: { passkeyId: id, name: doc.name } });
+    await this.factorAudit.record({ userId, action: 'passkey.removed', detail: { passkeyId: id, name: doc.name } });
   }
 
   /** Options for a sign-in with no username: any discoverable credential of this RP. */

@@ -1,27 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { RoomRole } from '@hihi/contracts';
+import { RoomRole, ServerRole } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 import { RoomsRepository } from '../persistence/rooms.repository';
 import { Actor, isAutomated } from './actor';
 import { AccessInvalidation } from './access-invalidation';
-import { decide, RoomAction, RoomFacts } from './policy';
+import { decide, MemberFacts, RoomAction, RoomFacts, Standing } from './policy';
 
-/** One room's cached facts and the memberships looked up so far (null: not a member). */
+const NOBODY: MemberFacts = { role: null, standing: {} };
+
+/** One room's cached facts and the people looked up so far. */
 interface CachedRoom {
   facts: Promise<RoomFacts | undefined>;
-  members: Map<string, RoomRole | null>;
+  members: Map<string, MemberFacts>;
 }
 
 /** What an allowed request answers: the room's facts, the actor's membership and effective rank. */
 export interface Granted {
   room: RoomFacts;
   membership: RoomRole | null;
+  standing: Standing;
   rank: number;
 }
 
 export interface CheckOptions {
-  /** remove / setRole: the other member */
+  /** remove / setRole / deleteAny / mute / ban / invite: the other person */
   targetId?: string;
+  /** deleteAny / mute / ban: the other person's server role */
+  targetServerRole?: ServerRole;
   newRole?: RoomRole;
 }
 
@@ -32,8 +37,9 @@ const MEMBERS_PER_ROOM_MAX = 20_000;
 /**
  * "May this actor do this to this room?" — the one question every command and REST route asks
  * (`require`), answered by the policy (./policy.ts) from cached facts: the room's kind, archive
- * and post policy, and the actor's membership. The send path's check is two map lookups once
- * warm.
+ * and post policy, and the actor's membership and standing (mute until when, ban). The send
+ * path's check is two map lookups once warm; a mute ends by comparing its end with the clock,
+ * so nothing needs to touch the cache when it does.
  *
  * The cache is invalidated by every change of a room's facts or members (`changed`, called by
  * RoomsService after the commit): at once in this process, and in every other chat process by
@@ -43,7 +49,7 @@ const MEMBERS_PER_ROOM_MAX = 20_000;
  */
 /** Membership lookups of one room waiting for the next statement. */
 interface PendingLookups {
-  waiters: Map<string, Array<{ resolve: (r: RoomRole | null) => void; reject: (e: unknown) => void }>>;
+  waiters: Map<string, Array<{ resolve: (r: MemberFacts) => void; reject: (e: unknown) => void }>>;
 }
 
 @Injectable()
@@ -64,13 +70,23 @@ export class AccessService {
     const entry = this.entry(roomId);
     const room = await entry.facts;
     if (!room) throw new BusError('not_found', 'no such room');
-    const [membership, target] = await Promise.all([
-      isAutomated(actor) ? Promise.resolve(null) : this.membership(entry, roomId, actor.id),
+    const [mine, target] = await Promise.all([
+      isAutomated(actor) ? Promise.resolve(NOBODY) : this.membership(entry, roomId, actor.id),
       opts.targetId !== undefined ? this.membership(entry, roomId, opts.targetId) : Promise.resolve(undefined),
     ]);
-    const d = decide({ actor, room, membership, action, target, newRole: opts.newRole });
-    if (!d.allowed) throw new BusError(d.code, d.message);
-    return { room, membership, rank: d.rank };
+    const d = decide({
+      actor,
+      room,
+      membership: mine.role,
+      standing: mine.standing,
+      action,
+      target: target?.role,
+      targetStanding: target?.standing,
+      targetServerRole: opts.targetServerRole,
+      newRole: opts.newRole,
+    });
+    if (!d.allowed) throw new BusError(d.code, d.message, d.until !== undefined ? { until: d.until } : {});
+    return { room, membership: mine.role, standing: mine.standing, rank: d.rank };
   }
 
   /** Whether the actor may (no throw). */
@@ -86,7 +102,7 @@ export class AccessService {
 
   /** The room's membership of a user (cached like the rest). */
   async roleOf(roomId: string, userId: string): Promise<RoomRole | null> {
-    return this.membership(this.entry(roomId), roomId, userId);
+    return (await this.membership(this.entry(roomId), roomId, userId)).role;
   }
 
   /**
@@ -117,7 +133,7 @@ export class AccessService {
   }
 
   /** Batched: lookups of one room issued in the same tick go out as one statement. */
-  private lookup(roomId: string, userId: string): Promise<RoomRole | null> {
+  private lookup(roomId: string, userId: string): Promise<MemberFacts> {
     return new Promise((resolve, reject) => {
       let batch = this.pending.get(roomId);
       if (!batch) {
@@ -135,8 +151,8 @@ export class AccessService {
     this.pending.delete(roomId);
     if (!batch) return;
     try {
-      const roles = await this.repo.memberRoles(roomId, [...batch.waiters.keys()]);
-      for (const [userId, list] of batch.waiters) for (const w of list) w.resolve(roles.get(userId) ?? null);
+      const facts = await this.repo.memberFacts(roomId, [...batch.waiters.keys()]);
+      for (const [userId, list] of batch.waiters) for (const w of list) w.resolve(facts.get(userId) ?? NOBODY);
     } catch (err) {
       for (const list of batch.waiters.values()) for (const w of list) w.reject(err);
     }
@@ -146,7 +162,7 @@ export class AccessService {
     if (this.rooms.get(roomId) === entry) this.rooms.delete(roomId);
   }
 
-  private async membership(entry: CachedRoom, roomId: string, userId: string): Promise<RoomRole | null> {
+  private async membership(entry: CachedRoom, roomId: string, userId: string): Promise<MemberFacts> {
     const known = entry.members.get(userId);
     if (known !== undefined) return known;
     const role = await this.lookup(roomId, userId);

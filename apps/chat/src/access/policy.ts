@@ -1,4 +1,4 @@
-import { ErrorCode, LOBBY_ROOM_ID, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
+import { ErrorCode, LOBBY_ROOM_ID, PostPolicy, RoomKind, RoomRole, ServerRole } from '@hihi/contracts';
 import { Actor } from './actor';
 
 /**
@@ -33,7 +33,17 @@ export type RoomAction =
   /** rename, topic, slow mode, post policy */
   | 'update'
   /** archive or unarchive */
-  | 'archive';
+  | 'archive'
+  /** delete someone else's message (needs `target`/`targetServerRole`: its sender) — SPEC §8 */
+  | 'deleteAny'
+  /** mute someone (needs the target; they need not be a member) */
+  | 'mute'
+  /** ban someone (needs the target; they need not be a member) */
+  | 'ban'
+  /** the room's moderation: lift mutes and bans, list bans, see and dismiss its reports */
+  | 'moderate'
+  /** report a message of the room */
+  | 'report';
 
 export const ROOM_ACTIONS: readonly RoomAction[] = [
   'view',
@@ -47,6 +57,11 @@ export const ROOM_ACTIONS: readonly RoomAction[] = [
   'setRole',
   'update',
   'archive',
+  'deleteAny',
+  'mute',
+  'ban',
+  'moderate',
+  'report',
 ];
 
 /** What the policy needs of a room (cached per process, invalidated on every change). */
@@ -58,19 +73,41 @@ export interface RoomFacts {
   slowModeSec: number;
 }
 
+/** A person's standing in a room beside their role (SPEC §8): muted until when, banned. */
+export interface Standing {
+  /** ms since the epoch; Infinity: until lifted; absent: not muted */
+  mutedUntil?: number;
+  banned?: boolean;
+}
+
+/** A person's role (null: not a member) and standing (mute, ban) in one room, as AccessService caches it. */
+export interface MemberFacts {
+  role: RoomRole | null;
+  standing: Standing;
+}
+
 export interface AccessRequest {
   actor: Actor;
   room: RoomFacts;
   /** the actor's room role; null: not a member */
   membership: RoomRole | null;
   action: RoomAction;
-  /** remove / setRole: the other member's role (null: not a member) */
+  /** remove / setRole / deleteAny / mute / ban: the other person's room role (null: not a member) */
   target?: RoomRole | null;
+  /** deleteAny / mute / ban: the other person's server role (their rank counts it, as the actor's does) */
+  targetServerRole?: ServerRole;
   /** setRole: the role to give */
   newRole?: RoomRole;
+  /** the actor's mute and ban in this room */
+  standing?: Standing;
+  /** invite: the invited person's standing (banned people are not invited) */
+  targetStanding?: Standing;
+  /** now, ms (mutes end by comparing with it); default Date.now() */
+  now?: number;
 }
 
-export type Decision = { allowed: true; rank: number } | { allowed: false; code: ErrorCode; message: string };
+export type Decision =
+  { allowed: true; rank: number } | { allowed: false; code: ErrorCode; message: string; until?: string | null };
 
 const ROOM_RANK: Record<RoomRole, number> = { member: 1, moderator: 2, owner: 3 };
 export const ADMIN_RANK = 4;
@@ -99,7 +136,26 @@ export function effectiveRank(actor: Actor, room: RoomFacts, membership: RoomRol
   return own;
 }
 
+/** The rank a person with this server role and room role has in the room (the target of a moderation action). */
+export function rankOfRoles(serverRole: ServerRole, room: RoomFacts, membership: RoomRole | null): number {
+  const own = roomRank(membership);
+  if (serverRole === 'guest' || !isCommunity(room.kind)) return own;
+  if (serverRole === 'owner' || serverRole === 'admin') return ADMIN_RANK;
+  if (serverRole === 'moderator') return Math.max(own, ROOM_RANK.moderator);
+  return own;
+}
+
 const WRITES: ReadonlySet<RoomAction> = new Set(['post', 'react', 'editOwn']);
+
+/** Is a mute in force at `now`? */
+export function mutedAt(standing: Standing | undefined, now: number): boolean {
+  return standing?.mutedUntil !== undefined && standing.mutedUntil > now;
+}
+
+/** A mute's end as the API says it: ISO-8601 UTC, null until lifted. */
+export function untilOf(mutedUntil: number): string | null {
+  return Number.isFinite(mutedUntil) ? new Date(mutedUntil).toISOString() : null;
+}
 
 export function decide(req: AccessRequest): Decision {
   const { actor, room, membership, action } = req;
@@ -123,11 +179,17 @@ export function decide(req: AccessRequest): Decision {
 
   // public rooms are no secret, but guests only chat with the duck (SPEC §5): 403, as to a non-member
   if (actor.kind === 'guest' && room.kind === 'public') return deny('forbidden', 'sign in to take part in this room');
+  // banned (SPEC §8): a private room is gone for them (404), a public one refuses them (403)
+  if (req.standing?.banned && action !== 'leave') {
+    if (room.kind !== 'public') return NOT_FOUND;
+    return deny('forbidden', 'you are banned from this room');
+  }
   const rank = effectiveRank(actor, room, membership);
   // public rooms are no secret to signed-in people; every other room is, to non-members
   if (rank === 0 && !(room.kind === 'public' && actor.kind === 'user')) return NOT_FOUND;
   const ok: Decision = { allowed: true, rank };
   const lobby = room.id === LOBBY_ROOM_ID;
+  const now = req.now ?? Date.now();
 
   switch (action) {
     case 'view':
@@ -140,6 +202,15 @@ export function decide(req: AccessRequest): Decision {
       if (room.archived) return deny('forbidden', 'this room is archived (read-only)');
       if (action === 'post' && room.postPolicy === 'moderators' && rank < ROOM_RANK.moderator)
         return deny('forbidden', 'only moderators post in this room');
+      if (mutedAt(req.standing, now)) {
+        const until = untilOf(req.standing!.mutedUntil!);
+        return {
+          allowed: false,
+          code: 'forbidden',
+          message: until ? `you are muted in this room until ${until}` : 'you are muted in this room',
+          until,
+        };
+      }
       return ok;
 
     case 'join':
@@ -157,6 +228,8 @@ export function decide(req: AccessRequest): Decision {
       if (!isCommunity(room.kind)) return deny('forbidden', 'people are added to this kind of room when it is opened');
       if (room.kind === 'private' && rank < ROOM_RANK.moderator)
         return deny('forbidden', 'only owners and moderators invite to a private room');
+      if (req.targetStanding?.banned)
+        return deny('forbidden', 'this person is banned from this room; lift the ban first');
       return ok;
 
     case 'remove':
@@ -182,5 +255,34 @@ export function decide(req: AccessRequest): Decision {
       if (rank === 0) return deny('forbidden', 'join this room first');
       if (lobby || !isCommunity(room.kind)) return deny('forbidden', 'this room cannot be archived');
       return rank >= ROOM_RANK.owner ? ok : deny('forbidden', 'only owners archive a room');
+
+    case 'deleteAny':
+    case 'mute':
+    case 'ban': {
+      if (rank === 0) return deny('forbidden', 'join this room first');
+      if (!isCommunity(room.kind)) return deny('forbidden', 'there is no moderation in this kind of room');
+      if (action === 'ban' && lobby) return deny('forbidden', 'everyone stays in the lobby; mute instead');
+      if (rank < ROOM_RANK.moderator) return deny('forbidden', 'only owners and moderators moderate this room');
+      const target = rankOfRoles(req.targetServerRole ?? 'member', room, req.target ?? null);
+      if (target >= rank)
+        return deny(
+          'forbidden',
+          action === 'deleteAny'
+            ? 'you can only delete messages of people below you'
+            : `you can only ${action} people below you`,
+        );
+      return ok;
+    }
+
+    case 'moderate':
+      if (rank === 0) return deny('forbidden', 'join this room first');
+      if (!isCommunity(room.kind)) return deny('forbidden', 'there is no moderation in this kind of room');
+      return rank >= ROOM_RANK.moderator ? ok : deny('forbidden', 'only owners and moderators moderate this room');
+
+    case 'report':
+      // reports go to the room's moderators and server moderators: public and private rooms only
+      if (rank === 0) return deny('forbidden', 'join this room first');
+      if (!isCommunity(room.kind)) return deny('forbidden', 'messages of this kind of room cannot be reported');
+      return ok;
   }
 }

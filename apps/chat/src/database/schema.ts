@@ -1,5 +1,13 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Attachment, OutgoingTrigger, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
+import type {
+  Attachment,
+  OutgoingTrigger,
+  PostPolicy,
+  ReportAction,
+  ReportStatus,
+  RoomKind,
+  RoomRole,
+} from '@hihi/contracts';
 
 /*
  * chat's PostgreSQL tables as Kysely sees them (the migrations in ./migrations create them).
@@ -77,6 +85,56 @@ export interface MessagesTable {
   reactions: ColumnType<StoredReaction[] | null, string | null, string | null>;
   attachments: ColumnType<StoredAttachment[] | null, string | null, string | null>;
   mentions: string[] | null;
+  /** `moderator` on a tombstone a moderator made */
+  deleted_by: ColumnType<'moderator' | null, 'moderator' | null | undefined, 'moderator' | null>;
+}
+
+export interface RoomMutesTable {
+  room_id: string;
+  user_id: string;
+  /** null: until lifted */
+  muted_until: Timestamp | null;
+  reason: string | null;
+  muted_by: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface RoomBansTable {
+  room_id: string;
+  user_id: string;
+  reason: string | null;
+  banned_by: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface RoomSlowModeTable {
+  room_id: string;
+  user_id: string;
+  posted_at: Timestamp;
+}
+
+/** Who resolved a report (kept as they were then). */
+export interface StoredResolver {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface ReportsTable {
+  id: Generated<string>;
+  room_id: string;
+  message_id: string;
+  message_sender_id: string;
+  reported_text: string;
+  reporter_id: string;
+  reason: string;
+  status: ColumnType<ReportStatus, ReportStatus | undefined, ReportStatus>;
+  created_at: Generated<Timestamp>;
+  resolved_at: Timestamp | null;
+  resolved_by: ColumnType<StoredResolver | null, string | null, string | null>;
+  action: ReportAction | null;
+  note: string | null;
+  muted_until: Timestamp | null;
 }
 
 export interface ReadPositionsTable {
@@ -156,4 +214,8 @@ export interface ChatDatabase {
   messages: MessagesTable;
   read_positions: ReadPositionsTable;
   message_mentions: MessageMentionsTable;
+  room_mutes: RoomMutesTable;
+  room_bans: RoomBansTable;
+  room_slow_mode: RoomSlowModeTable;
+  reports: ReportsTable;
 }

@@ -17,6 +17,8 @@ export interface DomainEventMap {
   'member.added': { roomId: string; user: PublicUser; role: RoomRole; by?: Actor; change: 'joined' };
   'member.removed': { roomId: string; user: PublicUser; role: RoomRole; reason: RoomRemovedReason; by?: Actor };
   'member.role': { roomId: string; user: PublicUser; role: RoomRole; by: Actor };
+  /** a member was muted (`mutedUntil`: ISO-8601 UTC, null until lifted) or unmuted (`mutedUntil` undefined) */
+  'member.muted': { roomId: string; user: PublicUser; role: RoomRole; mutedUntil?: string | null; by: Actor };
   /** a room's settings changed (name, topic, archive, slow mode, post policy) */
   'room.updated': { roomId: string; by: Actor };
 }

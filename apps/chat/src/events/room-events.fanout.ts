@@ -38,6 +38,13 @@ export class RoomEventsFanout implements OnModuleInit {
       await this.member({ roomId, user, change: 'role', role });
       await this.tellViewer(roomId, user.id);
     });
+    this.domain.on('member.muted', async ({ roomId, user, role, mutedUntil }) => {
+      await this.member(
+        mutedUntil === undefined
+          ? { roomId, user, change: 'unmuted', role }
+          : { roomId, user, change: 'muted', role, mutedUntil },
+      );
+    });
     this.domain.on('room.updated', async ({ roomId }) => {
       const views = await this.rooms.viewsOfMembers(roomId);
       for (let i = 0; i < views.length; i += VIEW_CHUNK) {

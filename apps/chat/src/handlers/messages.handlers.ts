@@ -42,8 +42,8 @@ export class MessagesHandlers {
 
   @Handles('messageDelete')
   async remove(@Payload() env: unknown): Promise<BusResult<MessageChangeAck>> {
-    const { actor, data } = openCommand('messageDelete', env);
-    return ok({ message: await this.messages.remove(actor, data.roomId, data.messageId) });
+    const { actor, data, correlationId } = openCommand('messageDelete', env);
+    return ok({ message: await this.messages.remove(actor, data.roomId, data.messageId, { correlationId }) });
   }
 
   @Handles('messageReact')

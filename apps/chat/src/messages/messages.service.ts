@@ -13,7 +13,11 @@ import { RoomsRepository } from '../persistence/rooms.repository';
 import { UploadsService } from '../uploads/uploads.service';
 import { AccessService } from '../access/access.service';
 import { Actor, isAutomated, senderOf } from '../access/actor';
+import { roomRank, RoomFacts } from '../access/policy';
 import { DomainEvents } from '../events/domain-events';
+import { ModerationRepository } from '../persistence/moderation.repository';
+import { ServerRoles } from '../moderation/server-roles';
+import { AuditTrail } from '../moderation/audit-trail';
 
 export interface SendOptions {
   replyTo?: string;
@@ -40,6 +44,9 @@ export class MessagesService {
     private readonly domain: DomainEvents,
     @Optional() private readonly uploads?: UploadsService,
     @Optional() private readonly replica?: ReadReplica,
+    @Optional() private readonly moderation?: ModerationRepository,
+    @Optional() private readonly serverRoles?: ServerRoles,
+    @Optional() private readonly audit?: AuditTrail,
   ) {}
 
   /**
@@ -54,12 +61,45 @@ export class MessagesService {
     clientMsgId: string,
     opts: SendOptions = {},
   ): Promise<Message> {
-    const { room } = await this.access.require(actor, roomId, 'post');
+    const { room, rank } = await this.access.require(actor, roomId, 'post');
     // a reply quotes only a message of the same room
     if (opts.replyTo) await this.existing(roomId, opts.replyTo);
     const ids = opts.attachments ?? [];
     if (ids.length && (!this.uploads || isAutomated(actor)))
       throw new BusError('validation', 'attachments are not available');
+    // slow mode (SPEC §8): one message per slowModeSec per member; moderators and bots exempt
+    let turnTaken = false;
+    if (room.slowModeSec > 0 && !isAutomated(actor) && rank < roomRank('moderator') && this.moderation) {
+      const waitMs = await this.moderation.slowModeTurn(roomId, actor.id, room.slowModeSec);
+      if (waitMs > 0) {
+        // a retry of a message stored already answers that message, as always
+        const before = await this.moderation.sentBefore(actor.id, clientMsgId);
+        if (before && before.room_id === roomId) return toMessage(before);
+        throw new BusError('rate_limited', `slow mode: one message every ${room.slowModeSec} s in this room`, {
+          retryAfterMs: waitMs,
+          retryAfterSec: Math.ceil(waitMs / 1000),
+        });
+      }
+      turnTaken = true;
+    }
+    try {
+      return await this.storeMessage(actor, roomId, room, text, clientMsgId, opts, ids);
+    } catch (err) {
+      // not stored: the turn is given back
+      if (turnTaken) await this.moderation!.slowModeRelease(roomId, actor.id).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async storeMessage(
+    actor: Actor,
+    roomId: string,
+    room: RoomFacts,
+    text: string,
+    clientMsgId: string,
+    opts: SendOptions,
+    ids: string[],
+  ): Promise<Message> {
     // claimed before the message is stored, marked attached after: a retry (same clientMsgId) claims them again
     const attachments = ids.length ? await this.uploads!.claim(actor.id, roomId, clientMsgId, ids) : undefined;
     const mentioned = isAutomated(actor) ? [] : await this.mentions(roomId, text);
@@ -164,9 +204,46 @@ export class MessagesService {
     return this.changed(actor, updated);
   }
 
-  async remove(actor: Actor, roomId: string, messageId: string): Promise<Message> {
-    const row = await this.own(actor, roomId, messageId);
-    return this.changed(actor, await this.messages.remove(roomId, messageId, row.seq));
+  /**
+   * message:delete: one's own message, or (SPEC §8) someone else's by a moderator of the room —
+   * room owners and moderators, server moderators and above in public and private rooms, each
+   * only for people below them. A moderator's tombstone says `deletedBy: "moderator"` and the
+   * deletion is audited (`message.delete`) unless `audit` is false (a report's resolution
+   * audits itself).
+   */
+  async remove(
+    actor: Actor,
+    roomId: string,
+    messageId: string,
+    opts: { audit?: boolean; correlationId?: string } = {},
+  ): Promise<Message> {
+    // a message of a room one cannot see is not found, whoever wrote it
+    await this.access.require(actor, roomId, 'view');
+    const found = await this.existing(roomId, messageId);
+    const mine = found.sender_id === actor.id && found.sender_bot === senderOf(actor).bot;
+    if (mine) {
+      const row = await this.own(actor, roomId, messageId);
+      return this.changed(actor, await this.messages.remove(roomId, messageId, row.seq));
+    }
+    const targetServerRole = found.sender_bot ? 'member' : await this.roleOf(found.sender_id);
+    await this.access.require(actor, roomId, 'deleteAny', { targetId: found.sender_id, targetServerRole });
+    if (found.deleted) throw new BusError('not_found', 'this message was deleted');
+    const message = await this.changed(actor, await this.messages.remove(roomId, messageId, found.seq, true));
+    if (opts.audit !== false)
+      await this.audit?.append(
+        actor,
+        {
+          action: 'message.delete',
+          target: { type: 'message', id: messageId, label: found.sender_username },
+          details: { roomId, seq: found.seq, senderId: found.sender_id },
+        },
+        opts.correlationId,
+      );
+    return message;
+  }
+
+  private async roleOf(userId: string) {
+    return this.serverRoles ? this.serverRoles.roleOf(userId) : 'member';
   }
 
   /** A bot's context: up to `limit` messages before `beforeSeq`, oldest first (no access question: the runner's own trigger room). */

@@ -22,6 +22,7 @@ export interface MessageRow {
   reactions: StoredReaction[] | null;
   attachments: StoredAttachment[] | null;
   mentions: string[] | null;
+  deleted_by?: 'moderator' | null;
   r_seq?: number | null;
   r_sender_id?: string | null;
   r_sender_username?: string | null;
@@ -35,7 +36,7 @@ export interface MessageRow {
 export const MESSAGE_COLUMNS = sql.raw(`
   m.room_id, m.seq, m.id, m.sender_id, m.sender_username, m.sender_display_name, m.sender_bot,
   m.client_msg_id, m.text, m.created_at, m.event, m.changed_event, m.edited_at, m.deleted,
-  m.reply_to, m.reactions, m.attachments, m.mentions,
+  m.reply_to, m.reactions, m.attachments, m.mentions, m.deleted_by,
   r.seq as r_seq, r.sender_id as r_sender_id, r.sender_username as r_sender_username,
   r.sender_display_name as r_sender_display_name, r.sender_bot as r_sender_bot,
   left(r.text, ${LIMITS.replyExcerpt}) as r_text, r.deleted as r_deleted`);
@@ -68,6 +69,7 @@ export function toMessage(row: MessageRow): Message {
   if (row.edited_at) m.editedAt = new Date(row.edited_at).toISOString();
   if (row.deleted) {
     m.deleted = true;
+    if (row.deleted_by === 'moderator') m.deletedBy = 'moderator';
     return m;
   }
   if (row.reply_to && row.r_seq != null) {

@@ -219,12 +219,16 @@ export class MessagesRepository {
     );
   }
 
-  /** A tombstone: text, reactions, attachments (and their files) and mentions go; the seq stays. */
-  remove(roomId: string, id: string, seq: number): Promise<MessageRow | undefined> {
+  /**
+   * A tombstone: text, reactions, attachments (and their files) and mentions go; the seq stays.
+   * `byModerator`: the tombstone says a moderator made it (SPEC §8).
+   */
+  remove(roomId: string, id: string, seq: number, byModerator = false): Promise<MessageRow | undefined> {
     return this.change(
       roomId,
       id,
-      sql`deleted = true, text = '', reactions = null, attachments = null, mentions = null, reply_to = null`,
+      sql`deleted = true, text = '', reactions = null, attachments = null, mentions = null, reply_to = null,
+        deleted_by = ${byModerator ? 'moderator' : null}`,
       { seq, userIds: [] },
       true,
     );

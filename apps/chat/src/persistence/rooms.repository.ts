@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RawBuilder, sql, Updateable } from 'kysely';
-import type { RoomsTable } from '../database/schema';
+import { RawBuilder, sql, Transaction, Updateable } from 'kysely';
+import type { ChatDatabase, RoomsTable } from '../database/schema';
 import { LOBBY_ROOM_ID, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
-import type { RoomFacts } from '../access/policy';
+import type { MemberFacts, RoomFacts, Standing } from '../access/policy';
 import { DB, Db } from '../database/database';
 import { isUniqueViolation } from './message-rows';
 import { likePattern } from '../search/excerpt';
@@ -50,6 +50,9 @@ export interface MemberRow {
   username: string;
   display_name: string;
   role: RoomRole;
+  /** a mute in force (room_mutes' primary key) */
+  muted: boolean;
+  muted_until: Date | null;
 }
 
 export interface DirectoryRow {
@@ -122,16 +125,33 @@ export class RoomsRepository {
     return row?.role ?? null;
   }
 
-  /** The roles of these users in a room (one statement, primary key); absent: not a member. */
-  async memberRoles(roomId: string, userIds: string[]): Promise<Map<string, RoomRole>> {
+  /**
+   * Role and standing (mute, ban) of these users in a room: one statement by the primary keys
+   * of room_members, room_mutes and room_bans; absent: neither a member, muted nor banned.
+   */
+  async memberFacts(roomId: string, userIds: string[]): Promise<Map<string, MemberFacts>> {
     if (!userIds.length) return new Map();
-    const rows = await this.db
-      .selectFrom('room_members')
-      .select(['user_id', 'role'])
-      .where('room_id', '=', roomId)
-      .where('user_id', 'in', userIds)
-      .execute();
-    return new Map(rows.map((r) => [r.user_id, r.role]));
+    const { rows } = await sql<{
+      user_id: string;
+      role: RoomRole | null;
+      muted: boolean;
+      muted_until: Date | null;
+      banned: boolean;
+    }>`
+      select u.user_id, m.role, mu.user_id is not null as muted, mu.muted_until, b.user_id is not null as banned
+      from unnest(${userIds}::text[]) as u(user_id)
+        left join room_members m on m.room_id = ${roomId} and m.user_id = u.user_id
+        left join room_mutes mu on mu.room_id = ${roomId} and mu.user_id = u.user_id
+        left join room_bans b on b.room_id = ${roomId} and b.user_id = u.user_id
+      where m.user_id is not null or mu.user_id is not null or b.user_id is not null`.execute(this.db);
+    return new Map(
+      rows.map((r) => {
+        const standing: Standing = {};
+        if (r.muted) standing.mutedUntil = r.muted_until ? new Date(r.muted_until).getTime() : Infinity;
+        if (r.banned) standing.banned = true;
+        return [r.user_id, { role: r.role, standing }];
+      }),
+    );
   }
 
   /** Which of these users are members of the room (of the lobby: every account). */
@@ -254,27 +274,83 @@ export class RoomsRepository {
   }
 
   /** Remove a member; answers the role they had (undefined: not a member). member_count follows. */
-  async removeMember(roomId: string, userId: string): Promise<RoomRole | undefined> {
-    const { rows } = await sql<{ role: RoomRole }>`
-      with del as (
-        delete from room_members where room_id = ${roomId} and user_id = ${userId} returning role
-      ), bump as (
-        update rooms set member_count = greatest(member_count - 1, 0) where id = ${roomId} and exists (select 1 from del)
-        returning id
-      )
-      select role from del`.execute(this.db);
-    return rows[0]?.role;
+  async removeMember(roomId: string, userId: string): Promise<RoomRole | 'last_owner' | undefined> {
+    return this.keepingAnOwner(roomId, userId, async (tx) => {
+      const { rows } = await sql<{ role: RoomRole }>`
+        with del as (
+          delete from room_members where room_id = ${roomId} and user_id = ${userId} returning role
+        ), bump as (
+          update rooms set member_count = greatest(member_count - 1, 0) where id = ${roomId} and exists (select 1 from del)
+          returning id
+        )
+        select role from del`.execute(tx);
+      return rows[0]?.role;
+    });
   }
 
-  /** Set a member's role; false when they are not a member. */
-  async setRole(roomId: string, userId: string, role: RoomRole): Promise<boolean> {
-    const res = await this.db
-      .updateTable('room_members')
-      .set({ role })
-      .where('room_id', '=', roomId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) > 0;
+  /** Set a member's role; false when they are not a member, `last_owner` when they are its last owner. */
+  async setRole(roomId: string, userId: string, role: RoomRole): Promise<boolean | 'last_owner'> {
+    return this.keepingAnOwner(
+      roomId,
+      userId,
+      async (tx) => {
+        const res = await tx
+          .updateTable('room_members')
+          .set({ role })
+          .where('room_id', '=', roomId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        return Number(res.numUpdatedRows) > 0;
+      },
+      role === 'owner',
+    );
+  }
+
+  /**
+   * A room always keeps an owner (SPEC §7), also when two owners leave or step down at the same
+   * moment: a change that could take an owner away runs in a transaction holding the room's row
+   * lock, so such changes of one room happen one after the other and each counts the owners the
+   * other left. Answers `last_owner` (and changes nothing) when `userId` is the room's only owner.
+   */
+  private keepingAnOwner<T>(
+    roomId: string,
+    userId: string,
+    change: (tx: Transaction<ChatDatabase>) => Promise<T>,
+    harmless = false,
+  ): Promise<T | 'last_owner'> {
+    return this.db.transaction().execute(async (tx) => {
+      if (!harmless) {
+        await sql`select 1 from rooms where id = ${roomId} for update`.execute(tx);
+        const { rows } = await sql<{ owner: boolean; owners: number }>`
+          select m.role = 'owner' as owner,
+                 (select count(*)::int from room_members where room_id = ${roomId} and role = 'owner') as owners
+          from room_members m where m.room_id = ${roomId} and m.user_id = ${userId}`.execute(tx);
+        if (rows[0]?.owner && rows[0].owners <= 1) return 'last_owner';
+      }
+      return change(tx);
+    });
+  }
+
+  /** Members of a room with their names and mutes in force (primary keys of chat_users and room_mutes). */
+  private membersQuery(roomId: string) {
+    return this.db
+      .selectFrom('room_members as m')
+      .leftJoin('chat_users as u', 'u.id', 'm.user_id')
+      .leftJoin('room_mutes as mu', (j) =>
+        j
+          .onRef('mu.room_id', '=', 'm.room_id')
+          .onRef('mu.user_id', '=', 'm.user_id')
+          .on(sql<boolean>`(mu.muted_until is null or mu.muted_until > now())`),
+      )
+      .select((eb) => [
+        'm.user_id',
+        eb.fn.coalesce('u.username', 'm.user_id').as('username'),
+        eb.fn.coalesce('u.display_name', 'm.user_id').as('display_name'),
+        'm.role',
+        sql<boolean>`mu.user_id is not null`.as('muted'),
+        'mu.muted_until',
+      ])
+      .where('m.room_id', '=', roomId);
   }
 
   /** How many owners the room has (room_members_owners). */
@@ -290,18 +366,7 @@ export class RoomsRepository {
 
   /** One member with their name (primary keys). */
   async member(roomId: string, userId: string): Promise<MemberRow | undefined> {
-    return this.db
-      .selectFrom('room_members as m')
-      .leftJoin('chat_users as u', 'u.id', 'm.user_id')
-      .select((eb) => [
-        'm.user_id',
-        eb.fn.coalesce('u.username', 'm.user_id').as('username'),
-        eb.fn.coalesce('u.display_name', 'm.user_id').as('display_name'),
-        'm.role',
-      ])
-      .where('m.room_id', '=', roomId)
-      .where('m.user_id', '=', userId)
-      .executeTakeFirst();
+    return this.membersQuery(roomId).where('m.user_id', '=', userId).executeTakeFirst();
   }
 
   /**
@@ -310,16 +375,7 @@ export class RoomsRepository {
    * sorted; `after` is the last row of the previous page.
    */
   async members(roomId: string, limit: number, after?: { role: RoomRole; userId: string }): Promise<MemberRow[]> {
-    let q = this.db
-      .selectFrom('room_members as m')
-      .leftJoin('chat_users as u', 'u.id', 'm.user_id')
-      .select((eb) => [
-        'm.user_id',
-        eb.fn.coalesce('u.username', 'm.user_id').as('username'),
-        eb.fn.coalesce('u.display_name', 'm.user_id').as('display_name'),
-        'm.role',
-      ])
-      .where('m.room_id', '=', roomId);
+    let q = this.membersQuery(roomId);
     if (after) q = q.where(sql<boolean>`(m.role, m.user_id) < (${after.role}, ${after.userId})`);
     return q.orderBy('m.role', 'desc').orderBy('m.user_id', 'desc').limit(limit).execute();
   }

@@ -34,6 +34,16 @@ export class UsersRepository {
       .execute();
   }
 
+  /** By id (primary key); accounts only, never guests. */
+  async findById(id: string): Promise<ChatUserRow | undefined> {
+    return this.db
+      .selectFrom('chat_users')
+      .select(['id', 'username', 'display_name'])
+      .where('id', '=', id)
+      .where('guest', '=', false)
+      .executeTakeFirst();
+  }
+
   /** By username, case-insensitively (index chat_users_username_key); accounts only, never guests. */
   async findByUsername(username: string): Promise<ChatUserRow | undefined> {
     return this.db

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { LIMITS, MembersPage, MembersQuery, PublicUser, Room, RoomMember, RoomRole, ROOM_ROLES } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 import { MemberRow, RoomsRepository } from '../persistence/rooms.repository';
@@ -8,12 +8,17 @@ import { AccessService } from '../access/access.service';
 import { Actor, userOf } from '../access/actor';
 import { decodeCursor, encodeCursor } from './cursor';
 import { RoomsService } from './rooms.service';
+import { AuditTrail } from '../moderation/audit-trail';
 
-function toMember(row: MemberRow): RoomMember {
-  return {
+const LAST_OWNER_LEAVES = 'the last owner cannot leave; make someone else an owner first';
+
+export function toMember(row: MemberRow): RoomMember {
+  const member: RoomMember = {
     user: { id: row.user_id, username: row.username, displayName: row.display_name, guest: false },
     role: row.role,
   };
+  if (row.muted) member.mutedUntil = row.muted_until ? new Date(row.muted_until).toISOString() : null;
+  return member;
 }
 
 /**
@@ -31,6 +36,7 @@ export class MembersService {
     private readonly access: AccessService,
     private readonly domain: DomainEvents,
     private readonly roomsService: RoomsService,
+    @Optional() private readonly audit?: AuditTrail,
   ) {}
 
   /** POST /api/rooms/:id/join: public rooms (and the lobby) for anyone signed in; already a member → the room. */
@@ -53,10 +59,8 @@ export class MembersService {
 
   /** POST /api/rooms/:id/leave: 409 for the last owner. */
   async leave(actor: Actor, roomId: string): Promise<void> {
-    const { membership } = await this.access.require(actor, roomId, 'leave');
-    if (membership === 'owner')
-      await this.keepAnOwner(roomId, 'the last owner cannot leave; make someone else an owner first');
-    await this.removeAndTell(roomId, userOf(actor), 'left', actor);
+    await this.access.require(actor, roomId, 'leave');
+    await this.removeAndTell(roomId, userOf(actor), 'left', actor, LAST_OWNER_LEAVES);
   }
 
   async list(actor: Actor, roomId: string, q: MembersQuery): Promise<MembersPage> {
@@ -83,6 +87,8 @@ export class MembersService {
     await this.access.require(actor, roomId, 'invite');
     const found = await this.users.findByUsername(username);
     if (!found) throw new BusError('not_found', 'no such user');
+    // a banned person is not invited back until the ban is lifted (SPEC §8)
+    await this.access.require(actor, roomId, 'invite', { targetId: found.id });
     if (await this.rooms.addMember(roomId, found.id)) {
       await this.access.changed(roomId);
       const user: PublicUser = {
@@ -102,8 +108,23 @@ export class MembersService {
     await this.access.require(actor, roomId, 'remove', { targetId: userId });
     const row = await this.rooms.member(roomId, userId);
     if (!row) throw new BusError('not_found', 'no such member');
-    if (row.role === 'owner') await this.keepAnOwner(roomId, 'a room always keeps an owner');
-    await this.removeAndTell(roomId, toMember(row).user, 'removed', actor);
+    await this.removeAndTell(roomId, toMember(row).user, 'removed', actor, 'a room always keeps an owner');
+    await this.audit?.append(actor, {
+      action: 'room.member.remove',
+      target: { type: 'user', id: userId, label: row.username },
+      details: { roomId, role: row.role },
+    });
+  }
+
+  /**
+   * A ban takes the person out of the room as a removal does (room:removed `banned`, then
+   * room:member `removed`); the caller has checked the ban. Answers whether they were a member.
+   */
+  async expel(roomId: string, userId: string, by: Actor): Promise<boolean> {
+    const row = await this.rooms.member(roomId, userId);
+    if (!row) return false;
+    await this.removeAndTell(roomId, toMember(row).user, 'banned', by, 'a room always keeps an owner');
+    return true;
   }
 
   /** PATCH /api/rooms/:id/members/:userId: nobody grants above their own role or changes someone above them. */
@@ -112,22 +133,31 @@ export class MembersService {
     const row = await this.rooms.member(roomId, userId);
     if (!row) throw new BusError('not_found', 'no such member');
     if (row.role === role) return toMember(row);
-    if (row.role === 'owner')
-      await this.keepAnOwner(roomId, 'a room always keeps an owner; make someone else an owner first');
-    await this.rooms.setRole(roomId, userId, role);
+    const changed = await this.rooms.setRole(roomId, userId, role);
+    if (changed === 'last_owner')
+      throw new BusError('conflict', 'a room always keeps an owner; make someone else an owner first');
+    if (!changed) throw new BusError('not_found', 'no such member');
     await this.access.changed(roomId);
     const member = { ...toMember(row), role };
     await this.domain.emit('member.role', { roomId, user: member.user, role, by: actor });
+    await this.audit?.append(actor, {
+      action: 'room.member.role',
+      target: { type: 'user', id: userId, label: row.username },
+      details: { roomId, from: row.role, to: role },
+    });
     return member;
   }
 
-  /** Conflict unless the room has another owner. */
-  private async keepAnOwner(roomId: string, message: string): Promise<void> {
-    if ((await this.rooms.ownerCount(roomId)) <= 1) throw new BusError('conflict', message);
-  }
-
-  private async removeAndTell(roomId: string, user: PublicUser, reason: 'left' | 'removed', by: Actor): Promise<void> {
+  /** Removes (the last owner never: `lastOwner` is the conflict's message), then tells. */
+  private async removeAndTell(
+    roomId: string,
+    user: PublicUser,
+    reason: 'left' | 'removed' | 'banned',
+    by: Actor,
+    lastOwner: string,
+  ): Promise<void> {
     const role = await this.rooms.removeMember(roomId, user.id);
+    if (role === 'last_owner') throw new BusError('conflict', lastOwner);
     if (!role) throw new BusError('not_found', 'no such member');
     await this.access.changed(roomId);
     await this.domain.emit('member.removed', { roomId, user, role, reason, by });

@@ -233,6 +233,7 @@ export class RoomsService implements OnApplicationBootstrap {
         members: [actor.id, other.id],
       });
       if (created) await this.announceNew(id, [other.id]);
+      else await this.bringBack(id, actor, [other]);
       return { room: await this.viewOf(actor.id, id), created };
     }
     if (people.length < LIMITS.groupOthersMin || people.length > LIMITS.groupOthersMax)
@@ -256,7 +257,30 @@ export class RoomsService implements OnApplicationBootstrap {
         id,
         people.map((p) => p.id),
       );
+    else await this.bringBack(id, actor, people);
     return { room: await this.viewOf(actor.id, id), created };
+  }
+
+  /**
+   * Opening a DM or group that exists, with someone of its people gone (they left): the same
+   * people → the same room, so whoever is missing — the opener or the others — is a member again
+   * (told as a join, the room back in their list; they catch up with `sinceSeq`).
+   */
+  private async bringBack(
+    roomId: string,
+    actor: Actor & { kind: 'user' },
+    others: { id: string; username: string; display_name: string }[],
+  ): Promise<void> {
+    const people: PublicUser[] = [
+      actor.user,
+      ...others.map((o) => ({ id: o.id, username: o.username, displayName: o.display_name, guest: false })),
+    ];
+    const back: PublicUser[] = [];
+    for (const user of people) if (await this.rooms.addMember(roomId, user.id)) back.push(user);
+    if (!back.length) return;
+    await this.access.changed(roomId);
+    for (const user of back)
+      await this.domain.emit('member.added', { roomId, user, role: 'member', by: actor, change: 'joined' });
   }
 
   /** Tell people a room now exists for them (room:updated to their own sockets: it joins their list). */

@@ -32,6 +32,7 @@ import {
   AdminUsersPage,
   AUTH_PATTERNS,
   AuditPage,
+  CHAT_PATTERNS,
   InviteCreated,
   PasswordResetLink,
   ServerSettings,
@@ -48,7 +49,8 @@ import {
   PasswordResetDto,
   ServerSettingsUpdateDto,
 } from '@hihi/dto';
-import { AUTH_BUS } from '../bus/bus.module';
+import { AUTH_BUS, CHAT_BUS } from '../bus/bus.module';
+import { PresenceService } from '../chat/presence.service';
 import { CorrelationId } from '../common/correlation-id.decorator';
 import { unwrap } from '../common/bus-http';
 import { AuthUser, CurrentUser, OriginPolicy, publicUser, RateLimitService, UserOnly } from '../auth';
@@ -78,6 +80,8 @@ export class AdminController {
     @Inject(AUTH_BUS) private readonly auth: BusClient,
     private readonly config: GatewayConfig,
     private readonly origins: OriginPolicy,
+    @Inject(CHAT_BUS) private readonly chat: BusClient,
+    private readonly presence: PresenceService,
   ) {}
 
   private ctx(user: AuthUser, correlationId: string) {
@@ -191,9 +195,22 @@ export class AdminController {
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'Server figures (accounts; chat’s figures are null for now)' })
+  @ApiOperation({ summary: 'Server figures: accounts (auth), rooms and messages (chat), people online (presence)' })
   async stats(@CurrentUser() user: AuthUser, @CorrelationId() id: string): Promise<ServerStats> {
-    return unwrap(await this.auth.call(AUTH_PATTERNS.adminStats, {}, this.ctx(user, id)));
+    // auth decides who may (AdminPolicy); chat checks the caller's role again for its figures
+    const accounts = unwrap(await this.auth.call(AUTH_PATTERNS.adminStats, {}, this.ctx(user, id)));
+    const [chat, online] = await Promise.all([
+      this.chat.call(CHAT_PATTERNS.stats, {}, this.ctx(user, id)),
+      this.presence.onlineCount().catch(() => null),
+    ]);
+    // a figure that cannot be had now stays null (the accounts' figures still answer)
+    return {
+      ...accounts,
+      rooms: chat.ok ? chat.data.rooms : null,
+      messages: chat.ok ? chat.data.messages : null,
+      messagesToday: chat.ok ? chat.data.messagesToday : null,
+      online,
+    };
   }
 }
 

@@ -9,11 +9,13 @@ import { SearchController } from './search.controller';
 import { SendRateLimiter } from './send-rate-limiter';
 import { SocketCommandGuard } from './socket-command-guard';
 import { AuthModule } from '../auth/auth.module';
+import { ModerationBadge } from './moderation-badge';
+import { ModerationController } from './moderation.controller';
 
-/** The gateway's chat part: Socket.IO API, room-event fan-out, presence, rooms/DMs/history and search REST. */
+/** The gateway's chat part: Socket.IO API, room-event fan-out, presence, rooms/DMs/history, search and moderation REST. */
 @Module({
   imports: [AuthModule],
-  controllers: [RoomsController, SearchController],
+  controllers: [RoomsController, SearchController, ModerationController],
   providers: [
     ChatSocketGateway,
     RoomFanout,
@@ -22,6 +24,8 @@ import { AuthModule } from '../auth/auth.module';
     PresenceService,
     SendRateLimiter,
     SocketCommandGuard,
+    ModerationBadge,
   ],
+  exports: [PresenceService],
 })
 export class ChatGatewayModule {}

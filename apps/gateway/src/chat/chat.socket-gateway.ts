@@ -32,6 +32,7 @@ import { PresenceService } from './presence.service';
 import { RoomEventsSubscriber } from './room-events.subscriber';
 import { RoomFanout, userRoom } from './room-fanout';
 import { SendRateLimiter } from './send-rate-limiter';
+import { ModerationBadge } from './moderation-badge';
 import { SocketCommandGuard } from './socket-command-guard';
 import { ackError, CommandCall, CommandHooks, SocketForwarder } from './socket-forwarder';
 import { ApiTokenService, OriginPolicy, RevocationService, SOCKET_COMMAND_SCOPES } from '../auth';
@@ -93,6 +94,7 @@ export class ChatSocketGateway
     private readonly roles: ServerRolesService,
     private readonly guard: SocketCommandGuard,
     private readonly apiTokens: ApiTokenService,
+    private readonly badge: ModerationBadge,
     @Optional() private readonly metrics?: Metrics,
   ) {
     this.forwarder = new SocketForwarder({
@@ -120,6 +122,8 @@ export class ChatSocketGateway
     this.fanout.attach(server);
     // subscribe to the shard channels of the rooms this gateway's sockets are in (SPEC §11)
     this.roomEvents.attach(server);
+    // moderation:reports to this gateway's moderators (SPEC §8)
+    this.badge.attach(server);
     // Own origin, PUBLIC_ORIGIN or CORS_ORIGIN only, exact (OriginPolicy); no re-pointed Host names.
     server.engine.opts.allowRequest = (req, callback) => callback(null, !this.draining && this.originAllowed(req));
     const origins = this.originPolicy.corsOrigins;

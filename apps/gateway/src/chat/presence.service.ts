@@ -144,6 +144,21 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return this.alive.ids;
   }
 
+  /**
+   * People online on any live gateway (GET /api/admin/stats): distinct users in the live
+   * gateways' own indexes (`presence:gw:<id>`, one entry per room a user's socket is in there).
+   * An admin's occasional question, O(entries); never on a hot path.
+   */
+  async onlineCount(): Promise<number> {
+    const alive = await this.aliveGateways();
+    const users = new Set<string>();
+    for (const id of alive) {
+      const entries = await this.redis.smembers(this.index(id));
+      for (const e of entries) users.add(e.slice(e.indexOf('|') + 1));
+    }
+    return users.size;
+  }
+
   /** Distinct users with an entry from a live gateway: the first `max` (by id) and how many in all. */
   async snapshot(
     roomId: string,

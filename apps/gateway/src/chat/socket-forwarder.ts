@@ -193,6 +193,9 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
       const res = await (hooks?.around ? hooks.around(call, forward) : forward(call.payload));
       if (!res.ok) {
         const error: AckError = { code: res.error.code, message: res.error.message };
+        // slow mode's wait, a mute's end (SPEC §8): the service's, passed on as they are
+        if (typeof res.error.retryAfterMs === 'number') error.retryAfterMs = res.error.retryAfterMs;
+        if (res.error.until !== undefined) error.until = res.error.until;
         hooks?.failed?.(call, error);
         return reply({ ok: false, error });
       }

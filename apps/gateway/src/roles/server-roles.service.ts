@@ -89,6 +89,11 @@ export class ServerRolesService implements OnModuleInit, OnApplicationShutdown {
     return this.table.get(userId) ?? 'member';
   }
 
+  /** Accounts that are server moderators or above (their ids), as this gateway knows them now. */
+  staff(): string[] {
+    return [...this.table].filter(([, role]) => role !== 'member').map(([userId]) => userId);
+  }
+
   /** The user with its current role (the same object when the role is unchanged). */
   async withRole<U extends PublicUser>(user: U): Promise<U> {
     const role = await this.roleOf(user.id, user.guest);

@@ -4,11 +4,15 @@ export function ok<T>(data: T): BusResult<T> {
   return { ok: true, data };
 }
 
-export function fail(
-  code: ErrorCode,
-  message: string,
-  extra: { status?: number; retryAfterSec?: number } = {},
-): BusResult<never> {
+/** What an error may carry beside code and message (HTTP status, when to retry, until when a mute lasts). */
+export interface BusErrorExtra {
+  status?: number;
+  retryAfterSec?: number;
+  retryAfterMs?: number;
+  until?: string | null;
+}
+
+export function fail(code: ErrorCode, message: string, extra: BusErrorExtra = {}): BusResult<never> {
   return { ok: false, error: { code, message, ...extra } };
 }
 
@@ -17,7 +21,7 @@ export class BusError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { status?: number; retryAfterSec?: number } = {},
+    readonly extra: BusErrorExtra = {},
   ) {
     super(message);
     this.name = 'BusError';

@@ -6,7 +6,8 @@ import * as m0004 from './0004-attachments';
 import * as m0005 from './0005-attachment-deletion';
 import * as m0006 from './0006-communities';
 import * as m0007 from './0007-room-owners';
-import * as m0008 from './0008-integrations';
+import * as m0008 from './0008-moderation';
+import * as m0009 from './0009-integrations';
 
 /**
  * Every migration, in order, compiled into the service (no files read at run time). A new one is
@@ -20,7 +21,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-attachment-deletion': m0005,
   '0006-communities': m0006,
   '0007-room-owners': m0007,
-  '0008-integrations': m0008,
+  '0008-moderation': m0008,
+  '0009-integrations': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { provideRouter, Router } from '@angular/router';
 import { SigninService } from '../../core/auth/signin.service';
 import { qrDataUrl, SecurityPage } from './security-page';
 import { TokensService } from '../tokens-panel/tokens.service';
@@ -7,11 +7,11 @@ import { TokensService } from '../tokens-panel/tokens.service';
 const URL_ = 'otpauth://totp/Hihi%20Chat:alice?secret=JBSWY3DPEHPK3PXP&issuer=Hihi%20Chat';
 
 describe('SecurityPage', () => {
-  async function render(totp = false) {
+  async function render(totp = false, query = '', passkeyCount = 1) {
     localStorage.setItem('hihi.lang', 'en');
     const signin = {
       passkeysSupported: () => true,
-      status: vi.fn().mockResolvedValue({ totp, recoveryCodesLeft: totp ? 10 : 0, passkeys: 1 }),
+      status: vi.fn().mockResolvedValue({ totp, recoveryCodesLeft: totp ? 10 : 0, passkeys: passkeyCount }),
       passkeys: vi.fn().mockResolvedValue([
         {
           id: 'a'.repeat(24),
@@ -29,11 +29,12 @@ describe('SecurityPage', () => {
     };
     TestBed.configureTestingModule({
       providers: [
-        provideRouter([]),
+        provideRouter([{ path: '**', children: [] }]),
         { provide: SigninService, useValue: signin },
         { provide: TokensService, useValue: { list: vi.fn().mockResolvedValue([]) } },
       ],
     });
+    if (query) await TestBed.inject(Router).navigateByUrl(`/${query}`);
     const fixture = TestBed.createComponent(SecurityPage);
     await fixture.whenStable();
     await new Promise((r) => setTimeout(r));
@@ -84,5 +85,18 @@ describe('SecurityPage', () => {
     await new Promise((r) => setTimeout(r));
     await fixture.whenStable();
     expect(signin.removePasskey).toHaveBeenCalledWith('a'.repeat(24));
+  });
+
+  it('asked to enrol at sign-in (require2fa): says why while no factor is set up, not otherwise', async () => {
+    const asked = await render(false, '?enrol=1', 0);
+    expect(asked.el.querySelector('[data-testid="enrol-required"]')?.textContent).toContain(
+      'requires admins and moderators',
+    );
+    TestBed.resetTestingModule();
+    const enrolled = await render(false, '?enrol=1', 1);
+    expect(enrolled.el.querySelector('[data-testid="enrol-required"]')).toBeNull();
+    TestBed.resetTestingModule();
+    const notAsked = await render(false, '', 0);
+    expect(notAsked.el.querySelector('[data-testid="enrol-required"]')).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { RouterLink } from '@angular/router';
+import { ActivatedRoute, RouterLink } from '@angular/router';
 import type { MfaStatus, PasskeyInfo, TotpEnrolment } from '@hihi/contracts';
 import QRCode from 'qrcode';
 import { httpStatus } from '../../core/api/http-error';
@@ -42,6 +42,12 @@ export class SecurityPage {
   protected password = '';
   protected disableCode = '';
   protected passkeyName = '';
+  /** arrived from a sign-in that the server asked to enrol a second factor, and none is set up yet */
+  private readonly askedToEnrol = inject(ActivatedRoute).snapshot.queryParamMap.get('enrol') === '1';
+  protected readonly enrolNotice = computed(() => {
+    const s = this.status();
+    return this.askedToEnrol && !!s && !s.totp && s.passkeys === 0;
+  });
 
   constructor() {
     void this.reload();

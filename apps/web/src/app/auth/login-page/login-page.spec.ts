@@ -8,7 +8,11 @@ import { LoginPage } from './login-page';
 describe('LoginPage', () => {
   async function render() {
     localStorage.setItem('hihi.lang', 'zh');
-    const auth = { login: vi.fn().mockResolvedValue({}), guest: vi.fn().mockResolvedValue({}) };
+    const auth = {
+      login: vi.fn().mockResolvedValue({}),
+      guest: vi.fn().mockResolvedValue({}),
+      homeAfterSignIn: vi.fn(() => '/chat'),
+    };
     const signin = {
       methods: vi.fn().mockResolvedValue({ password: true, registration: true, passkeys: true }),
       passkeysSupported: () => false,
@@ -50,6 +54,16 @@ describe('LoginPage', () => {
     await fixture.whenStable();
     expect(signin.secondStep).toHaveBeenCalledWith({ mfaToken: 'tok', code: '123456' }, false);
     expect(navigate).toHaveBeenCalledWith('/chat');
+  });
+
+  it('a sign-in asked to enrol a second factor (require2fa) lands on the security page', async () => {
+    const { fixture, el, auth, navigate, set } = await render();
+    auth.homeAfterSignIn.mockReturnValue('/security?enrol=1');
+    set('#login-username', 'boss');
+    set('#login-password', 'secret-pass');
+    (el.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    await fixture.whenStable();
+    expect(navigate).toHaveBeenCalledWith('/security?enrol=1');
   });
 
   it('has labelled username and password fields, remember me, register link and the duck button', async () => {

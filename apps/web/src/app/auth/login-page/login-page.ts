@@ -52,7 +52,7 @@ export class LoginPage {
   }
 
   protected async onSignedIn(): Promise<void> {
-    await this.router.navigateByUrl('/chat');
+    await this.router.navigateByUrl(this.auth.homeAfterSignIn());
   }
 
   async submit(): Promise<void> {
@@ -70,7 +70,7 @@ export class LoginPage {
         this.challenge.set(signedIn);
         return;
       }
-      await this.router.navigateByUrl('/chat');
+      await this.router.navigateByUrl(this.auth.homeAfterSignIn());
     } catch (err) {
       this.error.set(this.describe(err));
     } finally {

@@ -90,6 +90,18 @@ describe('AuthService', () => {
     expect(await c).toBe('access-3');
   });
 
+  it('a sign-in the server asks to enrol a second factor lands on the security page; others on the chat', async () => {
+    const { auth, http } = setup();
+    const asked = auth.login('boss', 'pw-12345678', false);
+    http.expectOne(AUTH_API.login).flush({ ...tokens(1), enrolSecondFactor: true });
+    await asked;
+    expect(auth.homeAfterSignIn()).toBe('/security?enrol=1');
+    const plain = auth.login('alice', 'pw-12345678', false);
+    http.expectOne(AUTH_API.login).flush(tokens(2));
+    await plain;
+    expect(auth.homeAfterSignIn()).toBe('/chat');
+  });
+
   it('refreshes an access token that is about to expire', async () => {
     const { auth, http } = setup();
     const login = auth.login('alice', 'pw-12345678', false);

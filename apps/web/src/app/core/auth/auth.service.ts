@@ -50,6 +50,13 @@ export class AuthService {
   readonly user = computed(() => this.session()?.user ?? null);
   readonly isSignedIn = computed(() => this.session() !== null);
   readonly isGuest = computed(() => this.session()?.user.guest === true);
+  /** the server asked this sign-in to enrol a second factor (`require2fa`, SPEC §12) */
+  readonly secondFactorRequested = signal(false);
+
+  /** Where a sign-in lands: the security page when a second factor is asked for, else the chat. */
+  homeAfterSignIn(): string {
+    return this.secondFactorRequested() ? '/security?enrol=1' : '/chat';
+  }
 
   /** The current access token, even if it may have expired. */
   accessToken(): string | null {
@@ -174,6 +181,7 @@ export class AuthService {
       remember: remember && !!refreshToken,
     };
     this.session.set(session);
+    this.secondFactorRequested.set('enrolSecondFactor' in tokens && tokens.enrolSecondFactor === true);
     const keep = session.remember ? safeStorage('local') : safeStorage('session');
     const drop = session.remember ? safeStorage('session') : safeStorage('local');
     try {

@@ -18,6 +18,8 @@ export const SIGNIN_ZH = {
   'security.link': '安全设置',
   'security.title': '安全设置',
   'security.back': '回到聊天',
+  'security.enrolRequired':
+    '本站要求管理员和版主开启两步验证：请先设置验证器应用或添加一个通行密钥，之后才能使用管理功能。',
   'security.totpTitle': '身份验证器(两步验证)',
   'security.totpOn': '已开启两步验证,还剩 {count} 个恢复码',
   'security.totpOff': '登录时除了密码,再输入验证器上的 6 位数字',
@@ -69,6 +71,8 @@ export const SIGNIN_EN: Record<keyof typeof SIGNIN_ZH, string> = {
   'security.link': 'Security',
   'security.title': 'Security',
   'security.back': 'Back to chat',
+  'security.enrolRequired':
+    'This server requires admins and moderators to use a second factor: set up an authenticator app or add a passkey before using admin tools.',
   'security.totpTitle': 'Authenticator app (two-step verification)',
   'security.totpOn': 'Two-step verification is on; {count} recovery codes left',
   'security.totpOff': 'Besides your password, enter the 6 digits of an authenticator app when signing in',
