@@ -40,8 +40,7 @@ export const INTEGRATION_LIMITS = {
   /** incoming and outgoing hooks per room, each */
   hooksPerRoom: 10,
   hookNameMax: 32,
-  /** posts per incoming hook per window */
-  hookPostsPerWindow: 30,
+  /** the window of an incoming hook's rate limit (WEBHOOK_POSTS_PER_MIN posts in it, gateway config) */
   hookWindowSec: 60,
   /** an incoming hook's request body, bytes */
   hookBodyBytes: 64 * 1024,

@@ -107,7 +107,7 @@ export class WebhooksController {
   ): Promise<{ ok: true; messageId: string; seq: number }> {
     if (!UUID.test(hookId) || !HOOK_SECRET_PATTERN.test(secret)) throw new NotFoundException('no such webhook');
     // per hook, shared by every gateway; unknown hooks are counted too (no free probing)
-    const limit = INTEGRATION_LIMITS.hookPostsPerWindow;
+    const limit = this.config.WEBHOOK_POSTS_PER_MIN;
     const c = await this.limits.hit('hook-post', hookId, INTEGRATION_LIMITS.hookWindowSec);
     res.setHeader('X-RateLimit-Limit', String(limit));
     res.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - c.count)));
