@@ -81,7 +81,7 @@ async function drive(path: string, op: (n: number) => Promise<boolean>): Promise
 async function main(): Promise<void> {
   const stack = await new BenchStack({
     env: {
-      SEND_RATE_PER_SEC: '100000',
+      SEND_RATE_PER_SEC: '10000',
       SEND_BURST: '100000',
       WEBHOOK_POSTS_PER_MIN: '1000000',
       SOCKET_COMMAND_RATE_PER_SEC: '100000',
