@@ -8,6 +8,7 @@ import { SigninService } from '../../core/auth/signin.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
 import { TokensPanel } from '../tokens-panel/tokens-panel';
+import { BotsPanel } from '../bots-panel/bots-panel';
 
 /** The otpauth:// URL as a QR code, drawn here (a data: URL, never a remote service). */
 export function qrDataUrl(text: string): Promise<string> {
@@ -20,7 +21,7 @@ export function qrDataUrl(text: string): Promise<string> {
  */
 @Component({
   selector: 'hihi-security-page',
-  imports: [FormsModule, RouterLink, LangToggle, TokensPanel],
+  imports: [FormsModule, RouterLink, LangToggle, TokensPanel, BotsPanel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './security-page.html',
   styleUrl: './security-page.css',

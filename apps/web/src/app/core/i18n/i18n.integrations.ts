@@ -51,6 +51,18 @@ export const INTEGRATIONS_ZH = {
   'hooks.logNone': '还没有投递',
   'hooks.try': '第 {n} 次',
   'hooks.failed': '操作没有成功:{message}',
+  'bots.title': '机器人',
+  'bots.hint': '机器人账号用自己的令牌登录,像人一样被加进房间,消息带 BOT 标记。成员最多 3 个。',
+  'bots.none': '还没有机器人',
+  'bots.username': '用户名',
+  'bots.displayName': '显示名称',
+  'bots.create': '创建机器人',
+  'bots.tokenOnce': '{name} 的令牌(只显示这一次):',
+  'bots.rotate': '换新令牌',
+  'bots.rotateLabel': '给 {name} 换新令牌',
+  'bots.delete': '删除',
+  'bots.deleteLabel': '删除机器人 {name}',
+  'bots.failed': '操作没有成功:{message}',
 } as const;
 
 export const INTEGRATIONS_EN: Record<keyof typeof INTEGRATIONS_ZH, string> = {
@@ -106,4 +118,17 @@ export const INTEGRATIONS_EN: Record<keyof typeof INTEGRATIONS_ZH, string> = {
   'hooks.logNone': 'No deliveries yet',
   'hooks.try': 'try {n}',
   'hooks.failed': 'That did not work: {message}',
+  'bots.title': 'Bots',
+  'bots.hint':
+    'Bot accounts sign in with their own token, are added to rooms like people, and their messages carry a BOT tag. Members may have up to 3.',
+  'bots.none': 'No bots yet',
+  'bots.username': 'Username',
+  'bots.displayName': 'Display name',
+  'bots.create': 'Create bot',
+  'bots.tokenOnce': 'Token of {name} (shown only this once):',
+  'bots.rotate': 'New token',
+  'bots.rotateLabel': 'Give {name} a new token',
+  'bots.delete': 'Delete',
+  'bots.deleteLabel': 'Delete bot {name}',
+  'bots.failed': 'That did not work: {message}',
 };
