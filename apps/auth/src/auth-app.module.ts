@@ -16,6 +16,8 @@ import { ServerFlag, ServerFlagSchema } from './roles/server-flag.schema';
 import { AdminController } from './admin/admin.controller';
 import { ADMIN_MODELS, ADMIN_PROVIDERS } from './admin/admin.providers';
 import { AuthController } from './auth.controller';
+import { AccountController } from './account/account.controller';
+import { AccountService } from './account/account.service';
 import { SIGNIN_CONTROLLERS, SIGNIN_MODELS, SIGNIN_PROVIDERS } from './signin';
 import { INTEGRATION_CONTROLLERS, INTEGRATION_MODELS, INTEGRATION_PROVIDERS } from './integrations';
 
@@ -42,6 +44,7 @@ export class AuthAppModule {
         serviceHealthController('auth', AUTH_PATTERNS.ping),
         AuthController,
         AdminController,
+        AccountController,
         ...SIGNIN_CONTROLLERS,
         ...INTEGRATION_CONTROLLERS,
       ],
@@ -52,6 +55,7 @@ export class AuthAppModule {
         RevocationPublisher,
         RolesService,
         AuthService,
+        AccountService,
         ...ADMIN_PROVIDERS,
         ...SIGNIN_PROVIDERS,
         ...INTEGRATION_PROVIDERS,

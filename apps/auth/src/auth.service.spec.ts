@@ -35,6 +35,8 @@ class FakeUsers {
   findByKey = jest.fn(async (key: string) => [...this.rows.values()].find((r) => r.usernameKey === key));
   findById = jest.fn(async (id: string) => this.rows.get(id));
   touch = jest.fn(async () => undefined);
+  /** no deleted accounts here: nothing to free */
+  releaseHeldUsernames = jest.fn(async () => 0);
   updatePasswordHash = jest.fn(async (id: string, hash: string) => {
     this.rows.get(id)!.passwordHash = hash;
   });

@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AuthConfig } from '@hihi/config';
-import { AuthTokens, GuestTokens, LoginReply, PublicUser, SessionRevokedReason } from '@hihi/contracts';
+import {
+  AuthTokens,
+  GuestTokens,
+  LoginReply,
+  PublicUser,
+  SessionRevokedReason,
+  USERNAME_HOLD_AFTER_DELETION_DAYS,
+} from '@hihi/contracts';
 import { BusError, signAccessToken } from '@hihi/common';
 import {
   GuestDto,
@@ -32,6 +39,7 @@ import {
   unsealWithToken,
 } from './tokens/refresh-token';
 import { SECOND_FACTOR, SecondFactor } from './signin/second-factor';
+import { toAccountUser, toPublic } from './users/public-user';
 
 /** One message for an unknown username and a wrong password alike. */
 export const BAD_CREDENTIALS = 'wrong username or password';
@@ -48,17 +56,6 @@ const systemClock: Clock = { now: () => new Date() };
 interface SealedPair {
   pair: AuthTokens;
   issuedAt: number;
-}
-
-function toPublic(u: UserRecord): PublicUser {
-  return {
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    guest: false,
-    role: u.role,
-    ...(u.bot ? { bot: true } : {}),
-  };
 }
 
 @Injectable()
@@ -98,14 +95,24 @@ export class AuthService {
     const ownerCandidate = (await this.roles?.firstOwnerCandidate()) ?? false;
     const invite = await this.admission?.admit(dto.inviteToken, ownerCandidate);
     let user: UserRecord;
-    try {
-      user = await this.users.create({
+    const create = () =>
+      this.users.create({
         username,
         usernameKey: normalizeUsername(username),
         usernameSkeleton: usernameSkeleton(username),
         displayName: dto.displayName?.trim() || username,
         passwordHash,
       });
+    try {
+      try {
+        user = await create();
+      } catch (err) {
+        // the name may be held by an account deleted long enough ago: free such names, then try again
+        if (!(err instanceof DuplicateUsernameError)) throw err;
+        const cutoff = new Date(this.clock.now().getTime() - USERNAME_HOLD_AFTER_DELETION_DAYS * 86_400_000);
+        if (!(await this.users.releaseHeldUsernames(cutoff))) throw err;
+        user = await create();
+      }
     } catch (err) {
       await invite?.release();
       if (err instanceof DuplicateUsernameError)
@@ -245,7 +252,7 @@ export class AuthService {
   async me(dto: MeDto): Promise<PublicUser> {
     const user = await this.users.findById(dto.userId);
     if (!user || user.status === 'deactivated') throw new BusError('unauthorized', 'this account no longer exists');
-    return toPublic(user);
+    return toAccountUser(user);
   }
 
   /**

@@ -31,6 +31,8 @@ import { WebhooksRepository } from './integrations/webhooks.repository';
 import { WebhooksService } from './integrations/webhooks.service';
 import { OutgoingDeliveries } from './integrations/outgoing-deliveries';
 import { WebhooksHandlers } from './integrations/webhooks.handlers';
+import { AccountHandlers } from './handlers/account.handlers';
+import { ChatAccountService } from './account/account.service';
 import { ModerationHandlers } from './handlers/moderation.handlers';
 import { ModerationRepository } from './persistence/moderation.repository';
 import { ModerationService } from './moderation/moderation.service';
@@ -50,6 +52,7 @@ import { ModerationNotices, RedisModerationNotices } from './moderation/moderati
     UploadsHandlers,
     ModerationHandlers,
     WebhooksHandlers,
+    AccountHandlers,
   ],
   providers: [
     RoomsRepository,
@@ -76,6 +79,7 @@ import { ModerationNotices, RedisModerationNotices } from './moderation/moderati
     SearchService,
     AttachmentsRepository,
     UploadsService,
+    ChatAccountService,
     ModerationRepository,
     { provide: ServerRoles, useClass: RedisServerRoles },
     { provide: AuditTrail, useClass: BusAuditTrail },

@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { AdminModule } from './admin/admin.module';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { AccountModule } from './account/account.module';
 import { CorrelationMiddleware } from './common/correlation.middleware';
 
 @Module({})
@@ -28,6 +29,7 @@ export class GatewayModule implements NestModule {
         UploadsModule,
         AdminModule,
         IntegrationsModule,
+        AccountModule,
       ],
     };
   }

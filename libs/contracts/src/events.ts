@@ -25,6 +25,8 @@ export const SERVER_EVENTS = {
   serverReconnect: 'server:reconnect',
   /** the server is closing this socket for a reason of its own (`{reason}`, e.g. flooding); do not reconnect at once */
   serverDisconnect: 'server:disconnect',
+  /** someone in a room of the receiver changed their display name or avatar: `UserUpdatedEvent`, to the room */
+  userUpdated: 'user:updated',
   /** this socket's session was signed out (or its refresh token replayed): `{reason}`, then disconnect */
   sessionRevoked: 'session:revoked',
   /** the open reports the receiver may act on changed: `ModerationReportsEvent`, to room and server moderators */

@@ -11,5 +11,6 @@ export * from './roles';
 export * from './admin';
 export * from './signin';
 export * from './integrations';
+export * from './account';
 export * from './command';
 export * from './moderation';

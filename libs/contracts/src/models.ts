@@ -1,3 +1,4 @@
+import type { NotificationLevel } from './account';
 /** Public data shapes (docs/api.md, docs/protocol.md). */
 
 /**
@@ -18,6 +19,8 @@ export interface PublicUser {
   role?: ServerRole;
   /** a bot account (SPEC §9): signs in with a token only; its messages show a BOT tag */
   bot?: boolean;
+  /** the person's picture (`/api/avatars/<hash>.webp`, immutable); absent: show initials */
+  avatarUrl?: string;
 }
 
 /** `public` (directory, anyone signed in may join), `private` (invite only), `dm` (two people), `group` (3–9 people), `bot` (a duck room). */
@@ -52,6 +55,8 @@ export interface Room {
   lastSeq: number;
   /** unread messages that mention the viewer */
   mentions?: number;
+  /** the viewer's notification level for this room (SPEC §10); absent: defaultNotificationLevel(kind) */
+  notifications?: NotificationLevel;
 }
 
 /** One member of a room (GET /api/rooms/:id/members). */
@@ -79,6 +84,8 @@ export interface MessageSender {
   username: string;
   displayName: string;
   bot: boolean;
+  /** the sender's picture now (not when the message was sent); absent: initials */
+  avatarUrl?: string;
 }
 
 export interface Message {

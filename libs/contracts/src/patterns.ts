@@ -141,7 +141,8 @@ export function eventShard(id: string): number {
 }
 
 /** Why a session ended before its time. */
-export type SessionRevokedReason = 'logout' | 'logout-all' | 'reuse' | 'password-change' | 'deactivated';
+export type SessionRevokedReason =
+  'logout' | 'logout-all' | 'reuse' | 'password-change' | 'deactivated' | 'account-deleted';
 
 /** Published by auth on `sessionRevokedChannel` after the deny entries are written. */
 export interface SessionRevokedEvent {

@@ -210,6 +210,8 @@ export type RoomEventEnvelope =
   | { type: 'typing'; roomId: string; user: PublicUser; typing: boolean }
   | { type: 'room:updated'; roomId: string; room: Room; userIds?: string[] }
   | { type: 'room:member'; roomId: string; member: RoomMemberEvent }
+  /** someone of the room changed their display name or avatar */
+  | { type: 'user:updated'; roomId: string; user: PublicUser }
   /** to `userId`'s sockets on every gateway: emit room:removed, take them out of the room, drop its events for them */
   | { type: 'room:removed'; roomId: string; userId: string; reason: RoomRemovedReason };
 

@@ -1,6 +1,7 @@
 import { command, CommandRow, CommandTypes, NoData } from './command';
 import { SIGNIN_PROTOCOL, SigninPattern, LoginReply } from './signin';
 import { INTEGRATION_PROTOCOL, IntegrationPattern } from './integrations';
+import { ACCOUNT_PROTOCOL, AccountPattern, UserUpdatedEvent } from './account';
 import { CLIENT_EVENTS, ClientEvent, SERVER_EVENTS, ServerEvent } from './events';
 import { AUTH_PATTERNS, AuthPattern, CHAT_PATTERNS, ChatPattern, SessionRevokedReason } from './patterns';
 import type { Ack } from './errors';
@@ -107,7 +108,7 @@ import type {
  * Adding a command = a row here (and its DTO in COMMAND_DTOS), a handler in the service, a client
  * call. The gateway forwards socket rows by itself.
  */
-export type BusPattern = AuthPattern | ChatPattern | SigninPattern | IntegrationPattern;
+export type BusPattern = AuthPattern | ChatPattern | SigninPattern | AccountPattern | IntegrationPattern;
 
 export const PROTOCOL = {
   /* ---------- socket commands (docs/protocol.md) ---------- */
@@ -456,6 +457,8 @@ export const PROTOCOL = {
   ...SIGNIN_PROTOCOL,
   /* ---------- bots, tokens, webhooks (integrations.ts) ---------- */
   ...INTEGRATION_PROTOCOL,
+  /* ---------- one's own account (account.ts, SPEC §10) ---------- */
+  ...ACCOUNT_PROTOCOL,
 } as const;
 
 /** Any protocol table (PROTOCOL, or a test fixture that extends it). */
@@ -531,6 +534,7 @@ export interface ServerEventPayloads {
   [SERVER_EVENTS.roomRemoved]: RoomRemovedEvent;
   [SERVER_EVENTS.serverReconnect]: ServerReconnectEvent;
   [SERVER_EVENTS.sessionRevoked]: { reason: SessionRevokedReason };
+  [SERVER_EVENTS.userUpdated]: UserUpdatedEvent;
   [SERVER_EVENTS.serverDisconnect]: ServerDisconnectEvent;
   [SERVER_EVENTS.moderationReports]: ModerationReportsEvent;
 }

@@ -184,6 +184,11 @@ export class PublicUserDto implements PublicUser {
     description: 'server role (SPEC §7); `guest` for guests',
   })
   role!: ServerRole;
+  @ApiPropertyOptional({
+    example: '/api/avatars/0123456789abcdef0123456789abcdef.webp',
+    description: 'absent: initials',
+  })
+  avatarUrl?: string;
 }
 
 export class AuthTokensDto implements AuthTokens {

@@ -352,4 +352,9 @@ export class ActorDto implements PublicUser {
   @IsOptional()
   @IsBoolean()
   bot?: boolean;
+  /** the account's avatar (`/api/avatars/<hash>.webp`): provisioning and profile changes carry it */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\/api\/avatars\/[a-f0-9]{32}\.webp$/)
+  avatarUrl?: string;
 }

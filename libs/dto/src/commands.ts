@@ -66,6 +66,16 @@ import {
   TokenVerifyDto,
   WebhookPostDto,
 } from './integrations.dto';
+import {
+  AccountDeleteBusDto,
+  AvatarSetBusDto,
+  CurrentSessionBusDto,
+  PasswordChangeBusDto,
+  ProfileUpdateBusDto,
+  RoomNotificationsDto,
+  SessionLabelBusDto,
+  SessionRevokeBusDto,
+} from './account.dto';
 import { DtoClass, EmptyDto, validatePayload, Validated } from './validation';
 
 /** The DTO class of every command of a protocol table, by name. */
@@ -163,6 +173,18 @@ export const COMMAND_DTOS: CommandDtos = {
   outgoingList: RoomIdDto,
   outgoingDelete: HookRefDto,
   outgoingDeliveries: HookRefDto,
+  accountProfileUpdate: ProfileUpdateBusDto,
+  accountAvatarSet: AvatarSetBusDto,
+  accountPasswordChange: PasswordChangeBusDto,
+  accountSessions: CurrentSessionBusDto,
+  accountSessionRevoke: SessionRevokeBusDto,
+  accountSessionLabel: SessionLabelBusDto,
+  accountDelete: AccountDeleteBusDto,
+  accountExport: CurrentSessionBusDto,
+  chatUserUpdated: EmptyDto,
+  chatUserDeleted: EmptyDto,
+  chatExport: EmptyDto,
+  roomNotifications: RoomNotificationsDto,
 };
 
 /** Validate a command's payload with its DTO (the one pipeline: validatePayload). */

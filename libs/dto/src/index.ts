@@ -8,6 +8,7 @@ export * from './moderation.dto';
 export * from './admin.dto';
 export * from './signin.dto';
 export * from './integrations.dto';
+export * from './account.dto';
 export * from './names';
 export * from './commands';
 export * from './validation';

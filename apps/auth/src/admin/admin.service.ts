@@ -27,6 +27,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { AdminAction, authorizeAdmin } from './admin-policy';
 import { AdmissionService } from './admission.service';
 import { IntegrationsService } from '../integrations/integrations.service';
+import { toPublic } from '../users/public-user';
 import { SECOND_FACTOR, SecondFactor } from '../signin/second-factor';
 
 const DAY_MS = 86_400_000;
@@ -40,7 +41,7 @@ interface Admin {
 
 function adminUser(u: UserRecord): AdminUser {
   return {
-    user: { id: u.id, username: u.username, displayName: u.displayName, guest: false, role: u.role },
+    user: toPublic(u),
     role: u.role,
     status: u.status,
     createdAt: (u.createdAt ?? new Date(0)).toISOString(),
@@ -143,6 +144,8 @@ export class AdminService {
   async reactivate(actor: PublicUser, userId: string, reason?: string): Promise<void> {
     const target = await this.target(userId);
     const admin = await this.authorize(actor, 'users.reactivate', target);
+    // an account its owner deleted stays gone (its names and password are no more)
+    if (target.deletedAt) throw new BusError('conflict', 'this account was deleted by its owner');
     await this.users.setStatus(target.id, 'active');
     await this.audit.by(admin, {
       action: 'user.reactivate',

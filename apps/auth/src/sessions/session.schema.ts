@@ -35,6 +35,10 @@ export class Session {
   @Prop({ type: Date })
   lastUsedAt?: Date;
 
+  /** the browser's User-Agent at sign-in (trimmed to 256 characters), for the sessions list */
+  @Prop({ type: String })
+  userAgent?: string;
+
   /** set when the session was signed out or found replayed */
   @Prop({ type: Date, default: null })
   revokedAt?: Date | null;

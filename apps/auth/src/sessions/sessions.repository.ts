@@ -14,6 +14,15 @@ export interface SessionRecord {
   revokedAt: Date | null;
 }
 
+/** A live session as the sessions list shows it. */
+export interface SessionListing {
+  id: string;
+  rememberMe: boolean;
+  createdAt: Date;
+  lastUsedAt: Date;
+  userAgent: string;
+}
+
 export interface NewSession {
   id: string;
   userId: string;
@@ -160,6 +169,36 @@ export class SessionsRepository implements OnModuleInit, OnModuleDestroy {
     if (typeof userId !== 'string') return [];
     const live = await this.sessions.find({ userId, revokedAt: null }, { _id: 1 }).lean().exec();
     return live.map((d) => d._id);
+  }
+
+  /** The user's sessions neither revoked nor expired, newest use first. */
+  async listLive(userId: string, now = new Date()): Promise<SessionListing[]> {
+    if (typeof userId !== 'string') return [];
+    const docs = await this.sessions
+      .find(
+        { userId, revokedAt: null },
+        { _id: 1, rememberMe: 1, createdAt: 1, lastUsedAt: 1, expiresAt: 1, userAgent: 1 },
+      )
+      .lean()
+      .exec();
+    return docs
+      .filter((d) => d.expiresAt.getTime() > now.getTime())
+      .map((d) => ({
+        id: d._id,
+        rememberMe: d.rememberMe,
+        createdAt: d.createdAt,
+        lastUsedAt: d.lastUsedAt ?? d.createdAt,
+        userAgent: d.userAgent ?? '',
+      }))
+      .sort((a, b) => b.lastUsedAt.getTime() - a.lastUsedAt.getTime());
+  }
+
+  /** Remember the browser of one of the user's sessions (the gateway tells it after a sign-in or refresh). */
+  async label(id: string, userId: string, userAgent: string, now = new Date()): Promise<void> {
+    if (typeof id !== 'string' || typeof userId !== 'string') return;
+    await this.sessions
+      .updateOne({ _id: id, userId, revokedAt: null }, { $set: { userAgent, lastUsedAt: now } })
+      .exec();
   }
 
   /** Revoke every live session of a user; returns how many. */

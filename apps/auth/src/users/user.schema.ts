@@ -46,6 +46,27 @@ export class User {
   /** a bot's owner (the account that created it) */
   @Prop({ type: String, index: true, sparse: true })
   ownerId?: string;
+  /** optional address (SPEC §10); nothing is sent to it before it is verified */
+  @Prop({ type: String })
+  email?: string;
+
+  @Prop({ type: Boolean, default: false })
+  emailVerified?: boolean;
+
+  /** content hash of the avatar the gateway stores (`/api/avatars/<hash>.webp`); absent: initials */
+  @Prop({ type: String })
+  avatar?: string;
+
+  /**
+   * set when the person deleted the account (SPEC §10): it is deactivated, its names replaced, and
+   * its username stays taken until USERNAME_HOLD_AFTER_DELETION_DAYS later (then released)
+   */
+  @Prop({ type: Date, index: true })
+  deletedAt?: Date;
+
+  /** the username of a deleted account was released (its keys no longer hold it) */
+  @Prop({ type: Boolean })
+  usernameReleased?: boolean;
 
   /** last sign-in or token refresh */
   @Prop({ type: Date })

@@ -29,6 +29,17 @@ export interface UserRecord {
   /** a bot account (SPEC §9) and its owner */
   bot?: boolean;
   ownerId?: string;
+  email?: string;
+  emailVerified?: boolean;
+  /** avatar content hash */
+  avatar?: string;
+  deletedAt?: Date;
+}
+
+/** What a profile change sets (undefined: unchanged; email null: removed). */
+export interface ProfileChange {
+  displayName?: string;
+  email?: string | null;
 }
 
 /** A page of accounts for the admin list. */
@@ -145,6 +156,82 @@ export class UsersRepository implements OnModuleInit {
     await this.users.updateOne({ _id: id }, { $set: { passwordHash } }).exec();
   }
 
+  /** Display name and email; a new email is unverified. Answers the updated record. */
+  async updateProfile(id: string, change: ProfileChange): Promise<UserRecord | undefined> {
+    if (typeof id !== 'string' || !/^[a-f0-9]{24}$/.test(id)) return undefined;
+    const set: Record<string, unknown> = {};
+    const unset: Record<string, ''> = {};
+    if (change.displayName !== undefined) set.displayName = change.displayName;
+    if (change.email === null) {
+      unset.email = '';
+      set.emailVerified = false;
+    } else if (change.email !== undefined) {
+      set.email = change.email;
+      set.emailVerified = false;
+    }
+    const update: Record<string, unknown> = {};
+    if (Object.keys(set).length) update.$set = set;
+    if (Object.keys(unset).length) update.$unset = unset;
+    const doc = Object.keys(update).length
+      ? await this.users
+          .findOneAndUpdate({ _id: id, deletedAt: null }, update, { returnDocument: 'after' })
+          .lean()
+          .exec()
+      : await this.users.findOne({ _id: id, deletedAt: null }).lean().exec();
+    return doc ? this.toRecord(doc) : undefined;
+  }
+
+  /** Set (a content hash) or remove (null) the avatar. */
+  async setAvatar(id: string, avatar: string | null): Promise<UserRecord | undefined> {
+    if (typeof id !== 'string' || !/^[a-f0-9]{24}$/.test(id)) return undefined;
+    const update = avatar ? { $set: { avatar } } : { $unset: { avatar: '' } };
+    const doc = await this.users
+      .findOneAndUpdate({ _id: id, deletedAt: null }, update, { returnDocument: 'after' })
+      .lean()
+      .exec();
+    return doc ? this.toRecord(doc) : undefined;
+  }
+
+  /**
+   * The account is gone for its owner: deactivated, names replaced, email and avatar removed, the
+   * password hash replaced by one nothing verifies against. The username stays taken (its keys
+   * stay) until releaseHeldUsernames frees it.
+   */
+  async markDeleted(id: string, unusableHash: string, displayName: string, at: Date): Promise<boolean> {
+    const r = await this.users
+      .updateOne(
+        { _id: id, deletedAt: null },
+        {
+          $set: { status: 'deactivated', deletedAt: at, displayName, passwordHash: unusableHash, emailVerified: false },
+          $unset: { email: '', avatar: '' },
+        },
+      )
+      .exec();
+    return r.modifiedCount === 1;
+  }
+
+  /**
+   * Free the usernames of accounts deleted before `cutoff`: their unique keys become
+   * `deleted:<id>`, so the name can be registered again. Answers how many were freed.
+   */
+  async releaseHeldUsernames(cutoff: Date, max = 100): Promise<number> {
+    const docs = await this.users
+      .find(
+        { deletedAt: mongoose.trusted({ $lt: cutoff }), usernameReleased: mongoose.trusted({ $ne: true }) },
+        { _id: 1 },
+      )
+      .limit(max)
+      .lean()
+      .exec();
+    for (const d of docs) {
+      const key = `deleted:${String(d._id)}`;
+      await this.users
+        .updateOne({ _id: d._id }, { $set: { usernameKey: key, usernameSkeleton: key, usernameReleased: true } })
+        .exec();
+    }
+    return docs.length;
+  }
+
   /** Seen now (sign-in, refresh): for the admin list and the 7-day active count. */
   async touch(id: string, at: Date): Promise<void> {
     await this.users.updateOne({ _id: id }, { $set: { lastSeenAt: at } }).exec();
@@ -219,9 +306,16 @@ export class UsersRepository implements OnModuleInit {
       | 'lastSeenAt'
       | 'bot'
       | 'ownerId'
+      | 'email'
+      | 'emailVerified'
+      | 'avatar'
+      | 'deletedAt'
     >,
   ): UserRecord {
     return {
+      ...(doc.email ? { email: doc.email, emailVerified: doc.emailVerified === true } : {}),
+      ...(doc.avatar ? { avatar: doc.avatar } : {}),
+      ...(doc.deletedAt ? { deletedAt: doc.deletedAt } : {}),
       status: doc.status === 'deactivated' ? 'deactivated' : 'active',
       createdAt: doc.createdAt,
       lastSeenAt: doc.lastSeenAt,

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type {
   Attachment,
   OutgoingTrigger,
+  NotificationLevel,
   PostPolicy,
   ReportAction,
   ReportStatus,
@@ -24,6 +25,10 @@ export interface ChatUsersTable {
   username_key: string;
   display_name: string;
   guest: Generated<boolean>;
+  /** `/api/avatars/<hash>.webp`, null: initials */
+  avatar_url: string | null;
+  /** the account was deleted: its messages show "deleted user" */
+  deleted: Generated<boolean>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
 }
@@ -53,6 +58,8 @@ export interface RoomMembersTable {
   user_id: string;
   role: ColumnType<RoomRole, RoomRole | undefined, RoomRole>;
   joined_at: Generated<Timestamp>;
+  /** the member's notification level (SPEC §10); null: defaultNotificationLevel(kind) */
+  notify_level: ColumnType<NotificationLevel | null, NotificationLevel | null | undefined, NotificationLevel | null>;
 }
 
 /** One reaction of a message: the emoji and who reacted, in the order they did. */

@@ -22,6 +22,8 @@ export interface MessageRow {
   reactions: StoredReaction[] | null;
   attachments: StoredAttachment[] | null;
   mentions: string[] | null;
+  /** the sender's avatar now (chat_users), null: none */
+  sender_avatar?: string | null;
   deleted_by?: 'moderator' | null;
   r_seq?: number | null;
   r_sender_id?: string | null;
@@ -37,6 +39,7 @@ export const MESSAGE_COLUMNS = sql.raw(`
   m.room_id, m.seq, m.id, m.sender_id, m.sender_username, m.sender_display_name, m.sender_bot,
   m.client_msg_id, m.text, m.created_at, m.event, m.changed_event, m.edited_at, m.deleted,
   m.reply_to, m.reactions, m.attachments, m.mentions, m.deleted_by,
+  (select su.avatar_url from chat_users su where su.id = m.sender_id) as sender_avatar,
   r.seq as r_seq, r.sender_id as r_sender_id, r.sender_username as r_sender_username,
   r.sender_display_name as r_sender_display_name, r.sender_bot as r_sender_bot,
   left(r.text, ${LIMITS.replyExcerpt}) as r_text, r.deleted as r_deleted`);
@@ -51,8 +54,14 @@ function reactionsOf(stored: StoredReaction[] | null): Reaction[] | undefined {
   return stored.map((r) => ({ emoji: r.emoji, count: r.userIds.length, userIds: r.userIds }));
 }
 
-function sender(id: string, username: string, displayName: string, bot: boolean): MessageSender {
-  return { id, username, displayName, bot };
+function sender(
+  id: string,
+  username: string,
+  displayName: string,
+  bot: boolean,
+  avatar?: string | null,
+): MessageSender {
+  return { id, username, displayName, bot, ...(avatar ? { avatarUrl: avatar } : {}) };
 }
 
 /** The public Message (SPEC §5) of a row; optional fields only when they carry something. */
@@ -62,7 +71,7 @@ export function toMessage(row: MessageRow): Message {
     roomId: row.room_id,
     seq: row.seq,
     clientMsgId: row.client_msg_id,
-    sender: sender(row.sender_id, row.sender_username, row.sender_display_name, row.sender_bot),
+    sender: sender(row.sender_id, row.sender_username, row.sender_display_name, row.sender_bot, row.sender_avatar),
     text: row.deleted ? '' : row.text,
     createdAt: new Date(row.created_at).toISOString(),
   };

@@ -104,7 +104,10 @@ export class MessagesRepository {
         insert into messages (room_id, seq, event, sender_id, sender_username, sender_display_name, sender_bot,
                               client_msg_id, text, reply_to, mentions, attachments)
         select f.room_id, room.last_seq - room.k + f.n, room.last_event - room.k + f.n, f.sender_id, f.sender_username,
-               f.sender_display_name, f.sender_bot, f.client_msg_id, f.text, f.reply_to, f.mentions, f.attachments
+               -- the display name as chat's projection has it now (a profile change reaches new messages
+               -- at once, whatever name the sender's access token still carries); bots have no row
+               coalesce((select u.display_name from chat_users u where u.id = f.sender_id and not f.sender_bot),
+                        f.sender_display_name), f.sender_bot, f.client_msg_id, f.text, f.reply_to, f.mentions, f.attachments
         from fresh f join room on room.id = f.room_id
         returning *
       ),

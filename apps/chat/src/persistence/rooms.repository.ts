@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RawBuilder, sql, Transaction, Updateable } from 'kysely';
 import type { ChatDatabase, RoomsTable } from '../database/schema';
-import { LOBBY_ROOM_ID, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
+import { LOBBY_ROOM_ID, NotificationLevel, PostPolicy, RoomKind, RoomRole } from '@hihi/contracts';
 import type { MemberFacts, RoomFacts, Standing } from '../access/policy';
 import { DB, Db } from '../database/database';
 import { isUniqueViolation } from './message-rows';
@@ -26,6 +26,8 @@ export interface RoomViewRow {
   peer_name: string | null;
   /** the viewer's room role; null: not a member */
   role: RoomRole | null;
+  /** the viewer's notification level; null: the kind's default */
+  notify_level: NotificationLevel | null;
 }
 
 export interface ReadMark {
@@ -50,6 +52,7 @@ export interface MemberRow {
   username: string;
   display_name: string;
   role: RoomRole;
+  avatar_url: string | null;
   /** a mute in force (room_mutes' primary key) */
   muted: boolean;
   muted_until: Date | null;
@@ -88,7 +91,8 @@ const VIEW_COLUMNS = (viewer: RawBuilder<unknown>, readSeq: RawBuilder<unknown>)
   case when r.kind = 'dm' then (
     select u.display_name from room_members pm join chat_users u on u.id = pm.user_id
     where pm.room_id = r.id and pm.user_id <> ${viewer} limit 1) end as peer_name,
-  (select x.role from room_members x where x.room_id = r.id and x.user_id = ${viewer}) as role`;
+  (select x.role from room_members x where x.room_id = r.id and x.user_id = ${viewer}) as role,
+  (select x.notify_level from room_members x where x.room_id = r.id and x.user_id = ${viewer}) as notify_level`;
 
 const userParam = (userId: string) => sql`${userId}`;
 
@@ -347,6 +351,7 @@ export class RoomsRepository {
         eb.fn.coalesce('u.username', 'm.user_id').as('username'),
         eb.fn.coalesce('u.display_name', 'm.user_id').as('display_name'),
         'm.role',
+        'u.avatar_url',
         sql<boolean>`mu.user_id is not null`.as('muted'),
         'mu.muted_until',
       ])
@@ -362,6 +367,23 @@ export class RoomsRepository {
       .where('role', '=', 'owner')
       .executeTakeFirst();
     return Number(row?.n ?? 0);
+  }
+
+  /** Set the member's notification level (null: the default); false when not a member. */
+  async setNotifyLevel(roomId: string, userId: string, level: NotificationLevel | null): Promise<boolean> {
+    const r = await this.db
+      .updateTable('room_members')
+      .set({ notify_level: level })
+      .where('room_id', '=', roomId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Ids of the rooms the user is a member of (room_members_user). */
+  async roomIdsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('room_members').select('room_id').where('user_id', '=', userId).execute();
+    return rows.map((r) => r.room_id);
   }
 
   /** One member with their name (primary keys). */

@@ -14,7 +14,13 @@ const LAST_OWNER_LEAVES = 'the last owner cannot leave; make someone else an own
 
 export function toMember(row: MemberRow): RoomMember {
   const member: RoomMember = {
-    user: { id: row.user_id, username: row.username, displayName: row.display_name, guest: false },
+    user: {
+      id: row.user_id,
+      username: row.username,
+      displayName: row.display_name,
+      guest: false,
+      ...(row.avatar_url ? { avatarUrl: row.avatar_url } : {}),
+    },
     role: row.role,
   };
   if (row.muted) member.mutedUntil = row.muted_until ? new Date(row.muted_until).toISOString() : null;

@@ -5,6 +5,7 @@ import {
   CreatableRoomKind,
   DirectoryPage,
   DirectoryQuery,
+  defaultNotificationLevel,
   DUCK,
   LIMITS,
   LOBBY_ROOM_ID,
@@ -63,6 +64,7 @@ export function toRoom(row: RoomViewRow): Room {
     lastSeq: row.last_seq,
     unread: Math.max(0, row.last_seq - row.read_seq),
     mentions: row.mentions,
+    notifications: row.notify_level ?? defaultNotificationLevel(row.kind),
   };
 }
 

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { SessionLabeler } from './session-labeler';
 import { PassportModule } from '@nestjs/passport';
 import { AuthController, MeController } from './auth.controller';
 import { AuthGatewayService } from './auth.service';
@@ -33,11 +35,13 @@ import { SIGNIN_CONTROLLERS, SIGNIN_PROVIDERS } from './signin';
     PersonOnly,
     ApiTokenService,
     ChatProvisioner,
+    { provide: APP_INTERCEPTOR, useClass: SessionLabeler },
     ...SIGNIN_PROVIDERS,
   ],
   exports: [
     PassportModule,
     RateLimitService,
+    LoginLimiter,
     RevocationService,
     ServerRolesService,
     OriginPolicy,

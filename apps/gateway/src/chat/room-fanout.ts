@@ -142,6 +142,10 @@ export class RoomFanout {
           .except(userRoom(event.user.id))
           .emit(SERVER_EVENTS.typing, { roomId: event.roomId, user: event.user, typing: event.typing });
         return;
+      case 'user:updated':
+        // a profile change (display name, avatar) of someone in the room: idempotent for the client
+        this.room(server, event.roomId).emit(SERVER_EVENTS.userUpdated, { user: event.user });
+        return;
       case 'room:updated': {
         const target = event.userIds?.length ? server.to(event.userIds.map(userRoom)) : this.room(server, event.roomId);
         target.emit(SERVER_EVENTS.roomUpdated, event.room);

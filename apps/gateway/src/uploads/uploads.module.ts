@@ -41,5 +41,6 @@ import { LocalUploadStorage, s3Client, S3UploadStorage, UploadStorage } from './
     },
     UploadsService,
   ],
+  exports: [UploadStorage],
 })
 export class UploadsModule {}

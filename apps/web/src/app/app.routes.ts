@@ -28,5 +28,11 @@ export const routes: Routes = [
     canActivate: [authGuard],
     loadComponent: () => import('./account/security-page/security-page').then((m) => m.SecurityPage),
   },
+  {
+    path: 'profile',
+    title: APP_TITLE,
+    canActivate: [authGuard],
+    loadComponent: () => import('./account/profile-page/profile-page').then((m) => m.ProfilePage),
+  },
   { path: '**', redirectTo: 'chat' },
 ];

@@ -12,6 +12,8 @@ import { signal } from '@angular/core';
 import { ChatApiService } from '../core/api/chat-api.service';
 import { AuthService } from '../core/auth/auth.service';
 import { SocketService } from '../core/socket/socket.service';
+import { AccountApi } from '../core/account/account-api.service';
+import { NotifierService } from '../core/notify/notifier.service';
 import { ChatStore, JOIN_BACKOFF_CAP_MS, joinBackoffMs, mentionsUser, provideChatStore } from './chat-store.service';
 import { OutboxService } from './outbox.service';
 
@@ -44,7 +46,7 @@ const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
+function setup(opts: { guest?: boolean; rooms?: Room[]; legacyMuted?: string[] } = {}) {
   const joinAnswers = new Map<string, Message[]>();
   const joinUpdates = new Map<string, Message[]>();
   /** error codes the next joins answer, in order */
@@ -62,6 +64,9 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
     roomUpdated$: new Subject<Room>(),
     roomMember$: new Subject<RoomMemberEvent>(),
     roomRemoved$: new Subject<RoomRemovedEvent>(),
+    userUpdated$: new Subject<{
+      user: { id: string; username: string; displayName: string; guest?: boolean; avatarUrl?: string };
+    }>(),
     connect: vi.fn(),
     disconnect: vi.fn(),
     typing: vi.fn(),
@@ -96,6 +101,15 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
   const auth = {
     user: signal(user),
     isGuest: signal(!!opts.guest),
+    setUser: vi.fn(),
+  };
+  const account = {
+    setNotifications: vi.fn(async (roomId: string, level: string) => ({ ...room(roomId), notifications: level })),
+  };
+  const notifier = {
+    permission: signal('granted'),
+    notify: vi.fn(() => true),
+    takeLegacyMuted: vi.fn(() => opts.legacyMuted ?? []),
   };
   TestBed.configureTestingModule({
     providers: [
@@ -103,10 +117,24 @@ function setup(opts: { guest?: boolean; rooms?: Room[] } = {}) {
       { provide: SocketService, useValue: socket },
       { provide: ChatApiService, useValue: api },
       { provide: AuthService, useValue: auth },
+      { provide: AccountApi, useValue: account },
+      { provide: NotifierService, useValue: notifier },
     ],
   });
   const outbox = TestBed.inject(OutboxService);
-  return { store: TestBed.inject(ChatStore), socket, api, joinAnswers, joinUpdates, joinErrors, changeAnswers, outbox };
+  return {
+    store: TestBed.inject(ChatStore),
+    socket,
+    api,
+    auth,
+    account,
+    notifier,
+    joinAnswers,
+    joinUpdates,
+    joinErrors,
+    changeAnswers,
+    outbox,
+  };
 }
 
 describe('ChatStore', () => {
@@ -132,6 +160,55 @@ describe('ChatStore', () => {
     expect(joins).toEqual(['lobby', 'd1', 'd2']);
     socket.messageNew$.next(msg('d2', 1));
     expect(store.rooms().find((r) => r.id === 'd2')?.unread).toBe(1);
+  });
+
+  it('notifies as each room’s level says: all, mentions only, or nothing', async () => {
+    const lobby = { ...room('lobby'), notifications: 'mentions' as const };
+    const { store, socket, notifier } = setup({
+      rooms: [
+        lobby,
+        { ...room('d1', 'dm'), notifications: 'none' as const },
+        { ...room('r2'), notifications: 'all' as const },
+      ],
+    });
+    await store.start();
+    await settle();
+    setHidden(true);
+    socket.messageNew$.next(msg('lobby', 1)); // no mention: nothing
+    socket.messageNew$.next({ ...msg('lobby', 2), text: 'hi @alice' }); // a mention
+    socket.messageNew$.next(msg('d1', 1)); // a DM set to none
+    socket.messageNew$.next(msg('r2', 1)); // any message of a room at all
+    setHidden(false);
+    expect(notifier.notify.mock.calls.map((c) => (c as unknown as [{ tag: string }])[0].tag)).toEqual(['lobby', 'r2']);
+    socket.userUpdated$.next({ user: { ...bob, avatarUrl: '/api/avatars/b.webp' } });
+    setHidden(true);
+    socket.messageNew$.next(msg('r2', 2));
+    setHidden(false);
+    expect((notifier.notify.mock.calls.at(-1) as unknown as [{ icon?: string }])[0].icon).toBe('/api/avatars/b.webp');
+  });
+
+  it('stores a level on the server, and takes over rooms muted in this browser by an earlier version', async () => {
+    const { store, account } = setup({ legacyMuted: ['r2', 'gone'] });
+    await store.start();
+    await settle();
+    expect(account.setNotifications.mock.calls).toEqual([['r2', 'none']]);
+    expect(store.rooms().find((r) => r.id === 'r2')?.notifications).toBe('none');
+    await store.setNotifications('lobby', 'all');
+    expect(store.notificationLevel(store.rooms().find((r) => r.id === 'lobby')!)).toBe('all');
+    expect(store.notificationLevel(room('x', 'dm'))).toBe('all');
+    expect(store.notificationLevel(room('y', 'public'))).toBe('mentions');
+  });
+
+  it('a user:updated event changes the person’s avatar everywhere, and one’s own account', async () => {
+    const { store, socket, auth } = setup();
+    await store.start();
+    await settle();
+    socket.userUpdated$.next({ user: { ...bob, avatarUrl: '/api/avatars/abc.webp' } });
+    expect(store.avatars()).toEqual({ [bob.id]: '/api/avatars/abc.webp' });
+    socket.userUpdated$.next({ user: { ...alice, displayName: 'Alicia' } });
+    expect(store.avatars()[alice.id]).toBeNull();
+    expect(store.activeOnline().find((u) => u.id === alice.id)?.displayName).toBe('Alicia');
+    expect(auth.setUser).toHaveBeenCalledWith(expect.objectContaining({ id: alice.id, displayName: 'Alicia' }));
   });
 
   it('starts from the join ack’s capped online list and count, then applies presence deltas', async () => {

@@ -1,11 +1,14 @@
-import { Injectable, type Provider, computed, inject } from '@angular/core';
+import { Injectable, type Provider, computed, inject, signal } from '@angular/core';
 import {
   type Attachment,
   type CreateRoomBody,
+  defaultNotificationLevel,
   DUCK_SENDER,
   LIMITS,
   LOBBY_ROOM_ID,
   type Message,
+  type NotificationLevel,
+  type PublicUser,
   type Room,
   type RoomMember,
   type RoomRemovedEvent,
@@ -16,6 +19,7 @@ import { Subscription } from 'rxjs';
 import { ChatApiService } from '../core/api/chat-api.service';
 import { httpErrorMessage } from '../core/api/http-error';
 import { AuthService } from '../core/auth/auth.service';
+import { AccountApi } from '../core/account/account-api.service';
 import { I18nService } from '../core/i18n/i18n.service';
 import { NotifierService } from '../core/notify/notifier.service';
 import { SocketService } from '../core/socket/socket.service';
@@ -71,6 +75,7 @@ export class ChatStore {
   private readonly socket = inject(SocketService);
   private readonly outbox = inject(OutboxService);
   private readonly auth = inject(AuthService);
+  private readonly account = inject(AccountApi);
   private readonly notifier = inject(NotifierService);
   private readonly i18n = inject(I18nService);
 
@@ -88,6 +93,9 @@ export class ChatStore {
   private subs = new Subscription();
 
   // rooms
+  /** pictures people changed since their messages were loaded (`user:updated`; null: removed) */
+  readonly avatars = signal<Record<string, string | null>>({});
+
   readonly rooms = this.roomsStore.rooms;
   readonly roomsLoading = this.roomsStore.loading;
   readonly activeRoomId = this.roomsStore.activeId;
@@ -120,6 +128,8 @@ export class ChatStore {
 
   readonly me = this.auth.user;
   readonly connection = this.socket.state;
+  /** cut off by the server for flooding (server:disconnect): why, and until when */
+  readonly cutOff = this.socket.cutOff;
 
   /** Outbox entries of the active room not yet seen in its message list. */
   readonly activeOutbox = computed<OutboxItem[]>(() => {
@@ -180,6 +190,7 @@ export class ChatStore {
     this.subs.add(this.socket.roomUpdated$.subscribe((r) => this.roomsStore.upsert(r)));
     this.subs.add(this.socket.roomMember$.subscribe((e) => this.membersStore.apply(e)));
     this.subs.add(this.socket.roomRemoved$.subscribe((e) => this.onRemoved(e)));
+    this.subs.add(this.socket.userUpdated$.subscribe((e) => this.onUserUpdated(e.user)));
     this.socket.connect();
     await this.loadRooms();
   }
@@ -207,6 +218,10 @@ export class ChatStore {
         if (first) await this.selectRoom(first.id);
       }
       void this.sync.joinDms();
+      // rooms an earlier version muted in this browser become `none` on the server, once
+      if (!this.auth.isGuest())
+        for (const id of this.notifier.takeLegacyMuted())
+          if (rooms.some((r) => r.id === id)) void this.setNotifications(id, 'none');
     } catch (err) {
       this.error.set(httpErrorMessage(err) ?? 'network');
     } finally {
@@ -352,6 +367,35 @@ export class ChatStore {
    * deleted): it disappears with everything of it; the open one gives way to the lobby, with a
    * notice unless the viewer left by themselves.
    */
+  /** Someone changed their name or picture: lists and avatars follow; the own account too. */
+  private onUserUpdated(user: PublicUser): void {
+    if (!user?.id) return;
+    this.avatars.update((all) => ({ ...all, [user.id]: user.avatarUrl ?? null }));
+    this.membersStore.renamed(user);
+    this.presence.renamed(user);
+    const me = this.me();
+    if (me && me.id === user.id) this.auth.setUser({ ...me, displayName: user.displayName, avatarUrl: user.avatarUrl });
+  }
+
+  /** The viewer's notification level for a room (SPEC §10; the server's default by kind). */
+  notificationLevel(room: Room): NotificationLevel {
+    return room.notifications ?? defaultNotificationLevel(room.kind);
+  }
+
+  /** Set a room's level: stored on the server, so the person's other devices follow (`room:updated`). */
+  async setNotifications(roomId: string, level: NotificationLevel): Promise<void> {
+    const room = this.roomsStore.find(roomId);
+    if (!room) return;
+    const before = room.notifications;
+    this.roomsStore.patch(roomId, { notifications: level });
+    try {
+      this.roomsStore.upsert(await this.account.setNotifications(roomId, level));
+    } catch (err) {
+      this.roomsStore.patch(roomId, { notifications: before });
+      this.status.showNotice(this.i18n.t('error.generic', { message: httpErrorMessage(err) ?? '' }));
+    }
+  }
+
   private onRemoved(e: RoomRemovedEvent): void {
     if (!e?.roomId) return;
     const room = this.roomsStore.find(e.roomId);
@@ -405,14 +449,15 @@ export class ChatStore {
       }
       // read while away? no: count it in the title and mark where the new ones start
       if (fromOther && active && !this.visible()) this.reads.arrivedAway(m.roomId, m.seq);
-      if (fromOther && room && (room.kind === 'dm' || room.kind === 'group' || mentioned))
-        this.notify(m, room, mentioned);
+      if (fromOther && room) this.notify(m, room, mentioned);
       if (active) this.reads.markRead(m.roomId);
     }
   }
 
+  /** A browser notification, as the room's level says: `all` any message, `mentions` only those, `none` nothing. */
   private notify(m: Message, room: Room, mentioned: boolean): void {
-    if (this.notifier.isMuted(room.id)) return;
+    const level = this.notificationLevel(room);
+    if (level === 'none' || (level === 'mentions' && !mentioned)) return;
     const name = m.sender.displayName || m.sender.username;
     const title =
       room.kind !== 'public' && room.kind !== 'private' && !mentioned
@@ -422,6 +467,7 @@ export class ChatStore {
       title,
       body: plainText(m.text).slice(0, 160),
       tag: room.id,
+      icon: (m.sender.id in this.avatars() ? this.avatars()[m.sender.id] : m.sender.avatarUrl) ?? undefined,
       onClick: () => void this.selectRoom(room.id),
     });
   }

@@ -5,6 +5,7 @@ import { provideRouter } from '@angular/router';
 import { CLIENT_EVENTS, DUCK, type Room, SERVER_EVENTS } from '@hihi/contracts';
 import { fakeIoFactory } from '../../../testing/fake-socket';
 import { ChatApiService } from '../../core/api/chat-api.service';
+import { AccountApi } from '../../core/account/account-api.service';
 import { SESSION_STORAGE_KEY } from '../../core/auth/auth.service';
 import { IO_FACTORY } from '../../core/socket/socket.service';
 import { ChatPage } from './chat-page';
@@ -13,6 +14,8 @@ const rooms: Room[] = [
   { id: 'lobby', name: 'lobby', kind: 'public', unread: 0, lastSeq: 0, memberCount: 1 },
   { id: 'duck-1', name: 'duck', kind: 'bot', unread: 0, lastSeq: 1, memberCount: 1 },
 ];
+/** the notification levels the page set on the server: [roomId, level] */
+let levels: [string, string][] = [];
 const settle = async () => {
   for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
 };
@@ -43,8 +46,18 @@ async function render(guest: boolean, roomList: Room[] = rooms) {
       provideHttpClientTesting(),
       { provide: IO_FACTORY, useValue: io.factory },
       { provide: ChatApiService, useValue: api },
+      {
+        provide: AccountApi,
+        useValue: {
+          setNotifications: vi.fn(async (roomId: string, level: string) => {
+            levels.push([roomId, level]);
+            return { ...roomList.find((r) => r.id === roomId)!, notifications: level };
+          }),
+        },
+      },
     ],
   });
+  levels = [];
   const fixture = TestBed.createComponent(ChatPage);
   const socket = io.sockets[0];
   socket.ackHandler = (event, payload: { roomId: string }) =>
@@ -148,7 +161,7 @@ describe('ChatPage', () => {
     expect(document.title).toBe('(1) Hihi Chat · 嗨嗨聊天室');
   });
 
-  it('asks for notification permission only when the bell is clicked, then mutes the room', async () => {
+  it('asks for notification permission only when the bell is clicked, then cycles the room’s notification level on the server', async () => {
     const original = (globalThis as { Notification?: unknown }).Notification;
     const requestPermission = vi.fn(async () => {
       Fake.permission = 'granted';
@@ -168,11 +181,11 @@ describe('ChatPage', () => {
       await settle();
       await fixture.whenStable();
       expect(requestPermission).toHaveBeenCalledTimes(1);
-      expect(bell().getAttribute('aria-pressed')).toBe('false');
+      expect(bell().getAttribute('aria-label')).toContain('仅 @提及');
       bell().click();
       await fixture.whenStable();
-      expect(bell().getAttribute('aria-pressed')).toBe('true');
-      expect(JSON.parse(localStorage.getItem('hihi.mutedRooms')!)).toEqual(['lobby']);
+      expect(bell().getAttribute('aria-label')).toContain('不通知');
+      expect(levels).toEqual([['lobby', 'none']]);
     } finally {
       (globalThis as { Notification?: unknown }).Notification = original;
     }

@@ -15,7 +15,7 @@ import {
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
-import { DUCK, type Room } from '@hihi/contracts';
+import { DUCK, type NotificationLevel, type Room } from '@hihi/contracts';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { NotifierService } from '../../core/notify/notifier.service';
@@ -131,16 +131,18 @@ export class ChatPage {
     return m ? { name: m.sender.displayName || m.sender.username, text: m.text } : null;
   });
 
-  /** The bell: asks for permission (a user gesture), then mutes / unmutes the open room. */
+  /**
+   * The bell: asks for permission (a user gesture), then shows and changes the open room's
+   * notification level (all → mentions → none), kept on the server for every device.
+   */
   protected readonly bell = computed(() => {
     const permission = this.notifier.permission();
-    const room = this.store.activeRoomId();
-    const muted = !!room && this.notifier.muted().has(room);
-    if (permission === 'denied') return { icon: '🔕', label: this.i18n.t('chat.notifyDenied'), pressed: null };
-    if (permission !== 'granted') return { icon: '🔔', label: this.i18n.t('chat.notifyEnable'), pressed: null };
-    return muted
-      ? { icon: '🔕', label: this.i18n.t('chat.notifyUnmute'), pressed: true }
-      : { icon: '🔔', label: this.i18n.t('chat.notifyMute'), pressed: false };
+    const room = this.store.activeRoom();
+    if (permission === 'denied') return { icon: '🔕', label: this.i18n.t('chat.notifyDenied') };
+    if (permission !== 'granted') return { icon: '🔔', label: this.i18n.t('chat.notifyEnable') };
+    const level = room ? this.store.notificationLevel(room) : 'all';
+    const icon = level === 'none' ? '🔕' : level === 'mentions' ? '@' : '🔔';
+    return { icon, label: this.i18n.t('notify.levelLabel', { level: this.i18n.t(`notify.level.${level}`) }) };
   });
 
   constructor() {
@@ -270,8 +272,8 @@ export class ChatPage {
     const permission = this.notifier.permission();
     if (permission === 'default') await this.notifier.request();
     else if (permission === 'granted') {
-      const room = this.store.activeRoomId();
-      if (room) this.notifier.toggleMute(room);
+      const room = this.store.activeRoom();
+      if (room) await this.store.setNotifications(room.id, nextLevel(this.store.notificationLevel(room)));
     }
   }
 
@@ -320,4 +322,9 @@ export class ChatPage {
     await this.auth.logout();
     await this.router.navigateByUrl('/login');
   }
+}
+
+/** The bell's next level: all → mentions → none → all. */
+export function nextLevel(level: NotificationLevel): NotificationLevel {
+  return level === 'all' ? 'mentions' : level === 'mentions' ? 'none' : 'all';
 }

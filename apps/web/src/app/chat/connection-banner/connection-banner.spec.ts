@@ -26,6 +26,17 @@ describe('ConnectionBanner', () => {
     expect(el.querySelector('.banner')).toBeNull();
   });
 
+  it('cut off for flooding: says why, without the "reconnect now" button', () => {
+    localStorage.setItem('hihi.lang', 'en');
+    const fixture = TestBed.createComponent(ConnectionBanner);
+    const el: HTMLElement = fixture.nativeElement;
+    fixture.componentRef.setInput('state', 'reconnecting');
+    fixture.componentRef.setInput('cutOff', true);
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="cut-off"]')?.textContent).toContain('too fast');
+    expect(el.querySelector('button')).toBeNull();
+  });
+
   it('says the room is being rejoined while a join is retried', () => {
     localStorage.setItem('hihi.lang', 'en');
     const fixture = TestBed.createComponent(ConnectionBanner);

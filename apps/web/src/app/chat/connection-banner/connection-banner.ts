@@ -23,7 +23,12 @@ export const BACK_BANNER_MS = 3000;
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="live" role="status" aria-live="polite">
-      @if (state() === 'reconnecting') {
+      @if (state() === 'reconnecting' && cutOff()) {
+        <div class="banner banner--down" data-testid="cut-off">
+          <span aria-hidden="true">🦆</span>
+          <span>{{ i18n.t('chat.cutOff') }}</span>
+        </div>
+      } @else if (state() === 'reconnecting') {
         <div class="banner banner--down">
           <span class="spinner" aria-hidden="true"></span>
           <span>{{ i18n.t('chat.reconnecting') }}</span>
@@ -80,6 +85,8 @@ export class ConnectionBanner {
   readonly state = input<ConnectionState>('idle');
   /** connected, but the open room's join is being retried (the server was busy) */
   readonly rejoining = input(false);
+  /** the server cut this client off for sending too fast; it reconnects by itself after a pause */
+  readonly cutOff = input(false);
   readonly reconnectNow = output<void>();
 
   protected readonly back = signal(false);

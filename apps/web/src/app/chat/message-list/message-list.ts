@@ -13,7 +13,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { isDuckGreeting, type Attachment, type Message } from '@hihi/contracts';
+import { DELETED_USER, isDuckGreeting, type Attachment, type Message } from '@hihi/contracts';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
@@ -57,6 +57,8 @@ export interface ListItem {
   senderId: string;
   senderName: string;
   senderSeed: string;
+  /** the sender's picture (absent: initials) */
+  senderAvatar?: string;
   bot: boolean;
   /** the duck's greeting: shown with the duck's picture, as the seed's chat page does */
   greeting: boolean;
@@ -87,6 +89,10 @@ export interface BuildOptions {
   names?: Record<string, string>;
   /** seq of the first unread message: the divider goes above the first such message from others */
   unreadFrom?: number | null;
+  /** userId → avatar URL learnt since the messages were loaded (`user:updated`; null: removed) */
+  avatars?: Record<string, string | null>;
+  /** how a deleted account is named (localised "deleted user") */
+  deletedName?: string;
 }
 
 export interface Announcement {
@@ -130,6 +136,7 @@ export function buildItems(
   opts: BuildOptions = {},
 ): ListItem[] {
   const names = opts.names ?? {};
+  const avatars = opts.avatars ?? {};
   const byId = new Map(messages.map((m) => [m.id, m]));
   const reply = (r: Message['replyTo']): ReplyView | undefined => {
     if (!r) return undefined;
@@ -176,8 +183,12 @@ export function buildItems(
         attachments: m.deleted ? [] : (m.attachments ?? []),
         divider,
         senderId: m.sender.id,
-        senderName: m.sender.displayName || m.sender.username,
+        senderName:
+          !m.sender.bot && m.sender.username === DELETED_USER.username && opts.deletedName
+            ? opts.deletedName
+            : m.sender.displayName || m.sender.username,
         senderSeed: m.sender.username,
+        senderAvatar: (m.sender.id in avatars ? avatars[m.sender.id] : m.sender.avatarUrl) ?? undefined,
         bot: m.sender.bot,
         greeting: isDuckGreeting(m),
         mine,
@@ -243,6 +254,8 @@ export class MessageList {
   readonly offline = input(false);
   /** userId → display name (reaction tooltips) */
   readonly names = input<Record<string, string>>({});
+  /** avatars changed since the messages were loaded (userId → URL, null: removed) */
+  readonly avatars = input<Record<string, string | null>>({});
   /** seq of the first unread message (the divider), if any */
   readonly unreadFrom = input<number | null>(null);
   /** may edit, delete, reply and react (not a guest) */
@@ -294,6 +307,8 @@ export class MessageList {
     return buildItems(this.messages(), this.pending(), this.me(), (iso) => fmt.format(new Date(iso)), {
       names: this.names(),
       unreadFrom: this.unreadFrom(),
+      avatars: this.avatars(),
+      deletedName: this.i18n.t('account.deletedUser'),
     });
   });
   private readonly editedFormat = computed(

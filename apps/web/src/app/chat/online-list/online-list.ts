@@ -18,7 +18,12 @@ import { Avatar } from '../../shared/avatar/avatar';
         <ul class="online__list">
           @for (user of users(); track user.id) {
             <li class="online__user">
-              <hihi-avatar [name]="user.displayName || user.username" [seed]="user.username" [size]="26" />
+              <hihi-avatar
+                [name]="user.displayName || user.username"
+                [seed]="user.username"
+                [src]="user.avatarUrl"
+                [size]="26"
+              />
               <span class="online__name">{{ user.displayName || user.username }}</span>
               @if (user.id === meId()) {
                 <span class="online__me">({{ i18n.t('chat.you') }})</span>

@@ -1,5 +1,5 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
-import { LIMITS, type RoomMember, type RoomMemberEvent, type RoomRole } from '@hihi/contracts';
+import { LIMITS, type PublicUser, type RoomMember, type RoomMemberEvent, type RoomRole } from '@hihi/contracts';
 import { ChatApiService } from '../../core/api/chat-api.service';
 import { AuthService } from '../../core/auth/auth.service';
 import { RoomsStore } from './rooms.store';
@@ -70,6 +70,31 @@ export class MembersStore {
       if (gone) return rest.length === l.members.length ? l : { ...l, members: rest };
       const before = l.members.find((m) => m.user.id === e.user.id);
       return { ...l, members: sortMembers([...rest, { ...before, user: e.user, role: e.role }]) };
+    });
+  }
+
+  /** A `user:updated` event: the person's name and picture in every loaded list. */
+  renamed(user: PublicUser): void {
+    if (!user?.id) return;
+    this.lists.update((all) => {
+      let changed = false;
+      const next: typeof all = {};
+      for (const [roomId, l] of Object.entries(all)) {
+        if (!l.members.some((m) => m.user.id === user.id)) {
+          next[roomId] = l;
+          continue;
+        }
+        changed = true;
+        next[roomId] = {
+          ...l,
+          members: l.members.map((m) =>
+            m.user.id === user.id
+              ? { ...m, user: { ...m.user, displayName: user.displayName, avatarUrl: user.avatarUrl } }
+              : m,
+          ),
+        };
+      }
+      return changed ? next : all;
     });
   }
 

@@ -25,6 +25,22 @@ export class PresenceStore {
   }
 
   /** Presence deltas: who came online, who left, and the room's count. */
+  /** Someone changed their name or picture (`user:updated`): every online list shows it. */
+  renamed(user: PublicUser): void {
+    this.online.update((o) => {
+      let changed = false;
+      const next: Record<string, PublicUser[]> = {};
+      for (const [roomId, users] of Object.entries(o)) {
+        next[roomId] = users.map((u) => {
+          if (u.id !== user.id) return u;
+          changed = true;
+          return { ...u, displayName: user.displayName, avatarUrl: user.avatarUrl };
+        });
+      }
+      return changed ? next : o;
+    });
+  }
+
   apply(p: PresenceEvent): void {
     if (!p?.roomId) return;
     this.online.update((o) => {

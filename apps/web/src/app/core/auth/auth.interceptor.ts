@@ -11,6 +11,15 @@ function isAuthEndpoint(url: string): boolean {
   return url.includes('/api/auth/');
 }
 
+/**
+ * Requests whose 401 says "wrong password" (password change, account deletion), not "expired
+ * token": never refreshed and retried (a retry would count as a second failed sign-in).
+ */
+function isPasswordCheck<T>(req: HttpRequest<T>): boolean {
+  const path = req.url.replace(/^https?:\/\/[^/]+/, '').split('?')[0];
+  return (req.method === 'POST' && path === '/api/me/password') || (req.method === 'DELETE' && path === '/api/me');
+}
+
 function withBearer<T>(req: HttpRequest<T>, token: string | null): HttpRequest<T> {
   return token ? req.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : req;
 }
@@ -28,7 +37,7 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
     switchMap((token) =>
       next(withBearer(req, token)).pipe(
         catchError((err: unknown) => {
-          if (err instanceof HttpErrorResponse && err.status === 401 && auth.canRefresh()) {
+          if (err instanceof HttpErrorResponse && err.status === 401 && auth.canRefresh() && !isPasswordCheck(req)) {
             return from(auth.refresh()).pipe(switchMap((fresh) => next(withBearer(req, fresh))));
           }
           if (err instanceof HttpErrorResponse && err.status === 401 && auth.isGuest()) {

@@ -89,6 +89,20 @@ export class AuthService {
     return reply.user;
   }
 
+  /** The account changed (profile, avatar): keep the new user with the session. */
+  setUser(user: PublicUser): void {
+    const current = this.session();
+    if (!current || current.user.id !== user.id) return;
+    const session: StoredSession = { ...current, user };
+    this.session.set(session);
+    const storage = session.remember ? safeStorage('local') : safeStorage('session');
+    try {
+      storage?.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
+    } catch {
+      /* the session still lives in memory */
+    }
+  }
+
   /** Keeps the tokens of a sign-in made another way (second step, passkey, single sign-on). */
   adopt(tokens: AuthTokens, remember: boolean): PublicUser {
     this.store(tokens, remember);

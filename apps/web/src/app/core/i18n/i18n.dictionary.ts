@@ -1,6 +1,7 @@
 import { EN_COMMUNITIES, ZH_COMMUNITIES } from './i18n.communities';
 import { SIGNIN_EN, SIGNIN_ZH } from './i18n.signin';
 import { INTEGRATIONS_EN, INTEGRATIONS_ZH } from './i18n.integrations';
+import { ACCOUNT_EN, ACCOUNT_ZH } from './i18n.account';
 
 /** UI strings. Chinese is the reference language; English must have the same keys. */
 export const ZH = {
@@ -95,6 +96,7 @@ export const ZH = {
   'chat.you': '我',
   'chat.messages': '消息列表',
   'chat.reconnecting': '连接断开了,正在重新连接…',
+  'chat.cutOff': '发得太快啦,服务器让你歇一会儿:稍后会自动重新连接…',
   'chat.reconnected': '又连上啦!已补上错过的消息',
   'chat.connecting': '正在连接…',
   'chat.offline': '已离线',
@@ -169,6 +171,7 @@ export const ZH = {
   ...ZH_COMMUNITIES,
   ...SIGNIN_ZH,
   ...INTEGRATIONS_ZH,
+  ...ACCOUNT_ZH,
 } as const;
 
 export type I18nKey = keyof typeof ZH;
@@ -267,6 +270,7 @@ export const EN: Dictionary = {
   'chat.you': 'Me',
   'chat.messages': 'Messages',
   'chat.reconnecting': 'Connection lost, reconnecting…',
+  'chat.cutOff': 'Too much, too fast: the server paused this connection. It reconnects by itself shortly…',
   'chat.reconnected': 'Back online! Missed messages caught up',
   'chat.connecting': 'Connecting…',
   'chat.offline': 'Offline',
@@ -341,6 +345,7 @@ export const EN: Dictionary = {
   ...EN_COMMUNITIES,
   ...SIGNIN_EN,
   ...INTEGRATIONS_EN,
+  ...ACCOUNT_EN,
 };
 
 export const DICTIONARIES = { zh: ZH as Dictionary, en: EN } as const;

@@ -1,6 +1,7 @@
 import { DOCUMENT } from '@angular/common';
 import { Injectable, inject, signal } from '@angular/core';
 
+/** Where an earlier version kept muted rooms in this browser (now: the room's level on the server). */
 export const MUTED_STORAGE_KEY = 'hihi.mutedRooms';
 
 export type NotifyPermission = 'unsupported' | NotificationPermission;
@@ -10,12 +11,15 @@ export interface NotifyRequest {
   body: string;
   /** one notification per tag: a newer one replaces the older (one per room) */
   tag: string;
+  /** the sender's picture (default: the app's icon) */
+  icon?: string;
   onClick?: () => void;
 }
 
 /**
  * Browser notifications for DMs and mentions while the tab is hidden. Permission is only ever
- * asked from a user gesture (the bell button); rooms can be muted, remembered in localStorage.
+ * asked from a user gesture (the bell button). Which rooms notify is the room's notification level,
+ * kept on the server for every device (SPEC §10).
  */
 @Injectable({ providedIn: 'root' })
 export class NotifierService {
@@ -23,7 +27,6 @@ export class NotifierService {
   private readonly api = this.document.defaultView?.Notification;
 
   readonly permission = signal<NotifyPermission>(this.api ? this.api.permission : 'unsupported');
-  readonly muted = signal<ReadonlySet<string>>(readMuted());
 
   /** Asks for permission; call only from a click or key press. */
   async request(): Promise<NotifyPermission> {
@@ -36,26 +39,25 @@ export class NotifierService {
     return this.permission();
   }
 
-  isMuted(roomId: string): boolean {
-    return this.muted().has(roomId);
-  }
-
-  toggleMute(roomId: string): void {
-    const next = new Set(this.muted());
-    if (!next.delete(roomId)) next.add(roomId);
-    this.muted.set(next);
+  /**
+   * Rooms muted in this browser by an earlier version, handed over once (they become the level
+   * `none` on the server) and forgotten here.
+   */
+  takeLegacyMuted(): string[] {
+    const muted = [...readMuted()];
     try {
-      localStorage.setItem(MUTED_STORAGE_KEY, JSON.stringify([...next]));
+      localStorage.removeItem(MUTED_STORAGE_KEY);
     } catch {
-      /* private mode: the choice holds for this page */
+      /* private mode */
     }
+    return muted;
   }
 
   /** Shows a notification when allowed and the tab is hidden; says whether it did. */
   notify(req: NotifyRequest): boolean {
     if (!this.api || this.permission() !== 'granted' || !this.document.hidden) return false;
     try {
-      const n = new this.api(req.title, { body: req.body, tag: req.tag, icon: '/favicon.svg' });
+      const n = new this.api(req.title, { body: req.body, tag: req.tag, icon: req.icon ?? '/favicon.svg' });
       n.onclick = () => {
         this.document.defaultView?.focus();
         req.onClick?.();

@@ -45,6 +45,42 @@ describe('SocketService', () => {
     expect(await socket.authPayload()).toEqual({ token: 'token-9' });
   });
 
+  it('cut off for flooding (server:disconnect): says so, reconnects only after retryAfterMs, not at once on "reconnect now"', () => {
+    vi.useFakeTimers();
+    const { service, io } = setup();
+    service.connect();
+    const socket = io.sockets[0];
+    socket.simulateConnect();
+    socket.fire(SERVER_EVENTS.serverDisconnect, {
+      reason: 'flooding: kept sending after rate_limited',
+      retryAfterMs: 10_000,
+    });
+    socket.simulateDisconnect('io server disconnect');
+    expect(service.state()).toBe('reconnecting');
+    expect(service.cutOff()?.reason).toMatch(/flooding/);
+    const before = socket.connectCalls;
+    service.reconnectNow();
+    vi.advanceTimersByTime(9_000);
+    expect(socket.connectCalls).toBe(before);
+    vi.advanceTimersByTime(1_500);
+    expect(socket.connectCalls).toBe(before + 1);
+    socket.simulateConnect();
+    expect(service.cutOff()).toBeNull();
+  });
+
+  it('a hostile retryAfterMs cannot park the client for more than five minutes', () => {
+    vi.useFakeTimers();
+    const { service, io } = setup();
+    service.connect();
+    const socket = io.sockets[0];
+    socket.simulateConnect();
+    socket.fire(SERVER_EVENTS.serverDisconnect, { reason: 'x', retryAfterMs: 1e12 });
+    socket.simulateDisconnect('io server disconnect');
+    const before = socket.connectCalls;
+    vi.advanceTimersByTime(5 * 60_000 + 1);
+    expect(socket.connectCalls).toBe(before + 1);
+  });
+
   it('reports connection state and marks reconnections', () => {
     const { service, io } = setup();
     const seen: boolean[] = [];

@@ -11,7 +11,9 @@ import {
   type Room,
   type RoomMemberEvent,
   type RoomRemovedEvent,
+  type UserUpdatedEvent,
   SERVER_EVENTS,
+  type ServerDisconnectEvent,
   type ServerToClientEvents,
   SOCKET_COMMANDS,
   SOCKET_PATH,
@@ -49,6 +51,8 @@ export const IO_FACTORY = new InjectionToken<IoFactory>('IO_FACTORY', {
 });
 
 export const ACK_TIMEOUT_MS = 10_000;
+/** the longest a server:disconnect's retryAfterMs is waited for (a hostile value cannot park the client) */
+const MAX_CUT_OFF_WAIT_MS = 5 * 60_000;
 
 /**
  * The one Socket.IO connection. The `auth` option is a function, so every (re)connection
@@ -66,6 +70,12 @@ export class SocketService {
 
   private readonly stateSignal = signal<ConnectionState>('idle');
   readonly state = this.stateSignal.asReadonly();
+  /**
+   * The server cut this socket off (`server:disconnect`: it kept sending after rate_limited):
+   * the reason, until the client may connect again (epoch ms). Cleared on the next connection.
+   */
+  private readonly cutOffSignal = signal<{ reason: string; until: number } | null>(null);
+  readonly cutOff = this.cutOffSignal.asReadonly();
 
   /** Emits on every successful connection; `reconnect` is true after the first one. */
   readonly connected$ = new Subject<{ reconnect: boolean }>();
@@ -79,6 +89,8 @@ export class SocketService {
   readonly roomMember$ = new Subject<RoomMemberEvent>();
   /** the viewer is no longer in a room (left in another tab, removed, banned, the room deleted) */
   readonly roomRemoved$ = new Subject<RoomRemovedEvent>();
+  /** someone in a room of the viewer changed their display name or avatar */
+  readonly userUpdated$ = new Subject<UserUpdatedEvent>();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -106,6 +118,7 @@ export class SocketService {
 
     socket.on('connect', () => {
       this.unauthorizedStreak = 0;
+      this.cutOffSignal.set(null);
       this.stateSignal.set('connected');
       this.connected$.next({ reconnect: this.everConnected });
       this.everConnected = true;
@@ -116,8 +129,12 @@ export class SocketService {
         return;
       }
       this.stateSignal.set('reconnecting');
-      // the server closed us on purpose: socket.io will not retry by itself
-      if (reason === 'io server disconnect') this.scheduleReconnect(300);
+      // the server closed us on purpose: socket.io will not retry by itself; after a cut-off for
+      // flooding, not before the server's retryAfterMs (it refuses earlier reconnections)
+      if (reason === 'io server disconnect') {
+        const cut = this.cutOffSignal();
+        this.scheduleReconnect(cut ? Math.max(300, cut.until - Date.now()) : 300);
+      }
     });
     socket.on('connect_error', (err: Error) => this.onConnectError(err));
     socket.on(SERVER_EVENTS.messageNew, (m: Message) => this.messageNew$.next(m));
@@ -127,6 +144,11 @@ export class SocketService {
     socket.on(SERVER_EVENTS.roomUpdated, (r: Room) => this.roomUpdated$.next(r));
     socket.on(SERVER_EVENTS.roomMember, (e: RoomMemberEvent) => this.roomMember$.next(e));
     socket.on(SERVER_EVENTS.roomRemoved, (e: RoomRemovedEvent) => this.roomRemoved$.next(e));
+    socket.on(SERVER_EVENTS.serverDisconnect, (e: ServerDisconnectEvent) => {
+      const wait = Number.isFinite(e?.retryAfterMs) ? Math.min(Math.max(e.retryAfterMs, 0), MAX_CUT_OFF_WAIT_MS) : 5000;
+      this.cutOffSignal.set({ reason: String(e?.reason ?? ''), until: Date.now() + wait });
+    });
+    socket.on(SERVER_EVENTS.userUpdated, (e: UserUpdatedEvent) => this.userUpdated$.next(e));
     socket.on(SERVER_EVENTS.serverReconnect, () => {
       // the server is going away: come back through another process shortly
       socket.disconnect();
@@ -144,9 +166,11 @@ export class SocketService {
     this.stateSignal.set('idle');
   }
 
-  /** Reconnect at once (the banner's "reconnect now" button). */
+  /** Reconnect at once (the banner's "reconnect now" button); not while cut off for flooding. */
   reconnectNow(): void {
     if (!this.socket || this.socket.connected) return;
+    const cut = this.cutOffSignal();
+    if (cut && cut.until > Date.now()) return;
     this.clearRetry();
     this.socket.connect();
   }

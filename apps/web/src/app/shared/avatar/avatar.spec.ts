@@ -26,4 +26,18 @@ describe('Avatar', () => {
     await fixture.whenStable();
     expect(fixture.nativeElement.querySelector('.avatar--duck svg')).toBeTruthy();
   });
+
+  it('shows the picture when there is one, and the initial again when it fails to load', async () => {
+    const fixture = TestBed.createComponent(Avatar);
+    fixture.componentRef.setInput('name', 'bob');
+    fixture.componentRef.setInput('src', '/api/avatars/0123456789abcdef0123456789abcdef.webp');
+    await fixture.whenStable();
+    const img: HTMLImageElement = fixture.nativeElement.querySelector('img.avatar');
+    expect(img.getAttribute('src')).toBe('/api/avatars/0123456789abcdef0123456789abcdef.webp');
+    expect(img.getAttribute('alt')).toBe('');
+    img.dispatchEvent(new Event('error'));
+    await fixture.whenStable();
+    expect(fixture.nativeElement.querySelector('img')).toBeNull();
+    expect(fixture.nativeElement.querySelector('.avatar')?.textContent?.trim()).toBe('B');
+  });
 });

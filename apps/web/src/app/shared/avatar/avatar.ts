@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
 import { DuckIcon } from '../duck-icon/duck-icon';
 
 const PALETTE = ['#ffb4c8', '#b8e0ff', '#c9f2c7', '#ffd6a5', '#d9c8ff', '#a8ede6', '#ffc6ff', '#fde68a'];
@@ -16,7 +16,7 @@ export function avatarInitial(name: string): string {
   return first.toLocaleUpperCase();
 }
 
-/** Initial letter on a coloured circle; the duck gets its own yellow face. */
+/** The person's picture, or their initial on a coloured circle; the duck gets its own yellow face. */
 @Component({
   selector: 'hihi-avatar',
   imports: [DuckIcon],
@@ -25,6 +25,18 @@ export function avatarInitial(name: string): string {
   template: `
     @if (bot()) {
       <span class="avatar avatar--duck" aria-hidden="true"><hihi-duck-icon [size]="size() - 8" /></span>
+    } @else if (shownSrc(); as url) {
+      <img
+        class="avatar avatar--img"
+        [src]="url"
+        alt=""
+        aria-hidden="true"
+        [width]="size()"
+        [height]="size()"
+        loading="lazy"
+        decoding="async"
+        (error)="failed.set(url)"
+      />
     } @else {
       <span class="avatar" [style.background]="color()" aria-hidden="true">{{ initial() }}</span>
     }
@@ -49,6 +61,10 @@ export function avatarInitial(name: string): string {
         inset 0 0 0 2px rgb(255 255 255 / 0.7);
       user-select: none;
     }
+    .avatar--img {
+      object-fit: cover;
+      background: #fff3d6;
+    }
     .avatar--duck {
       background: radial-gradient(circle at 35% 30%, #fff8d6, #ffeaa0);
     }
@@ -59,6 +75,14 @@ export class Avatar {
   readonly seed = input<string>('');
   readonly bot = input(false);
   readonly size = input(40);
+
+  /** the person's picture (`/api/avatars/…`); initials when absent or when it fails to load */
+  readonly src = input<string | null | undefined>(null);
+  protected readonly failed = signal<string | null>(null);
+  protected readonly shownSrc = computed(() => {
+    const url = this.src();
+    return url && url !== this.failed() ? url : null;
+  });
 
   readonly initial = computed(() => avatarInitial(this.name()));
   readonly color = computed(() => avatarColor(this.seed() || this.name()));

@@ -1,0 +1,23 @@
+import { AccountUser, avatarUrl, PublicUser } from '@hihi/contracts';
+import type { UserRecord } from './users.repository';
+
+/** The public user of an account (others see this: no email). */
+export function toPublic(u: UserRecord): PublicUser {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    guest: false,
+    role: u.role,
+    ...(u.avatar ? { avatarUrl: avatarUrl(u.avatar) } : {}),
+    ...(u.bot ? { bot: true } : {}),
+  };
+}
+
+/** The account as its owner sees it (GET /api/me, PATCH /api/me): the public user and the email. */
+export function toAccountUser(u: UserRecord): AccountUser {
+  return {
+    ...toPublic(u),
+    ...(u.email ? { email: u.email, emailVerified: u.emailVerified === true } : {}),
+  };
+}

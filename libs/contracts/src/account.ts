@@ -1,0 +1,261 @@
+/**
+ * One's own account (SPEC §10): profile, avatar, password change, sessions, leaving (deletion and
+ * export) and the per-room notification level. Patterns, payload and reply types and the rows of
+ * the protocol table are declared here once; PROTOCOL (protocol.ts) spreads ACCOUNT_PROTOCOL in.
+ */
+import { command, NoData } from './command';
+import { SERVER_EVENTS } from './events';
+import type { PublicUser, Room, RoomKind, RoomRole } from './models';
+
+export const ACCOUNT_PATTERNS = {
+  /** PATCH /api/me: display name, email */
+  profileUpdate: 'auth.me.update',
+  /** the gateway stored a processed avatar (or removed it): set the account's avatar hash */
+  avatarSet: 'auth.me.avatar',
+  /** POST /api/me/password: current password checked, every other session revoked */
+  passwordChange: 'auth.me.password',
+  sessionsList: 'auth.me.sessions.list',
+  sessionRevoke: 'auth.me.sessions.revoke',
+  /** the gateway tells which browser a session it just signed in (or refreshed) runs in */
+  sessionLabel: 'auth.me.sessions.label',
+  /** DELETE /api/me: password checked, signed out everywhere, the account marked deleted */
+  accountDelete: 'auth.me.delete',
+  /** the auth part of GET /api/me/export */
+  accountExport: 'auth.me.export',
+  /** a profile changed: chat's projection follows and the rooms of the person are told (`user:updated`) */
+  chatUserUpdated: 'chat.users.updated',
+  /** an account was deleted: chat shows its messages as from "deleted user" */
+  chatUserDeleted: 'chat.users.deleted',
+  /** the chat part of GET /api/me/export: rooms, own messages, own files' metadata */
+  chatExport: 'chat.users.export',
+  /** PUT /api/rooms/:id/notifications */
+  roomNotifications: 'chat.rooms.notifications',
+} as const;
+export type AccountPattern = (typeof ACCOUNT_PATTERNS)[keyof typeof ACCOUNT_PATTERNS];
+
+/** How much of a room reaches a person who is away (SPEC §10). */
+export const NOTIFICATION_LEVELS = ['all', 'mentions', 'none'] as const;
+export type NotificationLevel = (typeof NOTIFICATION_LEVELS)[number];
+
+/** The level of a room nobody set one for: everything in DMs and groups, mentions elsewhere. */
+export function defaultNotificationLevel(kind: RoomKind): NotificationLevel {
+  return kind === 'dm' || kind === 'group' || kind === 'bot' ? 'all' : 'mentions';
+}
+
+/** How a deleted account's messages are shown (their sender's names are replaced by these). */
+export const DELETED_USER = { username: 'deleted-user', displayName: 'deleted user' } as const;
+/** How long a deleted account's username stays taken (then anyone may register it). */
+export const USERNAME_HOLD_AFTER_DELETION_DAYS = 30;
+
+export const AVATAR = {
+  /** the stored avatar is a square WebP of this many pixels a side */
+  sizePx: 256,
+  /** largest image accepted for an avatar, bytes (AVATAR_MAX_BYTES may lower it) */
+  maxBytes: 5 * 1024 * 1024,
+  /** largest decoded image, pixels (a decompression bomb is refused before it is rendered) */
+  maxInputPixels: 40_000_000,
+} as const;
+
+/** Where the gateway serves the avatar with this content hash (immutable: a new image, a new URL). */
+export function avatarUrl(hash: string): string {
+  return `/api/avatars/${hash}.webp`;
+}
+/** An avatar's content hash: 32 hex digits of the SHA-256 of the stored WebP. */
+export const AVATAR_HASH_PATTERN = /^[a-f0-9]{32}$/;
+
+/** GET /api/me and PATCH /api/me: the public user plus what only its owner sees. */
+export interface AccountUser extends PublicUser {
+  email?: string;
+  /** the email was confirmed through its verification link (not before: nothing is sent to it) */
+  emailVerified?: boolean;
+}
+
+export interface ProfileUpdateBody {
+  displayName?: string;
+  /** an address, or `null` / empty to remove it */
+  email?: string | null;
+}
+
+export interface PasswordChangeBody {
+  currentPassword: string;
+  newPassword: string;
+}
+
+export interface AccountDeleteBody {
+  password: string;
+}
+
+/** One signed-in session (GET /api/me/sessions). */
+export interface SessionInfo {
+  id: string;
+  /** the session of the request */
+  current: boolean;
+  /** ISO-8601 UTC */
+  createdAt: string;
+  lastUsedAt: string;
+  /** as the browser sent it at sign-in (trimmed), empty when none */
+  userAgent: string;
+  /** read from the user agent: e.g. `Firefox`, `Chrome`; empty when unknown */
+  browser: string;
+  /** e.g. `Windows`, `macOS`, `Android`, `iOS`, `Linux`; empty when unknown */
+  os: string;
+  rememberMe: boolean;
+}
+
+export interface RoomNotificationsBody {
+  level: NotificationLevel;
+}
+
+/** `user:updated`: someone in a room of yours changed their display name or avatar. */
+export interface UserUpdatedEvent {
+  user: PublicUser;
+}
+
+/* ---------- export (GET /api/me/export) ---------- */
+
+export interface ExportedRoom {
+  id: string;
+  name: string;
+  kind: RoomKind;
+  role: RoomRole;
+  notifications: NotificationLevel;
+}
+/** One's own message (others' messages are never exported). */
+export interface ExportedMessage {
+  id: string;
+  roomId: string;
+  seq: number;
+  text: string;
+  createdAt: string;
+  editedAt?: string;
+  deleted?: boolean;
+  replyTo?: string;
+  attachments?: string[];
+}
+/** Metadata of a file one uploaded (the bytes stay where they are). */
+export interface ExportedFile {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  createdAt: string;
+  roomId?: string;
+}
+export interface ChatExport {
+  rooms: ExportedRoom[];
+  messages: ExportedMessage[];
+  files: ExportedFile[];
+  /** more own messages than EXPORT_MAX_MESSAGES: the newest are exported */
+  truncated?: boolean;
+}
+export interface AuthExport {
+  account: AccountUser & { createdAt: string };
+  sessions: SessionInfo[];
+  passkeys: number;
+  twoFactor: boolean;
+}
+export interface AccountExport extends AuthExport, ChatExport {
+  format: 'hihi-export/1';
+  exportedAt: string;
+}
+/** Most own messages one export carries. */
+export const EXPORT_MAX_MESSAGES = 100_000;
+
+/* ---------- bus payloads (with the actor's user id) ---------- */
+
+export interface AccountRef {
+  userId: string;
+}
+/** the session of the request, so that it is kept or marked current */
+export interface CurrentSessionRef extends AccountRef {
+  sid?: string;
+}
+export interface AvatarSetRequest extends AccountRef {
+  /** the content hash, or null to remove the avatar */
+  avatar: string | null;
+}
+export interface SessionRevokeRequest extends AccountRef {
+  id: string;
+}
+export interface SessionLabelRequest extends AccountRef {
+  sid: string;
+  userAgent: string;
+}
+export interface RoomNotificationsRequest extends RoomNotificationsBody {
+  roomId: string;
+}
+
+export const ACCOUNT_PROTOCOL = {
+  accountProfileUpdate: command<AccountRef & ProfileUpdateBody, AccountUser>()({
+    http: 'PATCH /api/me',
+    pattern: ACCOUNT_PATTERNS.profileUpdate,
+    dto: 'ProfileUpdateBusDto',
+    emits: [],
+  }),
+  accountAvatarSet: command<AvatarSetRequest, AccountUser>()({
+    http: 'POST /api/me/avatar, DELETE /api/me/avatar',
+    pattern: ACCOUNT_PATTERNS.avatarSet,
+    dto: 'AvatarSetBusDto',
+    emits: [],
+  }),
+  accountPasswordChange: command<CurrentSessionRef & PasswordChangeBody, NoData>()({
+    http: 'POST /api/me/password',
+    pattern: ACCOUNT_PATTERNS.passwordChange,
+    dto: 'PasswordChangeBusDto',
+    emits: [SERVER_EVENTS.sessionRevoked],
+  }),
+  accountSessions: command<CurrentSessionRef, SessionInfo[]>()({
+    http: 'GET /api/me/sessions',
+    pattern: ACCOUNT_PATTERNS.sessionsList,
+    dto: 'CurrentSessionBusDto',
+    emits: [],
+  }),
+  accountSessionRevoke: command<SessionRevokeRequest, NoData>()({
+    http: 'DELETE /api/me/sessions/:id',
+    pattern: ACCOUNT_PATTERNS.sessionRevoke,
+    dto: 'SessionRevokeBusDto',
+    emits: [SERVER_EVENTS.sessionRevoked],
+  }),
+  accountSessionLabel: command<SessionLabelRequest, NoData>()({
+    http: 'POST /api/auth/register, login, refresh; sign-in by a second step, passkey, single sign-on',
+    pattern: ACCOUNT_PATTERNS.sessionLabel,
+    dto: 'SessionLabelBusDto',
+    emits: [],
+  }),
+  accountDelete: command<AccountRef & AccountDeleteBody, NoData>()({
+    http: 'DELETE /api/me',
+    pattern: ACCOUNT_PATTERNS.accountDelete,
+    dto: 'AccountDeleteBusDto',
+    emits: [SERVER_EVENTS.sessionRevoked],
+  }),
+  accountExport: command<CurrentSessionRef, AuthExport>()({
+    http: 'GET /api/me/export',
+    pattern: ACCOUNT_PATTERNS.accountExport,
+    dto: 'CurrentSessionBusDto',
+    emits: [],
+  }),
+  chatUserUpdated: command<NoData, NoData>()({
+    http: 'PATCH /api/me, POST/DELETE /api/me/avatar',
+    pattern: ACCOUNT_PATTERNS.chatUserUpdated,
+    dto: 'EmptyDto',
+    emits: [SERVER_EVENTS.userUpdated],
+  }),
+  chatUserDeleted: command<NoData, NoData>()({
+    http: 'DELETE /api/me',
+    pattern: ACCOUNT_PATTERNS.chatUserDeleted,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+  chatExport: command<NoData, ChatExport>()({
+    http: 'GET /api/me/export',
+    pattern: ACCOUNT_PATTERNS.chatExport,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
+  roomNotifications: command<RoomNotificationsRequest, Room>()({
+    http: 'PUT /api/rooms/:roomId/notifications',
+    pattern: ACCOUNT_PATTERNS.roomNotifications,
+    dto: 'RoomNotificationsDto',
+    emits: [SERVER_EVENTS.roomUpdated],
+  }),
+} as const;
