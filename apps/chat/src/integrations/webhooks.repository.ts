@@ -37,7 +37,7 @@ export interface DeliveryRow {
 const INCOMING = ['id', 'room_id', 'name', 'secret_hash', 'created_by', 'created_at'] as const;
 const OUTGOING = ['id', 'room_id', 'url', 'trigger', 'secret', 'created_by', 'created_at'] as const;
 
-/** Webhooks and their delivery log (migration 0009). Parameters only; each hot read has its index. */
+/** Webhooks and their delivery log (migration 0010). Parameters only; each hot read has its index. */
 @Injectable()
 export class WebhooksRepository {
   constructor(@Inject(DB) private readonly db: Db) {}
