@@ -15,12 +15,10 @@ describe('BotsPanel', () => {
     };
     const bots = {
       list: vi.fn().mockResolvedValue([bot]),
-      create: vi
-        .fn()
-        .mockResolvedValue({
-          bot: { ...bot, id: 'c'.repeat(24), displayName: 'Deploy' },
-          token: 'hihi_bot_' + 'y'.repeat(43),
-        }),
+      create: vi.fn().mockResolvedValue({
+        bot: { ...bot, id: 'c'.repeat(24), displayName: 'Deploy' },
+        token: 'hihi_bot_' + 'y'.repeat(43),
+      }),
       rotate: vi.fn().mockResolvedValue({ id: 't', token: 'hihi_bot_' + 'z'.repeat(43) }),
       remove: vi.fn().mockResolvedValue(undefined),
     };
