@@ -97,14 +97,14 @@ describe('web client: edit, delete, reply, react (browser)', () => {
           await row(b.page, answer).locator('.msg__quote', { hasText: '此消息已删除' }).waitFor();
           await screenshot(b.page, '26-deleted-zh');
 
-          // Bob can neither edit nor delete Alice's messages: his menu offers reply and react only
+          // Bob can neither edit nor delete Alice's messages: his menu offers react, reply and report only
           await sendMessage(a.page, `still here ${tag}`);
           const hers = row(b.page, `still here ${tag}`);
           await hers.waitFor();
           await hers.locator('.msg__bubble').hover();
           expect(
             await hers.locator('.msg__actions button').evaluateAll((bs) => bs.map((x) => x.getAttribute('aria-label'))),
-          ).toEqual(['添加表情回应', '回复']);
+          ).toEqual(['添加表情回应', '回复', '举报']);
         },
       ),
     120_000,

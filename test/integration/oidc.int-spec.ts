@@ -125,7 +125,14 @@ afterAll(async () => {
 describe('OpenID Connect sign-in', () => {
   it('the methods say so: a "Sign in with TestID" button', async () => {
     const m = await json(stack.url, 'GET', '/api/auth/methods');
-    expect(m.body).toEqual({ password: true, registration: true, passkeys: true, oidc: { name: 'TestID' } });
+    expect(m.body).toEqual({
+      password: true,
+      registration: true,
+      passkeys: true,
+      oidc: { name: 'TestID' },
+      registrationMode: 'open',
+      guests: true,
+    });
   });
 
   it('the first sign-in creates the account from preferred_username; the next one is the same account; tokens work', async () => {
@@ -206,6 +213,8 @@ describe('OIDC_ONLY', () => {
       registration: false,
       passkeys: true,
       oidc: { name: 'TestID' },
+      registrationMode: 'closed',
+      guests: true,
     });
     const reg = await json(onlyUrl, 'POST', '/api/auth/register', {
       username: 'gina',

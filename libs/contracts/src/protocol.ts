@@ -381,6 +381,12 @@ export const PROTOCOL = {
   }),
 
   /* ---------- administration, carried to auth (docs/api.md "Administration") ---------- */
+  admission: command<NoData, ServerSettings>()({
+    http: 'GET /api/auth/methods',
+    pattern: AUTH_PATTERNS.admission,
+    dto: 'EmptyDto',
+    emits: [],
+  }),
   passwordReset: command<PasswordResetBody, NoData>()({
     http: 'POST /api/auth/reset',
     pattern: AUTH_PATTERNS.passwordReset,

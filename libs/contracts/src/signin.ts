@@ -4,6 +4,7 @@
  * the protocol table are declared here once; PROTOCOL (protocol.ts) spreads SIGNIN_PROTOCOL in.
  */
 import { command, NoData } from './command';
+import type { RegistrationMode } from './admin';
 import type { AuthTokens } from './models';
 
 export const SIGNIN_PATTERNS = {
@@ -145,6 +146,10 @@ export interface SigninMethods {
   passkeys: boolean;
   /** the provider's display name when single sign-on is configured */
   oidc?: { name: string };
+  /** registration now (SPEC §8): `open`, `invite` (an invite link is needed) or `closed`; absent when auth did not answer */
+  registrationMode?: RegistrationMode;
+  /** guests may come in; absent when auth did not answer */
+  guests?: boolean;
 }
 
 /** A verified identity from the provider (ID token checked by the gateway). */

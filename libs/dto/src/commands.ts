@@ -133,6 +133,7 @@ export const COMMAND_DTOS: CommandDtos = {
   authMe: MeDto,
   authPing: EmptyDto,
   passwordReset: PasswordResetDto,
+  admission: EmptyDto,
   adminUsers: AdminUsersQueryDto,
   adminUserUpdate: AdminUserUpdateDto,
   adminDeactivate: AdminUserActionDto,

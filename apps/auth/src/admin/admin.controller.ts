@@ -66,6 +66,13 @@ export class AdminController {
     return ok({});
   }
 
+  /** Public: the registration mode and guests, for the sign-in and register pages (no actor needed). */
+  @Handles('admission')
+  async admission(@Payload() env: unknown): Promise<BusResult<ServerSettings>> {
+    openRequest('admission', env, { actor: 'optional' });
+    return ok(await this.admin.publicAdmission());
+  }
+
   @Handles('adminSettings')
   async settings(@Payload() env: unknown): Promise<BusResult<ServerSettings>> {
     const { actor } = openActorRequest('adminSettings', env);

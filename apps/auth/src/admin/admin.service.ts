@@ -185,6 +185,11 @@ export class AdminService {
     this.logger.log({ userId: user.id }, 'password set through a reset link; every session revoked');
   }
 
+  /** The registration mode and guests as anyone may know them (public; no role needed). */
+  publicAdmission(): Promise<ServerSettings> {
+    return this.admission.read();
+  }
+
   async settings(actor: PublicUser): Promise<ServerSettings> {
     await this.authorize(actor, 'settings.read');
     return this.admission.read();

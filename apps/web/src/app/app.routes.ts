@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { anonymousGuard, authGuard } from './core/auth/auth.guards';
+import { adminGuard, anonymousGuard, authGuard } from './core/auth/auth.guards';
 import { APP_TITLE } from './app-title';
 
 export const routes: Routes = [
@@ -33,6 +33,39 @@ export const routes: Routes = [
     title: APP_TITLE,
     canActivate: [authGuard],
     loadComponent: () => import('./account/profile-page/profile-page').then((m) => m.ProfilePage),
+  },
+  {
+    // a password-reset link (`/reset#token=…`) works signed in or not, in any browser
+    path: 'reset',
+    title: APP_TITLE,
+    loadComponent: () => import('./auth/reset-page/reset-page').then((m) => m.ResetPage),
+  },
+  {
+    // the moderation queue: the server answers each person the reports they may act on
+    path: 'moderation',
+    title: APP_TITLE,
+    canActivate: [authGuard],
+    loadComponent: () => import('./moderation/queue-page/queue-page').then((m) => m.QueuePage),
+  },
+  {
+    path: 'admin',
+    title: APP_TITLE,
+    canActivate: [adminGuard],
+    loadComponent: () => import('./admin/admin-page/admin-page').then((m) => m.AdminPage),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'users' },
+      { path: 'users', loadComponent: () => import('./admin/admin-users/admin-users').then((m) => m.AdminUsers) },
+      {
+        path: 'invites',
+        loadComponent: () => import('./admin/admin-invites/admin-invites').then((m) => m.AdminInvites),
+      },
+      {
+        path: 'settings',
+        loadComponent: () => import('./admin/admin-settings/admin-settings').then((m) => m.AdminSettings),
+      },
+      { path: 'audit', loadComponent: () => import('./admin/admin-audit/admin-audit').then((m) => m.AdminAudit) },
+      { path: 'stats', loadComponent: () => import('./admin/admin-stats/admin-stats').then((m) => m.AdminStats) },
+    ],
   },
   { path: '**', redirectTo: 'chat' },
 ];

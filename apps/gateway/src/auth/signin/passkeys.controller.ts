@@ -22,7 +22,14 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AuthTokens, PasskeyInfo, SIGNIN_PATTERNS, SigninMethods, WebAuthnOptionsJson } from '@hihi/contracts';
+import {
+  AUTH_PATTERNS,
+  AuthTokens,
+  PasskeyInfo,
+  SIGNIN_PATTERNS,
+  SigninMethods,
+  WebAuthnOptionsJson,
+} from '@hihi/contracts';
 import { BusClient } from '@hihi/common/bus';
 import { AuthTokensDto, ErrorBodyDto, PasskeyLoginDto, PasskeyRegisterDto } from '@hihi/dto';
 import { AUTH_BUS } from '../../bus/bus.module';
@@ -39,6 +46,8 @@ import { GatewayConfig } from '@hihi/config';
 
 /** Passkey sign-ins are counted under the sign-in limits per address with this account key. */
 const PASSKEY_ACCOUNT = '\u0000passkey';
+/** How long the methods answer waits for auth's admission settings before answering without them. */
+const ADMISSION_TIMEOUT_MS = 1500;
 
 /** Passkeys (WebAuthn): enrol several, name and revoke them; sign in with no username (SPEC §12). */
 @ApiTags('passkeys')
@@ -56,9 +65,21 @@ export class PasskeysController {
   @Get('auth/methods')
   @ApiTags('auth')
   @ApiOperation({ summary: 'The sign-in methods this server offers (password, registration, passkeys, SSO)' })
-  @ApiOkResponse({ description: '{password, registration, passkeys, oidc?: {name}}' })
-  methods(): SigninMethods {
-    return this.policy.methods();
+  @ApiOkResponse({ description: '{password, registration, passkeys, oidc?: {name}, registrationMode?, guests?}' })
+  async methods(@CorrelationId() correlationId: string): Promise<SigninMethods> {
+    const methods = this.policy.methods();
+    // who may come in (registration mode, guests), so that the pages can say it before anyone types;
+    // without auth's answer (slow or down) the pages still work and learn it from the refusal
+    const admission = await this.bus
+      .call(AUTH_PATTERNS.admission, {}, { correlationId, timeoutMs: ADMISSION_TIMEOUT_MS })
+      .catch(() => null);
+    if (!admission?.ok) return methods;
+    return {
+      ...methods,
+      // single sign-on only: nobody registers with a password, whatever the admins chose
+      registrationMode: methods.registration ? admission.data.registration : 'closed',
+      guests: admission.data.guests,
+    };
   }
 
   @Post('me/passkeys/options')

@@ -46,7 +46,7 @@ const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-function setup(opts: { guest?: boolean; rooms?: Room[]; legacyMuted?: string[] } = {}) {
+function setup(opts: { guest?: boolean; rooms?: Room[]; legacyMuted?: string[]; openReports?: number } = {}) {
   const joinAnswers = new Map<string, Message[]>();
   const joinUpdates = new Map<string, Message[]>();
   /** error codes the next joins answer, in order */
@@ -67,6 +67,7 @@ function setup(opts: { guest?: boolean; rooms?: Room[]; legacyMuted?: string[] }
     userUpdated$: new Subject<{
       user: { id: string; username: string; displayName: string; guest?: boolean; avatarUrl?: string };
     }>(),
+    moderationReports$: new Subject<{ openCount: number; roomId: string }>(),
     connect: vi.fn(),
     disconnect: vi.fn(),
     typing: vi.fn(),
@@ -96,6 +97,9 @@ function setup(opts: { guest?: boolean; rooms?: Room[]; legacyMuted?: string[] }
     openDm: vi.fn(),
     leaveRoom: vi.fn(async () => undefined),
     joinRoom: vi.fn(),
+    reports: vi.fn(async () => ({ reports: [], openCount: opts.openReports ?? 0 })),
+    mute: vi.fn(async (_r: string, userId: string) => ({ userId, mutedUntil: null })),
+    report: vi.fn(async () => ({})),
   };
   const user = { ...alice, guest: !!opts.guest };
   const auth = {
@@ -605,5 +609,60 @@ describe('mentionsUser', () => {
     expect(mentionsUser({ ...msg('r', 1), text: 'hi @alice.' }, me)).toBe(true);
     expect(mentionsUser({ ...msg('r', 1), text: '`@alice`' }, me)).toBe(false);
     expect(mentionsUser({ ...msg('r', 1, { ...alice, bot: false }), text: '@alice' }, me)).toBe(false);
+  });
+});
+
+describe('ChatStore: moderation', () => {
+  it('the badge starts from the server and follows moderation:reports', async () => {
+    const { store, socket, api } = setup({ openReports: 2 });
+    await store.start();
+    await settle();
+    expect(api.reports).toHaveBeenCalledWith({ status: 'open', limit: 1 });
+    expect(store.openReports()).toBe(2);
+    socket.moderationReports$.next({ openCount: 3, roomId: 'lobby' });
+    expect(store.openReports()).toBe(3);
+  });
+
+  it('my mute comes live with room:member and ends with unmuted; a timed one ends by the clock', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    try {
+      const { store, socket } = setup();
+      await store.start();
+      await settle();
+      const until = new Date(Date.now() + 5_000).toISOString();
+      socket.roomMember$.next({ roomId: 'lobby', user: alice, change: 'muted', role: 'member', mutedUntil: until });
+      expect(store.activeMute()).toEqual({ until });
+      vi.advanceTimersByTime(6_000);
+      expect(store.activeMute()).toBeNull();
+      socket.roomMember$.next({ roomId: 'lobby', user: alice, change: 'muted', role: 'member', mutedUntil: null });
+      expect(store.activeMute()).toEqual({ until: null });
+      socket.roomMember$.next({ roomId: 'lobby', user: alice, change: 'unmuted', role: 'member' });
+      expect(store.activeMute()).toBeNull();
+      // someone else's mute is not mine
+      socket.roomMember$.next({ roomId: 'lobby', user: { ...alice, id: 'u2' }, change: 'muted', role: 'member' });
+      expect(store.activeMute()).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a send refused with forbidden + until is a mute; rate_limited in a slow room is a wait', async () => {
+    const slow = { ...room('lobby'), slowModeSec: 30 };
+    const { store, socket } = setup({ rooms: [slow] });
+    await store.start();
+    await settle();
+    const until = new Date(Date.now() + 60_000).toISOString();
+    socket.request.mockResolvedValueOnce({ ok: false, error: { code: 'forbidden', message: 'muted', until } });
+    store.send('hello');
+    await settle();
+    expect(store.activeMute()).toEqual({ until });
+    socket.roomMember$.next({ roomId: 'lobby', user: alice, change: 'unmuted', role: 'member' });
+    socket.request.mockResolvedValueOnce({
+      ok: false,
+      error: { code: 'rate_limited', message: 'slow', retryAfterMs: 12_000 },
+    });
+    store.send('again');
+    await settle();
+    expect(store.activeSlowWait()).toBe(12);
   });
 });

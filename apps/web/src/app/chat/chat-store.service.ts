@@ -28,6 +28,7 @@ import { type OutboxItem, OutboxService } from './outbox.service';
 import { roomLabel } from './room-label';
 import { abilities } from './permissions';
 import { MembersStore } from './state/members.store';
+import { ModerationStore } from './state/moderation.store';
 import { MessageActions } from './state/message-actions.store';
 import { PeopleStore } from './state/people.store';
 import { PresenceStore } from './state/presence.store';
@@ -88,6 +89,7 @@ export class ChatStore {
   private readonly status = inject(ChatStatus);
   private readonly sync = inject(RoomSync);
   private readonly membersStore = inject(MembersStore);
+  private readonly moderation = inject(ModerationStore);
   readonly people = inject(PeopleStore);
 
   private subs = new Subscription();
@@ -125,6 +127,12 @@ export class ChatStore {
   readonly activeMembersList = this.membersStore.activeList;
   readonly activeAbilities = computed(() => abilities(this.activeRoom(), this.me()));
   readonly notice = this.status.notice;
+  /** the viewer's mute in the open room (null: not muted) */
+  readonly activeMute = this.moderation.activeMute;
+  /** seconds until the viewer may send again in the open room (slow mode) */
+  readonly activeSlowWait = this.moderation.activeSlowWait;
+  /** open reports the viewer may act on (the moderator's badge) */
+  readonly openReports = this.moderation.openReports;
 
   readonly me = this.auth.user;
   readonly connection = this.socket.state;
@@ -188,11 +196,35 @@ export class ChatStore {
     this.subs.add(this.socket.presence$.subscribe((p) => this.presence.apply(p)));
     this.subs.add(this.socket.typing$.subscribe((t) => this.typingStore.receive(t)));
     this.subs.add(this.socket.roomUpdated$.subscribe((r) => this.roomsStore.upsert(r)));
-    this.subs.add(this.socket.roomMember$.subscribe((e) => this.membersStore.apply(e)));
+    this.subs.add(
+      this.socket.roomMember$.subscribe((e) => {
+        this.membersStore.apply(e);
+        this.moderation.applyMember(e);
+      }),
+    );
+    this.subs.add(this.socket.moderationReports$.subscribe((e) => this.moderation.openReports.set(e.openCount)));
+    this.subs.add(this.outbox.refused$.subscribe(({ roomId, error }) => this.moderation.refused(roomId, error)));
+    this.subs.add(
+      this.outbox.delivered$.subscribe((m) => {
+        const room = this.roomsStore.find(m.roomId) ?? null;
+        this.moderation.sent(m.roomId, abilities(room, this.me()).slowed);
+      }),
+    );
     this.subs.add(this.socket.roomRemoved$.subscribe((e) => this.onRemoved(e)));
     this.subs.add(this.socket.userUpdated$.subscribe((e) => this.onUserUpdated(e.user)));
     this.socket.connect();
+    void this.refreshReportCount();
     await this.loadRooms();
+  }
+
+  /** The moderator's badge: the open reports the viewer may act on (0 for everyone else). */
+  async refreshReportCount(): Promise<void> {
+    if (!this.me() || this.me()?.guest) return;
+    try {
+      this.moderation.openReports.set((await this.api.reports({ status: 'open', limit: 1 })).openCount);
+    } catch {
+      /* no badge; the queue page says what went wrong */
+    }
   }
 
   stop(): void {
@@ -336,9 +368,51 @@ export class ChatStore {
   }
 
   /** Loads the members of the open room (its first page, or with `more` the next). */
-  loadMembers(more = false): Promise<void> {
+  async loadMembers(more = false): Promise<void> {
     const roomId = this.activeRoomId();
-    return roomId ? this.membersStore.load(roomId, more) : Promise.resolve();
+    if (!roomId) return;
+    await this.membersStore.load(roomId, more);
+    const mine = this.membersStore.lists()[roomId]?.members.find((m) => m.user.id === this.me()?.id);
+    if (mine) this.moderation.seenOwn(roomId, mine.mutedUntil);
+  }
+
+  /** Mutes a member of the open room (no duration: until lifted); `room:member` updates the list. */
+  async mute(userId: string, durationSec?: number, reason?: string): Promise<void> {
+    const roomId = this.activeRoomId();
+    if (!roomId) return;
+    const mute = await this.api.mute(roomId, userId, durationSec, reason);
+    const member = this.membersStore.lists()[roomId]?.members.find((m) => m.user.id === userId);
+    if (member) {
+      this.membersStore.apply({
+        roomId,
+        user: member.user,
+        role: member.role,
+        change: 'muted',
+        mutedUntil: mute.mutedUntil,
+      });
+    }
+  }
+
+  async unmute(userId: string): Promise<void> {
+    const roomId = this.activeRoomId();
+    if (!roomId) return;
+    await this.api.unmute(roomId, userId);
+    const member = this.membersStore.lists()[roomId]?.members.find((m) => m.user.id === userId);
+    if (member) this.membersStore.apply({ roomId, user: member.user, role: member.role, change: 'unmuted' });
+  }
+
+  /** Bans a member from the open room: they are out at once and cannot come back. */
+  async ban(userId: string, reason?: string): Promise<void> {
+    const roomId = this.activeRoomId();
+    if (!roomId) return;
+    const member = this.membersStore.lists()[roomId]?.members.find((m) => m.user.id === userId);
+    await this.api.ban(roomId, userId, reason);
+    if (member) this.membersStore.apply({ roomId, user: member.user, role: member.role, change: 'removed' });
+  }
+
+  /** Reports someone else's message to the moderators. */
+  report(messageId: string, reason: string): Promise<unknown> {
+    return this.api.report(messageId, reason);
   }
 
   invite(username: string): Promise<RoomMember | null> {
@@ -484,6 +558,7 @@ export function provideChatStore(): Provider[] {
     TypingStore,
     MessageActions,
     MembersStore,
+    ModerationStore,
     PeopleStore,
     RoomSync,
     ChatStore,

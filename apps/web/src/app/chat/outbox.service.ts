@@ -1,5 +1,6 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import {
+  type AckError,
   type Attachment,
   CLIENT_EVENTS,
   type ErrorCode,
@@ -22,6 +23,10 @@ export interface OutboxItem {
   createdAt: string;
   errorCode?: ErrorCode;
   errorMessage?: string;
+  /** refused because muted: until when (null: until lifted) */
+  until?: string | null;
+  /** refused by slow mode: the wait, ms */
+  retryAfterMs?: number;
   /** the message this one replies to */
   replyTo?: ReplyPreview;
   /** uploaded files it carries */
@@ -44,6 +49,8 @@ export class OutboxService {
   readonly items = this.itemsSignal.asReadonly();
   /** Messages confirmed by an acknowledgement. */
   readonly delivered$ = new Subject<Message>();
+  /** Messages the server refused (a mute, slow mode, …), with its error. */
+  readonly refused$ = new Subject<{ roomId: string; error: AckError }>();
 
   constructor() {
     const sub = this.socket.connected$.subscribe(() => void this.flush());
@@ -96,7 +103,13 @@ export class OutboxService {
   private async attempt(clientMsgId: string): Promise<void> {
     const item = this.find(clientMsgId);
     if (!item || this.inFlight.has(clientMsgId)) return;
-    this.patch(clientMsgId, { status: 'pending', errorCode: undefined, errorMessage: undefined });
+    this.patch(clientMsgId, {
+      status: 'pending',
+      errorCode: undefined,
+      errorMessage: undefined,
+      until: undefined,
+      retryAfterMs: undefined,
+    });
     // while offline it simply waits: the next connection flushes it
     if (!this.socket.connected) return;
 
@@ -114,7 +127,10 @@ export class OutboxService {
           status: 'failed',
           errorCode: ack.error.code,
           errorMessage: ack.error.message,
+          ...(ack.error.until !== undefined ? { until: ack.error.until } : {}),
+          ...(ack.error.retryAfterMs !== undefined ? { retryAfterMs: ack.error.retryAfterMs } : {}),
         });
+        this.refused$.next({ roomId: item.roomId, error: ack.error });
       }
     } finally {
       this.inFlight.delete(clientMsgId);

@@ -1,5 +1,5 @@
 import type { Room } from '@hihi/contracts';
-import { abilities, assignableRoles, canRemove, effectiveRole } from './permissions';
+import { abilities, canModerate, assignableRoles, canRemove, effectiveRole } from './permissions';
 
 const room = (over: Partial<Room> = {}): Room => ({
   id: 'r1',
@@ -54,5 +54,26 @@ describe('room permissions', () => {
     expect(assignableRoles('moderator', 'owner', false)).toEqual([]);
     expect(assignableRoles('member', 'member', false)).toEqual([]);
     expect(assignableRoles('owner', 'owner', true)).toEqual([]);
+  });
+
+  it('moderation (SPEC §8): room moderators and server moderators+ moderate public and private rooms; members report', () => {
+    expect(abilities(room(), user)).toMatchObject({ moderate: false, report: true });
+    expect(abilities(room({ role: 'moderator' }), user)).toMatchObject({ moderate: true, slowed: false });
+    expect(abilities(room({ role: 'member' }), { role: 'moderator', guest: false })).toMatchObject({
+      role: 'moderator',
+      moderate: true,
+    });
+    expect(abilities(room({ kind: 'dm' }), { role: 'admin', guest: false })).toMatchObject({
+      moderate: false,
+      report: false,
+    });
+    expect(abilities(room({ slowModeSec: 30 }), user).slowed).toBe(true);
+    expect(abilities(room({ slowModeSec: 30, role: 'owner' }), user).slowed).toBe(false);
+    // announcement rooms: only moderators post
+    expect(abilities(room({ postPolicy: 'moderators' }), user).post).toBe(false);
+    expect(abilities(room({ postPolicy: 'moderators', role: 'moderator' }), user).post).toBe(true);
+    expect(canModerate('moderator', 'member', false)).toBe(true);
+    expect(canModerate('moderator', 'moderator', false)).toBe(false);
+    expect(canModerate('owner', 'owner', true)).toBe(false);
   });
 });

@@ -14,8 +14,14 @@ export interface RoomAbilities {
   /** rename, topic */
   edit: boolean;
   archive: boolean;
-  /** messages may be sent (not archived) */
+  /** messages may be sent (not archived; in an announcement room only by moderators) */
   post: boolean;
+  /** delete others' messages, mute and ban (room moderators and owners, server moderators and above; SPEC §8) */
+  moderate: boolean;
+  /** report others' messages (any member of a public or private room) */
+  report: boolean;
+  /** slow mode applies to the viewer (moderators are exempt) */
+  slowed: boolean;
 }
 
 const rank = (role: RoomRole | null | undefined): number => (role ? ROOM_ROLES.length - ROOM_ROLES.indexOf(role) : 0);
@@ -24,8 +30,11 @@ export const ROLES_HIGH_FIRST: readonly RoomRole[] = ROOM_ROLES;
 
 /** The viewer's room role, counting a server owner or admin as an owner of public and private rooms. */
 export function effectiveRole(room: Pick<Room, 'kind' | 'role'>, me: Pick<PublicUser, 'role'> | null): RoomRole | null {
+  const community = room.kind === 'public' || room.kind === 'private';
   const staff = me?.role === 'owner' || me?.role === 'admin';
-  if (staff && (room.kind === 'public' || room.kind === 'private')) return 'owner';
+  if (staff && community) return 'owner';
+  // server moderators act as moderators of public and private rooms (SPEC §8)
+  if (me?.role === 'moderator' && community && rank(room.role) < rank('moderator')) return 'moderator';
   return room.role ?? null;
 }
 
@@ -38,6 +47,9 @@ export function abilities(room: Room | null, me: Pick<PublicUser, 'role' | 'gues
     edit: false,
     archive: false,
     post: !!room && !room.archived,
+    moderate: false,
+    report: false,
+    slowed: !!room?.slowModeSec,
   };
   if (!room || !me || me.guest) return none;
   const role = effectiveRole(room, me);
@@ -52,8 +64,16 @@ export function abilities(room: Room | null, me: Pick<PublicUser, 'role' | 'gues
     leave: community && !lobby && !!room.role,
     edit: community && rank(role) >= 2,
     archive: community && !lobby && rank(role) >= 3,
-    post: open,
+    post: open && (room.postPolicy !== 'moderators' || !community || rank(role) >= 2),
+    moderate: community && rank(role) >= 2,
+    report: community && !!room.role,
+    slowed: !!room.slowModeSec && !(community && rank(role) >= 2),
   };
+}
+
+/** May the viewer mute or ban this member? As for removal: only someone below them (never in the lobby for bans). */
+export function canModerate(mine: RoomRole | null, theirs: RoomRole, self: boolean): boolean {
+  return canRemove(mine, theirs, self);
 }
 
 /** May the viewer (with this effective role) remove this member? Only someone below them. */

@@ -6,7 +6,7 @@ import { SigninService } from '../../core/auth/signin.service';
 import { LoginPage } from './login-page';
 
 describe('LoginPage', () => {
-  async function render() {
+  async function render(guests?: boolean) {
     localStorage.setItem('hihi.lang', 'zh');
     const auth = {
       login: vi.fn().mockResolvedValue({}),
@@ -14,7 +14,7 @@ describe('LoginPage', () => {
       homeAfterSignIn: vi.fn(() => '/chat'),
     };
     const signin = {
-      methods: vi.fn().mockResolvedValue({ password: true, registration: true, passkeys: true }),
+      methods: vi.fn().mockResolvedValue({ password: true, registration: true, passkeys: true, guests }),
       passkeysSupported: () => false,
       ssoExchange: vi.fn(),
       secondStep: vi.fn(),
@@ -118,5 +118,15 @@ describe('LoginPage', () => {
     await fixture.whenStable();
     expect(auth.guest).toHaveBeenCalled();
     expect(navigate).toHaveBeenCalledWith('/chat');
+  });
+
+  it('guests off (admin settings): no duck button; on or unknown: there', async () => {
+    const off = await render(false);
+    await off.fixture.whenStable();
+    expect(off.el.querySelector('.btn--duck')).toBeNull();
+    TestBed.resetTestingModule();
+    const on = await render(true);
+    await on.fixture.whenStable();
+    expect(on.el.querySelector('.btn--duck')).toBeTruthy();
   });
 });

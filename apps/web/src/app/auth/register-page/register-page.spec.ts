@@ -1,9 +1,12 @@
 import { HttpErrorResponse } from '@angular/common/http';
+import { signal } from '@angular/core';
+import { of } from 'rxjs';
 import { TestBed } from '@angular/core/testing';
 import { FormControl, FormGroup } from '@angular/forms';
-import { Router, provideRouter } from '@angular/router';
+import { ActivatedRoute, Router, convertToParamMap, provideRouter } from '@angular/router';
 import { AuthService } from '../../core/auth/auth.service';
-import { RegisterPage, passwordsMatch, usernameValidator } from './register-page';
+import { SigninService } from '../../core/auth/signin.service';
+import { RegisterPage, passwordsMatch, registrationRefusal, usernameValidator } from './register-page';
 
 describe('register validators', () => {
   it('accepts names of any script and rejects bad ones', () => {
@@ -25,10 +28,28 @@ describe('register validators', () => {
 });
 
 describe('RegisterPage', () => {
-  async function render() {
+  async function render(link: { fragment?: string; user?: object; mode?: 'open' | 'invite' | 'closed' } = {}) {
     localStorage.setItem('hihi.lang', 'en');
-    const auth = { register: vi.fn().mockResolvedValue({}) };
-    TestBed.configureTestingModule({ providers: [provideRouter([]), { provide: AuthService, useValue: auth }] });
+    const auth = { register: vi.fn().mockResolvedValue({}), user: signal(link.user ?? null) };
+    const route = {
+      fragment: of(link.fragment ?? null),
+      snapshot: { fragment: link.fragment ?? null, queryParamMap: convertToParamMap({}) },
+    };
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        { provide: AuthService, useValue: auth },
+        { provide: ActivatedRoute, useValue: route },
+        {
+          provide: SigninService,
+          useValue: {
+            methods: vi
+              .fn()
+              .mockResolvedValue({ password: true, registration: true, passkeys: true, registrationMode: link.mode }),
+          },
+        },
+      ],
+    });
     const navigate = vi.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
     const fixture = TestBed.createComponent(RegisterPage);
     await fixture.whenStable();
@@ -78,5 +99,69 @@ describe('RegisterPage', () => {
     set('#reg-confirm', 'correct-horse');
     await submit();
     expect(el.querySelector('[role="alert"]')?.textContent).toContain('already taken');
+  });
+
+  it('an invite link: says so, passes inviteToken, and warns a signed-in member', async () => {
+    const { el, auth, set, submit } = await render({
+      fragment: 'invite=tok_123',
+      user: { id: 'u', username: 'bob', displayName: 'Bob', guest: false },
+    });
+    expect(el.textContent).toContain('You were invited');
+    expect(el.textContent).toContain('You are signed in as Bob');
+    set('#reg-username', 'carol');
+    set('#reg-password', 'correct-horse');
+    set('#reg-confirm', 'correct-horse');
+    await submit();
+    expect(auth.register).toHaveBeenCalledWith({
+      username: 'carol',
+      password: 'correct-horse',
+      inviteToken: 'tok_123',
+    });
+  });
+
+  it('registration closed or invite only: the page says so clearly', async () => {
+    const { fixture, el, auth, set, submit } = await render();
+    auth.register.mockRejectedValue(
+      new HttpErrorResponse({ status: 403, error: { message: 'registration on this server needs an invite link' } }),
+    );
+    set('#reg-username', 'alice');
+    set('#reg-password', 'correct-horse');
+    set('#reg-confirm', 'correct-horse');
+    await submit();
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="register-refused"]')?.textContent).toContain('by invitation only');
+    auth.register.mockRejectedValue(
+      new HttpErrorResponse({ status: 403, error: { message: 'registration is closed on this server' } }),
+    );
+    await submit();
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="register-refused"]')?.textContent).toContain('Registration is closed');
+  });
+
+  it('tells the refusals apart by the server message', () => {
+    expect(registrationRefusal('registration is closed on this server')).toBe('register.closed');
+    expect(registrationRefusal('registration on this server needs an invite link')).toBe('register.inviteOnly');
+    expect(registrationRefusal('this invite link is not valid (unknown, expired or used up)')).toBe(
+      'register.badInvite',
+    );
+    expect(registrationRefusal('guests cannot register')).toBeNull();
+    expect(registrationRefusal(null)).toBeNull();
+  });
+
+  it('says up front when registration is closed, or needs an invite and none was given', async () => {
+    const closed = await render({ mode: 'closed' });
+    await closed.fixture.whenStable();
+    expect(closed.el.querySelector('[data-testid="register-refused"]')?.textContent).toContain(
+      'Registration is closed',
+    );
+    TestBed.resetTestingModule();
+    const invite = await render({ mode: 'invite' });
+    await invite.fixture.whenStable();
+    expect(invite.el.querySelector('[data-testid="register-refused"]')?.textContent).toContain('by invitation only');
+    TestBed.resetTestingModule();
+    const invited = await render({ mode: 'invite', fragment: 'invite=tok' });
+    await invited.fixture.whenStable();
+    expect(invited.el.querySelector('[data-testid="register-refused"]')).toBeNull();
+    expect(invited.el.textContent).toContain('You were invited');
   });
 });

@@ -20,13 +20,13 @@ const settle = async () => {
   for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-async function render(guest: boolean, roomList: Room[] = rooms) {
+async function render(guest: boolean, roomList: Room[] = rooms, role?: string) {
   localStorage.clear();
   localStorage.setItem('hihi.lang', 'zh');
   sessionStorage.setItem(
     SESSION_STORAGE_KEY,
     JSON.stringify({
-      user: { id: 'u1', username: guest ? 'guest-1' : 'alice', displayName: guest ? '游客' : 'Alice', guest },
+      user: { id: 'u1', username: guest ? 'guest-1' : 'alice', displayName: guest ? '游客' : 'Alice', guest, role },
       accessToken: 'a',
       expiresAt: Date.now() + 600_000,
       remember: false,
@@ -112,6 +112,21 @@ describe('ChatPage', () => {
     const sent = socket.emitted.find((e) => e.event === CLIENT_EVENTS.messageSend);
     expect(sent?.payload).toMatchObject({ roomId: 'lobby', text: 'hello @duck' });
     expect((sent?.payload as { clientMsgId: string }).clientMsgId).toBeTruthy();
+  });
+
+  it('links server admins and the owner to the admin console, nobody else', async () => {
+    for (const [role, shown] of [
+      ['admin', true],
+      ['owner', true],
+      ['moderator', false],
+      [undefined, false],
+    ] as const) {
+      TestBed.resetTestingModule();
+      const { el } = await render(false, rooms, role);
+      const link = el.querySelector('[data-testid="admin-link"]');
+      expect(!!link).toBe(shown);
+      if (link) expect(link.getAttribute('href')).toBe('/admin');
+    }
   });
 
   it('offers skip links to the composer and the messages, in the page’s language', async () => {

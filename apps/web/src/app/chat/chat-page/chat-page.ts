@@ -15,7 +15,9 @@ import {
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
-import { DUCK, type NotificationLevel, type Room } from '@hihi/contracts';
+import { DUCK, type Message, type NotificationLevel, type Room, roleAtLeast } from '@hihi/contracts';
+import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
+import { ReportDialog } from '../report-dialog/report-dialog';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { NotifierService } from '../../core/notify/notifier.service';
@@ -50,6 +52,7 @@ const isolate = (name: string) => `\u2068${name}\u2069`;
   selector: 'hihi-chat-page',
   imports: [
     RouterLink,
+    ReportDialog,
     Avatar,
     DuckIcon,
     LangToggle,
@@ -90,6 +93,46 @@ export class ChatPage {
   private readonly document = inject(DOCUMENT);
 
   protected readonly user = this.auth.user;
+  /** what moderation says under the composer: muted (why, until when), announcement room, slow mode */
+  protected readonly composerNote = computed<string | null>(() => {
+    const room = this.store.activeRoom();
+    if (!room) return null;
+    const mute = this.store.activeMute();
+    if (mute) {
+      return mute.until
+        ? this.i18n.t('mod.youMutedUntil', { time: this.when(mute.until) })
+        : this.i18n.t('mod.youMuted');
+    }
+    const can = this.can();
+    if (room.postPolicy === 'moderators' && !can.post && !room.archived) return this.i18n.t('mod.announcement');
+    const wait = this.store.activeSlowWait();
+    if (wait > 0) return this.i18n.t('mod.slowWait', { seconds: wait });
+    if (room.slowModeSec && can.slowed) return this.i18n.t('mod.slowOn', { seconds: room.slowModeSec });
+    return null;
+  });
+  /** the message being reported (the reason dialog is open) */
+  protected readonly reporting = signal<Message | null>(null);
+  protected readonly reportBusy = signal(false);
+  protected readonly reportError = signal<string | null>(null);
+
+  /** moderators (server moderators and above, or anyone with reports to act on) get the queue */
+  protected readonly showQueue = computed(() => {
+    const me = this.user();
+    if (!me || me.guest) return false;
+    if (me.role && roleAtLeast(me.role, 'moderator')) return true;
+    return (
+      this.store.openReports() > 0 ||
+      this.store
+        .rooms()
+        .some((r) => (r.kind === 'public' || r.kind === 'private') && (r.role === 'owner' || r.role === 'moderator'))
+    );
+  });
+
+  /** server admins and the owner get a link to the admin console */
+  protected readonly isAdmin = computed(() => {
+    const role = this.user()?.role;
+    return !!role && roleAtLeast(role, 'admin');
+  });
   protected readonly guest = this.auth.isGuest;
   protected readonly duckName = DUCK.displayName;
   protected readonly drawerOpen = signal(false);
@@ -321,6 +364,39 @@ export class ChatPage {
     this.store.stop();
     await this.auth.logout();
     await this.router.navigateByUrl('/login');
+  }
+
+  protected when(iso: string): string {
+    return new Intl.DateTimeFormat(this.i18n.locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(
+      new Date(iso),
+    );
+  }
+
+  protected openReport(message: Message): void {
+    this.reportError.set(null);
+    this.reporting.set(message);
+  }
+
+  protected async sendReport(message: Message, reason: string): Promise<void> {
+    if (this.reportBusy()) return;
+    this.reportBusy.set(true);
+    this.reportError.set(null);
+    try {
+      await this.store.report(message.id, reason);
+      this.reporting.set(null);
+      this.store.showNotice(this.i18n.t('mod.reported'));
+    } catch (err) {
+      const status = httpStatus(err);
+      this.reportError.set(
+        status === 409
+          ? this.i18n.t('mod.reportedAlready')
+          : status === 0
+            ? this.i18n.t('error.network')
+            : this.i18n.t('mod.reportFailed', { message: httpErrorMessage(err) ?? String(status) }),
+      );
+    } finally {
+      this.reportBusy.set(false);
+    }
   }
 }
 

@@ -164,6 +164,22 @@ describe('Composer', () => {
     expect(box.placeholder).toBe('Say something...');
   });
 
+  it('shows what moderation says under the box, and holds sending while slow mode waits', async () => {
+    fixture.componentRef.setInput('note', '慢速模式:12 秒后可以再发一条');
+    fixture.componentRef.setInput('hold', true);
+    await fixture.whenStable();
+    expect(fixture.nativeElement.querySelector('[data-testid="composer-note"]')?.textContent).toContain('12 秒');
+    type('hello');
+    key({});
+    await fixture.whenStable();
+    expect(sent).toEqual([]);
+    expect((fixture.nativeElement.querySelector('.composer__send') as HTMLButtonElement).disabled).toBe(true);
+    fixture.componentRef.setInput('hold', false);
+    await fixture.whenStable();
+    key({});
+    expect(sent).toEqual(['hello']);
+  });
+
   describe('mentions', () => {
     const members: Member[] = [
       { id: 'u2', username: 'bob', displayName: 'Bob', bot: false, online: true },

@@ -115,6 +115,10 @@ export class Composer {
   readonly members = input<readonly Member[]>([]);
   /** false for guests: no attach button, no paste or drop */
   readonly canAttach = input(true);
+  /** what moderation says about sending here (muted, slow mode, announcement room), under the box */
+  readonly note = input<string | null>(null);
+  /** sending waits (slow mode): typing goes on, sending does not */
+  readonly hold = input(false);
   readonly send = output<ComposerMessage>();
   readonly typing = output<boolean>();
   readonly cancelReply = output<void>();
@@ -145,6 +149,7 @@ export class Composer {
   protected readonly canSend = computed(
     () =>
       !this.disabled() &&
+      !this.hold() &&
       !this.tooLong() &&
       (this.text().trim().length > 0 || this.ready().length > 0 || this.uploading()),
   );

@@ -41,6 +41,9 @@ describe('MembersPanel', () => {
       removeMember: vi.fn(async () => undefined),
       setMemberRole: vi.fn(async () => undefined),
       leave: vi.fn(async () => undefined),
+      mute: vi.fn(async () => undefined),
+      unmute: vi.fn(async () => undefined),
+      ban: vi.fn(async () => undefined),
     };
     TestBed.configureTestingModule({
       providers: [
@@ -121,5 +124,60 @@ describe('MembersPanel', () => {
     const { el } = await render('member', 'group');
     expect(el.querySelector('.leave')).toBeNull();
     expect(el.querySelector('#invite-input')).toBeNull();
+  });
+
+  it('moderation: a moderator mutes a member below them with a duration and reason, or bans them; never someone above', async () => {
+    const { fixture, el, store } = await render('moderator', 'public');
+    expect(row(el, 'amy').querySelector('.member__mod')).toBeNull();
+    expect(row(el, 'bob').querySelector('.member__mod')).toBeNull();
+    const toggle = row(el, 'evil').querySelector('.member__mod') as HTMLButtonElement;
+    expect(toggle.getAttribute('aria-label')).toBe('Moderate <img src=x onerror=alert(1)>');
+    toggle.click();
+    await fixture.whenStable();
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    const group = row(el, 'evil').querySelector('.mod') as HTMLElement;
+    const dur = group.querySelector('select') as HTMLSelectElement;
+    expect([...dur.options].map((o) => o.textContent?.trim())).toEqual([
+      '10 minutes',
+      '1 hour',
+      '1 day',
+      'Until lifted',
+    ]);
+    dur.selectedIndex = 1;
+    dur.dispatchEvent(new Event('change'));
+    const reason = group.querySelector('input') as HTMLInputElement;
+    reason.value = ' spam ';
+    reason.dispatchEvent(new Event('input'));
+    [...group.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Mute')!.click();
+    await fixture.whenStable();
+    await fixture.whenStable();
+    expect(store.mute).toHaveBeenCalledWith('evil', 3600, 'spam');
+    expect(el.textContent).toContain('is muted');
+
+    (row(el, 'evil').querySelector('.member__mod') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    const again = row(el, 'evil').querySelector('.mod') as HTMLElement;
+    [...again.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Ban')!.click();
+    await fixture.whenStable();
+    expect(row(el, 'evil').textContent).toContain('cannot join again');
+    [...row(el, 'evil').querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Ban now')!.click();
+    await fixture.whenStable();
+    await fixture.whenStable();
+    expect(store.ban).toHaveBeenCalledWith('evil', undefined);
+  });
+
+  it('a muted member is marked, and can be unmuted', async () => {
+    const { fixture, el, store, list } = await render('owner', 'public');
+    list.update((l) => ({
+      ...l,
+      members: l.members.map((m) => (m.user.id === 'evil' ? { ...m, mutedUntil: null } : m)),
+    }));
+    await fixture.whenStable();
+    expect(row(el, 'evil').querySelector('[data-testid="member-muted"]')?.textContent).toContain('muted');
+    (row(el, 'evil').querySelector('.member__mod') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    [...row(el, 'evil').querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Unmute')!.click();
+    await fixture.whenStable();
+    expect(store.unmute).toHaveBeenCalledWith('evil');
   });
 });

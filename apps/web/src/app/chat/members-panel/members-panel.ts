@@ -1,11 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import type { RoomMember, RoomRole } from '@hihi/contracts';
+import { LOBBY_ROOM_ID, MODERATION, type RoomMember, type RoomRole } from '@hihi/contracts';
+import type { I18nKey } from '../../core/i18n/i18n.dictionary';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
 import { ChatStore } from '../chat-store.service';
-import { assignableRoles, canRemove } from '../permissions';
+import { assignableRoles, canModerate, canRemove } from '../permissions';
 import { UserInput } from '../user-input/user-input';
 
 interface MemberRow {
@@ -13,7 +14,17 @@ interface MemberRow {
   self: boolean;
   removable: boolean;
   roles: RoomRole[];
+  /** may be muted and banned by the viewer */
+  moderatable: boolean;
 }
+
+/** The mute durations offered (seconds; 0 = until lifted). */
+export const MUTE_DURATIONS: readonly { sec: number; label: I18nKey }[] = [
+  { sec: 600, label: 'mod.d10m' },
+  { sec: 3600, label: 'mod.d1h' },
+  { sec: 86_400, label: 'mod.d1d' },
+  { sec: 0, label: 'mod.dForever' },
+];
 
 /**
  * The members of the open room with their roles; invite by username, remove, change role and
@@ -38,6 +49,13 @@ export class MembersPanel {
   /** the member whose removal waits for a confirmation */
   protected readonly confirmRemove = signal<string | null>(null);
   protected readonly confirmLeave = signal(false);
+  /** the member whose moderation controls are open, and which form shows */
+  protected readonly moderating = signal<{ id: string; form: 'menu' | 'ban' } | null>(null);
+  protected readonly durations = MUTE_DURATIONS;
+  protected readonly reasonMax = MODERATION.reasonMax;
+  protected muteSec = 600;
+  protected reason = '';
+  protected readonly lobby = computed(() => this.store.activeRoomId() === LOBBY_ROOM_ID);
 
   protected readonly list = this.store.activeMembersList;
   protected readonly can = this.store.activeAbilities;
@@ -55,6 +73,7 @@ export class MembersPanel {
         self,
         removable: canRemove(mine, member.role, self),
         roles: assignableRoles(mine, member.role, self),
+        moderatable: this.can().moderate && canModerate(mine, member.role, self),
       };
     });
   });
@@ -68,6 +87,7 @@ export class MembersPanel {
         this.done.set(null);
         this.confirmRemove.set(null);
         this.confirmLeave.set(false);
+        this.moderating.set(null);
         if (roomId) this.load(false);
       });
     });
@@ -105,6 +125,53 @@ export class MembersPanel {
           role: this.i18n.t(`role.${role as RoomRole}`),
         }),
       );
+    });
+  }
+
+  protected name(row: MemberRow): string {
+    return row.member.user.displayName || row.member.user.username;
+  }
+
+  protected toggleModerate(row: MemberRow): void {
+    const open = this.moderating()?.id === row.member.user.id;
+    this.reason = '';
+    this.muteSec = 600;
+    this.moderating.set(open ? null : { id: row.member.user.id, form: 'menu' });
+  }
+
+  protected mutedLabel(m: RoomMember): string | null {
+    if (m.mutedUntil === undefined) return null;
+    if (m.mutedUntil === null) return this.i18n.t('mod.mutedForever');
+    const time = new Intl.DateTimeFormat(this.i18n.locale(), { dateStyle: 'short', timeStyle: 'short' }).format(
+      new Date(m.mutedUntil),
+    );
+    return this.i18n.t('mod.mutedUntil', { time });
+  }
+
+  protected async mute(row: MemberRow): Promise<void> {
+    const sec = Number(this.muteSec);
+    const reason = this.reason.trim();
+    await this.run(async () => {
+      await this.store.mute(row.member.user.id, sec > 0 ? sec : undefined, reason || undefined);
+      this.moderating.set(null);
+      this.done.set(this.i18n.t('mod.muted', { name: this.name(row) }));
+    });
+  }
+
+  protected async unmute(row: MemberRow): Promise<void> {
+    await this.run(async () => {
+      await this.store.unmute(row.member.user.id);
+      this.moderating.set(null);
+      this.done.set(this.i18n.t('mod.unmuted', { name: this.name(row) }));
+    });
+  }
+
+  protected async ban(row: MemberRow): Promise<void> {
+    const reason = this.reason.trim();
+    await this.run(async () => {
+      await this.store.ban(row.member.user.id, reason || undefined);
+      this.moderating.set(null);
+      this.done.set(this.i18n.t('mod.banned', { name: this.name(row) }));
     });
   }
 

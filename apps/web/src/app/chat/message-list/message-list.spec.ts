@@ -428,3 +428,54 @@ describe('MessageList (keyboard and screen readers)', () => {
     expect(document.activeElement).toBe(el.querySelector('article[data-seq="2"]'));
   });
 });
+
+describe('MessageList: moderation', () => {
+  async function render(moderate: boolean, reportable: boolean, messages: Message[]) {
+    localStorage.setItem('hihi.lang', 'en');
+    TestBed.configureTestingModule({
+      providers: [{ provide: UploadService, useValue: { blob: () => new Promise(() => {}) } }],
+    });
+    const fixture = TestBed.createComponent(MessageList);
+    fixture.componentRef.setInput('roomId', 'lobby');
+    fixture.componentRef.setInput('me', me);
+    fixture.componentRef.setInput('moderate', moderate);
+    fixture.componentRef.setInput('reportable', reportable);
+    fixture.componentRef.setInput('messages', messages);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const labels = (seq: number) =>
+      [...el.querySelectorAll(`article[data-seq="${seq}"] .msg__actions button`)].map((b) =>
+        b.getAttribute('aria-label'),
+      );
+    return { fixture, el, labels };
+  }
+
+  it('members report others’ messages (not their own, not the duck’s); moderators also delete them', async () => {
+    const messages = [
+      msg(1, bob, 'hi'),
+      msg(2, me as Message['sender'], 'mine'),
+      msg(3, { ...bob, id: 'duck', bot: true }, 'q'),
+    ];
+    const member = await render(false, true, messages);
+    expect(member.labels(1)).toEqual(['Add reaction', 'Reply', 'Report']);
+    expect(member.labels(2)).toEqual(['Add reaction', 'Reply', 'Edit', 'Delete']);
+    expect(member.labels(3)).toEqual(['Add reaction', 'Reply']);
+    TestBed.resetTestingModule();
+    const mod = await render(true, true, messages);
+    expect(mod.labels(1)).toEqual(['Add reaction', 'Reply', 'Delete', 'Report']);
+  });
+
+  it('report asks the page for a reason; a moderator’s tombstone says who deleted it', async () => {
+    const { fixture, el } = await render(false, true, [
+      msg(1, bob, 'hi'),
+      { ...msg(2, bob, ''), deleted: true, deletedBy: 'moderator' },
+    ]);
+    const reported: Message[] = [];
+    fixture.componentInstance.report.subscribe((m) => reported.push(m));
+    (el.querySelector('article[data-seq="1"] .msg__actions [aria-label="Report"]') as HTMLButtonElement).click();
+    expect(reported.map((m) => m.seq)).toEqual([1]);
+    expect(el.querySelector('article[data-seq="2"] .msg__bubble--deleted')?.textContent).toContain(
+      'Deleted by a moderator',
+    );
+  });
+});

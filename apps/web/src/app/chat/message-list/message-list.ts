@@ -48,6 +48,8 @@ export interface ListItem {
   message?: Message;
   text: string;
   deleted: boolean;
+  /** a tombstone a moderator made */
+  deletedBy?: 'moderator';
   editedAt?: string;
   replyTo?: ReplyView;
   reactions: ReactionView[];
@@ -177,6 +179,7 @@ export function buildItems(
         message: m,
         text: m.deleted ? '' : m.text,
         deleted: !!m.deleted,
+        ...(m.deleted && m.deletedBy ? { deletedBy: m.deletedBy } : {}),
         editedAt: m.editedAt,
         replyTo: reply(m.replyTo),
         reactions: m.deleted ? [] : reactions(m),
@@ -260,6 +263,10 @@ export class MessageList {
   readonly unreadFrom = input<number | null>(null);
   /** may edit, delete, reply and react (not a guest) */
   readonly interactive = input(true);
+  /** may delete others' messages (a room moderator or owner, server staff; SPEC §8) */
+  readonly moderate = input(false);
+  /** may report others' messages (members of public and private rooms) */
+  readonly reportable = input(false);
 
   readonly loadOlder = output<void>();
   readonly retry = output<string>();
@@ -267,6 +274,8 @@ export class MessageList {
   readonly remove = output<string>();
   readonly react = output<ReactRequest>();
   readonly reply = output<Message>();
+  /** the viewer wants to report this message (the page asks for a reason) */
+  readonly report = output<Message>();
   /** go to the message with this seq (loading history as needed) */
   readonly jump = output<number>();
 

@@ -54,7 +54,7 @@ describe('RoomSettings', () => {
     const save = el.querySelector('button[type="submit"]') as HTMLButtonElement;
     expect(save.disabled).toBe(true);
     await type(fixture, el.querySelector('#settings-topic') as HTMLInputElement, '  green tea ');
-    (el.querySelector('input[type="checkbox"]') as HTMLInputElement).click();
+    (el.querySelector('input[name="archived"]') as HTMLInputElement).click();
     await fixture.whenStable();
     expect(save.disabled).toBe(false);
     save.click();
@@ -67,7 +67,7 @@ describe('RoomSettings', () => {
 
   it('offers no archive to a moderator and explains a refusal', async () => {
     const { fixture, store, el } = await render('moderator');
-    expect(el.querySelector('input[type="checkbox"]')).toBeNull();
+    expect(el.querySelector('input[name="archived"]')).toBeNull();
     store.updateRoom.mockRejectedValueOnce(new HttpErrorResponse({ status: 409 }));
     await type(fixture, el.querySelector('#settings-name') as HTMLInputElement, 'cats');
     (el.querySelector('button[type="submit"]') as HTMLButtonElement).click();
@@ -75,5 +75,27 @@ describe('RoomSettings', () => {
     await fixture.whenStable();
     expect(store.updateRoom).toHaveBeenCalledWith('r1', { name: 'cats' });
     expect(el.querySelector('[role="alert"]')?.textContent).toContain('already exists');
+  });
+
+  it('moderators set slow mode and announcement (post policy); only what changed is sent', async () => {
+    const { fixture, store, el } = await render('moderator');
+    const slow = el.querySelector('#settings-slow') as HTMLSelectElement;
+    expect(slow.labels?.[0]?.textContent).toContain('Slow mode');
+    expect([...slow.options].map((o) => o.textContent?.trim())).toContain('30 seconds');
+    slow.selectedIndex = [...slow.options].findIndex((o) => o.textContent?.trim() === '30 seconds');
+    slow.dispatchEvent(new Event('change'));
+    const announce = [...el.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].find((c) =>
+      c.closest('label')?.textContent?.includes('Announcement room'),
+    )!;
+    announce.click();
+    await fixture.whenStable();
+    (el.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    await fixture.whenStable();
+    expect(store.updateRoom).toHaveBeenCalledWith('r1', { slowModeSec: 30, postPolicy: 'moderators' });
+  });
+
+  it('members see the settings but cannot change them', async () => {
+    const { el } = await render('member');
+    expect((el.querySelector('#settings-slow') as HTMLSelectElement | null)?.disabled ?? true).toBe(true);
   });
 });

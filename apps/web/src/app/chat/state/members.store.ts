@@ -69,7 +69,10 @@ export class MembersStore {
       const rest = l.members.filter((m) => m.user.id !== e.user.id);
       if (gone) return rest.length === l.members.length ? l : { ...l, members: rest };
       const before = l.members.find((m) => m.user.id === e.user.id);
-      return { ...l, members: sortMembers([...rest, { ...before, user: e.user, role: e.role }]) };
+      const member: RoomMember = { ...before, user: e.user, role: e.role };
+      if (e.change === 'muted') member.mutedUntil = e.mutedUntil ?? null;
+      if (e.change === 'unmuted') delete member.mutedUntil;
+      return { ...l, members: sortMembers([...rest, member]) };
     });
   }
 

@@ -7,7 +7,16 @@ import {
   type DirectoryQuery,
   type HistoryPage,
   type HistoryQuery,
+  type BanBody,
   type MemberRoleBody,
+  type MuteBody,
+  type Report,
+  type ReportReceipt,
+  type ReportsPage,
+  type ReportsQuery,
+  type ResolveReportBody,
+  type RoomBan,
+  type RoomMute,
   type MembersPage,
   type MembersQuery,
   type OpenDmBody,
@@ -129,5 +138,36 @@ export class ChatApiService {
   /** GET /api/search: messages of the rooms the caller can see, newest first (docs/api.md "Search"). */
   search(query: SearchQuery): Promise<SearchReply> {
     return this.call<SearchReply>('search', { query });
+  }
+
+  /* ---------- moderation (SPEC §8) ---------- */
+
+  /** Mutes a member (no duration: until lifted). */
+  mute(roomId: string, userId: string, durationSec?: number, reason?: string): Promise<RoomMute> {
+    const body: MuteBody = { userId, ...(durationSec ? { durationSec } : {}), ...(reason ? { reason } : {}) };
+    return this.call<RoomMute>('muteAdd', { params: { roomId }, body });
+  }
+
+  async unmute(roomId: string, userId: string): Promise<void> {
+    await this.call<null>('muteRemove', { params: { roomId, userId } });
+  }
+
+  ban(roomId: string, userId: string, reason?: string): Promise<RoomBan> {
+    const body: BanBody = { userId, ...(reason ? { reason } : {}) };
+    return this.call<RoomBan>('banAdd', { params: { roomId }, body });
+  }
+
+  /** Reports someone else's message to the room's moderators (once per person and message). */
+  report(messageId: string, reason: string): Promise<ReportReceipt> {
+    return this.call<ReportReceipt>('reportCreate', { params: { messageId }, body: { reason } });
+  }
+
+  /** The reports the caller may act on, with the badge count. */
+  reports(query: ReportsQuery = {}): Promise<ReportsPage> {
+    return this.call<ReportsPage>('reportsList', { query });
+  }
+
+  resolveReport(reportId: string, body: ResolveReportBody): Promise<Report> {
+    return this.call<Report>('reportResolve', { params: { reportId }, body });
   }
 }

@@ -1,19 +1,25 @@
 import { provideHttpClient } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { type ActivatedRouteSnapshot, type RouterStateSnapshot, UrlTree, provideRouter } from '@angular/router';
-import { anonymousGuard, authGuard } from './auth.guards';
+import {
+  type ActivatedRouteSnapshot,
+  type RouterStateSnapshot,
+  UrlTree,
+  convertToParamMap,
+  provideRouter,
+} from '@angular/router';
+import { adminGuard, anonymousGuard, authGuard, linkParam } from './auth.guards';
 import { SESSION_STORAGE_KEY } from './auth.service';
 
-function run(guard: typeof authGuard): unknown {
-  return TestBed.runInInjectionContext(() => guard({} as ActivatedRouteSnapshot, {} as RouterStateSnapshot));
+function run(guard: typeof authGuard, route: Partial<ActivatedRouteSnapshot> = {}): unknown {
+  return TestBed.runInInjectionContext(() => guard(route as ActivatedRouteSnapshot, {} as RouterStateSnapshot));
 }
 
-function signIn(guest: boolean) {
+function signIn(guest: boolean, role = guest ? 'guest' : 'member') {
   sessionStorage.setItem(
     SESSION_STORAGE_KEY,
     JSON.stringify({
-      user: { id: 'u1', username: 'alice', displayName: 'Alice', guest },
+      user: { id: 'u1', username: 'alice', displayName: 'Alice', guest, role },
       accessToken: 'a',
       expiresAt: Date.now() + 60_000,
       remember: false,
@@ -58,5 +64,37 @@ describe('route guards', () => {
   it('anonymousGuard lets a guest reach the sign-in page', () => {
     signIn(true);
     expect(run(anonymousGuard)).toBe(true);
+  });
+
+  it('anonymousGuard lets a signed-in member open an invite link', () => {
+    signIn(false);
+    expect(run(anonymousGuard, { fragment: 'invite=abc', queryParamMap: convertToParamMap({}) })).toBe(true);
+    expect(run(anonymousGuard, { fragment: null, queryParamMap: convertToParamMap({ invite: 'abc' }) })).toBe(true);
+  });
+
+  it('adminGuard: admins and the owner in; members, moderators and guests to /chat; visitors to /login', () => {
+    expect(path(run(adminGuard))).toBe('/login');
+    for (const [role, expected] of [
+      ['owner', true],
+      ['admin', true],
+      ['moderator', '/chat'],
+      ['member', '/chat'],
+    ] as const) {
+      signIn(false, role);
+      TestBed.resetTestingModule();
+      TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient()] });
+      expect(path(run(adminGuard))).toBe(expected);
+    }
+    signIn(true, 'admin');
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient()] });
+    expect(path(run(adminGuard))).toBe('/chat');
+  });
+
+  it('linkParam reads the fragment first, then the query', () => {
+    const q = convertToParamMap({ token: 'q' });
+    expect(linkParam({ fragment: 'token=f&x=1', queryParamMap: q }, 'token')).toBe('f');
+    expect(linkParam({ fragment: null, queryParamMap: q }, 'token')).toBe('q');
+    expect(linkParam({ fragment: 'other=1', queryParamMap: convertToParamMap({}) }, 'token')).toBeNull();
   });
 });

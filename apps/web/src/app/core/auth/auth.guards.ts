@@ -1,5 +1,6 @@
 import { inject } from '@angular/core';
-import { type CanActivateFn, Router } from '@angular/router';
+import { type ActivatedRouteSnapshot, type CanActivateFn, Router } from '@angular/router';
+import { roleAtLeast } from '@hihi/contracts';
 import { AuthService } from './auth.service';
 
 /** Only signed-in people (members or guests) may enter; others go to the sign-in page. */
@@ -8,8 +9,37 @@ export const authGuard: CanActivateFn = () => {
   return auth.isSignedIn() ? true : inject(Router).createUrlTree(['/login']);
 };
 
-/** Sign-in and register pages: members are sent to the chat; guests may still sign in. */
-export const anonymousGuard: CanActivateFn = () => {
+/**
+ * Sign-in and register pages: members are sent to the chat; guests may still sign in. An invite
+ * link (`/register#invite=…` or `?invite=…`) opens the register page even for a signed-in member.
+ */
+export const anonymousGuard: CanActivateFn = (route: ActivatedRouteSnapshot) => {
   const auth = inject(AuthService);
+  if (inviteToken(route)) return true;
   return auth.isSignedIn() && !auth.isGuest() ? inject(Router).createUrlTree(['/chat']) : true;
 };
+
+/**
+ * The admin console: server admins and the owner (the role of the session's user). The API
+ * refuses everyone else whatever the client shows; this only keeps others off a useless page.
+ */
+export const adminGuard: CanActivateFn = () => {
+  const auth = inject(AuthService);
+  const router = inject(Router);
+  if (!auth.isSignedIn()) return router.createUrlTree(['/login']);
+  const role = auth.user()?.role;
+  return role && !auth.isGuest() && roleAtLeast(role, 'admin') ? true : router.createUrlTree(['/chat']);
+};
+
+/** A value of a link's fragment (`#token=…&x=…`) or, failing that, of its query. */
+export function linkParam(
+  route: Pick<ActivatedRouteSnapshot, 'fragment' | 'queryParamMap'>,
+  name: string,
+): string | null {
+  const fromFragment = route.fragment ? new URLSearchParams(route.fragment).get(name) : null;
+  return fromFragment || route.queryParamMap?.get(name) || null;
+}
+
+export function inviteToken(route: Pick<ActivatedRouteSnapshot, 'fragment' | 'queryParamMap'>): string | null {
+  return linkParam(route, 'invite');
+}

@@ -41,6 +41,22 @@ describe('AuthService', () => {
     expect(auth.accessToken()).toBe('access-1');
   });
 
+  it('registering from an invite link while signed in ends the old session on the server', async () => {
+    const { auth, http } = setup();
+    const login = auth.login('alice', 'pw-12345678', false);
+    http.expectOne(AUTH_API.login).flush(tokens(1));
+    await login;
+    const done = auth.register({ username: 'carol', password: 'pw-12345678', inviteToken: 'inv' });
+    const reg = http.expectOne(AUTH_API.register);
+    expect(reg.request.body).toEqual({ username: 'carol', password: 'pw-12345678', inviteToken: 'inv' });
+    reg.flush(tokens(2));
+    await done;
+    const out = http.expectOne(AUTH_API.logout);
+    expect(out.request.body).toEqual({ refreshToken: 'refresh-1' });
+    out.flush(null);
+    expect(auth.accessToken()).toBe('access-2');
+  });
+
   it('keeps the session in sessionStorage without "remember me"', async () => {
     const { auth, http } = setup();
     const done = auth.login('alice', 'pw-12345678', false);

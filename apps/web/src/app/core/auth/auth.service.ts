@@ -109,9 +109,15 @@ export class AuthService {
     return tokens.user;
   }
 
+  /** Registers and signs in; a member already signed in here (an invite link) is signed out first on the server. */
   async register(body: RegisterBody): Promise<PublicUser> {
+    const previous = this.session()?.refreshToken;
     const tokens = await firstValueFrom(this.http.post<AuthTokens>(AUTH_API.register, body));
     this.store(tokens, false);
+    if (previous) {
+      const logout: RefreshBody = { refreshToken: previous };
+      firstValueFrom(this.http.post<void>(AUTH_API.logout, logout)).catch(() => undefined);
+    }
     return tokens.user;
   }
 

@@ -2,6 +2,8 @@ import { EN_COMMUNITIES, ZH_COMMUNITIES } from './i18n.communities';
 import { SIGNIN_EN, SIGNIN_ZH } from './i18n.signin';
 import { INTEGRATIONS_EN, INTEGRATIONS_ZH } from './i18n.integrations';
 import { ACCOUNT_EN, ACCOUNT_ZH } from './i18n.account';
+import { ADMIN_EN, ADMIN_ZH } from './i18n.admin';
+import { MODERATION_EN, MODERATION_ZH } from './i18n.moderation';
 
 /** UI strings. Chinese is the reference language; English must have the same keys. */
 export const ZH = {
@@ -172,6 +174,8 @@ export const ZH = {
   ...SIGNIN_ZH,
   ...INTEGRATIONS_ZH,
   ...ACCOUNT_ZH,
+  ...ADMIN_ZH,
+  ...MODERATION_ZH,
 } as const;
 
 export type I18nKey = keyof typeof ZH;
@@ -346,6 +350,8 @@ export const EN: Dictionary = {
   ...SIGNIN_EN,
   ...INTEGRATIONS_EN,
   ...ACCOUNT_EN,
+  ...ADMIN_EN,
+  ...MODERATION_EN,
 };
 
 export const DICTIONARIES = { zh: ZH as Dictionary, en: EN } as const;

@@ -14,6 +14,7 @@ import {
   type UserUpdatedEvent,
   SERVER_EVENTS,
   type ServerDisconnectEvent,
+  type ModerationReportsEvent,
   type ServerToClientEvents,
   SOCKET_COMMANDS,
   SOCKET_PATH,
@@ -91,6 +92,8 @@ export class SocketService {
   readonly roomRemoved$ = new Subject<RoomRemovedEvent>();
   /** someone in a room of the viewer changed their display name or avatar */
   readonly userUpdated$ = new Subject<UserUpdatedEvent>();
+  /** the open reports the viewer may act on changed (moderators: the badge) */
+  readonly moderationReports$ = new Subject<ModerationReportsEvent>();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -149,6 +152,7 @@ export class SocketService {
       this.cutOffSignal.set({ reason: String(e?.reason ?? ''), until: Date.now() + wait });
     });
     socket.on(SERVER_EVENTS.userUpdated, (e: UserUpdatedEvent) => this.userUpdated$.next(e));
+    socket.on(SERVER_EVENTS.moderationReports, (e: ModerationReportsEvent) => this.moderationReports$.next(e));
     socket.on(SERVER_EVENTS.serverReconnect, () => {
       // the server is going away: come back through another process shortly
       socket.disconnect();
