@@ -6,7 +6,7 @@ import { RoomsRepository } from '../../apps/chat/src/persistence/rooms.repositor
 import { UsersRepository } from '../../apps/chat/src/persistence/users.repository';
 import { AccessService } from '../../apps/chat/src/access/access.service';
 import { AccessInvalidation, LocalAccessInvalidation } from '../../apps/chat/src/access/access-invalidation';
-import { Actor, actorOf, botActor } from '../../apps/chat/src/access/actor';
+import { Actor, actorOf, botActor, integrationActor } from '../../apps/chat/src/access/actor';
 import { RoomAction } from '../../apps/chat/src/access/policy';
 import { DomainEvents } from '../../apps/chat/src/events/domain-events';
 import { RoomsService, groupRoomId } from '../../apps/chat/src/rooms/rooms.service';
@@ -69,6 +69,8 @@ describe('the access policy on PostgreSQL (medium)', () => {
     servermod: actorOf(person('servermod', 'moderator')),
     guest: actorOf(person('guest-1', undefined, true)),
     bot: botActor(),
+    hook: integrationActor('00000000-0000-4000-8000-000000000001', 'priv', 'CI'),
+    archHook: integrationActor('00000000-0000-4000-8000-000000000002', 'arch', 'CI'),
   };
 
   beforeAll(async () => {
@@ -198,6 +200,16 @@ describe('the access policy on PostgreSQL (medium)', () => {
     ['bot', 'pub', 'post', 'ok'],
     ['bot', 'pub', 'invite', 'forbidden'],
     ['bot', 'pub', 'update', 'forbidden'],
+    // an integration (a webhook) sees and posts in its own room only, and does nothing else (SPEC §9)
+    ['hook', 'priv', 'view', 'ok'],
+    ['hook', 'priv', 'post', 'ok'],
+    ['hook', 'priv', 'react', 'forbidden'],
+    ['hook', 'priv', 'invite', 'forbidden'],
+    ['hook', 'priv', 'update', 'forbidden'],
+    ['hook', 'pub', 'view', 'not_found'],
+    ['hook', 'pub', 'post', 'not_found'],
+    ['hook', 'dm', 'post', 'not_found'],
+    ['archHook', 'arch', 'post', 'forbidden'],
     // unknown rooms
     ['member', 'nope', 'view', 'not_found'],
     ['admin', 'nope', 'join', 'not_found'],

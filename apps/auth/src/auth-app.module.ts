@@ -19,6 +19,7 @@ import { AuthController } from './auth.controller';
 import { AccountController } from './account/account.controller';
 import { AccountService } from './account/account.service';
 import { SIGNIN_CONTROLLERS, SIGNIN_MODELS, SIGNIN_PROVIDERS } from './signin';
+import { INTEGRATION_CONTROLLERS, INTEGRATION_MODELS, INTEGRATION_PROVIDERS } from './integrations';
 
 @Module({})
 export class AuthAppModule {
@@ -36,6 +37,7 @@ export class AuthAppModule {
           { name: ServerFlag.name, schema: ServerFlagSchema },
           ...ADMIN_MODELS,
           ...SIGNIN_MODELS,
+          ...INTEGRATION_MODELS,
         ]),
       ],
       controllers: [
@@ -44,6 +46,7 @@ export class AuthAppModule {
         AdminController,
         AccountController,
         ...SIGNIN_CONTROLLERS,
+        ...INTEGRATION_CONTROLLERS,
       ],
       providers: [
         UsersRepository,
@@ -55,6 +58,7 @@ export class AuthAppModule {
         AccountService,
         ...ADMIN_PROVIDERS,
         ...SIGNIN_PROVIDERS,
+        ...INTEGRATION_PROVIDERS,
       ],
     };
   }

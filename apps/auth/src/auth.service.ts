@@ -132,7 +132,8 @@ export class AuthService {
     let user = await this.passwords.admit(async () => {
       const key = normalizeUsername(dto.username);
       const found = isValidUsername(key) ? await this.users.findByKey(key) : undefined;
-      if (!found) {
+      // a bot account has no password: answered like an unknown username (SPEC §9)
+      if (!found || found.bot) {
         await this.passwords.verifyDummy(dto.password);
         throw new BusError('unauthorized', BAD_CREDENTIALS);
       }
@@ -297,8 +298,8 @@ export class AuthService {
   /** A new session and its tokens (password, second step, passkey and single sign-on alike). */
   async startSession(user: UserRecord, rememberMe: boolean): Promise<AuthTokens> {
     // whatever the way in (password, second step, passkey, single sign-on): a deactivated account
-    // gets no session, answered like a wrong password (SPEC §8)
-    if (user.status === 'deactivated') throw new BusError('unauthorized', BAD_CREDENTIALS);
+    // gets no session, answered like a wrong password (SPEC §8); a bot signs in with its token only
+    if (user.status === 'deactivated' || user.bot) throw new BusError('unauthorized', BAD_CREDENTIALS);
     const now = this.clock.now();
     await this.users.touch(user.id, now);
     const sessionId = newSessionId();

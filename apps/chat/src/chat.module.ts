@@ -27,6 +27,10 @@ import { MembersHandlers } from './handlers/members.handlers';
 import { MessagesHandlers } from './handlers/messages.handlers';
 import { SearchHandlers } from './handlers/search.handlers';
 import { UploadsHandlers } from './handlers/uploads.handlers';
+import { WebhooksRepository } from './integrations/webhooks.repository';
+import { WebhooksService } from './integrations/webhooks.service';
+import { OutgoingDeliveries } from './integrations/outgoing-deliveries';
+import { WebhooksHandlers } from './integrations/webhooks.handlers';
 import { AccountHandlers } from './handlers/account.handlers';
 import { ChatAccountService } from './account/account.service';
 import { ModerationHandlers } from './handlers/moderation.handlers';
@@ -41,7 +45,7 @@ import { PushService } from './push/push.service';
 import { PushNotifier } from './push/push-notifier';
 import { PushHandlers } from './handlers/push.handlers';
 
-/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, Web Push, and room events. */
+/** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, webhooks, Web Push, and room events. */
 @Module({
   imports: [DatabaseModule, BotsModule],
   controllers: [
@@ -51,6 +55,7 @@ import { PushHandlers } from './handlers/push.handlers';
     SearchHandlers,
     UploadsHandlers,
     ModerationHandlers,
+    WebhooksHandlers,
     AccountHandlers,
     PushHandlers,
   ],
@@ -89,6 +94,9 @@ import { PushHandlers } from './handlers/push.handlers';
     PushRepository,
     PushService,
     PushNotifier,
+    WebhooksRepository,
+    WebhooksService,
+    OutgoingDeliveries,
   ],
 })
 export class ChatModule {}

@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { urlencoded } from 'express';
 import { GatewayConfig } from '@hihi/config';
 import { LIMITS } from '@hihi/contracts';
 import { exitWithParent } from '@hihi/common/lifecycle';
@@ -69,6 +70,8 @@ export async function createGateway(config: GatewayConfig): Promise<NestExpressA
   );
   // raw bytes checked before JSON.parse: valid UTF-8, nesting depth (docs/api.md "Validation")
   app.useBodyParser('json', { limit: LIMITS.httpBodyBytes, strict: true, verify: verifyJsonBody });
+  // incoming webhooks also take Slack's form body (payload=<JSON>); only there (SPEC §9)
+  app.use('/api/hooks', urlencoded({ limit: LIMITS.httpBodyBytes, extended: false, parameterLimit: 20 }));
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(strictValidationPipe());
   if (origins.corsOrigins.length) app.enableCors({ origin: [...origins.corsOrigins] });

@@ -8,6 +8,7 @@ import { ChatGatewayModule } from './chat/chat-gateway.module';
 import { AuthModule } from './auth/auth.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { AdminModule } from './admin/admin.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { AccountModule } from './account/account.module';
 import { CorrelationMiddleware } from './common/correlation.middleware';
 
@@ -27,6 +28,7 @@ export class GatewayModule implements NestModule {
         AuthModule,
         UploadsModule,
         AdminModule,
+        IntegrationsModule,
         AccountModule,
       ],
     };

@@ -583,6 +583,12 @@ export class GatewayConfig extends BaseConfig {
   @Max(1000000, { message: 'SOCKET_FLOOD_STRIKES must be at most 1000000' })
   SOCKET_FLOOD_STRIKES: number = 200;
 
+  /** Posts one incoming webhook may make per minute, over every gateway (SPEC §9); then 429. */
+  @IsInt({ message: 'WEBHOOK_POSTS_PER_MIN must be an integer' })
+  @Min(1, { message: 'WEBHOOK_POSTS_PER_MIN must be at least 1' })
+  @Max(1000000, { message: 'WEBHOOK_POSTS_PER_MIN must be at most 1000000' })
+  WEBHOOK_POSTS_PER_MIN: number = 30;
+
   /** Public rooms one user may create per CREATE_RATE_WINDOW_SEC. */
   @IsInt({ message: 'ROOM_CREATE_LIMIT must be an integer' })
   @Min(1, { message: 'ROOM_CREATE_LIMIT must be at least 1' })

@@ -10,6 +10,7 @@ export * from './protocol';
 export * from './roles';
 export * from './admin';
 export * from './signin';
+export * from './integrations';
 export * from './account';
 export * from './command';
 export * from './moderation';

@@ -17,6 +17,8 @@ export interface PublicUser {
    * and on the actor of a bus call; absent where chat reports other people (members, senders)
    */
   role?: ServerRole;
+  /** a bot account (SPEC §9): signs in with a token only; its messages show a BOT tag */
+  bot?: boolean;
   /** the person's picture (`/api/avatars/<hash>.webp`, immutable); absent: show initials */
   avatarUrl?: string;
 }

@@ -1,5 +1,6 @@
 import { command, CommandRow, CommandTypes, NoData } from './command';
 import { SIGNIN_PROTOCOL, SigninPattern, LoginReply } from './signin';
+import { INTEGRATION_PROTOCOL, IntegrationPattern } from './integrations';
 import { ACCOUNT_PROTOCOL, AccountPattern, UserUpdatedEvent } from './account';
 import { CLIENT_EVENTS, ClientEvent, SERVER_EVENTS, ServerEvent } from './events';
 import { AUTH_PATTERNS, AuthPattern, CHAT_PATTERNS, ChatPattern, SessionRevokedReason } from './patterns';
@@ -107,7 +108,7 @@ import type {
  * Adding a command = a row here (and its DTO in COMMAND_DTOS), a handler in the service, a client
  * call. The gateway forwards socket rows by itself.
  */
-export type BusPattern = AuthPattern | ChatPattern | SigninPattern | AccountPattern;
+export type BusPattern = AuthPattern | ChatPattern | SigninPattern | AccountPattern | IntegrationPattern;
 
 export const PROTOCOL = {
   /* ---------- socket commands (docs/protocol.md) ---------- */
@@ -460,6 +461,8 @@ export const PROTOCOL = {
   }),
   /* ---------- two-factor, passkeys, single sign-on (signin.ts) ---------- */
   ...SIGNIN_PROTOCOL,
+  /* ---------- bots, tokens, webhooks (integrations.ts) ---------- */
+  ...INTEGRATION_PROTOCOL,
   /* ---------- one's own account (account.ts, SPEC §10) ---------- */
   ...ACCOUNT_PROTOCOL,
 } as const;

@@ -348,6 +348,10 @@ export class ActorDto implements PublicUser {
   @IsIn(SERVER_ROLES)
   role?: ServerRole;
 
+  /** a bot account acting with its token (SPEC §9) */
+  @IsOptional()
+  @IsBoolean()
+  bot?: boolean;
   /** the account's avatar (`/api/avatars/<hash>.webp`): provisioning and profile changes carry it */
   @IsOptional()
   @IsString()

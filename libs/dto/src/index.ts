@@ -7,6 +7,7 @@ export * from './rooms.dto';
 export * from './moderation.dto';
 export * from './admin.dto';
 export * from './signin.dto';
+export * from './integrations.dto';
 export * from './account.dto';
 export * from './names';
 export * from './commands';

@@ -21,6 +21,7 @@ import { OidcLink, Passkey, RecoveryCode, TotpFactor } from '../signin/signin.sc
 import { CLOCK, Clock } from '../auth.service';
 import { toAccountUser } from '../users/public-user';
 import { deviceLabel } from './user-agent';
+import { IntegrationsService } from '../integrations/integrations.service';
 
 /** Answered for a wrong current password (change, deletion): 401, counted by the sign-in limits. */
 export const WRONG_PASSWORD = 'the password is wrong';
@@ -49,6 +50,8 @@ export class AccountService {
     @Optional() @InjectModel(RecoveryCode.name) private readonly recovery?: Model<RecoveryCode>,
     @Optional() @InjectModel(Passkey.name) private readonly passkeys?: Model<Passkey>,
     @Optional() @InjectModel(OidcLink.name) private readonly oidcLinks?: Model<OidcLink>,
+    /** bots and tokens (SPEC §9): a deleted account's tokens and its bots' tokens stop */
+    @Optional() private readonly integrations?: IntegrationsService,
   ) {}
 
   /** The caller's live account (a deactivated or deleted one answers 401, as GET /api/me does). */
@@ -136,6 +139,7 @@ export class AccountService {
     const unusable = await this.passwords.admit(() => this.passwords.hash(randomBytes(32).toString('base64url')));
     await this.users.markDeleted(user.id, unusable, DELETED_USER.displayName, this.clock.now());
     await this.revoke(await this.sessions.liveIds(user.id), 'account-deleted');
+    await this.integrations?.revokeForAccount(user.id);
     // no factor of it is kept: its passkeys and authenticator stop, and its single sign-on
     // identity is free to make a new account
     await Promise.all([

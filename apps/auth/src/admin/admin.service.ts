@@ -26,6 +26,7 @@ import { RolesService } from '../roles/roles.service';
 import { AuditLog } from '../audit/audit-log.service';
 import { AdminAction, authorizeAdmin } from './admin-policy';
 import { AdmissionService } from './admission.service';
+import { IntegrationsService } from '../integrations/integrations.service';
 import { toPublic } from '../users/public-user';
 import { SECOND_FACTOR, SecondFactor } from '../signin/second-factor';
 
@@ -64,6 +65,8 @@ export class AdminService {
     private readonly roles: RolesService,
     private readonly admission: AdmissionService,
     private readonly audit: AuditLog,
+    /** bots and tokens (SPEC §9): a deactivated account's tokens and its bots' tokens stop */
+    @Optional() private readonly integrations?: IntegrationsService,
     @Optional() @Inject(SECOND_FACTOR) private readonly secondFactor?: SecondFactor,
   ) {}
 
@@ -129,6 +132,7 @@ export class AdminService {
     // like sign-out everywhere: deny the access tokens (REST 401 ≤ 1 s, sockets closed), then the sessions
     await this.revocation.revoke(await this.sessions.liveIds(target.id), 'deactivated');
     await this.sessions.revokeAllForUser(target.id, 'deactivated');
+    await this.integrations?.revokeForAccount(target.id);
     await this.audit.by(admin, {
       action: 'user.deactivate',
       target: { type: 'user', id: target.id, label: target.username },

@@ -10,6 +10,7 @@ export function toPublic(u: UserRecord): PublicUser {
     guest: false,
     role: u.role,
     ...(u.avatar ? { avatarUrl: avatarUrl(u.avatar) } : {}),
+    ...(u.bot ? { bot: true } : {}),
   };
 }
 

@@ -39,6 +39,13 @@ export class User {
   @Prop({ type: String, enum: ['active', 'deactivated'], default: 'active' })
   status?: AccountStatus;
 
+  /** a bot account (SPEC §9): no password sign-in, acts with its `hihi_bot_` token */
+  @Prop({ type: Boolean, default: false })
+  bot?: boolean;
+
+  /** a bot's owner (the account that created it) */
+  @Prop({ type: String, index: true, sparse: true })
+  ownerId?: string;
   /** optional address (SPEC §10); nothing is sent to it before it is verified */
   @Prop({ type: String })
   email?: string;

@@ -11,6 +11,8 @@ export interface NewUser {
   usernameSkeleton: string;
   displayName: string;
   passwordHash: string;
+  bot?: boolean;
+  ownerId?: string;
 }
 
 /** Plain user record as the service sees it. */
@@ -24,6 +26,9 @@ export interface UserRecord {
   status: AccountStatus;
   createdAt?: Date;
   lastSeenAt?: Date;
+  /** a bot account (SPEC §9) and its owner */
+  bot?: boolean;
+  ownerId?: string;
   email?: string;
   emailVerified?: boolean;
   /** avatar content hash */
@@ -270,6 +275,19 @@ export class UsersRepository implements OnModuleInit {
   }
 
   /** How many owners there are (the last one cannot be demoted or deactivated). */
+  /** Bot accounts, of one owner or all, oldest first (bounded). */
+  async bots(ownerId?: string): Promise<UserRecord[]> {
+    const filter = ownerId ? { bot: true, ownerId } : { bot: true };
+    const docs = await this.users.find(filter).sort({ _id: 1 }).limit(500).lean().exec();
+    return docs.map((d) => this.toRecord(d));
+  }
+
+  /** Live bot accounts of an owner. */
+  async countBots(ownerId: string): Promise<number> {
+    // an operator of our own (sanitizeFilter is on): trusted
+    return this.users.countDocuments({ bot: true, ownerId, status: mongoose.trusted({ $ne: 'deactivated' }) }).exec();
+  }
+
   async countOwners(): Promise<number> {
     return this.users.countDocuments({ role: 'owner' }).exec();
   }
@@ -286,6 +304,8 @@ export class UsersRepository implements OnModuleInit {
       | 'status'
       | 'createdAt'
       | 'lastSeenAt'
+      | 'bot'
+      | 'ownerId'
       | 'email'
       | 'emailVerified'
       | 'avatar'
@@ -305,6 +325,8 @@ export class UsersRepository implements OnModuleInit {
       displayName: doc.displayName,
       passwordHash: doc.passwordHash,
       role: isAccountRole(doc.role) ? doc.role : 'member',
+      bot: doc.bot === true,
+      ...(doc.ownerId ? { ownerId: doc.ownerId } : {}),
     };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RoomRole, ServerRole } from '@hihi/contracts';
 import { BusError } from '@hihi/common';
 import { RoomsRepository } from '../persistence/rooms.repository';
-import { Actor } from './actor';
+import { Actor, isAutomated } from './actor';
 import { AccessInvalidation } from './access-invalidation';
 import { decide, MemberFacts, RoomAction, RoomFacts, Standing } from './policy';
 
@@ -71,7 +71,7 @@ export class AccessService {
     const room = await entry.facts;
     if (!room) throw new BusError('not_found', 'no such room');
     const [mine, target] = await Promise.all([
-      actor.kind === 'bot' ? Promise.resolve(NOBODY) : this.membership(entry, roomId, actor.id),
+      isAutomated(actor) ? Promise.resolve(NOBODY) : this.membership(entry, roomId, actor.id),
       opts.targetId !== undefined ? this.membership(entry, roomId, opts.targetId) : Promise.resolve(undefined),
     ]);
     const d = decide({

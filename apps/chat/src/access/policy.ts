@@ -168,6 +168,15 @@ export function decide(req: AccessRequest): Decision {
     return { allowed: true, rank: ROOM_RANK.member };
   }
 
+  // an integration sees and writes its own room only (SPEC §9); it was set up by the room's moderators
+  if (actor.kind === 'integration') {
+    if (room.id !== actor.roomId) return NOT_FOUND;
+    if (action === 'view') return { allowed: true, rank: ROOM_RANK.moderator };
+    if (action !== 'post') return deny('forbidden', 'integrations only post');
+    if (room.archived) return deny('forbidden', 'this room is archived (read-only)');
+    return { allowed: true, rank: ROOM_RANK.moderator };
+  }
+
   // public rooms are no secret, but guests only chat with the duck (SPEC §5): 403, as to a non-member
   if (actor.kind === 'guest' && room.kind === 'public') return deny('forbidden', 'sign in to take part in this room');
   // banned (SPEC §8): a private room is gone for them (404), a public one refuses them (403)

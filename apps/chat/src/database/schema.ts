@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type {
   Attachment,
+  OutgoingTrigger,
   NotificationLevel,
   PostPolicy,
   ReportAction,
@@ -174,7 +175,45 @@ export interface AttachmentsTable {
   deleted_at: ColumnType<Date | null, never, string | null>;
 }
 
+export interface IncomingWebhooksTable {
+  id: Generated<string>;
+  room_id: string;
+  name: string;
+  /** SHA-256 (hex) of the secret in the hook's URL */
+  secret_hash: string;
+  created_by: string;
+  created_at: Timestamp;
+  deleted_at: ColumnType<Date | null, never, Date | string | null>;
+}
+
+export interface OutgoingWebhooksTable {
+  id: Generated<string>;
+  room_id: string;
+  url: string;
+  trigger: ColumnType<OutgoingTrigger, string, string>;
+  /** the HMAC-SHA256 key of its deliveries */
+  secret: string;
+  created_by: string;
+  created_at: Timestamp;
+  deleted_at: ColumnType<Date | null, never, Date | string | null>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  hook_id: string;
+  message_id: string;
+  attempt: number;
+  ok: boolean;
+  status: number | null;
+  latency_ms: number;
+  error: string | null;
+  at: Timestamp;
+}
+
 export interface ChatDatabase {
+  incoming_webhooks: IncomingWebhooksTable;
+  outgoing_webhooks: OutgoingWebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   attachments: AttachmentsTable;
   chat_users: ChatUsersTable;
   rooms: RoomsTable;

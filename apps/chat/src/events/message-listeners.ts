@@ -16,8 +16,9 @@ export class MessageListeners implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.domain.on('message.created', ({ message, room, actor, created }) => {
-      if (created && actor.kind !== 'bot') void this.bots.enqueue({ id: room.id, kind: room.kind }, message);
+    this.domain.on('message.created', ({ message, room, created }) => {
+      // never for bots, bot accounts or integrations: automated writers do not set each other off
+      if (created && !message.sender.bot) void this.bots.enqueue({ id: room.id, kind: room.kind }, message);
     });
     this.domain.on('message.created', ({ message, actor, created, mentions }) => {
       if (created && mentions.length) void this.rooms.tellMentioned(message.roomId, mentions, actor.id);

@@ -12,7 +12,7 @@ import { UsersRepository } from '../persistence/users.repository';
 import { RoomsRepository } from '../persistence/rooms.repository';
 import { UploadsService } from '../uploads/uploads.service';
 import { AccessService } from '../access/access.service';
-import { Actor, senderOf } from '../access/actor';
+import { Actor, isAutomated, senderOf } from '../access/actor';
 import { roomRank, RoomFacts } from '../access/policy';
 import { DomainEvents } from '../events/domain-events';
 import { ModerationRepository } from '../persistence/moderation.repository';
@@ -65,11 +65,11 @@ export class MessagesService {
     // a reply quotes only a message of the same room
     if (opts.replyTo) await this.existing(roomId, opts.replyTo);
     const ids = opts.attachments ?? [];
-    if (ids.length && (!this.uploads || actor.kind === 'bot'))
+    if (ids.length && (!this.uploads || isAutomated(actor)))
       throw new BusError('validation', 'attachments are not available');
     // slow mode (SPEC §8): one message per slowModeSec per member; moderators and bots exempt
     let turnTaken = false;
-    if (room.slowModeSec > 0 && actor.kind !== 'bot' && rank < roomRank('moderator') && this.moderation) {
+    if (room.slowModeSec > 0 && !isAutomated(actor) && rank < roomRank('moderator') && this.moderation) {
       const waitMs = await this.moderation.slowModeTurn(roomId, actor.id, room.slowModeSec);
       if (waitMs > 0) {
         // a retry of a message stored already answers that message, as always
@@ -102,7 +102,7 @@ export class MessagesService {
   ): Promise<Message> {
     // claimed before the message is stored, marked attached after: a retry (same clientMsgId) claims them again
     const attachments = ids.length ? await this.uploads!.claim(actor.id, roomId, clientMsgId, ids) : undefined;
-    const mentioned = actor.kind === 'bot' ? [] : await this.mentions(roomId, text);
+    const mentioned = isAutomated(actor) ? [] : await this.mentions(roomId, text);
     const sender = senderOf(actor);
     const { message, created } = await this.store.send(roomId, {
       senderId: sender.id,
@@ -186,7 +186,7 @@ export class MessagesService {
   private async own(actor: Actor, roomId: string, messageId: string): Promise<MessageRow> {
     await this.access.require(actor, roomId, 'editOwn');
     const row = await this.existing(roomId, messageId);
-    if (row.sender_id !== actor.id || row.sender_bot !== (actor.kind === 'bot'))
+    if (row.sender_id !== actor.id || row.sender_bot !== senderOf(actor).bot)
       throw new BusError('forbidden', 'you can only change your own messages');
     if (row.deleted) throw new BusError('not_found', 'this message was deleted');
     return row;
@@ -195,11 +195,11 @@ export class MessagesService {
   async edit(actor: Actor, roomId: string, messageId: string, text: string): Promise<Message> {
     const row = await this.own(actor, roomId, messageId);
     const window = this.config.EDIT_WINDOW_SEC;
-    if (actor.kind !== 'bot' && window > 0 && Date.now() - new Date(row.created_at).getTime() > window * 1000) {
+    if (!isAutomated(actor) && window > 0 && Date.now() - new Date(row.created_at).getTime() > window * 1000) {
       throw new BusError('forbidden', `messages can be edited for ${Math.round(window / 60)} minutes after sending`);
     }
     if (row.text === text) return toMessage(row);
-    const mentioned = actor.kind === 'bot' ? [] : await this.mentions(roomId, text);
+    const mentioned = isAutomated(actor) ? [] : await this.mentions(roomId, text);
     const updated = await this.messages.edit(roomId, messageId, row.seq, text, mentioned);
     return this.changed(actor, updated);
   }
@@ -220,7 +220,7 @@ export class MessagesService {
     // a message of a room one cannot see is not found, whoever wrote it
     await this.access.require(actor, roomId, 'view');
     const found = await this.existing(roomId, messageId);
-    const mine = found.sender_id === actor.id && found.sender_bot === (actor.kind === 'bot');
+    const mine = found.sender_id === actor.id && found.sender_bot === senderOf(actor).bot;
     if (mine) {
       const row = await this.own(actor, roomId, messageId);
       return this.changed(actor, await this.messages.remove(roomId, messageId, row.seq));

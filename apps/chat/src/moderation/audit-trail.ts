@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ChatConfig } from '@hihi/config';
 import { AUTH_PATTERNS, AuditAppend, AuditTarget } from '@hihi/contracts';
 import { BusClient, RedisRpcClient } from '@hihi/common/bus';
-import type { Actor } from '../access/actor';
+import { type Actor, isAutomated } from '../access/actor';
 
 /** What a moderation action records (the actor is added from the Actor). */
 export interface AuditRecord {
@@ -18,10 +18,9 @@ const LABEL_MAX = 200;
 
 /** The audit entry of a moderation action by `actor`. */
 export function auditEntry(actor: Actor, record: AuditRecord): AuditAppend {
-  const who =
-    actor.kind === 'bot'
-      ? { id: actor.id, username: actor.sender.username, role: 'bot' }
-      : { id: actor.id, username: actor.user.username, role: actor.serverRole };
+  const who = isAutomated(actor)
+    ? { id: actor.id, username: actor.sender.username, role: 'bot' }
+    : { id: actor.id, username: actor.user.username, role: actor.serverRole };
   const target = {
     ...record.target,
     ...(record.target.label ? { label: record.target.label.slice(0, LABEL_MAX) } : {}),

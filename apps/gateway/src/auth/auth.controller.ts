@@ -28,7 +28,7 @@ import {
 } from '@hihi/dto';
 import { CorrelationId } from '../common/correlation-id.decorator';
 import { AuthGatewayService } from './auth.service';
-import { AllowGuests, UserOnly } from './guards';
+import { AllowGuests, TokenScopes, UserOnly } from './guards';
 import { CurrentUser } from './current-user.decorator';
 import type { AuthUser } from './jwt.strategy';
 
@@ -123,6 +123,7 @@ export class MeController {
 
   @Get('me')
   @UseGuards(AllowGuests)
+  @TokenScopes()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in user (or the guest)' })
   @ApiOkResponse({ type: PublicUserDto })

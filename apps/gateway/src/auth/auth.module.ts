@@ -10,7 +10,8 @@ import { LoginLimiter } from './login-limiter';
 import { RevocationService } from './revocation.service';
 import { ServerRolesService } from '../roles/server-roles.service';
 import { OriginPolicy } from './origin-policy';
-import { AllowGuests, UserOnly } from './guards';
+import { AllowGuests, PersonOnly, UserOnly } from './guards';
+import { ApiTokenService } from './api-token.service';
 import { ChatProvisioner } from '../chat/chat-provisioner';
 import { SIGNIN_CONTROLLERS, SIGNIN_PROVIDERS } from './signin';
 
@@ -31,6 +32,8 @@ import { SIGNIN_CONTROLLERS, SIGNIN_PROVIDERS } from './signin';
     OriginPolicy,
     AllowGuests,
     UserOnly,
+    PersonOnly,
+    ApiTokenService,
     ChatProvisioner,
     { provide: APP_INTERCEPTOR, useClass: SessionLabeler },
     ...SIGNIN_PROVIDERS,
@@ -44,6 +47,9 @@ import { SIGNIN_CONTROLLERS, SIGNIN_PROVIDERS } from './signin';
     OriginPolicy,
     AllowGuests,
     UserOnly,
+    PersonOnly,
+    ApiTokenService,
+    ChatProvisioner,
   ],
 })
 export class AuthModule {}

@@ -9,5 +9,12 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
 
 /** The caller as a plain PublicUser (no session id), e.g. for a bus envelope's `actor`. */
 export function publicUser(u: AuthUser): PublicUser {
-  return { id: u.id, username: u.username, displayName: u.displayName, guest: u.guest, role: u.role };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    guest: u.guest,
+    role: u.role,
+    ...(u.bot ? { bot: true } : {}),
+  };
 }

@@ -1,5 +1,13 @@
 export { AuthModule } from './auth.module';
-export { AllowGuests, UserOnly, UNAUTHORIZED_MESSAGE, GUEST_FORBIDDEN_MESSAGE } from './guards';
+export {
+  AllowGuests,
+  UserOnly,
+  PersonOnly,
+  TokenScopes,
+  UNAUTHORIZED_MESSAGE,
+  GUEST_FORBIDDEN_MESSAGE,
+} from './guards';
+export { ApiTokenService, SOCKET_COMMAND_SCOPES } from './api-token.service';
 export { CurrentUser, publicUser } from './current-user.decorator';
 export type { AuthUser } from './jwt.strategy';
 export { RateLimitService } from './rate-limit.service';

@@ -2,7 +2,15 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { GatewayConfig } from '@hihi/config';
-import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, PublicUser, TokenUse } from '@hihi/contracts';
+import {
+  ApiTokenKind,
+  JWT_ALGORITHM,
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  PublicUser,
+  TokenScope,
+  TokenUse,
+} from '@hihi/contracts';
 import { ApiHttpException } from '../common/bus-http';
 import { RevocationService } from './revocation.service';
 import { ServerRolesService } from '../roles/server-roles.service';
@@ -14,6 +22,8 @@ const ACCEPTED_USES: readonly TokenUse[] = ['access', 'guest'];
 export interface AuthUser extends PublicUser {
   /** session id (user tokens only) */
   sid?: string;
+  /** signed in with a long-lived token (SPEC §9): which, and what it may do */
+  token?: { id: string; kind: ApiTokenKind; scopes: TokenScope[] };
 }
 
 /**

@@ -137,6 +137,15 @@ export class RevocationService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /**
+   * A socket signed in another way than a session JWT (a long-lived token, `tok:<id>`): closed
+   * like a session's when that "session" is revoked.
+   */
+  watch(socket: Socket, sid: string): void {
+    void socket.join(sessionRoom(sid));
+    if (this.revoked.has(sid)) this.disconnect(sid, 'logout');
+  }
+
   private onEvent(raw: string): void {
     let event: SessionRevokedEvent;
     try {

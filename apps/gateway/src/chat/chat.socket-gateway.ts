@@ -19,6 +19,8 @@ import {
   SERVER_EVENTS,
   ServerToClientEvents,
   SOCKET_PATH,
+  TokenScope,
+  tokenSessionId,
 } from '@hihi/contracts';
 import { BusClient, RoomEventsChannel } from '@hihi/common/bus';
 import { Metrics } from '@hihi/common/observability';
@@ -33,15 +35,19 @@ import { SendRateLimiter } from './send-rate-limiter';
 import { ModerationBadge } from './moderation-badge';
 import { SocketCommandGuard } from './socket-command-guard';
 import { ackError, CommandCall, CommandHooks, SocketForwarder } from './socket-forwarder';
-import { OriginPolicy, RevocationService } from '../auth';
+import { ApiTokenService, OriginPolicy, RevocationService, SOCKET_COMMAND_SCOPES } from '../auth';
 import { ServerRolesService } from '../roles/server-roles.service';
 
 interface SocketData {
   user: PublicUser;
   /** rooms this socket has joined (room:join succeeded) */
   joined: Set<string>;
-  /** when the handshake's access token expires (epoch ms) */
+  /** when the handshake's access token expires (epoch ms; Infinity: a token that does not) */
   expiresAt: number;
+  /** a long-lived token's scopes (SPEC §9); absent: a person's session, every command */
+  scopes?: readonly TokenScope[];
+  /** a long-lived token's revocation "session" (`tok:<id>`) */
+  tokenSid?: string;
   expiryTimer?: NodeJS.Timeout;
 }
 /** Socket.IO typed from the protocol table, both directions. */
@@ -87,6 +93,7 @@ export class ChatSocketGateway
     private readonly revocation: RevocationService,
     private readonly roles: ServerRolesService,
     private readonly guard: SocketCommandGuard,
+    private readonly apiTokens: ApiTokenService,
     private readonly badge: ModerationBadge,
     @Optional() private readonly metrics?: Metrics,
   ) {
@@ -98,8 +105,14 @@ export class ChatSocketGateway
       onInFlight: (delta) => (this.inFlight += delta),
       // the server role as of now (a change reaches every gateway within 1 s), kept on the socket
       actorOf: async (socket) => (socket.data.user = await this.roles.withRole(socket.data.user)),
-      // per-socket budgets, before validation (SocketCommandGuard)
-      admit: (socket, name) => this.guard.admit(socket, name),
+      // a token's scopes (SPEC §9), then the per-socket budgets, before validation (SocketCommandGuard)
+      admit: (socket, name) => {
+        const scopes = socket.data.scopes;
+        const needed = SOCKET_COMMAND_SCOPES[name];
+        if (scopes && !scopes.includes(needed))
+          return { code: 'forbidden', message: `this token lacks the scope ${needed}` };
+        return this.guard.admit(socket, name);
+      },
       settled: (socket, name) => this.guard.settled(socket, name),
     });
   }
@@ -130,6 +143,8 @@ export class ChatSocketGateway
     server.use((socket, next) => {
       if (this.draining) return next(new Error('shutting down'));
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      // a bot's or a person's long-lived token (SPEC §9): who it is comes from auth
+      if (ApiTokenService.isToken(auth?.token)) return void this.tokenHandshake(socket, auth.token, next);
       const claims = verifyAccessToken(this.config.JWT_SECRET ?? '', auth?.token, ['access', 'guest']);
       if (!claims) return next(new Error('unauthorized'));
       // cut off for flooding a moment ago: no fresh budget yet (SocketCommandGuard)
@@ -149,6 +164,21 @@ export class ChatSocketGateway
     this.revocation.attach(server);
   }
 
+  /** The handshake of a `hihi_bot_…` / `hihi_pat_…` token: the same protocol, bounded by its scopes. */
+  private async tokenHandshake(socket: ChatSocket, token: string, next: (err?: Error) => void): Promise<void> {
+    const v = await this.apiTokens.verify(token).catch(() => ({ ok: false as const, status: 503 as const }));
+    if (!v.ok) return next(new Error(v.status === 401 ? 'unauthorized' : 'unavailable'));
+    const { identity } = v;
+    const wait = this.guard.refusesUser(identity.user.id);
+    if (wait) return next(Object.assign(new Error('rate_limited'), { data: { retryAfterMs: wait } }));
+    socket.data.user = identity.user;
+    socket.data.joined = new Set();
+    socket.data.expiresAt = identity.expiresAt ? Date.parse(identity.expiresAt) : Infinity;
+    socket.data.scopes = identity.scopes;
+    socket.data.tokenSid = tokenSessionId(identity.tokenId);
+    next();
+  }
+
   private originAllowed(req: IncomingMessage): boolean {
     return this.originPolicy.originAllowed(req.headers.origin, req);
   }
@@ -162,14 +192,18 @@ export class ChatSocketGateway
     // a socket lives no longer than its token: when it expires the client is told to reconnect,
     // which it does with a fresh token (a refresh first, if need be)
     const data = socket.data;
-    data.expiryTimer = setTimeout(
-      () => {
-        socket.emit(SERVER_EVENTS.serverReconnect, { reason: 'token expired' });
-        socket.disconnect(true);
-      },
-      Math.max(0, data.expiresAt - Date.now()),
-    );
-    data.expiryTimer.unref();
+    // a token that never expires keeps its socket until it is revoked (RevocationService.watch)
+    if (Number.isFinite(data.expiresAt)) {
+      data.expiryTimer = setTimeout(
+        () => {
+          socket.emit(SERVER_EVENTS.serverReconnect, { reason: 'token expired' });
+          socket.disconnect(true);
+        },
+        Math.min(2 ** 31 - 1, Math.max(0, data.expiresAt - Date.now())),
+      );
+      data.expiryTimer.unref();
+    }
+    if (data.tokenSid) this.revocation.watch(socket, data.tokenSid);
     void socket.join(userRoom(socket.data.user.id));
     this.forwarder.attach(socket as ForwardedSocket);
   }

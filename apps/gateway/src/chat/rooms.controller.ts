@@ -31,7 +31,7 @@ import {
 } from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { CorrelationId } from '../common/correlation-id.decorator';
-import { AllowGuests, AuthUser, CurrentUser, publicUser, RateLimitService, UserOnly } from '../auth';
+import { AllowGuests, AuthUser, CurrentUser, publicUser, RateLimitService, TokenScopes, UserOnly } from '../auth';
 import { unwrap } from '../common/bus-http';
 
 /** Per-user creation limits (Redis counters shared by every gateway). */
@@ -52,12 +52,14 @@ export class RoomsController {
 
   @Get('rooms')
   @UseGuards(AllowGuests)
+  @TokenScopes('rooms:read')
   async list(@CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<Room[]> {
     return unwrap(await this.chat.call(CHAT_PATTERNS.listRooms, {}, { correlationId, actor: publicUser(user) }));
   }
 
   @Post('rooms')
   @UseGuards(UserOnly)
+  @TokenScopes('rooms:write')
   @HttpCode(201)
   async create(
     @Body() body: CreateRoomDto,
@@ -84,6 +86,7 @@ export class RoomsController {
 
   @Post('dms')
   @UseGuards(UserOnly)
+  @TokenScopes('rooms:write')
   async openDm(
     @Body() body: OpenDmDto,
     @CurrentUser() user: AuthUser,
@@ -111,6 +114,7 @@ export class RoomsController {
 
   @Get('rooms/:roomId/messages')
   @UseGuards(AllowGuests)
+  @TokenScopes('messages:read')
   async history(
     @Param('roomId') roomId: string,
     @Query() query: HistoryQueryDto,
@@ -127,6 +131,7 @@ export class RoomsController {
 
   @Get('rooms/directory')
   @UseGuards(UserOnly)
+  @TokenScopes('rooms:read')
   async directory(
     @Query() query: DirectoryQueryDto,
     @CurrentUser() user: AuthUser,
@@ -139,6 +144,7 @@ export class RoomsController {
 
   @Patch('rooms/:roomId')
   @UseGuards(UserOnly)
+  @TokenScopes('rooms:write')
   async update(
     @Param('roomId') roomId: string,
     @Body() body: UpdateRoomBodyDto,
@@ -153,6 +159,7 @@ export class RoomsController {
 
   @Post('rooms/:roomId/join')
   @UseGuards(UserOnly)
+  @TokenScopes('rooms:write')
   @HttpCode(200)
   async join(
     @Param('roomId') roomId: string,
@@ -167,6 +174,7 @@ export class RoomsController {
 
   @Post('rooms/:roomId/leave')
   @UseGuards(UserOnly)
+  @TokenScopes('rooms:write')
   @HttpCode(204)
   async leave(
     @Param('roomId') roomId: string,
@@ -179,6 +187,7 @@ export class RoomsController {
 
   @Get('rooms/:roomId/members')
   @UseGuards(AllowGuests)
+  @TokenScopes('rooms:read')
   async members(
     @Param('roomId') roomId: string,
     @Query() query: MembersQueryDto,
@@ -193,6 +202,7 @@ export class RoomsController {
 
   @Post('rooms/:roomId/members')
   @UseGuards(UserOnly)
+  @TokenScopes('rooms:write')
   @HttpCode(201)
   async addMember(
     @Param('roomId') roomId: string,
@@ -212,6 +222,7 @@ export class RoomsController {
 
   @Delete('rooms/:roomId/members/:userId')
   @UseGuards(UserOnly)
+  @TokenScopes('rooms:write')
   @HttpCode(204)
   async removeMember(
     @Param('roomId') roomId: string,
@@ -227,6 +238,7 @@ export class RoomsController {
 
   @Patch('rooms/:roomId/members/:userId')
   @UseGuards(UserOnly)
+  @TokenScopes('rooms:write')
   async setRole(
     @Param('roomId') roomId: string,
     @Param('userId') userId: string,

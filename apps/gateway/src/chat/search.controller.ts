@@ -14,7 +14,7 @@ import { BusClient } from '@hihi/common/bus';
 import { ErrorBodyDto, SearchQueryDto } from '@hihi/dto';
 import { CHAT_BUS } from '../bus/bus.module';
 import { CorrelationId } from '../common/correlation-id.decorator';
-import { AllowGuests, AuthUser, CurrentUser, publicUser } from '../auth';
+import { AllowGuests, AuthUser, CurrentUser, publicUser, TokenScopes } from '../auth';
 import { unwrap } from '../common/bus-http';
 
 /** GET /api/search: validate, forward to chat (which decides what the caller can see), map errors. */
@@ -26,6 +26,7 @@ export class SearchController {
 
   @Get('search')
   @UseGuards(AllowGuests)
+  @TokenScopes('messages:read')
   @ApiOperation({
     summary: 'Search messages in the rooms the caller can see (guests: their duck room), newest first',
   })

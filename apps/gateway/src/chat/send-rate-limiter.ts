@@ -12,7 +12,13 @@ import { REDIS } from '../redis/redis.module';
 export class SendRateLimiter {
   private readonly budget: SendBudget;
 
+  /** the bucket size and refill (for X-RateLimit-* headers) */
+  readonly burst: number;
+  readonly ratePerSec: number;
+
   constructor(@Inject(REDIS) redis: RedisClient, config: GatewayConfig) {
+    this.burst = config.SEND_BURST;
+    this.ratePerSec = config.SEND_RATE_PER_SEC;
     this.budget = new SendBudget(redis, {
       prefix: config.REDIS_PREFIX,
       ratePerSec: config.SEND_RATE_PER_SEC,
@@ -21,7 +27,7 @@ export class SendRateLimiter {
   }
 
   /** Take one token for the user; throws when Redis cannot be reached (the caller answers unavailable). */
-  async take(userId: string): Promise<{ allowed: boolean; retryAfterMs: number }> {
+  async take(userId: string): Promise<{ allowed: boolean; retryAfterMs: number; remaining: number }> {
     return this.budget.take(userId);
   }
 }

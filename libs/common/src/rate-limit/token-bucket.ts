@@ -26,7 +26,7 @@ export function takeToken(state: BucketState | undefined, now: number, rate: num
   return { allowed: false, retryAfterMs: Math.ceil(((1 - tokens) * 1000) / rate), state: { tokens, ts: now } };
 }
 
-/** KEYS[1] bucket; ARGV rate, burst, now(ms). Returns {allowed 0|1, retryAfterMs}. */
+/** KEYS[1] bucket; ARGV rate, burst, now(ms). Returns {allowed 0|1, retryAfterMs, whole tokens left}. */
 export const TOKEN_BUCKET_LUA = `
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
@@ -48,7 +48,7 @@ else
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
-return {allowed, retry}
+return {allowed, retry, math.floor(tokens)}
 `;
 
 /** Redis key of a user's message:send bucket (one bucket per user, shared by every process). */
@@ -66,7 +66,7 @@ export interface SendBudgetOptions {
 }
 
 type WithBucket = RedisClient & {
-  hihiTokenBucket(key: string, rate: number, burst: number, now: number): Promise<[number, number]>;
+  hihiTokenBucket(key: string, rate: number, burst: number, now: number): Promise<[number, number, number?]>;
 };
 
 /**
@@ -86,14 +86,14 @@ export class SendBudget {
     this.redis = redis as unknown as WithBucket;
   }
 
-  /** Take one token for the user; throws when Redis cannot be reached. */
-  async take(userId: string): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const [allowed, retry] = await this.redis.hihiTokenBucket(
+  /** Take one token for the user (and say how many are left); throws when Redis cannot be reached. */
+  async take(userId: string): Promise<{ allowed: boolean; retryAfterMs: number; remaining: number }> {
+    const [allowed, retry, left] = await this.redis.hihiTokenBucket(
       sendBucketKey(this.opts.prefix, userId),
       this.opts.ratePerSec,
       this.opts.burst,
       Date.now(),
     );
-    return { allowed: allowed === 1, retryAfterMs: Number(retry) };
+    return { allowed: allowed === 1, retryAfterMs: Number(retry), remaining: Math.max(0, Number(left ?? 0)) };
   }
 }

@@ -8,7 +8,8 @@ import * as m0006 from './0006-communities';
 import * as m0007 from './0007-room-owners';
 import * as m0008 from './0008-moderation';
 import * as m0009 from './0009-account';
-import * as m0010 from './0010-push';
+import * as m0010 from './0010-integrations';
+import * as m0011 from './0011-push';
 
 /**
  * Every migration, in order, compiled into the service (no files read at run time). A new one is
@@ -24,7 +25,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-room-owners': m0007,
   '0008-moderation': m0008,
   '0009-account': m0009,
-  '0010-push': m0010,
+  '0010-integrations': m0010,
+  '0011-push': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

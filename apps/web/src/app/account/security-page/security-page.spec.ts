@@ -2,6 +2,8 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 import { SigninService } from '../../core/auth/signin.service';
 import { qrDataUrl, SecurityPage } from './security-page';
+import { TokensService } from '../tokens-panel/tokens.service';
+import { BotsService } from '../bots-panel/bots.service';
 
 const URL_ = 'otpauth://totp/Hihi%20Chat:alice?secret=JBSWY3DPEHPK3PXP&issuer=Hihi%20Chat';
 
@@ -27,7 +29,12 @@ describe('SecurityPage', () => {
       removePasskey: vi.fn().mockResolvedValue(undefined),
     };
     TestBed.configureTestingModule({
-      providers: [provideRouter([{ path: '**', children: [] }]), { provide: SigninService, useValue: signin }],
+      providers: [
+        provideRouter([{ path: '**', children: [] }]),
+        { provide: SigninService, useValue: signin },
+        { provide: TokensService, useValue: { list: vi.fn().mockResolvedValue([]) } },
+        { provide: BotsService, useValue: { list: vi.fn().mockResolvedValue([]) } },
+      ],
     });
     if (query) await TestBed.inject(Router).navigateByUrl(`/${query}`);
     const fixture = TestBed.createComponent(SecurityPage);

@@ -7,6 +7,8 @@ import { httpStatus } from '../../core/api/http-error';
 import { SigninService } from '../../core/auth/signin.service';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
+import { TokensPanel } from '../tokens-panel/tokens-panel';
+import { BotsPanel } from '../bots-panel/bots-panel';
 
 /** The otpauth:// URL as a QR code, drawn here (a data: URL, never a remote service). */
 export function qrDataUrl(text: string): Promise<string> {
@@ -19,7 +21,7 @@ export function qrDataUrl(text: string): Promise<string> {
  */
 @Component({
   selector: 'hihi-security-page',
-  imports: [FormsModule, RouterLink, LangToggle],
+  imports: [FormsModule, RouterLink, LangToggle, TokensPanel, BotsPanel],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './security-page.html',
   styleUrl: './security-page.css',

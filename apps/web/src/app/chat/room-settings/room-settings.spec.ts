@@ -5,6 +5,7 @@ import type { Room } from '@hihi/contracts';
 import { ChatStore } from '../chat-store.service';
 import { abilities } from '../permissions';
 import { RoomSettings } from './room-settings';
+import { WebhooksService } from '../room-integrations/webhooks.service';
 
 describe('RoomSettings', () => {
   async function render(role: Room['role']) {
@@ -29,7 +30,15 @@ describe('RoomSettings', () => {
         return room();
       }),
     };
-    TestBed.configureTestingModule({ providers: [{ provide: ChatStore, useValue: store }] });
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: ChatStore, useValue: store },
+        {
+          provide: WebhooksService,
+          useValue: { incoming: vi.fn().mockResolvedValue([]), outgoing: vi.fn().mockResolvedValue([]) },
+        },
+      ],
+    });
     const fixture = TestBed.createComponent(RoomSettings);
     await fixture.whenStable();
     return { fixture, store, room, el: fixture.nativeElement as HTMLElement };

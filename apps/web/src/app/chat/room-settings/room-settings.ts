@@ -5,6 +5,7 @@ import type { I18nKey } from '../../core/i18n/i18n.dictionary';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { ChatStore } from '../chat-store.service';
+import { RoomIntegrations } from '../room-integrations/room-integrations';
 
 /** The slow-mode choices, seconds (0: off); the server takes 0–3600. */
 export const SLOW_MODES: readonly { sec: number; label: I18nKey; n?: number }[] = [
@@ -21,7 +22,7 @@ export const SLOW_MODES: readonly { sec: number; label: I18nKey; n?: number }[] 
 /** Name, topic, slow mode, announcement (post policy) and archive of the open room, for its moderators (archive: owners). */
 @Component({
   selector: 'hihi-room-settings',
-  imports: [FormsModule],
+  imports: [FormsModule, RoomIntegrations],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './room-settings.html',
   styleUrl: './room-settings.css',

@@ -1,5 +1,6 @@
 import { EN_COMMUNITIES, ZH_COMMUNITIES } from './i18n.communities';
 import { SIGNIN_EN, SIGNIN_ZH } from './i18n.signin';
+import { INTEGRATIONS_EN, INTEGRATIONS_ZH } from './i18n.integrations';
 import { ACCOUNT_EN, ACCOUNT_ZH } from './i18n.account';
 import { ADMIN_EN, ADMIN_ZH } from './i18n.admin';
 import { MODERATION_EN, MODERATION_ZH } from './i18n.moderation';
@@ -171,6 +172,7 @@ export const ZH = {
   'search.results': '搜索结果',
   ...ZH_COMMUNITIES,
   ...SIGNIN_ZH,
+  ...INTEGRATIONS_ZH,
   ...ACCOUNT_ZH,
   ...ADMIN_ZH,
   ...MODERATION_ZH,
@@ -346,6 +348,7 @@ export const EN: Dictionary = {
   'search.results': 'Search results',
   ...EN_COMMUNITIES,
   ...SIGNIN_EN,
+  ...INTEGRATIONS_EN,
   ...ACCOUNT_EN,
   ...ADMIN_EN,
   ...MODERATION_EN,
