@@ -60,23 +60,36 @@ async function render(guest: boolean, roomList: Room[] = rooms, role?: string) {
   levels = [];
   const fixture = TestBed.createComponent(ChatPage);
   const socket = io.sockets[0];
-  socket.ackHandler = (event, payload: { roomId: string }) =>
-    event === CLIENT_EVENTS.roomJoin
+  socket.ackHandler = (event, payload: { roomId: string; text?: string; clientMsgId?: string }) =>
+    event === CLIENT_EVENTS.messageSend
       ? {
           ok: true,
-          messages: [
-            {
-              id: 'g',
-              roomId: payload.roomId,
-              seq: 1,
-              sender: { id: 'duck', username: 'duck', displayName: '小黄鸭', bot: true },
-              text: guest ? DUCK.greetingGuest : DUCK.greetingUser,
-              createdAt: new Date().toISOString(),
-            },
-          ],
-          online: [],
+          message: {
+            id: 'sent-1',
+            roomId: payload.roomId,
+            seq: 2,
+            clientMsgId: payload.clientMsgId,
+            sender: { id: 'u1', username: 'alice', displayName: 'Alice' },
+            text: payload.text ?? '',
+            createdAt: new Date().toISOString(),
+          },
         }
-      : { ok: true };
+      : event === CLIENT_EVENTS.roomJoin
+        ? {
+            ok: true,
+            messages: [
+              {
+                id: 'g',
+                roomId: payload.roomId,
+                seq: 1,
+                sender: { id: 'duck', username: 'duck', displayName: '小黄鸭', bot: true },
+                text: guest ? DUCK.greetingGuest : DUCK.greetingUser,
+                createdAt: new Date().toISOString(),
+              },
+            ],
+            online: [],
+          }
+        : { ok: true };
   socket.simulateConnect();
   await settle();
   await fixture.whenStable();
