@@ -180,8 +180,9 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
           const b = await person();
           await signInViaUi(b.page, bob);
 
-          // the bell knows the permission is granted: it offers to mute the room
-          await a.page.locator('.topbar__bell[aria-pressed="false"]').waitFor();
+          // the bell knows the permission is granted: it shows the room's notification level (the
+          // lobby, a public room, defaults to mentions only)
+          await a.page.locator('.topbar__bell[aria-label*="mentions only"]').waitFor();
           // Alice's client joins her DMs in the background; give it a moment
           await a.page.locator('nav[aria-labelledby="rooms-dms"] .room').waitFor();
           await a.page.waitForTimeout(1000);
@@ -219,9 +220,11 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
           await titleIs(unreadBefore);
           await screenshot(a.page, '23-unread-divider');
 
-          // muting the room: nothing more from it
+          // the room's level to "nothing" (all → mentions → nothing): nothing more from it
           await a.page.locator('.topbar__bell').click();
-          await a.page.locator('.topbar__bell[aria-pressed="true"]').waitFor();
+          await a.page.locator('.topbar__bell[aria-label*="mentions only"]').waitFor();
+          await a.page.locator('.topbar__bell').click();
+          await a.page.locator('.topbar__bell[aria-label*="nothing"]').waitFor();
           await setTabHidden(a.page, true);
           await b.page.locator('nav[aria-labelledby="rooms-dms"] .room').first().click();
           await sendMessage(b.page, `muted ${Date.now()}`);

@@ -393,7 +393,12 @@ describe('web client: moderation and administration (browser)', () => {
           await a.page.locator('#settings-slow').selectOption({ label: '30 秒' });
           await expectAccessible(a.page, 'room settings moderation zh 375');
           await shot(a.page, 'moderation-room-settings-zh-375');
-          await a.page.locator('#side-panel form button[type=submit]').click();
+          // the settings form's own save (room settings also hold the integrations' forms)
+          await a.page
+            .locator('#side-panel form')
+            .filter({ has: a.page.locator('#settings-slow') })
+            .getByRole('button', { name: '保存' })
+            .click();
           await a.page.locator('#side-panel').getByText('已保存').waitFor();
           // Carol sees the slow-mode rule under her composer
           await c.page.getByTestId('composer-note').filter({ hasText: 'Slow mode' }).waitFor();
