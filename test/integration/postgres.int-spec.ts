@@ -87,6 +87,10 @@ describe('chat and its PostgreSQL (real processes)', () => {
     expect(retry.ok).toBe(true);
     expect(retry.message.seq).toBe(first.message.seq + 1);
     expect(stack.procs.map((p) => p.proc.pid)).toEqual(pids);
-    expect(stack.procs.every((p) => p.proc.exitCode === null)).toBe(true);
+    // none exited (on failure: which one, with its last log lines)
+    const exited = stack.procs
+      .filter((p) => p.proc.exitCode !== null)
+      .map((p) => ({ service: p.service, code: p.proc.exitCode, last: p.lines.slice(-40) }));
+    expect(exited).toEqual([]);
   }, 60_000);
 });

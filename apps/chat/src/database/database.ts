@@ -34,7 +34,13 @@ export function createPool(url: string, max: number): Pool {
   });
   // an idle connection that breaks (database restarted) must not crash the process
   pool.on('error', (err) => new Logger('Postgres').warn(`idle connection failed: ${err.message}`));
-  pool.on('connect', runNamedStatementsPrepared);
+  pool.on('connect', (client) => {
+    // …nor one checked out at that moment (in a transaction between two statements): pg-pool's
+    // idle listener does not cover it, and an 'error' without a listener ends the process. The
+    // statement in flight, if any, is rejected anyway; the pool drops the broken client.
+    client.on('error', (err) => new Logger('Postgres').warn(`connection in use failed: ${err.message}`));
+    runNamedStatementsPrepared(client);
+  });
   return pool;
 }
 
