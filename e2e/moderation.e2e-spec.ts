@@ -13,6 +13,7 @@ import {
   PASSWORD,
   bubble,
   sendMessage,
+  REFUSED_HANDSHAKE_POLL,
 } from './support/browser';
 import { createRoomViaApi, joinRoomViaApi, loginViaApi, openRoom } from './support/conversations';
 import { browserSuite } from './support/suite';
@@ -101,6 +102,7 @@ describe('web client: moderation and administration (browser)', () => {
           const bob = await suite.account('adm_bob', 'Bob 小明');
           const a = await suite.person();
           const b = await suite.person();
+          b.expected = [REFUSED_HANDSHAKE_POLL]; // deactivation closes Bob's socket under a poll
           await a.page.emulateMedia({ reducedMotion: 'reduce' });
           await signInViaUi(b.page, bob);
           await signInViaUi(a.page, owner);

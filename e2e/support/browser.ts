@@ -46,6 +46,8 @@ export interface Person {
   dialogs: string[];
   /** API responses with status >= 400: "401 GET /api/me" */
   httpErrors: string[];
+  /** console errors this test expects of this person (beyond the 401s every test expects) */
+  expected?: RegExp[];
 }
 
 export async function newPerson(browser: Browser, base: string, opts: BrowserContextOptions = {}): Promise<Person> {
@@ -88,13 +90,18 @@ export function watch(person: Person, page: Page): void {
  * expected (an expired or absent token is answered 401 and the client refreshes or signs in).
  */
 export function unexpectedErrors(person: Person, alsoExpected: RegExp[] = []): string[] {
-  const expected = [/Failed to load resource: the server responded with a status of 401\b/, ...alsoExpected];
+  const expected = [
+    /Failed to load resource: the server responded with a status of 401\b/,
+    ...(person.expected ?? []),
+    ...alsoExpected,
+  ];
   return person.errors.filter((e) => !expected.some((re) => re.test(e)));
 }
 
 /**
- * When a handshake is refused (`connect_error: unauthorized`), socket.io-client closes that
- * Engine.IO session; a long-polling GET already in flight then gets 400 "Session ID unknown".
+ * When a handshake is refused (`connect_error: unauthorized`) or the server closes a socket (a
+ * deactivated account, a revoked session), that Engine.IO session ends; a long-polling GET already
+ * in flight then gets 400 "Session ID unknown".
  */
 export const REFUSED_HANDSHAKE_POLL =
   /status of 400 \(Bad Request\) @ \S+\/socket\.io\/\?EIO=4&transport=polling\S*&sid=/;
