@@ -332,6 +332,24 @@ describe('incoming webhooks', () => {
     expect((await post(other.body.url, '{"text":"gone"}')).status).toBe(404);
     expect((await api(stack, alice.token, 'GET', `/api/rooms/${roomId}/webhooks`)).body).toEqual([]);
   });
+
+  it('creating, rotating and deleting hooks each leave one audit entry (who, which room, which hook)', async () => {
+    const entries = async (action: string) =>
+      (
+        (await api(stack, owner.token, 'GET', `/api/admin/audit?limit=100&action=${action}`)).body.entries as Array<{
+          actor: { id: string };
+          target: { type: string; id: string };
+          details: { hookId: string; kind: string };
+        }>
+      ).filter((e) => e.details.kind === 'incoming' && e.target.id === roomId);
+    const created = await entries('room.webhook.create');
+    expect(created).toHaveLength(2);
+    expect(created.every((e) => e.actor.id === alice.id && e.target.type === 'room')).toBe(true);
+    expect((await entries('room.webhook.rotate')).map((e) => e.details.hookId)).toEqual([hookId]);
+    const deleted = (await entries('room.webhook.delete')).map((e) => e.details.hookId);
+    expect(deleted).toHaveLength(2);
+    expect(deleted).toContain(hookId);
+  });
 });
 
 describe('outgoing webhooks', () => {

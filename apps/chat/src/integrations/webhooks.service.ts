@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   DeliveriesPage,
@@ -14,6 +14,7 @@ import { BusError } from '@hihi/common';
 import { Actor, integrationActor } from '../access/actor';
 import { AccessService } from '../access/access.service';
 import { MessagesService } from '../messages/messages.service';
+import { AuditTrail } from '../moderation/audit-trail';
 import { IncomingRow, OutgoingRow, WebhooksRepository } from './webhooks.repository';
 
 const hash = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -53,7 +54,13 @@ export class WebhooksService {
     private readonly repo: WebhooksRepository,
     private readonly access: AccessService,
     private readonly messages: MessagesService,
+    @Optional() private readonly audit?: AuditTrail,
   ) {}
+
+  /** Creating, rotating and deleting a room's hooks are audited (SPEC §8): who, which room, which hook. */
+  private async record(actor: Actor, action: string, roomId: string, details: Record<string, unknown>): Promise<void> {
+    await this.audit?.append(actor, { action, target: { type: 'room', id: roomId }, details });
+  }
 
   private async manage(actor: Actor, roomId: string): Promise<void> {
     if (actor.kind !== 'user' || actor.user.bot) throw new BusError('forbidden', 'only people manage integrations');
@@ -66,6 +73,7 @@ export class WebhooksService {
       throw new BusError('conflict', `a room has at most ${INTEGRATION_LIMITS.hooksPerRoom} incoming webhooks`);
     const secret = newSecret();
     const row = await this.repo.createIncoming(roomId, name, hash(secret), actor.id);
+    await this.record(actor, 'room.webhook.create', roomId, { hookId: row.id, kind: 'incoming', name });
     return { ...incoming(row), url: incomingPath(row.id, secret) };
   }
 
@@ -77,6 +85,7 @@ export class WebhooksService {
   async deleteIncoming(actor: Actor, roomId: string, hookId: string): Promise<void> {
     await this.manage(actor, roomId);
     if (!(await this.repo.deleteIncoming(roomId, hookId))) throw new BusError('not_found', 'no such webhook');
+    await this.record(actor, 'room.webhook.delete', roomId, { hookId, kind: 'incoming' });
   }
 
   /** A new secret (URL); the old one stops at once. */
@@ -85,6 +94,7 @@ export class WebhooksService {
     const secret = newSecret();
     const row = await this.repo.rotateIncoming(roomId, hookId, hash(secret));
     if (!row) throw new BusError('not_found', 'no such webhook');
+    await this.record(actor, 'room.webhook.rotate', roomId, { hookId, kind: 'incoming', name: row.name });
     return { ...incoming(row), url: incomingPath(row.id, secret) };
   }
 
@@ -113,6 +123,12 @@ export class WebhooksService {
     const normalised = typeof trigger === 'object' ? { words: trigger.words.map((w) => w.trim()) } : trigger;
     const row = await this.repo.createOutgoing(roomId, url, normalised, secret, actor.id);
     this.outgoingCache.delete(roomId);
+    await this.record(actor, 'room.webhook.create', roomId, {
+      hookId: row.id,
+      kind: 'outgoing',
+      url,
+      trigger: normalised,
+    });
     return { ...outgoing(row), secret };
   }
 
@@ -125,6 +141,7 @@ export class WebhooksService {
     await this.manage(actor, roomId);
     if (!(await this.repo.deleteOutgoing(roomId, hookId))) throw new BusError('not_found', 'no such webhook');
     this.outgoingCache.delete(roomId);
+    await this.record(actor, 'room.webhook.delete', roomId, { hookId, kind: 'outgoing' });
   }
 
   async deliveries(actor: Actor, roomId: string, hookId: string): Promise<DeliveriesPage> {
