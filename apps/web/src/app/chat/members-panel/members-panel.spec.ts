@@ -14,6 +14,7 @@ const member = (id: string, role: RoomMember['role']): RoomMember => ({
     username: id,
     displayName: id === 'evil' ? '<img src=x onerror=alert(1)>' : id.toUpperCase(),
     guest: false,
+    ...(id === 'bob' ? { bot: true } : {}),
   },
   role,
 });
@@ -74,6 +75,9 @@ describe('MembersPanel', () => {
     expect(el.querySelector('#invite-input')).toBeNull(); // private room: moderators invite
     expect(el.querySelectorAll('select, .member__remove')).toHaveLength(0);
     expect(el.querySelector('.leave button')?.textContent).toContain('Leave');
+    // bots carry the BOT tag, people do not
+    expect(row(el, 'bob').querySelector('[data-testid="bot-tag"]')?.textContent).toBe('BOT');
+    expect(el.querySelectorAll('[data-testid="bot-tag"]')).toHaveLength(1);
   });
 
   it('lets a moderator invite, remove members below (after a confirmation) and give roles up to their own', async () => {

@@ -5,6 +5,7 @@ import type { I18nKey } from '../../core/i18n/i18n.dictionary';
 import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
+import { BotTag } from '../../shared/bot-tag/bot-tag';
 import { ChatStore } from '../chat-store.service';
 import { assignableRoles, canModerate, canRemove } from '../permissions';
 import { UserInput } from '../user-input/user-input';
@@ -33,7 +34,7 @@ export const MUTE_DURATIONS: readonly { sec: number; label: I18nKey }[] = [
  */
 @Component({
   selector: 'hihi-members-panel',
-  imports: [FormsModule, Avatar, UserInput],
+  imports: [FormsModule, Avatar, BotTag, UserInput],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './members-panel.html',
   styleUrl: './members-panel.css',

@@ -89,6 +89,8 @@ describe('MessageList', () => {
     const duckRow: HTMLElement = fixture.nativeElement.querySelectorAll('.msg')[1];
     expect(duckRow.classList.contains('msg--bot')).toBe(true);
     expect(duckRow.querySelector('hihi-duck-icon svg')).toBeTruthy();
+    expect(duckRow.querySelector('[data-testid="bot-tag"]')?.textContent).toBe('BOT');
+    expect(fixture.nativeElement.querySelectorAll('.msg')[0].querySelector('[data-testid="bot-tag"]')).toBeNull();
   });
 
   it('offers retry on a failed message', () => {

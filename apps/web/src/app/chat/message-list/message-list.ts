@@ -16,6 +16,7 @@ import {
 import { DELETED_USER, isDuckGreeting, type Attachment, type Message } from '@hihi/contracts';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
+import { BotTag } from '../../shared/bot-tag/bot-tag';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
 import { EmojiPicker } from '../emoji-picker/emoji-picker';
 import { AttachmentView } from '../attachment/attachment';
@@ -238,7 +239,7 @@ export function buildItems(
 /** Messages of one room: own on the right, others on the left; infinite scroll upwards. */
 @Component({
   selector: 'hihi-message-list',
-  imports: [Avatar, DuckIcon, RichText, EmojiPicker, AttachmentView],
+  imports: [Avatar, BotTag, DuckIcon, RichText, EmojiPicker, AttachmentView],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
