@@ -309,6 +309,8 @@ describe('web client: moderation and administration (browser)', () => {
           const room = await createRoomViaApi(stack.url, tokenA, name);
           await joinRoomViaApi(stack.url, (await loginViaApi(stack.url, bob)).accessToken, room.id);
           await joinRoomViaApi(stack.url, (await loginViaApi(stack.url, carol)).accessToken, room.id);
+          const dave = await suite.account('mod_d', 'Dave');
+          await joinRoomViaApi(stack.url, (await loginViaApi(stack.url, dave)).accessToken, room.id);
 
           const a = await suite.person('en-US');
           const b = await suite.person('zh-CN');
@@ -358,6 +360,22 @@ describe('web client: moderation and administration (browser)', () => {
           await panel.getByRole('button', { name: 'Mute', exact: true }).click();
           await panel.getByText(`${bob.displayName} is muted`).waitFor();
           await panel.getByTestId('member-muted').first().waitFor();
+
+          // she bans Dave from his menu; the banned list shows him, and she lifts it again
+          await panel.getByRole('button', { name: 'Moderate Dave' }).click();
+          await panel.getByLabel('Reason (optional)').fill('ads in every room');
+          await panel.getByRole('button', { name: 'Ban', exact: true }).click();
+          await panel.getByRole('button', { name: 'Ban now' }).click();
+          await panel.getByText('Dave is banned from this room').waitFor();
+          await panel.getByRole('button', { name: 'Banned people' }).click();
+          const banned = panel.getByTestId('ban-list').locator('li');
+          await banned.filter({ hasText: 'ads in every room' }).waitFor();
+          expect(await banned.count()).toBe(1);
+          await expectAccessible(a.page, 'members bans en');
+          await shot(a.page, 'moderation-bans-en');
+          await panel.getByRole('button', { name: 'Unban Dave' }).click();
+          await panel.getByText('Dave is no longer banned').waitFor();
+          expect(await banned.count()).toBe(0);
 
           // Bob sees at once why he cannot send and until when; he can still read
           const note = b.page.getByTestId('composer-note');

@@ -6,6 +6,7 @@ import { httpErrorMessage, httpStatus } from '../../core/api/http-error';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { Avatar } from '../../shared/avatar/avatar';
 import { BotTag } from '../../shared/bot-tag/bot-tag';
+import { BanList } from '../../moderation/ban-list/ban-list';
 import { ChatStore } from '../chat-store.service';
 import { assignableRoles, canModerate, canRemove } from '../permissions';
 import { UserInput } from '../user-input/user-input';
@@ -34,7 +35,7 @@ export const MUTE_DURATIONS: readonly { sec: number; label: I18nKey }[] = [
  */
 @Component({
   selector: 'hihi-members-panel',
-  imports: [FormsModule, Avatar, BotTag, UserInput],
+  imports: [FormsModule, Avatar, BanList, BotTag, UserInput],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './members-panel.html',
   styleUrl: './members-panel.css',

@@ -8,6 +8,8 @@ import {
   type HistoryPage,
   type HistoryQuery,
   type BanBody,
+  type BansPage,
+  type BansQuery,
   type MemberRoleBody,
   type MuteBody,
   type Report,
@@ -155,6 +157,16 @@ export class ChatApiService {
   ban(roomId: string, userId: string, reason?: string): Promise<RoomBan> {
     const body: BanBody = { userId, ...(reason ? { reason } : {}) };
     return this.call<RoomBan>('banAdd', { params: { roomId }, body });
+  }
+
+  /** The people banned from a room, newest first (its owners and moderators). */
+  bans(roomId: string, query: BansQuery = {}): Promise<BansPage> {
+    return this.call<BansPage>('bansList', { params: { roomId }, query });
+  }
+
+  /** Lifts a ban: the person may join (or be invited) again. */
+  async unban(roomId: string, userId: string): Promise<void> {
+    await this.call<null>('banRemove', { params: { roomId, userId } });
   }
 
   /** Reports someone else's message to the room's moderators (once per person and message). */

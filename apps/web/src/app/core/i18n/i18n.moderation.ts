@@ -65,6 +65,13 @@ export const MODERATION_ZH = {
   'mod.failed': '没能完成:{message}',
   'mod.refresh': '刷新',
   'mod.done': '举报已处理',
+  'mod.bansTitle': '被封禁的人',
+  'mod.bansNone': '这个房间没有封禁任何人',
+  'mod.unban': '解除封禁',
+  'mod.unbanWho': '解除 {name} 的封禁',
+  'mod.unbanned': '已解除 {name} 的封禁,可以重新加入了',
+  'mod.someone': '(未知用户)',
+  'mod.bansMore': '显示更多',
 } as const;
 
 export const MODERATION_EN: Record<keyof typeof MODERATION_ZH, string> = {
@@ -133,4 +140,11 @@ export const MODERATION_EN: Record<keyof typeof MODERATION_ZH, string> = {
   'mod.failed': 'That did not work: {message}',
   'mod.refresh': 'Refresh',
   'mod.done': 'Report resolved',
+  'mod.bansTitle': 'Banned people',
+  'mod.bansNone': 'Nobody is banned from this room',
+  'mod.unban': 'Unban',
+  'mod.unbanWho': 'Unban {name}',
+  'mod.unbanned': '{name} is no longer banned and may join again',
+  'mod.someone': '(unknown user)',
+  'mod.bansMore': 'Show more',
 };
