@@ -2,6 +2,8 @@
  * Hihi Chat benchmark: the real stack against a bare `ws` and a plain Socket.IO baseline, same
  * generator, same machine. Usage:
  *   node dist/bench/bench/run.js [--quick] [--only=ws,sio,hihi] [--scenarios=a,b,c,d] [--profile]
+ *     [--base=100x10] [--hihi=100x10:real] [--ladder=…] [--base-ladder=…] [--skip-injected]
+ * Each step logs CPU µs per stored (acked) message per process (gateway, chat, postgres, redis …).
  * Writes bench/results/<stamp>.json, bench/results/<stamp>.html and latest.{json,html}.
  */
 import { mkdirSync, writeFileSync, readdirSync, readFileSync, copyFileSync } from 'node:fs';
@@ -109,6 +111,8 @@ if (args.has('hihi')) {
 
 // --ladder=5000,10000  overrides the real path's rates (deliveries/s); --skip-injected: no gateway-only ladder
 if (args.has('ladder')) CONFIG.hihiLadder = args.get('ladder')!.split(',').map(Number);
+// --base-ladder=2000,5000  overrides the baselines' rates (deliveries/s), e.g. on a loaded host where 10,000 already fails
+if (args.has('base-ladder')) CONFIG.ladder = args.get('base-ladder')!.split(',').map(Number);
 
 export interface FanoutResult {
   rooms: number;
@@ -155,7 +159,7 @@ function log(s: string): void {
 }
 
 function fmtStep(s: StepResult): string {
-  return `offered ${s.offeredDeliveriesPerSec}/s → ${s.deliveredPerSec}/s (${(s.deliveryRatio * 100).toFixed(1)}%), p50 ${s.latency.p50} p99 ${s.latency.p99} p99.9 ${s.latency.p999} ms, ${s.cpuUsPerDelivery} µs CPU/delivery, generator ${s.generatorCpuPct}%${Object.keys(s.ackErrors).length ? ` ackErrors ${JSON.stringify(s.ackErrors)}` : ''}`;
+  return `offered ${s.offeredDeliveriesPerSec}/s → ${s.deliveredPerSec}/s (${(s.deliveryRatio * 100).toFixed(1)}%), p50 ${s.latency.p50} p99 ${s.latency.p99} p99.9 ${s.latency.p999} ms, ${s.cpuUsPerDelivery} µs CPU/delivery, µs CPU/stored message ${JSON.stringify(s.cpuUsPerMessage)}, generator ${s.generatorCpuPct}%${Object.keys(s.ackErrors).length ? ` ackErrors ${JSON.stringify(s.ackErrors)}` : ''}`;
 }
 
 async function ladder(

@@ -159,6 +159,8 @@ export interface StepResult {
   ackLatency: LatencySummary;
   cpuMs: Record<string, number>;
   cpuUsPerDelivery: number;
+  /** CPU µs per acked (stored) message, per process (gateway, chat, postgres, redis …) and total */
+  cpuUsPerMessage: Record<string, number>;
   generatorCpuPct: number;
   generatorSaturated: boolean;
   pass?: boolean;
@@ -288,6 +290,9 @@ export class LoadDriver {
       ackLatency: summarize(this.ackHist),
       cpuMs,
       cpuUsPerDelivery: Math.round(((cpuMs.total * 1000) / Math.max(1, this.delivered)) * 100) / 100,
+      cpuUsPerMessage: Object.fromEntries(
+        Object.entries(cpuMs).map(([k, ms]) => [k, Math.round((ms * 1000) / Math.max(1, acked))]),
+      ),
       generatorCpuPct: genPct,
       generatorSaturated: genPct >= 90,
       curve: percentileCurve(this.hist),
