@@ -18,6 +18,7 @@ import { ADMIN_MODELS, ADMIN_PROVIDERS } from './admin/admin.providers';
 import { AuthController } from './auth.controller';
 import { AccountController } from './account/account.controller';
 import { AccountService } from './account/account.service';
+import { MailerService } from './mail/mailer.service';
 import { SIGNIN_CONTROLLERS, SIGNIN_MODELS, SIGNIN_PROVIDERS } from './signin';
 import { INTEGRATION_CONTROLLERS, INTEGRATION_MODELS, INTEGRATION_PROVIDERS } from './integrations';
 
@@ -56,6 +57,7 @@ export class AuthAppModule {
         RolesService,
         AuthService,
         AccountService,
+        MailerService,
         ...ADMIN_PROVIDERS,
         ...SIGNIN_PROVIDERS,
         ...INTEGRATION_PROVIDERS,

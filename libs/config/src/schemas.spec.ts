@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from './env';
-import { BaseConfig, ChatConfig } from './schemas';
+import { AuthConfig, BaseConfig, ChatConfig } from './schemas';
 
 describe('REDIS_URL and DATABASE_REPLICA_URL (SPEC §11)', () => {
   it.each([
@@ -38,5 +38,42 @@ describe('EGRESS_ALLOW (SPEC §9)', () => {
 
   it.each(['127.0.0.1', 'http://a:80', 'a:99999'])('refuses %s, naming the variable', (v) => {
     expect(() => loadConfig(BaseConfig, { EGRESS_ALLOW: v })).toThrow(/EGRESS_ALLOW/);
+  });
+});
+
+describe('SMTP_URL, MAIL_FROM and PUBLIC_ORIGIN of auth (SPEC §10)', () => {
+  const secret = { JWT_SECRET: 'x'.repeat(32) };
+
+  it('mail is off by default', () => {
+    const c = loadConfig(AuthConfig, secret);
+    expect(c.SMTP_URL).toBeUndefined();
+    expect(c.mailConfigured).toBe(false);
+  });
+
+  it('accepts smtp:// and smtps:// with MAIL_FROM and PUBLIC_ORIGIN', () => {
+    for (const url of [
+      'smtp://user:pass@mail.example.com:587',
+      'smtps://mail.example.com:465',
+      'smtp://127.0.0.1:2525',
+    ])
+      expect(
+        loadConfig(AuthConfig, {
+          ...secret,
+          SMTP_URL: url,
+          MAIL_FROM: 'Hihi Chat <chat@example.com>',
+          PUBLIC_ORIGIN: 'https://chat.example.com',
+        }).mailConfigured,
+      ).toBe(true);
+  });
+
+  it('refuses other schemes, a From with a line break, and SMTP_URL without MAIL_FROM or PUBLIC_ORIGIN', () => {
+    expect(() => loadConfig(AuthConfig, { ...secret, SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig(AuthConfig, { ...secret, MAIL_FROM: 'a@b.c\r\nBcc: x@y.z' })).toThrow(/MAIL_FROM/);
+    expect(() =>
+      loadConfig(AuthConfig, { ...secret, SMTP_URL: 'smtp://h:25', PUBLIC_ORIGIN: 'https://chat.example.com' }),
+    ).toThrow(/MAIL_FROM is required/);
+    expect(() => loadConfig(AuthConfig, { ...secret, SMTP_URL: 'smtp://h:25', MAIL_FROM: 'a@b.c' })).toThrow(
+      /PUBLIC_ORIGIN is required/,
+    );
   });
 });

@@ -21,6 +21,9 @@ const REDIS_URL_RE =
   /^(rediss?:\/\/[^\s]+|rediss?\+cluster:\/\/([^\s@/]+@)?(\[[0-9a-f:.]+\]|[^\s,/:@[\]]+):\d{1,5}(,(\[[0-9a-f:.]+\]|[^\s,/:@[\]]+):\d{1,5})*(\/[^\s]*)?)$/i;
 const MONGO_URL_RE = /^mongodb(\+srv)?:\/\/[^\s]+$/;
 const POSTGRES_URL_RE = /^postgres(ql)?:\/\/[^\s]+$/;
+const SMTP_URL_RE = /^smtps?:\/\/[^\s/]+(\/[^\s]*)?$/i;
+/** `a@b.c` or `Name <a@b.c>` (no line breaks: it goes into a header). */
+const MAIL_FROM_RE = /^([^\r\n<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 /** An origin: scheme, host and optional port, nothing else (no path, no trailing slash). */
 const ORIGIN = 'https?://(?:[a-z0-9.-]+|\\[[0-9a-f:.]+\\])(?::\\d{1,5})?';
 const ORIGIN_RE = new RegExp(`^${ORIGIN}$`, 'i');
@@ -244,9 +247,45 @@ export class AuthConfig extends MongoServiceConfig {
     return new Set(parseUsernameList(this.HIHI_ADMINS).map((u) => u.normalize('NFKC').toLowerCase()));
   }
 
-  crossCheck(): string[] {
-    return secretRule.call(this);
+  /**
+   * Outgoing mail (SPEC §10; operator-configured and trusted, not egress-guarded, SPEC §9):
+   * `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. Unset: no mail.
+   */
+  @IsOptional()
+  @Matches(SMTP_URL_RE, { message: 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587' })
+  SMTP_URL?: string;
+
+  /** The From of every mail: `Hihi Chat <chat@example.com>` or a bare address. */
+  @IsOptional()
+  @Matches(MAIL_FROM_RE, { message: 'MAIL_FROM must be an address, or a name and <address>' })
+  MAIL_FROM?: string;
+
+  /**
+   * The public origin links in mails point to (the same PUBLIC_ORIGIN as the gateway's). Links are
+   * never built from a request's Host, which a caller chooses.
+   */
+  @IsOptional()
+  @Matches(ORIGIN_RE, { message: 'PUBLIC_ORIGIN must be an origin like https://chat.example.com[:port]' })
+  PUBLIC_ORIGIN?: string;
+
+  /** Mail can be sent (SMTP_URL with MAIL_FROM and PUBLIC_ORIGIN). */
+  get mailConfigured(): boolean {
+    return !!(this.SMTP_URL && this.MAIL_FROM && this.PUBLIC_ORIGIN);
   }
+
+  crossCheck(): string[] {
+    return [...secretRule.call(this), ...mailRule.call(this)];
+  }
+}
+
+/** Mail settings that only make sense together. */
+function mailRule(this: { SMTP_URL?: string; MAIL_FROM?: string; PUBLIC_ORIGIN?: string }): string[] {
+  if (!this.SMTP_URL) return [];
+  const errors: string[] = [];
+  if (!this.MAIL_FROM) errors.push('MAIL_FROM is required when SMTP_URL is set (e.g. "Hihi Chat <chat@example.com>")');
+  if (!this.PUBLIC_ORIGIN)
+    errors.push('PUBLIC_ORIGIN is required when SMTP_URL is set (links in mails are built from it)');
+  return errors;
 }
 
 /** The bots BOT may name (apps/chat/src/bots; docs/bots.md). */
