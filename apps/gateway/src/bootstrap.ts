@@ -31,6 +31,9 @@ export function cspDirectives(configuredOrigins: readonly string[] = []): Record
     imgSrc: ["'self'", 'data:', 'blob:'],
     fontSrc: ["'self'", 'data:'],
     connectSrc: ["'self'", ...configuredOrigins, ...sockets],
+    // the one service worker (/push-sw.js) and the web app manifest, named rather than left to default-src
+    workerSrc: ["'self'"],
+    manifestSrc: ["'self'"],
     objectSrc: ["'none'"],
     baseUri: ["'self'"],
     formAction: ["'self'"],

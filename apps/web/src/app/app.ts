@@ -1,5 +1,6 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterOutlet } from '@angular/router';
+import { WebPushService } from './core/push/web-push.service';
 
 @Component({
   selector: 'hihi-root',
@@ -7,4 +8,9 @@ import { RouterOutlet } from '@angular/router';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `<router-outlet />`,
 })
-export class App {}
+export class App {
+  constructor() {
+    // the one service worker, on every visit: the shell offline (PWA) and Web Push
+    void inject(WebPushService).registerWorker();
+  }
+}

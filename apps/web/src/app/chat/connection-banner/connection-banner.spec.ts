@@ -46,6 +46,23 @@ describe('ConnectionBanner', () => {
     expect(fixture.nativeElement.querySelector('.banner--down')?.textContent).toContain('Rejoining the room');
   });
 
+  it('says it is offline while the browser has no network, and stops saying so when it is back', () => {
+    localStorage.setItem('hihi.lang', 'en');
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    window.dispatchEvent(new Event('offline'));
+    const fixture = TestBed.createComponent(ConnectionBanner);
+    const el: HTMLElement = fixture.nativeElement;
+    fixture.componentRef.setInput('state', 'reconnecting');
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="offline"]')?.textContent).toContain('You are offline');
+    onLine.mockReturnValue(true);
+    window.dispatchEvent(new Event('online'));
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="offline"]')).toBeNull();
+    expect(el.querySelector('.banner--down')?.textContent).toContain('reconnecting');
+    onLine.mockRestore();
+  });
+
   it('offers an immediate reconnect', async () => {
     const fixture = TestBed.createComponent(ConnectionBanner);
     let asked = 0;

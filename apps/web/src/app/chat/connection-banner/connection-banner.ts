@@ -10,12 +10,14 @@ import {
   untracked,
 } from '@angular/core';
 import { I18nService } from '../../core/i18n/i18n.service';
+import { OnlineService } from '../../core/online/online.service';
 import type { ConnectionState } from '../../core/socket/socket.service';
 
 export const BACK_BANNER_MS = 3000;
 
 /**
- * "Reconnecting…" while the socket is down, "Rejoining the room…" while a busy server's join is
+ * "You are offline" while the browser has no network (the shell may come from the service
+ * worker's cache), "Reconnecting…" while the socket is down, "Rejoining the room…" while a busy server's join is
  * retried, then "back" for a moment after it returns.
  */
 @Component({
@@ -23,7 +25,12 @@ export const BACK_BANNER_MS = 3000;
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="live" role="status" aria-live="polite">
-      @if (state() === 'reconnecting' && cutOff()) {
+      @if (!online()) {
+        <div class="banner banner--down" data-testid="offline">
+          <span aria-hidden="true">🦆</span>
+          <span>{{ i18n.t('chat.offlineBanner') }}</span>
+        </div>
+      } @else if (state() === 'reconnecting' && cutOff()) {
         <div class="banner banner--down" data-testid="cut-off">
           <span aria-hidden="true">🦆</span>
           <span>{{ i18n.t('chat.cutOff') }}</span>
@@ -82,6 +89,7 @@ export const BACK_BANNER_MS = 3000;
 })
 export class ConnectionBanner {
   protected readonly i18n = inject(I18nService);
+  protected readonly online = inject(OnlineService).online;
   readonly state = input<ConnectionState>('idle');
   /** connected, but the open room's join is being retried (the server was busy) */
   readonly rejoining = input(false);

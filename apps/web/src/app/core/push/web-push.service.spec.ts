@@ -8,6 +8,7 @@ const KEY = 'BAECAwQ'; // bytes 4, 1, 2, 3, 4
 function fakeBrowser(permission: NotificationPermission, calls: string[]): PushBrowser {
   return {
     supported: () => true,
+    workerSupported: () => true,
     requestPermission: async () => {
       calls.push('permission');
       return permission;
@@ -58,6 +59,21 @@ describe('WebPushService', () => {
     });
     expect(await done).toBe('enabled');
     expect(calls).toEqual(['permission', `register ${PUSH_WORKER_URL}`, 'subscribe 4,1,2,3,4']);
+  });
+
+  it('registers the worker on a visit without asking for permission; quiet when it cannot', async () => {
+    const calls: string[] = [];
+    service.browser = fakeBrowser('granted', calls);
+    expect(await service.registerWorker()).toBe(true);
+    expect(calls).toEqual([`register ${PUSH_WORKER_URL}`]);
+    service.browser = { ...fakeBrowser('granted', calls), workerSupported: () => false };
+    expect(await service.registerWorker()).toBe(false);
+    service.browser = {
+      ...fakeBrowser('granted', calls),
+      register: () => Promise.reject(new Error('insecure context')),
+    };
+    expect(await service.registerWorker()).toBe(false);
+    expect(calls).toEqual([`register ${PUSH_WORKER_URL}`]);
   });
 
   it('stops when permission is refused, and says when push is not supported', async () => {

@@ -9,7 +9,7 @@ export const PUSH_API = {
   subscriptions: '/api/push/subscriptions',
 } as const;
 
-/** The service worker that shows pushes (apps/web/public/push-sw.js). */
+/** The one service worker: offline shell and pushes (apps/web/public/push-sw.js). */
 export const PUSH_WORKER_URL = '/push-sw.js';
 
 export type PushState = 'unsupported' | 'denied' | 'enabled' | 'failed';
@@ -17,6 +17,8 @@ export type PushState = 'unsupported' | 'denied' | 'enabled' | 'failed';
 /** What of the browser the service uses (injectable so a spec can stand in for it). */
 export interface PushBrowser {
   supported(): boolean;
+  /** service workers at all (the offline shell), push or not */
+  workerSupported(): boolean;
   requestPermission(): Promise<NotificationPermission>;
   register(url: string): Promise<Pick<ServiceWorkerRegistration, 'pushManager'>>;
 }
@@ -27,6 +29,7 @@ export const browserPush: PushBrowser = {
     'serviceWorker' in navigator &&
     'PushManager' in window &&
     'Notification' in window,
+  workerSupported: () => typeof navigator !== 'undefined' && 'serviceWorker' in navigator,
   requestPermission: () => Notification.requestPermission(),
   register: async (url) => {
     await navigator.serviceWorker.register(url, { scope: '/' });
@@ -58,6 +61,21 @@ export class WebPushService {
 
   supported(): boolean {
     return this.browser.supported();
+  }
+
+  /**
+   * Registers the service worker on every visit (the offline shell needs it even without push);
+   * registering the same script again is a no-op for the browser. Failures are quiet: the app
+   * works online without it.
+   */
+  async registerWorker(): Promise<boolean> {
+    if (!this.browser.workerSupported()) return false;
+    try {
+      await this.browser.register(PUSH_WORKER_URL);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async enable(): Promise<PushState> {
