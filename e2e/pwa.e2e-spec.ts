@@ -73,6 +73,8 @@ it.each([
     const banner = page.locator('[data-testid="offline"]');
     await banner.waitFor();
     expect(await banner.textContent()).toContain(offline);
+    // the banner says it; no raw browser error ("Failed to fetch") beside it
+    expect(await page.locator('body').innerText()).not.toMatch(/Failed to fetch|TypeError/);
     await page.locator('#composer-box').waitFor();
     await screenshot(page, `pwa-offline-${locale}-375`);
     await expectAccessible(page, `offline shell ${locale} 375`);
