@@ -251,6 +251,37 @@ it('pushes an unread DM after the delay, encrypted for the device, with VAPID an
   expect(forPath(`/ok/${bob.username}`)).toHaveLength(1);
 }, 45_000);
 
+it("a bot's message reaches a room at `all` without a push, even naming you; a person's is pushed", async () => {
+  const cara = await register('cara');
+  const d = device(`http://127.0.0.1:${port}/ok/${cara.username}`);
+  expect((await api(stack, cara.token, 'POST', '/api/push/subscriptions', subscription(d))).status).toBe(201);
+  const room = await api(stack, alice.token, 'POST', '/api/rooms', { name: `hooks-${randomUUID().slice(0, 6)}` });
+  expect(room.status).toBe(201);
+  const roomId = room.body.id as string;
+  expect((await api(stack, cara.token, 'POST', `/api/rooms/${roomId}/join`)).status).toBe(200);
+  expect((await api(stack, cara.token, 'PUT', `/api/rooms/${roomId}/notifications`, { level: 'all' })).status).toBe(
+    200,
+  );
+  const hook = await api(stack, alice.token, 'POST', `/api/rooms/${roomId}/webhooks`, { name: 'CI' });
+  expect(hook.status).toBe(201);
+  const post = (text: string) =>
+    fetch(hook.body.url as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+  expect((await post('build 1 passed')).status).toBe(200);
+  await sleep(3000);
+  expect(forPath(`/ok/${cara.username}`)).toHaveLength(0);
+  const m = await send(aliceSocket, roomId, 'lunch?');
+  expect(await until(() => forPath(`/ok/${cara.username}`).length > 0, 10_000)).toBe(true);
+  expect(decrypt(d, forPath(`/ok/${cara.username}`)[0].body).messageId).toBe(m.id);
+  // bots do not mention (MessagesService records no mentions for automated senders): no push either
+  expect((await post(`@${cara.username} your build broke`)).status).toBe(200);
+  await sleep(3000);
+  expect(forPath(`/ok/${cara.username}`)).toHaveLength(1);
+}, 45_000);
+
 it('never reaches an endpoint that resolves to an unlisted loopback address; a 410 deletes the subscription', async () => {
   const carol = await register('carol');
   const far = device(`https://localhost:${unlistedPort}/push/${carol.username}`);

@@ -26,6 +26,15 @@ describe('push decisions', () => {
     expect(wantsPush(null, 'public', true)).toBe(true);
   });
 
+  it("pushes a bot's message only in a DM with the bot or when it mentions the person", () => {
+    expect(wantsPush('all', 'public', false, true)).toBe(false);
+    expect(wantsPush('all', 'group', false, true)).toBe(false);
+    expect(wantsPush(null, 'bot', false, true)).toBe(false); // the duck's answers in one's duck room
+    expect(wantsPush('all', 'public', true, true)).toBe(true);
+    expect(wantsPush(null, 'dm', false, true)).toBe(true);
+    expect(wantsPush('none', 'dm', true, true)).toBe(false);
+  });
+
   it('counts a message as unread only past the read position', () => {
     expect(unread(6, 7)).toBe(true);
     expect(unread(7, 7)).toBe(false);

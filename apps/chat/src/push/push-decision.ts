@@ -2,9 +2,18 @@ import { defaultNotificationLevel, Message, NotificationLevel, PUSH, PushPayload
 
 /**
  * Is a message worth a push to this person, by the room's level (null: the room kind's default)?
- * `all`: every message; `mentions`: only those that mention them; `none`: nothing.
+ * `all`: every message; `mentions`: only those that mention them; `none`: nothing. A bot's
+ * message (the duck, a bot account, a webhook) is pushed only in a DM with the bot (automated
+ * senders record no mentions) — not to a whole room at `all`, nor for the duck's answers in one's
+ * own duck room (one is there, talking to it).
  */
-export function wantsPush(level: NotificationLevel | null, kind: RoomKind, mentioned: boolean): boolean {
+export function wantsPush(
+  level: NotificationLevel | null,
+  kind: RoomKind,
+  mentioned: boolean,
+  fromBot = false,
+): boolean {
+  if (fromBot && !mentioned && kind !== 'dm') return false;
   const effective = level ?? defaultNotificationLevel(kind);
   if (effective === 'all') return true;
   if (effective === 'mentions') return mentioned;

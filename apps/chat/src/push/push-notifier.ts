@@ -86,7 +86,8 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
   async enqueue(message: Message, roomId: string): Promise<void> {
     try {
       const candidates = await this.repo.recipients(roomId, message.sender.id, message.mentions ?? []);
-      if (!candidates.length) return;
+      const fromBot = message.sender.bot === true;
+      if (!candidates.some((r) => wantsPush(r.notify_level, r.kind, mentioned(message, r.user_id), fromBot))) return;
       await this.getQueue().add(
         'message',
         { message, roomName: candidates[0].room_name },
@@ -111,7 +112,9 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
     const mentions = new Set(message.mentions ?? []);
     const rows = await this.repo.recipients(message.roomId, message.sender.id, [...mentions]);
     const due = rows.filter(
-      (r) => unread(r.read_seq, message.seq) && wantsPush(r.notify_level, r.kind, mentions.has(r.user_id)),
+      (r) =>
+        unread(r.read_seq, message.seq) &&
+        wantsPush(r.notify_level, r.kind, mentions.has(r.user_id), message.sender.bot === true),
     );
     if (!due.length) return;
     const payload = JSON.stringify(buildPayload(message, { kind: due[0].kind, name: job.data.roomName }));
@@ -161,6 +164,10 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
       return refused ? 'refused' : 'failed';
     }
   }
+}
+
+function mentioned(message: Message, userId: string): boolean {
+  return (message.mentions ?? []).includes(userId);
 }
 
 function safeHost(endpoint: string): string {
