@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError, ValidatorOptions } from 'class-validator';
 import { payloadProblem } from './payload-guard';
+import './metadata-cache';
 
 /** The class-validator options of every request, whatever the door (HTTP, socket, bus). */
 export const VALIDATOR_OPTIONS: ValidatorOptions = {
