@@ -36,6 +36,8 @@ export const ACCOUNT_PATTERNS = {
   pushSubscribe: 'chat.push.subscribe',
   /** DELETE /api/push/subscriptions: forget one */
   pushUnsubscribe: 'chat.push.unsubscribe',
+  /** chat → auth, bus only (never from clients): mail one person a digest of what waited unseen */
+  mailDigest: 'auth.mail.digest',
 } as const;
 export type AccountPattern = (typeof ACCOUNT_PATTERNS)[keyof typeof ACCOUNT_PATTERNS];
 
@@ -117,12 +119,65 @@ export interface AccountUser extends PublicUser {
   email?: string;
   /** the email was confirmed through its verification link (not before: nothing is sent to it) */
   emailVerified?: boolean;
+  /** opted in to the email digest */
+  digest?: boolean;
+  language?: MailLanguage;
 }
 
 export interface ProfileUpdateBody {
   displayName?: string;
   /** an address, or `null` / empty to remove it */
   email?: string | null;
+  /** opt in to (or out of) the email digest of unread DMs and mentions; needs a verified address to be sent */
+  digest?: boolean;
+  /** the language mails are written in (the web client sends its UI language) */
+  language?: MailLanguage;
+}
+
+/** Languages of the mails (and of the web client). */
+export const MAIL_LANGUAGES = ['en', 'zh'] as const;
+export type MailLanguage = (typeof MAIL_LANGUAGES)[number];
+
+/** The path (below PUBLIC_ORIGIN) that opens a room at a message: push notifications and mails link here. */
+export function messageLink(roomId: string, messageId: string, seq: number): string {
+  return `/chat?room=${encodeURIComponent(roomId)}&msg=${encodeURIComponent(messageId)}&seq=${seq}`;
+}
+
+/** The email digest (SPEC §10): limits of what chat hands to auth. */
+export const DIGEST = {
+  /** entries listed in one mail; the rest are counted in `more` */
+  entriesMax: 20,
+  /** characters of a message's excerpt */
+  excerptMax: 200,
+} as const;
+
+/** One unseen message of a digest, as chat hands it to auth. */
+export interface DigestEntry {
+  roomId: string;
+  roomName: string;
+  messageId: string;
+  seq: number;
+  /** why it is in the digest */
+  reason: 'dm' | 'group' | 'mention';
+  /** the sender's display name */
+  sender: string;
+  excerpt: string;
+  /** when it was sent, ISO-8601 UTC */
+  at: string;
+}
+
+/** chat → auth (`mailDigest`): mail this person these entries, if they opted in with a verified address. */
+export interface MailDigestBody {
+  userId: string;
+  entries: DigestEntry[];
+  /** unseen messages beyond `entries` */
+  more: number;
+}
+
+export interface MailDigestReply {
+  sent: boolean;
+  /** why nothing was sent */
+  skipped?: 'mail-off' | 'not-opted-in' | 'no-verified-email' | 'inactive';
 }
 
 export interface PasswordChangeBody {

@@ -3,8 +3,8 @@
  * person's language (zh or en). Everything that comes from people (names, message excerpts, room
  * names) is escaped in the HTML part; links are built by the caller from PUBLIC_ORIGIN only.
  */
-export const MAIL_LANGUAGES = ['en', 'zh'] as const;
-export type MailLanguage = (typeof MAIL_LANGUAGES)[number];
+import type { MailLanguage } from '@hihi/contracts';
+export { MAIL_LANGUAGES, type MailLanguage } from '@hihi/contracts';
 
 /** `zh`, `zh-CN`, `zh-Hant-TW` … → zh; anything else (or nothing) → en. */
 export function mailLanguage(tag: string | undefined | null): MailLanguage {

@@ -1,4 +1,12 @@
-import { defaultNotificationLevel, Message, NotificationLevel, PUSH, PushPayload, RoomKind } from '@hihi/contracts';
+import {
+  defaultNotificationLevel,
+  Message,
+  messageLink,
+  NotificationLevel,
+  PUSH,
+  PushPayload,
+  RoomKind,
+} from '@hihi/contracts';
 
 /**
  * Is a message worth a push to this person, by the room's level (null: the room kind's default)?
@@ -31,9 +39,8 @@ export function subscriptionGone(status: number): boolean {
 }
 
 /** Where a click on the notification goes: the room, at the message (the web client jumps to `seq`). */
-export function messageUrl(roomId: string, messageId: string, seq: number): string {
-  return `/chat?room=${encodeURIComponent(roomId)}&msg=${encodeURIComponent(messageId)}&seq=${seq}`;
-}
+/** The link a push opens (SPEC §10): the room at the message. */
+export const messageUrl = messageLink;
 
 function excerpt(message: Message): string {
   const text = message.text.replace(/\s+/g, ' ').trim();
