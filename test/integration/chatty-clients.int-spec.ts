@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CLIENT_EVENTS, ClientEvent, Message, SERVER_EVENTS, TypingEvent } from '@hihi/contracts';
+import { CLIENT_EVENTS, ClientEvent, Message, PROTOCOL, SERVER_EVENTS, TypingEvent } from '@hihi/contracts';
 import { Stack } from '../support/stack';
 import { ack, api, Client, connect, joinRoom, makeUser, sleep, TestUser, until } from './chat-helpers';
 
@@ -16,6 +16,7 @@ const env = {
   SOCKET_COMMAND_RATE_PER_SEC: '20',
   SOCKET_COMMAND_BURST: '40',
   SOCKET_COALESCED_RATE_PER_SEC: '100',
+  SOCKET_COALESCED_BURST: '200',
   SOCKET_FLOOD_STRIKES: '100',
   SOCKET_COALESCE_MS: String(COALESCE_MS),
 };
@@ -112,7 +113,9 @@ describe('chatty clients: every socket command bounded', () => {
       expect(limited.every((a) => (a.error?.retryAfterMs ?? 0) > 0)).toBe(true);
       // bounded: of 3000 commands, at most the bucket (burst + refill) got through
       const coalesced = event === CLIENT_EVENTS.roomRead || event === CLIENT_EVENTS.typing;
-      const budget = coalesced ? 200 + (100 * elapsedMs) / 1000 : 40 + (20 * elapsedMs) / 1000;
+      // a join reads history: it costs PROTOCOL.roomJoin.cost tokens
+      const cost = event === CLIENT_EVENTS.roomJoin ? PROTOCOL.roomJoin.cost : 1;
+      const budget = coalesced ? 200 + (100 * elapsedMs) / 1000 : (40 + (20 * elapsedMs) / 1000) / cost;
       expect(f.acks.filter((a) => a.ok || a.error?.code !== 'rate_limited').length).toBeLessThanOrEqual(budget + 1);
       // then cut off, with the reason first
       expect(f.cutOff?.reason).toMatch(/flooding/);

@@ -599,13 +599,32 @@ export class GatewayConfig extends BaseConfig {
   SOCKET_MAX_IN_FLIGHT: number = 32;
 
   /**
+   * room:join commands (each reads up to a page of history) one socket may have unanswered at
+   * once; more are answered `rate_limited` (apps/web joins one room at a time).
+   */
+  @IsInt({ message: 'SOCKET_MAX_JOINS_IN_FLIGHT must be an integer' })
+  @Min(1, { message: 'SOCKET_MAX_JOINS_IN_FLIGHT must be at least 1' })
+  @Max(10000, { message: 'SOCKET_MAX_JOINS_IN_FLIGHT must be at most 10000' })
+  SOCKET_MAX_JOINS_IN_FLIGHT: number = 2;
+
+  /**
    * Per-socket budget of room:read and typing events, which are coalesced (latest wins) and so
-   * cheap: refill per second (burst twice that). Past it they are answered `rate_limited`.
+   * cheap: refill per second. Past it they are answered `rate_limited`.
    */
   @IsInt({ message: 'SOCKET_COALESCED_RATE_PER_SEC must be an integer' })
   @Min(1, { message: 'SOCKET_COALESCED_RATE_PER_SEC must be at least 1' })
   @Max(1000000, { message: 'SOCKET_COALESCED_RATE_PER_SEC must be at most 1000000' })
   SOCKET_COALESCED_RATE_PER_SEC: number = 1000;
+
+  /**
+   * Bucket size of SOCKET_COALESCED_RATE_PER_SEC: what one socket may send at once (a client back
+   * online marks read in all its rooms). Each admitted event costs the gateway a parse and a
+   * validation before it is coalesced, so a large bucket lets a flood through in one burst.
+   */
+  @IsInt({ message: 'SOCKET_COALESCED_BURST must be an integer' })
+  @Min(1, { message: 'SOCKET_COALESCED_BURST must be at least 1' })
+  @Max(1000000, { message: 'SOCKET_COALESCED_BURST must be at most 1000000' })
+  SOCKET_COALESCED_BURST: number = 250;
 
   /** room:read and typing reach chat / the room at most once per this many ms per socket and room (latest wins). */
   @IsInt({ message: 'SOCKET_COALESCE_MS must be an integer (milliseconds)' })

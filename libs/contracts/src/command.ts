@@ -17,6 +17,11 @@ export interface CommandRow {
   readonly dto: string;
   /** server events this command may cause */
   readonly emits: readonly ServerEvent[];
+  /**
+   * socket commands: tokens one takes from the socket's budget (default 1) — those that read
+   * history cost more, so a flood of them is refused sooner (docs/protocol.md "Limits")
+   */
+  readonly cost?: number;
 }
 
 /** Types of one command: what it carries, what the bus answers, what the socket ack holds. */

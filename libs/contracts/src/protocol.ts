@@ -117,6 +117,8 @@ export const PROTOCOL = {
     pattern: CHAT_PATTERNS.join,
     dto: 'RoomJoinDto',
     emits: [SERVER_EVENTS.presence, SERVER_EVENTS.messageNew],
+    // a history read and a presence snapshot: apps/web joins one room at a time
+    cost: 5,
   }),
   roomLeave: command<RoomLeavePayload>()({
     event: CLIENT_EVENTS.roomLeave,

@@ -3,6 +3,7 @@ import { GatewayConfig } from '@hihi/config';
 import {
   AckError,
   BusResult,
+  CommandRow,
   PROTOCOL,
   RoomReadPayload,
   SERVER_EVENTS,
@@ -45,7 +46,8 @@ const CUT_OFF_RETRY_MS = 10_000;
  * - every command is charged to a per-socket token bucket (room:read and typing to a large one,
  *   the rest to SOCKET_COMMAND_RATE_PER_SEC / SOCKET_COMMAND_BURST) before it is validated;
  *   over budget — or with SOCKET_MAX_IN_FLIGHT of its commands still unanswered (a flood of
- *   expensive commands never queues more than that for the services) — it is answered
+ *   expensive commands never queues more than that for the services), or SOCKET_MAX_JOINS_IN_FLIGHT
+ *   room:joins (each reads a page of history; `cost` in its PROTOCOL row) — it is answered
  *   `rate_limited` with `retryAfterMs`, and a socket that keeps going
  *   (SOCKET_FLOOD_STRIKES refusals within 10 s) gets `server:disconnect` with the reason and is
  *   disconnected; that user's new sockets are refused for 10 s (`refusesUser`, handshake).
@@ -59,6 +61,9 @@ export class SocketCommandGuard {
   /** commands other than room:read and typing each socket has in hand now */
   private readonly inFlight = new WeakMap<object, number>();
   private readonly maxInFlight: number;
+  /** room:join commands each socket has in hand now (each reads a page of history) */
+  private readonly joinsInFlight = new WeakMap<object, number>();
+  private readonly maxJoinsInFlight: number;
   /** users cut off recently → until when (performance.now() ms) their new sockets are refused */
   private readonly cutOffUntil = new Map<string, number>();
 
@@ -67,10 +72,12 @@ export class SocketCommandGuard {
     @Optional() private readonly metrics?: Metrics,
   ) {
     this.maxInFlight = config.SOCKET_MAX_IN_FLIGHT;
+    this.maxJoinsInFlight = config.SOCKET_MAX_JOINS_IN_FLIGHT;
     this.limiter = new SocketCommandLimiter({
       ratePerSec: config.SOCKET_COMMAND_RATE_PER_SEC,
       burst: config.SOCKET_COMMAND_BURST,
       coalescedRatePerSec: config.SOCKET_COALESCED_RATE_PER_SEC,
+      coalescedBurst: config.SOCKET_COALESCED_BURST,
       strikes: config.SOCKET_FLOOD_STRIKES,
     });
     this.reads = new LatestWins({
@@ -90,10 +97,16 @@ export class SocketCommandGuard {
   /** The forwarder's admission: charge the socket's bucket; cut a flooding socket off. */
   admit(socket: GuardedSocket, name: SocketCommand): AckError | void {
     const cls: CommandClass = COALESCED.has(name) ? 'coalesced' : 'other';
-    const busy = cls === 'other' && (this.inFlight.get(socket) ?? 0) >= this.maxInFlight;
-    const verdict = this.limiter.admit(socket, cls, busy);
+    const join = name === 'roomJoin';
+    const busy =
+      cls === 'other' &&
+      ((this.inFlight.get(socket) ?? 0) >= this.maxInFlight ||
+        (join && (this.joinsInFlight.get(socket) ?? 0) >= this.maxJoinsInFlight));
+    const row: CommandRow = PROTOCOL[name];
+    const verdict = this.limiter.admit(socket, cls, busy, row.cost ?? 1);
     if (verdict.ok) {
       if (cls === 'other') this.inFlight.set(socket, (this.inFlight.get(socket) ?? 0) + 1);
+      if (join) this.joinsInFlight.set(socket, (this.joinsInFlight.get(socket) ?? 0) + 1);
       return;
     }
     this.metrics?.rateLimitHits.inc({ limit: cls === 'coalesced' ? 'socket_coalesced' : 'socket' });
@@ -115,6 +128,10 @@ export class SocketCommandGuard {
     if (COALESCED.has(name)) return;
     const n = this.inFlight.get(socket) ?? 0;
     if (n > 0) this.inFlight.set(socket, n - 1);
+    if (name === 'roomJoin') {
+      const j = this.joinsInFlight.get(socket) ?? 0;
+      if (j > 0) this.joinsInFlight.set(socket, j - 1);
+    }
   }
 
   /**

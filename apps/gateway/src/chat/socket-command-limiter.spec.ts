@@ -3,7 +3,10 @@ import { SocketCommandLimiter } from './socket-command-limiter';
 describe('SocketCommandLimiter', () => {
   let clock = 0;
   const limiter = (): SocketCommandLimiter =>
-    new SocketCommandLimiter({ ratePerSec: 10, burst: 20, coalescedRatePerSec: 100, strikes: 5 }, () => clock);
+    new SocketCommandLimiter(
+      { ratePerSec: 10, burst: 20, coalescedRatePerSec: 100, coalescedBurst: 50, strikes: 5 },
+      () => clock,
+    );
   beforeEach(() => (clock = 0));
 
   it('allows the burst, then refuses with retryAfterMs until tokens refill', () => {
@@ -40,6 +43,28 @@ describe('SocketCommandLimiter', () => {
       expect(v.cutOff).toBeUndefined();
       clock += 11_000; // waits well past retryAfterMs (and the strike window) before trying again
     }
+  });
+
+  it('charges a command its cost: a history read takes several tokens, and waits for them', () => {
+    const l = limiter();
+    const s = {};
+    for (let i = 0; i < 4; i++) expect(l.admit(s, 'other', false, 5).ok).toBe(true);
+    const refused = l.admit(s, 'other', false, 5);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited', retryAfterMs: 500 } });
+    clock += 500;
+    expect(l.admit(s, 'other', false, 5).ok).toBe(true);
+    // a cost above the bucket is charged as the whole bucket, so it can still pass
+    clock += 10_000;
+    expect(l.admit(s, 'other', false, 1000).ok).toBe(true);
+    expect(l.admit(s, 'other').ok).toBe(false);
+  });
+
+  it('bounds a burst of coalesced events by its own bucket size', () => {
+    const l = limiter();
+    const s = {};
+    let admitted = 0;
+    for (let i = 0; i < 500; i++) if (l.admit(s, 'coalesced').ok) admitted++;
+    expect(admitted).toBe(50);
   });
 
   it('refuses a busy socket (too many commands unanswered) whatever its bucket holds, as a strike', () => {

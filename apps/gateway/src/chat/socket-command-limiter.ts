@@ -8,8 +8,10 @@ export interface SocketCommandLimits {
   ratePerSec: number;
   /** its bucket size */
   burst: number;
-  /** refill per second of room:read and typing (coalesced, cheap); its bucket is twice that */
+  /** refill per second of room:read and typing (coalesced, cheap) */
   coalescedRatePerSec: number;
+  /** their bucket size */
+  coalescedBurst: number;
   /** refusals after the first `rate_limited` within `strikeWindowMs` that get the socket cut off */
   strikes: number;
   /** window of those strikes, ms (default 10 s) */
@@ -52,8 +54,11 @@ export class SocketCommandLimiter {
     this.strikeWindowMs = limits.strikeWindowMs ?? 10_000;
   }
 
-  /** Charge one command; `busy`: refuse it whatever the bucket holds (too many in flight), as a strike. */
-  admit(socket: object, cls: CommandClass, busy = false): Admission {
+  /**
+   * Charge one command `cost` tokens (a history read costs more than a send); `busy`: refuse it
+   * whatever the bucket holds (too many in flight), as a strike.
+   */
+  admit(socket: object, cls: CommandClass, busy = false, cost = 1): Admission {
     const t = this.now();
     let budget = this.budgets.get(socket);
     if (!budget) {
@@ -73,11 +78,13 @@ export class SocketCommandLimiter {
     const rate = this.rate(cls);
     bucket.tokens = Math.min(this.capacity(cls), bucket.tokens + ((t - bucket.at) / 1000) * rate);
     bucket.at = t;
-    if (bucket.tokens >= 1 && !busy) {
-      bucket.tokens -= 1;
+    // a cost above the bucket's size is charged as the whole bucket (it could never pass otherwise)
+    const need = Math.min(cost, this.capacity(cls));
+    if (bucket.tokens >= need && !busy) {
+      bucket.tokens -= need;
       return { ok: true };
     }
-    const retryAfterMs = busy ? 100 : Math.max(1, Math.ceil(((1 - bucket.tokens) / rate) * 1000));
+    const retryAfterMs = busy ? 100 : Math.max(1, Math.ceil(((need - bucket.tokens) / rate) * 1000));
     if (t - budget.strikeWindowStart > this.strikeWindowMs) {
       budget.strikeWindowStart = t;
       budget.strikes = 0;
@@ -103,6 +110,6 @@ export class SocketCommandLimiter {
   }
 
   private capacity(cls: CommandClass): number {
-    return cls === 'coalesced' ? this.limits.coalescedRatePerSec * 2 : this.limits.burst;
+    return cls === 'coalesced' ? this.limits.coalescedBurst : this.limits.burst;
   }
 }

@@ -36,7 +36,8 @@ function setup() {
     request: vi.fn(async (event: string, p: { roomId: string; sinceSeq?: number }) => {
       if (event !== CLIENT_EVENTS.roomJoin) return { ok: true };
       const code = errors.shift();
-      if (code) return { ok: false, error: { code, message: code } };
+      if (code)
+        return { ok: false, error: { code, message: code, ...(code === 'rate_limited' ? { retryAfterMs: 300 } : {}) } };
       return { ok: true, messages: [msg(p.roomId, (p.sinceSeq ?? 0) + 1)], online: [], onlineCount: 3 };
     }),
   };
@@ -114,6 +115,26 @@ describe('RoomSync', () => {
     sync.stop();
     expect(await sync.join('r3')).toBe(false);
     expect(joins()).toHaveLength(3);
+  });
+});
+
+describe('RoomSync rate limits', () => {
+  it('waits as long as a rate_limited join is told, then joins; no error is shown', async () => {
+    const { sync, errors, joins } = setup();
+    const status = TestBed.inject(ChatStatus);
+    vi.useFakeTimers();
+    try {
+      errors.push('rate_limited');
+      const joined = sync.join('lobby');
+      await vi.advanceTimersByTimeAsync(250);
+      expect(joins()).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(joins()).toHaveLength(2);
+      expect(await joined).toBe(true);
+      expect(status.error()).toBeFalsy();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -86,18 +86,23 @@ export class RoomSync {
     for (let attempt = 0; ; attempt++) {
       if (!this.socket.connected || this.stopped) return false; // onConnected will join
       const result = await this.joinOnce(roomId);
-      if (result !== 'retry') return result === 'ok';
+      if (result === 'ok' || result === 'failed') return result === 'ok';
       this.timeline.setRejoining(roomId, true);
-      await this.timeline.sleep(joinBackoffMs(attempt));
+      await this.timeline.sleep(result === 'retry' ? joinBackoffMs(attempt) : result.waitMs);
     }
   }
 
-  private async joinOnce(roomId: string): Promise<'ok' | 'failed' | 'retry'> {
+  private async joinOnce(roomId: string): Promise<'ok' | 'failed' | 'retry' | { waitMs: number }> {
     const sinceSeq = this.timeline.lastSeq(roomId);
     const payload: RoomJoinPayload = sinceSeq === undefined ? { roomId } : { roomId, sinceSeq };
     const ack = await this.socket.request(CLIENT_EVENTS.roomJoin, payload);
     if (!ack.ok) {
       if (ack.error.code === 'unavailable') return 'retry';
+      // many rooms re-joined at once after a reconnect: wait as told (bounded), then go on
+      if (ack.error.code === 'rate_limited') {
+        const told = ack.error.retryAfterMs;
+        return { waitMs: Number.isFinite(told) ? Math.min(Math.max(Number(told), 50), JOIN_BACKOFF_CAP_MS) : 1000 };
+      }
       this.status.error.set(ack.error.message);
       return 'failed';
     }
