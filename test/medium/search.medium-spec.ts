@@ -1,7 +1,9 @@
 import { Kysely, sql } from 'kysely';
 import { Client } from 'pg';
 import { PublicUser } from '@hihi/contracts';
-import { migrateToLatest, Db } from '../../apps/chat/src/database/database';
+import { Migrator } from 'kysely';
+import { createDb, createPool, migrateToLatest, Db } from '../../apps/chat/src/database/database';
+import { migrationProvider } from '../../apps/chat/src/database/migrations';
 import { MessagesRepository, NewMessage } from '../../apps/chat/src/persistence/messages.repository';
 import { RoomsRepository } from '../../apps/chat/src/persistence/rooms.repository';
 import { UsersRepository } from '../../apps/chat/src/persistence/users.repository';
@@ -151,6 +153,35 @@ describe('message search on PostgreSQL (medium)', () => {
       code: 'validation',
     });
   });
+
+  it('migration 0013 copies the messages already stored (not the deleted ones) and searches them at once', async () => {
+    const admin = new Client({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query('create database backfill');
+    await admin.end();
+    const url = new URL(pg.url);
+    url.pathname = '/backfill';
+    const old = createDb(createPool(url.toString(), 2));
+    try {
+      const migrator = new Migrator({ db: old as Kysely<unknown>, provider: migrationProvider });
+      expect((await migrator.migrateTo('0011-push')).error).toBeUndefined();
+      await new RoomsRepository(old).create({ id: 'old', kind: 'public', name: 'old', nameKey: 'public:old', members: ['carol'] });
+      const oldMessages = new MessagesRepository(old);
+      const [, gone] = await oldMessages.insertBatch('old', [msg('carol', 'b1', 'kept longan'), msg('carol', 'b2', 'gone longan')]);
+      await oldMessages.remove('old', gone.id, gone.seq);
+      await migrateToLatest(old as Kysely<unknown>, quiet);
+      const { rows } = await sql<{ text: string }>`select text from message_search order by seq`.execute(old);
+      expect(rows.map((r) => r.text)).toEqual(['kept longan']);
+      expect((await sql<{ n: number }>`select count(*)::int as n from search_queue`.execute(old)).rows[0].n).toBe(0);
+      const oldService = new SearchService(
+        new AccessService(new RoomsRepository(old), new LocalAccessInvalidation()),
+        new SearchRepository(old),
+      );
+      expect((await oldService.search(carol, { q: 'longan' })).results.map((r) => r.message.text)).toEqual(['kept longan']);
+    } finally {
+      await old.destroy();
+    }
+  }, 60_000);
 
   describe('indexing off the send path (message_search, search_queue)', () => {
     const queued = async () =>
