@@ -345,7 +345,9 @@ describe('communities: private rooms, membership, removal (real processes, two g
     ).toBe(true);
     expect((await send(b, roomId, 'one more')).error.code).toBe('forbidden');
     expect((await api(stack, bob.token, 'GET', `/api/rooms/${roomId}/messages`)).body.messages.length).toBe(1);
-    expect((await searchUntil(stack, bob.token, 'q=quokka', (r) => r.results.length === 1)).body.results.length).toBe(1);
+    expect((await searchUntil(stack, bob.token, 'q=quokka', (r) => r.results.length === 1)).body.results.length).toBe(
+      1,
+    );
 
     expect((await api(stack, bob.token, 'POST', `/api/rooms/${roomId}/leave`)).status).toBe(204);
     expect(await until(() => eventsOf(b, SERVER_EVENTS.roomRemoved, roomId).length === 1)).toBe(true);

@@ -113,7 +113,12 @@ describe('PostgreSQL read replica', () => {
       }
       // the replica catches up (streaming), search's copy too once chat's indexer has run
       expect(await replayed(roomId, 5)).toBe(true);
-      expect(await indexed(sent.map((m) => m.id), 'standby')).toBe(true);
+      expect(
+        await indexed(
+          sent.map((m) => m.id),
+          'standby',
+        ),
+      ).toBe(true);
 
       let before = await reads();
       const page = await api(stack, u.token, 'GET', `/api/rooms/${roomId}/messages`);

@@ -45,8 +45,12 @@ describe('search (real processes, real PostgreSQL)', () => {
     await send(alice, LOBBY_ROOM_ID, 'The Quick brown fox jumps');
     await send(bob, LOBBY_ROOM_ID, '小黄鸭你好');
     await send(alice, dmId, 'a secret plan for the 黄鸭 party');
-    expect((await searchUntil(stack, bob.token, q('黄鸭'), (r) => r.results.length === 2)).body.results).toHaveLength(2);
-    expect((await searchUntil(stack, carol.token, q('quick'), (r) => r.results.length === 1)).body.results).toHaveLength(1);
+    expect((await searchUntil(stack, bob.token, q('黄鸭'), (r) => r.results.length === 2)).body.results).toHaveLength(
+      2,
+    );
+    expect(
+      (await searchUntil(stack, carol.token, q('quick'), (r) => r.results.length === 1)).body.results,
+    ).toHaveLength(1);
   }, 90_000);
   afterAll(async () => {
     for (const c of clients) c.socket.close();
@@ -140,7 +144,11 @@ describe('search (real processes, real PostgreSQL)', () => {
     const c = await connect(stack.url, alice.token);
     clients.push(c);
     expect((await ack(c, CLIENT_EVENTS.roomJoin, { roomId: LOBBY_ROOM_ID })).ok).toBe(true);
-    const sent = await ack(c, CLIENT_EVENTS.messageSend, { roomId: LOBBY_ROOM_ID, text: `${word} news`, clientMsgId: randomUUID() });
+    const sent = await ack(c, CLIENT_EVENTS.messageSend, {
+      roomId: LOBBY_ROOM_ID,
+      text: `${word} news`,
+      clientMsgId: randomUUID(),
+    });
     expect(sent.ok).toBe(true);
     const found = await searchUntil(stack, bob.token, q(word), (r) => r.results.length === 1);
     expect(found.body.results.map((r) => r.message.id)).toEqual([sent.message.id]);
@@ -152,9 +160,19 @@ describe('search (real processes, real PostgreSQL)', () => {
     const c = await connect(stack.url, alice.token);
     clients.push(c);
     expect((await ack(c, CLIENT_EVENTS.roomJoin, { roomId: LOBBY_ROOM_ID })).ok).toBe(true);
-    const sent = await ack(c, CLIENT_EVENTS.messageSend, { roomId: LOBBY_ROOM_ID, text: `before${tag}`, clientMsgId: randomUUID() });
-    expect((await searchUntil(stack, bob.token, q(`before${tag}`), (r) => r.results.length === 1)).body.results).toHaveLength(1);
-    const edited = await ack(c, CLIENT_EVENTS.messageEdit, { roomId: LOBBY_ROOM_ID, messageId: sent.message.id, text: `after${tag}` });
+    const sent = await ack(c, CLIENT_EVENTS.messageSend, {
+      roomId: LOBBY_ROOM_ID,
+      text: `before${tag}`,
+      clientMsgId: randomUUID(),
+    });
+    expect(
+      (await searchUntil(stack, bob.token, q(`before${tag}`), (r) => r.results.length === 1)).body.results,
+    ).toHaveLength(1);
+    const edited = await ack(c, CLIENT_EVENTS.messageEdit, {
+      roomId: LOBBY_ROOM_ID,
+      messageId: sent.message.id,
+      text: `after${tag}`,
+    });
     expect(edited.ok).toBe(true);
     // the very next search: the old text finds nothing (checked on the live row)
     expect((await search(bob, q(`before${tag}`))).body.results).toEqual([]);

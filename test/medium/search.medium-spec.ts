@@ -165,9 +165,18 @@ describe('message search on PostgreSQL (medium)', () => {
     try {
       const migrator = new Migrator({ db: old as Kysely<unknown>, provider: migrationProvider });
       expect((await migrator.migrateTo('0011-push')).error).toBeUndefined();
-      await new RoomsRepository(old).create({ id: 'old', kind: 'public', name: 'old', nameKey: 'public:old', members: ['carol'] });
+      await new RoomsRepository(old).create({
+        id: 'old',
+        kind: 'public',
+        name: 'old',
+        nameKey: 'public:old',
+        members: ['carol'],
+      });
       const oldMessages = new MessagesRepository(old);
-      const [, gone] = await oldMessages.insertBatch('old', [msg('carol', 'b1', 'kept longan'), msg('carol', 'b2', 'gone longan')]);
+      const [, gone] = await oldMessages.insertBatch('old', [
+        msg('carol', 'b1', 'kept longan'),
+        msg('carol', 'b2', 'gone longan'),
+      ]);
       await oldMessages.remove('old', gone.id, gone.seq);
       await migrateToLatest(old as Kysely<unknown>, quiet);
       const { rows } = await sql<{ text: string }>`select text from message_search order by seq`.execute(old);
@@ -177,7 +186,9 @@ describe('message search on PostgreSQL (medium)', () => {
         new AccessService(new RoomsRepository(old), new LocalAccessInvalidation()),
         new SearchRepository(old),
       );
-      expect((await oldService.search(carol, { q: 'longan' })).results.map((r) => r.message.text)).toEqual(['kept longan']);
+      expect((await oldService.search(carol, { q: 'longan' })).results.map((r) => r.message.text)).toEqual([
+        'kept longan',
+      ]);
     } finally {
       await old.destroy();
     }
@@ -221,7 +232,9 @@ describe('message search on PostgreSQL (medium)', () => {
       await messages.remove('pub', row.id, row.seq);
       expect(await texts(carol, 'tamarind')).toEqual([]);
       expect(await index()).toEqual({ taken: 1, upserted: 0, removed: 1 });
-      const copies = await sql<{ n: number }>`select count(*)::int as n from message_search where id = ${row.id}::uuid`.execute(db);
+      const copies = await sql<{
+        n: number;
+      }>`select count(*)::int as n from message_search where id = ${row.id}::uuid`.execute(db);
       expect(copies.rows[0].n).toBe(0);
     });
 

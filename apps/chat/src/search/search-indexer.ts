@@ -55,7 +55,11 @@ export class SearchIndexer implements OnApplicationBootstrap, BeforeApplicationS
       const batch = await this.repo.indexQueued(SEARCH_INDEX_BATCH);
       if (!batch) break;
       total = total
-        ? { taken: total.taken + batch.taken, upserted: total.upserted + batch.upserted, removed: total.removed + batch.removed }
+        ? {
+            taken: total.taken + batch.taken,
+            upserted: total.upserted + batch.upserted,
+            removed: total.removed + batch.removed,
+          }
         : batch;
       if (batch.taken < SEARCH_INDEX_BATCH) break;
     }

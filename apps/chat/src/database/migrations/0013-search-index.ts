@@ -62,8 +62,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`create index if not exists messages_text_trgm on messages using gin (text gin_trgm_ops)`.execute(db);
-  await sql`create index if not exists messages_text_bigrams on messages using gin (hihi_cjk_bigrams(text))`.execute(db);
-  await sql`create index if not exists messages_newest on messages (created_at desc, room_id desc, seq desc)`.execute(db);
+  await sql`create index if not exists messages_text_bigrams on messages using gin (hihi_cjk_bigrams(text))`.execute(
+    db,
+  );
+  await sql`create index if not exists messages_newest on messages (created_at desc, room_id desc, seq desc)`.execute(
+    db,
+  );
   await sql`drop trigger if exists messages_search_changed on messages`.execute(db);
   await sql`drop trigger if exists messages_search_inserted on messages`.execute(db);
   await sql`drop function if exists hihi_search_enqueue_changed()`.execute(db);
