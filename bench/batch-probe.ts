@@ -4,7 +4,8 @@
  * a statement, N statements one after another; PostgreSQL's CPU (all its processes) per message
  * and statements/s — the send path. Search is indexed off it (migration 0013): after each level
  * the queued messages are indexed as chat's SearchIndexer does (SearchRepository.indexQueued, 1,000
- * a transaction) and PostgreSQL's CPU for that is reported per message too (`indexerCpuUsPerMessage`).
+ * a transaction, then a vacuum of message_search and search_queue) and PostgreSQL's CPU for that
+ * is reported per message too (`indexerCpuUsPerMessage`).
  * Then the same without the search queue's triggers (`none`: what queueing costs the send path)
  * (`--variants=as-migrated,fastupdate-off,fastupdate-on,commit-no-flush,none`; fastupdate-* set the
  * GIN pending list of message_search's indexes). PostgreSQL runs with production durability (fsync, synchronous_commit on).
@@ -107,6 +108,9 @@ async function main(): Promise<void> {
         const sec = (performance.now() - t0) / 1000;
         const cpu1 = pgCpu();
         while (((await search.indexQueued(1000))?.taken ?? 0) > 0);
+        // and the clean-up that indexing leaves (the GIN pending lists, the queue's dead rows), so
+        // that autovacuum does not run it during the next level's inserts
+        await sql`vacuum message_search, search_queue`.execute(db);
         const indexCpu = pgCpu() - cpu1;
         const level: BatchLevel = {
           batch,
