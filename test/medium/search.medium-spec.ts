@@ -307,8 +307,8 @@ describe('message search on PostgreSQL (medium)', () => {
     }, 120_000);
 
     /** the search statement itself, as carol (member of pub and big) asks it */
-    const plan = async (terms: string[]) => {
-      const f: SearchFilter = { userId: 'carol', includeLobby: true, terms, limit: 21 };
+    const plan = async (terms: string[], roomId?: string) => {
+      const f: SearchFilter = { userId: 'carol', includeLobby: true, terms, roomId, limit: 21 };
       const p = await explain(db, repo.query(f));
       // the live rows are looked up by id, never scanned for their text
       expect(p).not.toMatch(/Seq Scan on messages/);
@@ -325,6 +325,12 @@ describe('message search on PostgreSQL (medium)', () => {
 
     it('a two-character Chinese term (no trigram in it): the bigram index message_search_text_bigrams', async () => {
       expect(await plan(['黄鸭'])).toMatch(/message_search_text_bigrams/);
+    });
+
+    it('a common term in one small room: the newest messages of that room (message_search_room), not of all', async () => {
+      const p = await plan(['你好'], 'pub');
+      expect(p).toMatch(/message_search_room/);
+      expect(p).not.toMatch(/message_search_newest/);
     });
 
     it('the send path writes no search index: messages has none of them, nor a newest-first b-tree', async () => {

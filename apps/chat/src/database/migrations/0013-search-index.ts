@@ -8,7 +8,10 @@ import { Kysely, sql } from 'kysely';
  * fills a moment later:
  * - message_search: one row per live (not deleted) message — id, room, seq, created_at, text —
  *   with message_search_text_trgm, message_search_text_bigrams and message_search_newest (as
- *   messages_text_trgm, messages_text_bigrams and messages_newest were). A message's row goes when
+ *   messages_text_trgm, messages_text_bigrams and messages_newest were), and message_search_room
+ *   (room_id, created_at desc, seq desc) for a search in one room (`roomId`): its newest messages
+ *   for a common term, where messages' primary key (room_id, seq) served before; these indexes
+ *   cost the indexer, not the send. A message's row goes when
  *   the message does (on delete cascade); a deletion (tombstone) or an edit is applied by the
  *   indexer. Search re-checks the text and the tombstone on the live row, so only new text waits.
  * - search_queue: the ids still to index, a heap without indexes (an insert into it is a heap
@@ -54,6 +57,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index message_search_text_trgm on message_search using gin (text gin_trgm_ops)`.execute(db);
   await sql`create index message_search_text_bigrams on message_search using gin (hihi_cjk_bigrams(text))`.execute(db);
   await sql`create index message_search_newest on message_search (created_at desc, room_id desc, seq desc)`.execute(db);
+  await sql`create index message_search_room on message_search (room_id, created_at desc, seq desc)`.execute(db);
   await sql`drop index if exists messages_newest`.execute(db);
   await sql`drop index if exists messages_text_bigrams`.execute(db);
   await sql`drop index if exists messages_text_trgm`.execute(db);
