@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CLIENT_EVENTS } from '@hihi/contracts';
-import { ack, connect } from '../test/integration/chat-helpers';
+import { ack, connect, searchUntil } from '../test/integration/chat-helpers';
 import { onFailureSave, roomTitle, screenshot, signInViaUi, UI_TIMEOUT } from './support/browser';
 import { browserSuite } from './support/suite';
 import { loginViaApi, openDmViaApi } from './support/conversations';
@@ -35,6 +35,14 @@ describe('web client: search (browser)', () => {
           expect(target.ok).toBe(true);
           for (let i = 0; i < 70; i++) expect((await send(`filler ${i}`)).ok).toBe(true);
           socket.socket.close();
+          // indexed for search within ~2 s of the ack (docs/api.md): wait for it before the UI asks once
+          const indexed = await searchUntil(
+            stack.url,
+            bobTokens.accessToken,
+            `q=${encodeURIComponent(`黄鸭 ${tag}`)}`,
+            (r) => r.results.length === 1,
+          );
+          expect(indexed.body.results).toHaveLength(1);
 
           const a = await suite.person('en-US');
           await signInViaUi(a.page, alice);

@@ -1,7 +1,7 @@
 import { io, Socket } from 'socket.io-client';
 import { randomUUID } from 'node:crypto';
 import { BusClient, RedisRpcClient, signAccessToken } from '@hihi/common';
-import { CHAT_PATTERNS, Message, SERVER_EVENTS, SOCKET_PATH } from '@hihi/contracts';
+import { CHAT_PATTERNS, Message, SearchReply, SERVER_EVENTS, SOCKET_PATH } from '@hihi/contracts';
 import type { Stack } from '../support/stack';
 
 /** Helpers for the chat integration specs: tokens, sockets with acks, REST calls, event logs. */
@@ -138,6 +138,25 @@ export async function until(pred: () => boolean, timeoutMs = 5000, stepMs = 20):
     await sleep(stepMs);
   }
   return pred();
+}
+
+/**
+ * GET /api/search until its answer satisfies `want` (new text is searchable once chat's indexer has
+ * run, within ~2 s of the ack — docs/api.md), at most `timeoutMs`; answers the last reply.
+ */
+export async function searchUntil(
+  stack: Stack | string,
+  token: string,
+  query: string,
+  want: (reply: SearchReply) => boolean,
+  timeoutMs = 3000,
+): Promise<{ status: number; body: SearchReply; ms: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const res = (await api(stack, token, 'GET', `/api/search?${query}`)) as { status: number; body: SearchReply };
+    if ((res.status === 200 && want(res.body)) || Date.now() - t0 >= timeoutMs) return { ...res, ms: Date.now() - t0 };
+    await sleep(50);
+  }
 }
 
 /** All messages of a room through REST paging (ascending seq). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { freePort } from '@hihi/infra';
 import { CLIENT_EVENTS, Message, SERVER_EVENTS } from '@hihi/contracts';
 import { Stack } from '../support/stack';
-import { ack, api, Client, connect, makeUser, provision, sleep, TestUser, until } from './chat-helpers';
+import { ack, api, Client, connect, makeUser, provision, searchUntil, sleep, TestUser, until } from './chat-helpers';
 
 /**
  * Communities (SPEC §7) through the real processes — auth, chat and TWO gateways, real Redis and
@@ -106,6 +106,9 @@ describe('communities: private rooms, membership, removal (real processes, two g
     );
     const dir = await api(stack, carol.token, 'GET', '/api/rooms/directory?q=secret');
     expect(dir.body.rooms.map((r: { id: string }) => r.id)).not.toContain(roomId);
+    // once indexed (its member finds it), still nothing for the outsider
+    const found = await searchUntil(stack, alice.token, 'q=zebracorn', (r) => r.results.length === 1);
+    expect(found.body.results.map((r) => r.message.id)).toEqual([messageId]);
     expect((await api(stack, carol.token, 'GET', '/api/search?q=zebracorn')).body.results).toEqual([]);
     expect(
       (await fetch(`${stack.url}${file.url}`, { headers: { authorization: `Bearer ${carol.token}` } })).status,
@@ -213,6 +216,10 @@ describe('communities: private rooms, membership, removal (real processes, two g
 
     // refused from that moment: history, search, the file, sends, joins, replies
     expect((await api(stack, bob.token, 'GET', `/api/rooms/${roomId}/messages`)).status).toBe(404);
+    const indexed = await searchUntil(stack, alice.token, 'q=removal', (r) =>
+      r.results.some((x) => x.message.id === before.message.id),
+    );
+    expect(indexed.body.results.map((x) => x.message.id)).toContain(before.message.id);
     expect((await api(stack, bob.token, 'GET', `/api/search?q=removal`)).body.results).toEqual([]);
     expect(
       (await fetch(`${stack.url}${uploadBefore.url}`, { headers: { authorization: `Bearer ${bob.token}` } })).status,
@@ -338,7 +345,9 @@ describe('communities: private rooms, membership, removal (real processes, two g
     ).toBe(true);
     expect((await send(b, roomId, 'one more')).error.code).toBe('forbidden');
     expect((await api(stack, bob.token, 'GET', `/api/rooms/${roomId}/messages`)).body.messages.length).toBe(1);
-    expect((await api(stack, bob.token, 'GET', `/api/search?q=quokka`)).body.results.length).toBe(1);
+    expect((await searchUntil(stack, bob.token, 'q=quokka', (r) => r.results.length === 1)).body.results.length).toBe(
+      1,
+    );
 
     expect((await api(stack, bob.token, 'POST', `/api/rooms/${roomId}/leave`)).status).toBe(204);
     expect(await until(() => eventsOf(b, SERVER_EVENTS.roomRemoved, roomId).length === 1)).toBe(true);

@@ -67,6 +67,28 @@ describe('PostgreSQL read replica', () => {
     return false;
   }
   const delta = (a: Record<string, number>, b: Record<string, number>, key: string) => (b[key] ?? 0) - (a[key] ?? 0);
+  /**
+   * have these messages been indexed for search (chat's indexer, within ~2 s of the ack) — on the
+   * primary, or also replayed on the standby? (waits up to 5 s; asked of PostgreSQL directly so
+   * that chat's read counters see only the reads under test)
+   */
+  async function indexed(ids: string[], on: 'primary' | 'standby'): Promise<boolean> {
+    const db = on === 'standby' ? standby : new PgClient({ connectionString: pg.primary.url });
+    if (on === 'primary') await db.connect();
+    try {
+      for (let i = 0; i < 100; i++) {
+        const r = await db.query<{ n: number }>(
+          'select count(*)::int as n from message_search where id = any($1::uuid[])',
+          [ids],
+        );
+        if (r.rows[0].n === ids.length) return true;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      return false;
+    } finally {
+      if (on === 'primary') await db.end();
+    }
+  }
 
   it('health names the replica', async () => {
     const h = await stack.health();
@@ -89,8 +111,14 @@ describe('PostgreSQL read replica', () => {
         expect(r.ok).toBe(true);
         sent.push(r.message as Message);
       }
-      // the replica catches up (streaming)
+      // the replica catches up (streaming), search's copy too once chat's indexer has run
       expect(await replayed(roomId, 5)).toBe(true);
+      expect(
+        await indexed(
+          sent.map((m) => m.id),
+          'standby',
+        ),
+      ).toBe(true);
 
       let before = await reads();
       const page = await api(stack, u.token, 'GET', `/api/rooms/${roomId}/messages`);
@@ -108,6 +136,7 @@ describe('PostgreSQL read replica', () => {
       await standby.query('select pg_wal_replay_pause()');
       const late = await ack(c, CLIENT_EVENTS.messageSend, { roomId, text: 'kiwi late', clientMsgId: randomUUID() });
       expect(late.ok).toBe(true);
+      expect(await indexed([late.message.id as string], 'primary')).toBe(true);
       expect(Number((await standby.query('select last_seq from rooms where id = $1', [roomId])).rows[0].last_seq)).toBe(
         5,
       );

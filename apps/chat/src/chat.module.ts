@@ -14,6 +14,7 @@ import { MembersService } from './rooms/members.service';
 import { ReadMarks } from './rooms/read-marks';
 import { SearchRepository } from './persistence/search.repository';
 import { SearchService } from './search/search.service';
+import { SearchIndexer } from './search/search-indexer';
 import { BOT_OUTPUT_FACTORY } from './bots/bot';
 import { BotsModule } from './bots/bots.module';
 import { StoreBotOutputFactory } from './bots/store-bot-output';
@@ -82,6 +83,7 @@ import { PushHandlers } from './handlers/push.handlers';
     MessagesService,
     SearchRepository,
     SearchService,
+    SearchIndexer,
     AttachmentsRepository,
     UploadsService,
     ChatAccountService,

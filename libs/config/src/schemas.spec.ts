@@ -26,6 +26,13 @@ describe('REDIS_URL and DATABASE_REPLICA_URL (SPEC §11)', () => {
     );
     expect(() => loadConfig(ChatConfig, { DATABASE_REPLICA_URL: 'mysql://h/hihi' })).toThrow(/DATABASE_REPLICA_URL/);
   });
+
+  it('SEARCH_INDEX_MS: 500 by default, 50–60000 ms', () => {
+    expect(loadConfig(ChatConfig, {}).SEARCH_INDEX_MS).toBe(500);
+    expect(loadConfig(ChatConfig, { SEARCH_INDEX_MS: '60000' }).SEARCH_INDEX_MS).toBe(60000);
+    for (const bad of ['0', '49', '60001', 'soon', '1.5'])
+      expect(() => loadConfig(ChatConfig, { SEARCH_INDEX_MS: bad })).toThrow(/SEARCH_INDEX_MS must be/);
+  });
 });
 
 describe('EGRESS_ALLOW (SPEC §9)', () => {

@@ -328,6 +328,15 @@ export class ChatConfig extends ServiceConfig {
   @Max(5000, { message: 'READ_FLUSH_MS must be at most 5000' })
   READ_FLUSH_MS: number = 200;
 
+  /**
+   * How often chat's search indexer copies newly stored and changed messages into the search
+   * index, in ms (a new message is searchable about this long after its ack; docs/api.md).
+   */
+  @IsInt({ message: 'SEARCH_INDEX_MS must be an integer (milliseconds)' })
+  @Min(50, { message: 'SEARCH_INDEX_MS must be between 50 and 60000' })
+  @Max(60000, { message: 'SEARCH_INDEX_MS must be between 50 and 60000' })
+  SEARCH_INDEX_MS: number = 500;
+
   /** Which bot answers in duck rooms and to mentions. */
   @IsIn(BOT_NAMES, { message: `BOT must be one of: ${BOT_NAMES.join(', ')}` })
   BOT: BotName = 'trained-duck';

@@ -96,6 +96,20 @@ export interface MessagesTable {
   deleted_by: ColumnType<'moderator' | null, 'moderator' | null | undefined, 'moderator' | null>;
 }
 
+/** The searchable copy of a live message (migration 0013), written by the search indexer. */
+export interface MessageSearchTable {
+  id: string;
+  room_id: string;
+  seq: number;
+  created_at: Timestamp;
+  text: string;
+}
+
+/** Ids of messages stored or changed since the indexer last ran (filled by triggers). */
+export interface SearchQueueTable {
+  message_id: string;
+}
+
 export interface RoomMutesTable {
   room_id: string;
   user_id: string;
@@ -219,6 +233,8 @@ export interface ChatDatabase {
   rooms: RoomsTable;
   room_members: RoomMembersTable;
   messages: MessagesTable;
+  message_search: MessageSearchTable;
+  search_queue: SearchQueueTable;
   read_positions: ReadPositionsTable;
   message_mentions: MessageMentionsTable;
   room_mutes: RoomMutesTable;
