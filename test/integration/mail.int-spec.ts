@@ -103,7 +103,12 @@ describe('email verification', () => {
     alice = await register('alice_mail');
     const set = await api(stack, alice.token, 'PATCH', '/api/me', { email: 'alice@example.test', language: 'zh' });
     expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ email: 'alice@example.test', emailVerified: false, digest: false, language: 'zh' });
+    expect(set.body).toMatchObject({
+      email: 'alice@example.test',
+      emailVerified: false,
+      digest: false,
+      language: 'zh',
+    });
     const mail = await mailTo('alice@example.test', '请确认你的邮箱地址');
     expect(mail.html).toContain('lang="zh-CN"');
     const token = tokenIn(mail, '/verify-email');
@@ -116,9 +121,9 @@ describe('email verification', () => {
     const me = await api(stack, alice.token, 'GET', '/api/me');
     expect(me.body).toMatchObject({ email: 'alice@example.test', emailVerified: true });
     // the same address again keeps it verified; sending again is refused for a verified one
-    expect((await api(stack, alice.token, 'PATCH', '/api/me', { email: 'alice@example.test' })).body.emailVerified).toBe(
-      true,
-    );
+    expect(
+      (await api(stack, alice.token, 'PATCH', '/api/me', { email: 'alice@example.test' })).body.emailVerified,
+    ).toBe(true);
     expect((await api(stack, alice.token, 'POST', '/api/me/email/resend')).status).toBe(409);
   });
 
@@ -157,7 +162,10 @@ describe('forgot password', () => {
       expect(await api(stack, undefined, 'POST', '/api/auth/forgot', { username })).toEqual({ status: 202, body: '' });
     expect((await api(stack, undefined, 'POST', '/api/auth/forgot', {})).status).toBe(400);
 
-    const other = await api(stack, undefined, 'POST', '/api/auth/login', { username: alice.username, password: PASSWORD });
+    const other = await api(stack, undefined, 'POST', '/api/auth/login', {
+      username: alice.username,
+      password: PASSWORD,
+    });
     expect(other.status).toBe(200);
     expect((await api(stack, undefined, 'POST', '/api/auth/forgot', { username: 'ALICE_MAIL' })).status).toBe(202);
     const mail = await mailTo('alice@example.test', '重置你的密码');
@@ -169,12 +177,15 @@ describe('forgot password', () => {
     const token = tokenIn(mail, '/reset');
     const newPassword = 'a brand new secret 43';
     expect((await api(stack, undefined, 'POST', '/api/auth/reset', { token, password: newPassword })).status).toBe(204);
-    expect((await api(stack, undefined, 'POST', '/api/auth/reset', { token, password: 'yet another one 44' })).status).toBe(
-      401,
-    );
+    expect(
+      (await api(stack, undefined, 'POST', '/api/auth/reset', { token, password: 'yet another one 44' })).status,
+    ).toBe(401);
     for (const refreshToken of [alice.refreshToken, other.body.refreshToken])
       expect((await api(stack, undefined, 'POST', '/api/auth/refresh', { refreshToken })).status).toBe(401);
-    const old = await api(stack, undefined, 'POST', '/api/auth/login', { username: alice.username, password: PASSWORD });
+    const old = await api(stack, undefined, 'POST', '/api/auth/login', {
+      username: alice.username,
+      password: PASSWORD,
+    });
     expect(old.status).toBe(401);
     const signedIn = await api(stack, undefined, 'POST', '/api/auth/login', {
       username: alice.username,

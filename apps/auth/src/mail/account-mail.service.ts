@@ -60,7 +60,9 @@ export class AccountMailService {
    * exists or has a verified address).
    */
   forgot(username: string): void {
-    void this.sendReset(username).catch((err: Error) => this.logger.warn(`reset mail not sent: ${err.message}`));
+    setImmediate(() => {
+      this.sendReset(username).catch((err: Error) => this.logger.warn(`reset mail not sent: ${err.message}`));
+    });
   }
 
   private async sendReset(username: string): Promise<void> {
