@@ -19,7 +19,8 @@ export function toAccountUser(u: UserRecord): AccountUser {
   return {
     ...toPublic(u),
     ...(u.email ? { email: u.email, emailVerified: u.emailVerified === true } : {}),
-    digest: u.digest === true,
+    // present when on (GET /api/me stays the public user plus what is set)
+    ...(u.digest ? { digest: true } : {}),
     ...(u.language ? { language: u.language } : {}),
   };
 }
