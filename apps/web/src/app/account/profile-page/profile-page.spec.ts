@@ -33,14 +33,21 @@ async function render(me: Partial<AccountUser> = {}) {
       ...me,
     })),
     resendVerification: vi.fn(async () => undefined),
+    setDigest: vi.fn(async (digest: boolean) => ({
+      id: 'u1',
+      username: 'alice',
+      displayName: 'Alice',
+      guest: false,
+      email: 'a@example.org',
+      ...me,
+      digest,
+    })),
     sessions: vi.fn(async () => [session('s1', true), session('s2', false, 'Safari', 'iOS')]),
-    updateProfile: vi.fn(async (body: { displayName?: string; digest?: boolean }) => ({
+    updateProfile: vi.fn(async (body: { displayName?: string }) => ({
       id: 'u1',
       username: 'alice',
       displayName: body.displayName ?? 'Alice',
       guest: false,
-      ...me,
-      ...(body.digest !== undefined ? { digest: body.digest } : {}),
     })),
     changePassword: vi.fn(async () => {
       throw new HttpErrorResponse({ status: 401, error: { message: 'the password is wrong' } });
@@ -184,7 +191,7 @@ describe('ProfilePage', () => {
     digest.dispatchEvent(new Event('change'));
     await settle();
     fixture.detectChanges();
-    expect(api.updateProfile).toHaveBeenCalledWith({ digest: true });
+    expect(api.setDigest).toHaveBeenCalledWith(true);
     expect(el.querySelector('[role="status"]')?.textContent).toContain('Email digest on');
     expect(el.querySelector<HTMLInputElement>('#profile-digest')!.checked).toBe(true);
   });

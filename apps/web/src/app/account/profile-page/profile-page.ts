@@ -155,7 +155,7 @@ export class ProfilePage {
     await this.run(async () => {
       this.digestNote.set(null);
       try {
-        this.account.set(await this.api.updateProfile({ digest }));
+        this.account.set(await this.api.setDigest(digest));
         this.digestNote.set({
           kind: 'status',
           text: this.i18n.t(digest ? 'profile.digestOn' : 'profile.digestOff'),

@@ -59,6 +59,11 @@ export class AccountApi {
     return firstValueFrom(this.http.patch<AccountUser>(ACCOUNT_API.me, { language }));
   }
 
+  /** The digest opt-in (private to the account: no token refresh either). */
+  setDigest(digest: boolean): Promise<AccountUser> {
+    return firstValueFrom(this.http.patch<AccountUser>(ACCOUNT_API.me, { digest }));
+  }
+
   /** POST /api/me/email/verify (no session needed: the link's token is the proof). */
   verifyEmail(token: string): Promise<EmailVerified> {
     return firstValueFrom(this.http.post<EmailVerified>(ACCOUNT_API.verifyEmail, { token }));
