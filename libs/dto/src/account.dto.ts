@@ -180,7 +180,8 @@ export class DigestEntryDto implements DigestEntry {
   roomId!: string;
 
   @IsString({ message: 'roomName must be a string' })
-  @Length(1, LIMITS.roomNameMax * 4, { message: 'roomName must be 1-256 characters' })
+  // may be empty (a DM's name is its people's, which the mail shows as the sender)
+  @MaxLength(LIMITS.roomNameMax * 4, { message: 'roomName must be at most 256 characters' })
   roomName!: string;
 
   @IsString({ message: 'messageId must be a string' })
