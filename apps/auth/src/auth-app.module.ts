@@ -19,6 +19,9 @@ import { AuthController } from './auth.controller';
 import { AccountController } from './account/account.controller';
 import { AccountService } from './account/account.service';
 import { MailerService } from './mail/mailer.service';
+import { AccountMailService } from './mail/account-mail.service';
+import { MailController } from './mail/mail.controller';
+import { EmailVerificationRecord, EmailVerificationSchema } from './mail/email-verification.schema';
 import { SIGNIN_CONTROLLERS, SIGNIN_MODELS, SIGNIN_PROVIDERS } from './signin';
 import { INTEGRATION_CONTROLLERS, INTEGRATION_MODELS, INTEGRATION_PROVIDERS } from './integrations';
 
@@ -36,6 +39,7 @@ export class AuthAppModule {
           { name: Session.name, schema: SessionSchema },
           { name: RefreshClaim.name, schema: RefreshClaimSchema },
           { name: ServerFlag.name, schema: ServerFlagSchema },
+          { name: EmailVerificationRecord.name, schema: EmailVerificationSchema },
           ...ADMIN_MODELS,
           ...SIGNIN_MODELS,
           ...INTEGRATION_MODELS,
@@ -46,6 +50,7 @@ export class AuthAppModule {
         AuthController,
         AdminController,
         AccountController,
+        MailController,
         ...SIGNIN_CONTROLLERS,
         ...INTEGRATION_CONTROLLERS,
       ],
@@ -58,6 +63,7 @@ export class AuthAppModule {
         AuthService,
         AccountService,
         MailerService,
+        AccountMailService,
         ...ADMIN_PROVIDERS,
         ...SIGNIN_PROVIDERS,
         ...INTEGRATION_PROVIDERS,

@@ -38,6 +38,12 @@ export const ACCOUNT_PATTERNS = {
   pushUnsubscribe: 'chat.push.unsubscribe',
   /** chat → auth, bus only (never from clients): mail one person a digest of what waited unseen */
   mailDigest: 'auth.mail.digest',
+  /** POST /api/me/email/verify: the token of a verification link (works signed out) */
+  emailVerify: 'auth.me.email.verify',
+  /** POST /api/me/email/resend: mail the verification link again */
+  emailResend: 'auth.me.email.resend',
+  /** GET/POST /api/mail/unsubscribe: a digest's unsubscribe link turns the digest off (works signed out) */
+  mailUnsubscribe: 'auth.mail.unsubscribe',
 } as const;
 export type AccountPattern = (typeof ACCOUNT_PATTERNS)[keyof typeof ACCOUNT_PATTERNS];
 
@@ -179,6 +185,30 @@ export interface MailDigestReply {
   /** why nothing was sent */
   skipped?: 'mail-off' | 'not-opted-in' | 'no-verified-email' | 'inactive';
 }
+
+/** Email verification links (SPEC §10): one use, stored as a hash, this long. */
+export const EMAIL_VERIFICATION_TTL_HOURS = 24;
+
+/** POST /api/me/email/verify */
+export interface EmailVerifyBody {
+  token: string;
+}
+/** 200 of POST /api/me/email/verify: the address now verified */
+export interface EmailVerified {
+  email: string;
+}
+/** GET/POST /api/mail/unsubscribe?token=… (the token is signed, it names the account and what it stops) */
+export interface MailUnsubscribeBody {
+  token: string;
+}
+/** Unsubscribe tokens: `<userId>.<HMAC-SHA256 base64url>`. */
+export const UNSUBSCRIBE_TOKEN_PATTERN = /^[a-f0-9]{24}\.[A-Za-z0-9_-]{43}$/;
+/** The web page a verification link opens (`#token=…`). */
+export const VERIFY_EMAIL_PATH = '/verify-email';
+/** The web page a reset link opens (`#token=…`). */
+export const RESET_PASSWORD_PATH = '/reset';
+/** Where the links in mails turn the digest off (GET shows the result, POST is RFC 8058 one-click). */
+export const UNSUBSCRIBE_PATH = '/api/mail/unsubscribe';
 
 export interface PasswordChangeBody {
   currentPassword: string;
@@ -378,6 +408,30 @@ export const ACCOUNT_PROTOCOL = {
     http: 'DELETE /api/push/subscriptions',
     pattern: ACCOUNT_PATTERNS.pushUnsubscribe,
     dto: 'PushUnsubscribeDto',
+    emits: [],
+  }),
+  accountEmailVerify: command<EmailVerifyBody, EmailVerified>()({
+    http: 'POST /api/me/email/verify',
+    pattern: ACCOUNT_PATTERNS.emailVerify,
+    dto: 'EmailVerifyDto',
+    emits: [],
+  }),
+  accountEmailResend: command<AccountRef, NoData>()({
+    http: 'POST /api/me/email/resend',
+    pattern: ACCOUNT_PATTERNS.emailResend,
+    dto: 'AccountRefBusDto',
+    emits: [],
+  }),
+  mailUnsubscribe: command<MailUnsubscribeBody, NoData>()({
+    http: 'GET /api/mail/unsubscribe, POST /api/mail/unsubscribe',
+    pattern: ACCOUNT_PATTERNS.mailUnsubscribe,
+    dto: 'MailUnsubscribeDto',
+    emits: [],
+  }),
+  mailDigest: command<MailDigestBody, MailDigestReply>()({
+    http: "(services: chat's digest job)",
+    pattern: ACCOUNT_PATTERNS.mailDigest,
+    dto: 'MailDigestDto',
     emits: [],
   }),
 } as const;

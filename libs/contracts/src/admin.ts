@@ -69,6 +69,11 @@ export interface PasswordResetLink {
   expiresAt: string;
 }
 
+/** POST /api/auth/forgot: always 202, whatever the name (no one learns which names exist). */
+export interface PasswordForgotBody {
+  username: string;
+}
+
 /** POST /api/auth/reset */
 export interface PasswordResetBody {
   token: string;

@@ -14,6 +14,8 @@ export const AUTH_PATTERNS = {
   me: 'auth.me',
   /** a one-time reset link's token and a new password (POST /api/auth/reset) */
   passwordReset: 'auth.password.reset',
+  /** POST /api/auth/forgot: mail a one-time reset link to the account's verified address, if any */
+  passwordForgot: 'auth.password.forgot',
   /** who may come in now (registration mode, guests): public, for the sign-in and register pages */
   admission: 'auth.admission.get',
   /* administration (SPEC §8): every one checked by AdminPolicy on the actor's stored role */

@@ -17,6 +17,7 @@ import type {
   AuditQuery,
   InviteCreateBody,
   InviteIssued,
+  PasswordForgotBody,
   PasswordResetBody,
   PasswordResetIssued,
   ServerSettings,
@@ -393,6 +394,12 @@ export const PROTOCOL = {
     http: 'POST /api/auth/reset',
     pattern: AUTH_PATTERNS.passwordReset,
     dto: 'PasswordResetDto',
+    emits: [],
+  }),
+  passwordForgot: command<PasswordForgotBody, NoData>()({
+    http: 'POST /api/auth/forgot',
+    pattern: AUTH_PATTERNS.passwordForgot,
+    dto: 'PasswordForgotDto',
     emits: [],
   }),
   adminUsers: command<AdminUsersQuery, AdminUsersPage>()({

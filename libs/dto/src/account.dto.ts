@@ -1,15 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
   IsEmail,
   IsIn,
+  IsInt,
+  IsISO8601,
   IsNumber,
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   MaxLength,
+  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -19,7 +27,14 @@ import {
   AVATAR_HASH_PATTERN,
   AvatarSetRequest,
   CurrentSessionRef,
+  DIGEST,
+  DigestEntry,
+  EmailVerifyBody,
   LIMITS,
+  MAIL_LANGUAGES,
+  MailDigestBody,
+  MailLanguage,
+  MailUnsubscribeBody,
   NOTIFICATION_LEVELS,
   NotificationLevel,
   PasswordChangeBody,
@@ -31,6 +46,7 @@ import {
   RoomNotificationsRequest,
   SessionLabelRequest,
   SessionRevokeRequest,
+  UNSUBSCRIBE_TOKEN_PATTERN,
 } from '@hihi/contracts';
 import { IsSafeName } from './names';
 import { ROOM_ID_PATTERN } from './chat.dto';
@@ -71,6 +87,35 @@ export class ProfileUpdateDto implements ProfileUpdateBody {
   @MaxLength(EMAIL_MAX, { message: `email must be at most ${EMAIL_MAX} characters` })
   @IsEmail({ allow_ip_domain: false, require_tld: true }, { message: 'email must be an email address' })
   email?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'opt in to the email digest of unread DMs and mentions (sent only to a verified address)',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'digest must be a boolean' })
+  digest?: boolean;
+
+  @ApiPropertyOptional({ enum: MAIL_LANGUAGES, description: 'the language mails are written in' })
+  @IsOptional()
+  @IsIn(MAIL_LANGUAGES, { message: `language must be one of ${MAIL_LANGUAGES.join(', ')}` })
+  language?: MailLanguage;
+}
+
+/** The 43-character base64url token of a one-time link (verification, reset). */
+const LINK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export class EmailVerifyDto implements EmailVerifyBody {
+  @ApiProperty({ description: 'the token of the verification link' })
+  @IsString({ message: 'token must be a string' })
+  @Matches(LINK_TOKEN_PATTERN, { message: 'token must be the token of a verification link' })
+  token!: string;
+}
+
+export class MailUnsubscribeDto implements MailUnsubscribeBody {
+  @ApiProperty({ description: 'the token of the unsubscribe link' })
+  @IsString({ message: 'token must be a string' })
+  @Matches(UNSUBSCRIBE_TOKEN_PATTERN, { message: 'token must be the token of an unsubscribe link' })
+  token!: string;
 }
 
 class UserIdField implements AccountRef {
@@ -125,6 +170,56 @@ export class PasswordChangeBusDto extends PasswordChangeDto implements CurrentSe
 }
 
 export class CurrentSessionBusDto extends CurrentSessionField {}
+
+/** A bus request about the actor's own account and nothing more. */
+export class AccountRefBusDto extends UserIdField {}
+
+export class DigestEntryDto implements DigestEntry {
+  @IsString({ message: 'roomId must be a string' })
+  @Matches(ROOM_ID_PATTERN, { message: 'roomId must be 1-128 letters, digits, _ . : -' })
+  roomId!: string;
+
+  @IsString({ message: 'roomName must be a string' })
+  // may be empty (a DM's name is its people's, which the mail shows as the sender)
+  @MaxLength(LIMITS.roomNameMax * 4, { message: 'roomName must be at most 256 characters' })
+  roomName!: string;
+
+  @IsString({ message: 'messageId must be a string' })
+  @IsUUID('all', { message: 'messageId must be a message id' })
+  messageId!: string;
+
+  @IsInt({ message: 'seq must be an integer' })
+  @Min(1, { message: 'seq must be at least 1' })
+  seq!: number;
+
+  @IsIn(['dm', 'group', 'mention'], { message: 'reason must be one of dm, group, mention' })
+  reason!: DigestEntry['reason'];
+
+  @IsString({ message: 'sender must be a string' })
+  @Length(1, LIMITS.displayNameMax * 4, { message: 'sender must be 1-256 characters' })
+  sender!: string;
+
+  @IsString({ message: 'excerpt must be a string' })
+  @MaxLength(DIGEST.excerptMax, { message: `excerpt must be at most ${DIGEST.excerptMax} characters` })
+  excerpt!: string;
+
+  @IsISO8601({ strict: true }, { message: 'at must be an ISO-8601 time' })
+  at!: string;
+}
+
+/** chat → auth: a digest of what waited unseen (bus only; never from clients). */
+export class MailDigestDto extends UserIdField implements MailDigestBody {
+  @IsArray({ message: 'entries must be a list' })
+  @ArrayMinSize(1, { message: 'entries must hold at least one item' })
+  @ArrayMaxSize(DIGEST.entriesMax, { message: `entries must hold at most ${DIGEST.entriesMax} items` })
+  @ValidateNested({ each: true })
+  @Type(() => DigestEntryDto)
+  entries!: DigestEntryDto[];
+
+  @IsInt({ message: 'more must be an integer' })
+  @Min(0, { message: 'more must be at least 0' })
+  more!: number;
+}
 
 export class SessionRevokeBusDto extends UserIdField implements SessionRevokeRequest {
   @IsString({ message: 'id must be a string' })

@@ -5,12 +5,14 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -28,6 +30,7 @@ import {
   AuditTarget,
   InviteCreateBody,
   LIMITS,
+  PasswordForgotBody,
   PasswordResetBody,
   RegistrationMode,
   ServerSettingsUpdate,
@@ -133,6 +136,14 @@ export class AdminReasonDto {
   @ApiPropertyOptional({ description: '1-1000 characters (kept in the audit log)' })
   @IsReason()
   reason?: string;
+}
+
+export class PasswordForgotDto implements PasswordForgotBody {
+  @ApiProperty({ example: 'alice', description: 'the username (the answer is 202 whether or not it exists)' })
+  @IsString({ message: 'username must be a string' })
+  @IsNotEmpty({ message: 'username must not be empty' })
+  @MaxLength(LIMITS.usernameMax * 4, { message: 'username is too long' })
+  username!: string;
 }
 
 export class PasswordResetDto implements PasswordResetBody {

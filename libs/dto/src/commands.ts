@@ -7,6 +7,7 @@ import {
   AuditAppendDto,
   AuditQueryDto,
   InviteCreateDto,
+  PasswordForgotDto,
   PasswordResetDto,
   ServerSettingsUpdateDto,
 } from './admin.dto';
@@ -68,8 +69,12 @@ import {
 } from './integrations.dto';
 import {
   AccountDeleteBusDto,
+  AccountRefBusDto,
   AvatarSetBusDto,
   CurrentSessionBusDto,
+  EmailVerifyDto,
+  MailDigestDto,
+  MailUnsubscribeDto,
   PasswordChangeBusDto,
   ProfileUpdateBusDto,
   PushSubscriptionDto,
@@ -135,6 +140,7 @@ export const COMMAND_DTOS: CommandDtos = {
   authMe: MeDto,
   authPing: EmptyDto,
   passwordReset: PasswordResetDto,
+  passwordForgot: PasswordForgotDto,
   admission: EmptyDto,
   adminUsers: AdminUsersQueryDto,
   adminUserUpdate: AdminUserUpdateDto,
@@ -191,6 +197,10 @@ export const COMMAND_DTOS: CommandDtos = {
   pushVapidKey: EmptyDto,
   pushSubscribe: PushSubscriptionDto,
   pushUnsubscribe: PushUnsubscribeDto,
+  accountEmailVerify: EmailVerifyDto,
+  accountEmailResend: AccountRefBusDto,
+  mailUnsubscribe: MailUnsubscribeDto,
+  mailDigest: MailDigestDto,
 };
 
 /** Validate a command's payload with its DTO (the one pipeline: validatePayload). */

@@ -20,7 +20,14 @@ export class AccountController {
 
   @Handles('accountProfileUpdate')
   async update(@Payload('data') dto: ProfileUpdateBusDto): Promise<BusResult<AccountUser>> {
-    return ok(await this.account.updateProfile(dto.userId, { displayName: dto.displayName, email: dto.email }));
+    return ok(
+      await this.account.updateProfile(dto.userId, {
+        displayName: dto.displayName,
+        email: dto.email,
+        digest: dto.digest,
+        language: dto.language,
+      }),
+    );
   }
 
   @Handles('accountAvatarSet')

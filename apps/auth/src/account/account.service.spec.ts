@@ -3,6 +3,7 @@ import type { UsersRepository, UserRecord } from '../users/users.repository';
 import type { SessionsRepository } from '../sessions/sessions.repository';
 import type { RevocationPublisher } from '../sessions/revocation.publisher';
 import type { PasswordService } from '../passwords/password.service';
+import type { AccountMailService } from '../mail/account-mail.service';
 import { AccountService, WRONG_PASSWORD } from './account.service';
 
 const alice: UserRecord = {
@@ -21,7 +22,13 @@ function setup(user: UserRecord = alice, owners = 1) {
     setPasswordHash: jest.fn(async () => undefined),
     markDeleted: jest.fn(async () => true),
     countOwners: jest.fn(async () => owners),
+    updateProfile: jest.fn(async (_id: string, change: { email?: string | null; digest?: boolean }) => ({
+      ...user,
+      ...(change.email !== undefined ? { email: change.email ?? undefined, emailVerified: false } : {}),
+      ...(change.digest !== undefined ? { digest: change.digest } : {}),
+    })),
   };
+  const mail = { sendVerificationLater: jest.fn() };
   const sessions = {
     liveIds: jest.fn(async () => ['s-current-000000000', 's-phone-0000000000', 's-laptop-000000000']),
     revoke: jest.fn(async () => undefined),
@@ -38,8 +45,17 @@ function setup(user: UserRecord = alice, owners = 1) {
     sessions as unknown as SessionsRepository,
     revocation as unknown as RevocationPublisher,
     passwords as unknown as PasswordService,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    mail as unknown as AccountMailService,
   );
-  return { service, users, sessions, revocation };
+  return { service, users, sessions, revocation, mail };
 }
 
 const code = (p: Promise<unknown>) =>
@@ -102,5 +118,24 @@ describe('AccountService', () => {
     // and then the account is gone for every account operation
     const gone = setup({ ...alice, status: 'deactivated', deletedAt: new Date() });
     expect(await code(gone.service.listSessions(alice.id))).toBe('unauthorized');
+  });
+
+  it('a new address is mailed its verification link; the same address again, or other changes, mail nothing', async () => {
+    const verified = { ...alice, email: 'a@example.com', emailVerified: true };
+    const { service, users, mail } = setup(verified);
+    await service.updateProfile(alice.id, { email: 'a@example.com', digest: true, language: 'zh' });
+    expect(users.updateProfile).toHaveBeenLastCalledWith(alice.id, {
+      displayName: undefined,
+      email: undefined,
+      digest: true,
+      language: 'zh',
+    });
+    expect(mail.sendVerificationLater).not.toHaveBeenCalled();
+    const updated = await service.updateProfile(alice.id, { email: 'new@example.com' });
+    expect(updated).toMatchObject({ email: 'new@example.com', emailVerified: false });
+    expect(mail.sendVerificationLater).toHaveBeenCalledTimes(1);
+    await service.updateProfile(alice.id, { email: '' });
+    expect(users.updateProfile).toHaveBeenLastCalledWith(alice.id, expect.objectContaining({ email: null }));
+    expect(mail.sendVerificationLater).toHaveBeenCalledTimes(1);
   });
 });

@@ -22,6 +22,7 @@ import { CLOCK, Clock } from '../auth.service';
 import { toAccountUser } from '../users/public-user';
 import { deviceLabel } from './user-agent';
 import { IntegrationsService } from '../integrations/integrations.service';
+import { AccountMailService } from '../mail/account-mail.service';
 
 /** Answered for a wrong current password (change, deletion): 401, counted by the sign-in limits. */
 export const WRONG_PASSWORD = 'the password is wrong';
@@ -52,6 +53,8 @@ export class AccountService {
     @Optional() @InjectModel(OidcLink.name) private readonly oidcLinks?: Model<OidcLink>,
     /** bots and tokens (SPEC §9): a deleted account's tokens and its bots' tokens stop */
     @Optional() private readonly integrations?: IntegrationsService,
+    /** a new address gets its verification link (absent in unit tests of the rest) */
+    @Optional() private readonly mail?: AccountMailService,
   ) {}
 
   /** The caller's live account (a deactivated or deleted one answers 401, as GET /api/me does). */
@@ -62,13 +65,22 @@ export class AccountService {
     return user;
   }
 
+  /**
+   * Display name, email, digest opt-in and mail language. A changed address is unverified and
+   * gets a verification link (mailed after the answer); the same address again changes nothing.
+   */
   async updateProfile(userId: string, change: ProfileUpdateBody): Promise<AccountUser> {
-    await this.live(userId);
+    const before = await this.live(userId);
+    const email = change.email === '' ? null : change.email;
+    const emailChanged = email !== undefined && (email ?? undefined) !== before.email;
     const updated = await this.users.updateProfile(userId, {
       displayName: change.displayName,
-      email: change.email === '' ? null : change.email,
+      email: emailChanged ? email : undefined,
+      digest: change.digest,
+      language: change.language,
     });
     if (!updated) throw new BusError('unauthorized', 'this account no longer exists');
+    if (emailChanged && updated.email) this.mail?.sendVerificationLater(updated);
     return toAccountUser(updated);
   }
 

@@ -70,4 +70,15 @@ describe('mail templates (SPEC §10)', () => {
     expect(zh.text).toContain('私信');
     expect(zh.text).toContain('不再接收这类邮件');
   });
+
+  it('digest: unread messages beyond the list are counted in the subject and named in both parts', () => {
+    const item = { roomName: 'r', reason: 'dm' as const, sender: 'a', excerpt: 'x', url: 'https://c.example/chat' };
+    const links = { open: 'https://c.example/chat', unsubscribe: 'https://c.example/u' };
+    const en = digestMail('en', 'bob', [item], links, 4);
+    expect(en.subject).toContain('5 unread messages');
+    expect(en.text).toContain('and 4 more unread messages');
+    expect(en.html).toContain('and 4 more unread messages');
+    expect(digestMail('zh', 'bob', [item], links, 2).text).toContain('还有 2 条未读消息');
+    expect(digestMail('en', 'bob', [item], links).text).not.toContain('more unread');
+  });
 });

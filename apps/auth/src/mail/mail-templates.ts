@@ -48,6 +48,7 @@ const TEXT = {
     digestSubject: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
     digestIntro: (name: string) => `Hello ${name}, this is waiting for you:`,
     reasons: { dm: 'direct message', group: 'group', mention: 'mentioned you' },
+    digestMore: (n: number) => (n === 1 ? '… and 1 more unread message' : `… and ${n} more unread messages`),
     digestOpen: 'Open Hihi Chat',
     unsubscribe: 'Stop these emails',
     unsubscribeNote: 'You get this mail because you turned on email digests in your profile.',
@@ -66,6 +67,7 @@ const TEXT = {
     digestSubject: (n: number) => `${n} 条未读消息`,
     digestIntro: (name: string) => `${name}，你好！以下消息正在等你：`,
     reasons: { dm: '私信', group: '群组', mention: '提到了你' },
+    digestMore: (n: number) => `……还有 ${n} 条未读消息`,
     digestOpen: '打开嗨嗨聊天室',
     unsubscribe: '不再接收这类邮件',
     unsubscribeNote: '你收到这封邮件，是因为你在个人资料中开启了邮件摘要。',
@@ -115,18 +117,22 @@ export function resetMail(lang: MailLanguage, name: string, url: string, ttlMinu
   };
 }
 
+/** `more`: unread messages beyond `items` (counted in the subject, named in a line after the list). */
 export function digestMail(
   lang: MailLanguage,
   name: string,
   items: DigestItem[],
   links: { open: string; unsubscribe: string },
+  more = 0,
 ): RenderedMail {
   const t = TEXT[lang];
+  const total = items.length + more;
   const line = (i: DigestItem) => `${i.sender} · ${i.roomName} (${t.reasons[i.reason]}): ${i.excerpt}`;
   const text = [
     t.digestIntro(name),
     '',
     ...items.map((i) => `- ${line(i)}\n  ${i.url}`),
+    ...(more > 0 ? [t.digestMore(more)] : []),
     '',
     `${t.digestOpen}: ${links.open}`,
     '',
@@ -143,9 +149,11 @@ export function digestMail(
     .join('');
   const html = page(
     lang,
-    t.digestSubject(items.length),
-    `<p>${escapeHtml(t.digestIntro(name))}</p><ul style="padding-left:20px">${list}</ul>${button(links.open, t.digestOpen)}` +
+    t.digestSubject(total),
+    `<p>${escapeHtml(t.digestIntro(name))}</p><ul style="padding-left:20px">${list}</ul>` +
+      (more > 0 ? `<p>${escapeHtml(t.digestMore(more))}</p>` : '') +
+      button(links.open, t.digestOpen) +
       `<hr style="border:0;border-top:1px solid #ddd"><p style="font-size:13px;color:#555">${escapeHtml(t.unsubscribeNote)} <a href="${escapeHtml(links.unsubscribe)}">${escapeHtml(t.unsubscribe)}</a></p>`,
   );
-  return { subject: `${t.digestSubject(items.length)} · ${t.product}`, text, html };
+  return { subject: `${t.digestSubject(total)} · ${t.product}`, text, html };
 }

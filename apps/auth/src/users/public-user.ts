@@ -14,10 +14,13 @@ export function toPublic(u: UserRecord): PublicUser {
   };
 }
 
-/** The account as its owner sees it (GET /api/me, PATCH /api/me): the public user and the email. */
+/** The account as its owner sees it (GET /api/me, PATCH /api/me): the public user, the email, digest and mail language. */
 export function toAccountUser(u: UserRecord): AccountUser {
   return {
     ...toPublic(u),
     ...(u.email ? { email: u.email, emailVerified: u.emailVerified === true } : {}),
+    // present when on (GET /api/me stays the public user plus what is set)
+    ...(u.digest ? { digest: true } : {}),
+    ...(u.language ? { language: u.language } : {}),
   };
 }

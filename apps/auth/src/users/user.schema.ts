@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
-import { ACCOUNT_ROLES, AccountRole, AccountStatus } from '@hihi/contracts';
+import { ACCOUNT_ROLES, AccountRole, AccountStatus, MAIL_LANGUAGES, MailLanguage } from '@hihi/contracts';
 
 /**
  * An account. `usernameKey` (NFKC + lower case) makes usernames unique without regard to case,
@@ -52,6 +52,14 @@ export class User {
 
   @Prop({ type: Boolean, default: false })
   emailVerified?: boolean;
+
+  /** opted in to the email digest (SPEC §10); off unless the person turns it on */
+  @Prop({ type: Boolean, default: false })
+  digest?: boolean;
+
+  /** the language of the mails sent to the person (the web client sends its UI language) */
+  @Prop({ type: String, enum: MAIL_LANGUAGES })
+  language?: MailLanguage;
 
   /** content hash of the avatar the gateway stores (`/api/avatars/<hash>.webp`); absent: initials */
   @Prop({ type: String })

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import mongoose, { isValidObjectId, Model } from 'mongoose';
-import { AccountRole, AccountStatus, isAccountRole } from '@hihi/contracts';
+import { AccountRole, AccountStatus, isAccountRole, MailLanguage } from '@hihi/contracts';
 import { usernameSkeleton } from '@hihi/dto';
 import { User } from './user.schema';
 
@@ -31,6 +31,9 @@ export interface UserRecord {
   ownerId?: string;
   email?: string;
   emailVerified?: boolean;
+  /** opted in to the email digest */
+  digest?: boolean;
+  language?: MailLanguage;
   /** avatar content hash */
   avatar?: string;
   deletedAt?: Date;
@@ -40,6 +43,8 @@ export interface UserRecord {
 export interface ProfileChange {
   displayName?: string;
   email?: string | null;
+  digest?: boolean;
+  language?: MailLanguage;
 }
 
 /** A page of accounts for the admin list. */
@@ -162,6 +167,8 @@ export class UsersRepository implements OnModuleInit {
     const set: Record<string, unknown> = {};
     const unset: Record<string, ''> = {};
     if (change.displayName !== undefined) set.displayName = change.displayName;
+    if (change.digest !== undefined) set.digest = change.digest;
+    if (change.language !== undefined) set.language = change.language;
     if (change.email === null) {
       unset.email = '';
       set.emailVerified = false;
@@ -179,6 +186,30 @@ export class UsersRepository implements OnModuleInit {
           .exec()
       : await this.users.findOne({ _id: id, deletedAt: null }).lean().exec();
     return doc ? this.toRecord(doc) : undefined;
+  }
+
+  /**
+   * Mark the address verified, if it is still the account's address (a link mailed to an address
+   * since changed verifies nothing). Answers the updated record, or undefined.
+   */
+  async setEmailVerified(id: string, email: string): Promise<UserRecord | undefined> {
+    if (typeof id !== 'string' || !/^[a-f0-9]{24}$/.test(id) || typeof email !== 'string') return undefined;
+    const doc = await this.users
+      .findOneAndUpdate(
+        { _id: id, email, deletedAt: null },
+        { $set: { emailVerified: true } },
+        { returnDocument: 'after' },
+      )
+      .lean()
+      .exec();
+    return doc ? this.toRecord(doc) : undefined;
+  }
+
+  /** Turn the digest on or off (an unsubscribe link turns it off). */
+  async setDigest(id: string, digest: boolean): Promise<boolean> {
+    if (typeof id !== 'string' || !/^[a-f0-9]{24}$/.test(id)) return false;
+    const res = await this.users.updateOne({ _id: id }, { $set: { digest } }).exec();
+    return res.matchedCount > 0;
   }
 
   /** Set (a content hash) or remove (null) the avatar. */
@@ -202,7 +233,14 @@ export class UsersRepository implements OnModuleInit {
       .updateOne(
         { _id: id, deletedAt: null },
         {
-          $set: { status: 'deactivated', deletedAt: at, displayName, passwordHash: unusableHash, emailVerified: false },
+          $set: {
+            status: 'deactivated',
+            deletedAt: at,
+            displayName,
+            passwordHash: unusableHash,
+            emailVerified: false,
+            digest: false,
+          },
           $unset: { email: '', avatar: '' },
         },
       )
@@ -308,12 +346,16 @@ export class UsersRepository implements OnModuleInit {
       | 'ownerId'
       | 'email'
       | 'emailVerified'
+      | 'digest'
+      | 'language'
       | 'avatar'
       | 'deletedAt'
     >,
   ): UserRecord {
     return {
       ...(doc.email ? { email: doc.email, emailVerified: doc.emailVerified === true } : {}),
+      ...(doc.digest ? { digest: true } : {}),
+      ...(doc.language ? { language: doc.language } : {}),
       ...(doc.avatar ? { avatar: doc.avatar } : {}),
       ...(doc.deletedAt ? { deletedAt: doc.deletedAt } : {}),
       status: doc.status === 'deactivated' ? 'deactivated' : 'active',

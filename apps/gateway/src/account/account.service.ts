@@ -79,6 +79,8 @@ export class AccountGatewayService {
           userId: user.id,
           ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
           ...(body.email !== undefined ? { email: body.email } : {}),
+          ...(body.digest !== undefined ? { digest: body.digest } : {}),
+          ...(body.language !== undefined ? { language: body.language } : {}),
         },
         this.ctx(user, correlationId),
       ),

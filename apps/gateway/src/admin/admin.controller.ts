@@ -35,6 +35,7 @@ import {
   CHAT_PATTERNS,
   InviteCreated,
   PasswordResetLink,
+  RESET_PASSWORD_PATH,
   ServerSettings,
   ServerStats,
 } from '@hihi/contracts';
@@ -152,7 +153,7 @@ export class AdminController {
     @CorrelationId() id: string,
   ): Promise<PasswordResetLink> {
     const r = unwrap(await this.auth.call(AUTH_PATTERNS.adminPasswordReset, { userId }, this.ctx(user, id)));
-    return { resetUrl: `${this.origin(req)}/reset#token=${r.token}`, expiresAt: r.expiresAt };
+    return { resetUrl: `${this.origin(req)}${RESET_PASSWORD_PATH}#token=${r.token}`, expiresAt: r.expiresAt };
   }
 
   @Get('settings')

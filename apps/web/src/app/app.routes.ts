@@ -41,6 +41,19 @@ export const routes: Routes = [
     loadComponent: () => import('./auth/reset-page/reset-page').then((m) => m.ResetPage),
   },
   {
+    // forgot password: a reset link is mailed to a verified address
+    path: 'forgot',
+    title: APP_TITLE,
+    canActivate: [anonymousGuard],
+    loadComponent: () => import('./auth/forgot-page/forgot-page').then((m) => m.ForgotPage),
+  },
+  {
+    // an email verification link (`/verify-email#token=…`) works signed in or not, in any browser
+    path: 'verify-email',
+    title: APP_TITLE,
+    loadComponent: () => import('./auth/verify-email-page/verify-email-page').then((m) => m.VerifyEmailPage),
+  },
+  {
     // the moderation queue: the server answers each person the reports they may act on
     path: 'moderation',
     title: APP_TITLE,

@@ -1,7 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
-import type { SessionInfo } from '@hihi/contracts';
+import type { AccountUser, SessionInfo } from '@hihi/contracts';
 import { AccountApi } from '../../core/account/account-api.service';
 import { AuthService } from '../../core/auth/auth.service';
 import { WebPushService } from '../../core/push/web-push.service';
@@ -21,7 +21,7 @@ const settle = async () => {
   for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-async function render() {
+async function render(me: Partial<AccountUser> = {}) {
   localStorage.setItem('hihi.lang', 'en');
   const api = {
     me: vi.fn(async () => ({
@@ -30,6 +30,17 @@ async function render() {
       displayName: 'Alice',
       guest: false,
       email: 'a@example.org',
+      ...me,
+    })),
+    resendVerification: vi.fn(async () => undefined),
+    setDigest: vi.fn(async (digest: boolean) => ({
+      id: 'u1',
+      username: 'alice',
+      displayName: 'Alice',
+      guest: false,
+      email: 'a@example.org',
+      ...me,
+      digest,
     })),
     sessions: vi.fn(async () => [session('s1', true), session('s2', false, 'Safari', 'iOS')]),
     updateProfile: vi.fn(async (body: { displayName?: string }) => ({
@@ -142,5 +153,46 @@ describe('ProfilePage', () => {
     expect(el.querySelector('[aria-labelledby="push-title"] [role="alert"]')?.textContent).toContain(
       'did not allow notifications',
     );
+  });
+
+  it('an unverified address says so, offers to send the link again, and the digest waits for it', async () => {
+    const { el, api, fixture } = await render({ emailVerified: false });
+    expect(el.querySelector('[data-testid="email-status"]')?.textContent).toContain('not verified yet');
+    const digest = el.querySelector<HTMLInputElement>('#profile-digest')!;
+    expect(digest.disabled).toBe(true);
+    expect(el.querySelector('#profile-digest-hint')?.textContent).toContain('verify your email first');
+    const resend = [...el.querySelectorAll('button')].find((b) => b.textContent?.includes('Send the verification'))!;
+    resend.click();
+    await settle();
+    fixture.detectChanges();
+    expect(api.resendVerification).toHaveBeenCalledTimes(1);
+    expect(el.querySelector('[role="status"]')?.textContent).toContain('Verification mail sent');
+  });
+
+  it('a refused resend (e.g. 429) is said in an alert', async () => {
+    const { el, api, fixture } = await render({ emailVerified: false });
+    api.resendVerification.mockRejectedValueOnce(new HttpErrorResponse({ status: 429 }));
+    [...el.querySelectorAll('button')].find((b) => b.textContent?.includes('Send the verification'))!.click();
+    await settle();
+    fixture.detectChanges();
+    expect(el.querySelector('[role="alert"]')?.textContent).toContain('Too many requests');
+  });
+
+  it('a verified address turns the digest on and off', async () => {
+    const { el, api, fixture } = await render({ emailVerified: true, digest: false });
+    expect(el.querySelector('[data-testid="email-status"]')?.textContent).toContain('verified');
+    expect([...el.querySelectorAll('button')].some((b) => b.textContent?.includes('Send the verification'))).toBe(
+      false,
+    );
+    const digest = el.querySelector<HTMLInputElement>('#profile-digest')!;
+    expect(digest.disabled).toBe(false);
+    expect(digest.checked).toBe(false);
+    digest.checked = true;
+    digest.dispatchEvent(new Event('change'));
+    await settle();
+    fixture.detectChanges();
+    expect(api.setDigest).toHaveBeenCalledWith(true);
+    expect(el.querySelector('[role="status"]')?.textContent).toContain('Email digest on');
+    expect(el.querySelector<HTMLInputElement>('#profile-digest')!.checked).toBe(true);
   });
 });

@@ -54,6 +54,7 @@ export class ProfilePage {
   protected readonly sessionsNote = signal<Note | null>(null);
   protected readonly exportNote = signal<Note | null>(null);
   protected readonly pushNote = signal<Note | null>(null);
+  protected readonly digestNote = signal<Note | null>(null);
   protected readonly deleteNote = signal<Note | null>(null);
   protected readonly deleting = signal(false);
   /** the chosen picture before it is uploaded: its object URL and the file */
@@ -116,9 +117,52 @@ export class ProfilePage {
         this.account.set(updated);
         this.displayName = updated.displayName;
         this.email = updated.email ?? '';
-        this.infoNote.set({ kind: 'status', text: this.i18n.t('profile.saved') });
+        // a new address gets its verification link
+        const mailed = body.email && updated.email && !updated.emailVerified;
+        this.infoNote.set({
+          kind: 'status',
+          text: mailed ? this.i18n.t('profile.emailSent', { email: updated.email! }) : this.i18n.t('profile.saved'),
+        });
       } catch (err) {
         this.infoNote.set({
+          kind: 'alert',
+          text: this.i18n.t('profile.invalid', { message: httpErrorMessage(err) ?? '' }),
+        });
+      }
+    });
+  }
+
+  async resendVerification(): Promise<void> {
+    await this.run(async () => {
+      this.infoNote.set(null);
+      try {
+        await this.api.resendVerification();
+        this.infoNote.set({ kind: 'status', text: this.i18n.t('profile.emailResent') });
+      } catch (err) {
+        const text =
+          httpStatus(err) === 429
+            ? this.i18n.t('forgot.tooMany')
+            : this.i18n.t('profile.emailResendFailed', { message: httpErrorMessage(err) ?? '' });
+        this.infoNote.set({ kind: 'alert', text });
+      }
+    });
+  }
+
+  /** The digest opt-in (only with a verified address: the box is disabled before). */
+  async setDigest(event: Event): Promise<void> {
+    const box = event.target as HTMLInputElement;
+    const digest = box.checked;
+    await this.run(async () => {
+      this.digestNote.set(null);
+      try {
+        this.account.set(await this.api.setDigest(digest));
+        this.digestNote.set({
+          kind: 'status',
+          text: this.i18n.t(digest ? 'profile.digestOn' : 'profile.digestOff'),
+        });
+      } catch (err) {
+        box.checked = !digest;
+        this.digestNote.set({
           kind: 'alert',
           text: this.i18n.t('profile.invalid', { message: httpErrorMessage(err) ?? '' }),
         });

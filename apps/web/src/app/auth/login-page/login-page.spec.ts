@@ -74,6 +74,7 @@ describe('LoginPage', () => {
     expect(el.textContent).toContain('记住我');
     expect(el.querySelector('a[href="/register"]')).toBeTruthy();
     expect(el.querySelector('.btn--duck')?.textContent).toContain('先和小黄鸭聊聊');
+    expect(el.querySelector('a[href="/forgot"]')?.textContent).toContain('忘记密码');
   });
 
   it('signs in with remember me and opens the chat', async () => {

@@ -35,10 +35,51 @@ describe('AccountApi', () => {
     const req = http.expectOne(ACCOUNT_API.me);
     expect(req.request.method).toBe('PATCH');
     expect(req.request.body).toEqual({ displayName: '爱丽丝' });
-    req.flush({ id: 'u1', username: 'alice', displayName: '爱丽丝', guest: false, email: 'a@example.org' });
+    req.flush({
+      id: 'u1',
+      username: 'alice',
+      displayName: '爱丽丝',
+      guest: false,
+      email: 'a@example.org',
+      emailVerified: true,
+      digest: true,
+      language: 'zh',
+    });
     const user = await done;
     expect(user.email).toBe('a@example.org');
     expect(auth.user()).toEqual({ id: 'u1', username: 'alice', displayName: '爱丽丝', guest: false });
+  });
+
+  it('the mail routes: verify, resend, forgot, digest and language', async () => {
+    const verify = api.verifyEmail('tok');
+    const v = http.expectOne(ACCOUNT_API.verifyEmail);
+    expect([v.request.method, v.request.body]).toEqual(['POST', { token: 'tok' }]);
+    v.flush({ email: 'a@example.org' });
+    expect(await verify).toEqual({ email: 'a@example.org' });
+
+    const resend = api.resendVerification();
+    const r = http.expectOne(ACCOUNT_API.resendVerification);
+    expect(r.request.method).toBe('POST');
+    r.flush(null, { status: 204, statusText: 'No Content' });
+    await resend;
+
+    const forgot = api.forgotPassword('alice');
+    const f = http.expectOne(ACCOUNT_API.forgot);
+    expect(f.request.body).toEqual({ username: 'alice' });
+    f.flush(null, { status: 202, statusText: 'Accepted' });
+    await forgot;
+
+    const digest = api.setDigest(true);
+    const d = http.expectOne(ACCOUNT_API.me);
+    expect([d.request.method, d.request.body]).toEqual(['PATCH', { digest: true }]);
+    d.flush({ id: 'u1', digest: true });
+    expect((await digest).digest).toBe(true);
+
+    const lang = api.setMailLanguage('zh');
+    const l = http.expectOne(ACCOUNT_API.me);
+    expect(l.request.body).toEqual({ language: 'zh' });
+    l.flush({ id: 'u1', language: 'zh' });
+    await lang;
   });
 
   it('sends the avatar as multipart in the field "file", and the notification level by PUT', async () => {

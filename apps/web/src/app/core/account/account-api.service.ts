@@ -2,6 +2,8 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
   AccountUser,
+  EmailVerified,
+  MailLanguage,
   NotificationLevel,
   PasswordChangeBody,
   ProfileUpdateBody,
@@ -18,6 +20,9 @@ export const ACCOUNT_API = {
   password: '/api/me/password',
   sessions: '/api/me/sessions',
   export: '/api/me/export',
+  verifyEmail: '/api/me/email/verify',
+  resendVerification: '/api/me/email/resend',
+  forgot: '/api/auth/forgot',
   notifications: (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}/notifications`,
 } as const;
 
@@ -49,6 +54,30 @@ export class AccountApi {
     return this.adopt(await firstValueFrom(this.http.delete<AccountUser>(ACCOUNT_API.avatar)));
   }
 
+  /** The language mails are written in (not a change of the public profile: no token refresh). */
+  setMailLanguage(language: MailLanguage): Promise<AccountUser> {
+    return firstValueFrom(this.http.patch<AccountUser>(ACCOUNT_API.me, { language }));
+  }
+
+  /** The digest opt-in (private to the account: no token refresh either). */
+  setDigest(digest: boolean): Promise<AccountUser> {
+    return firstValueFrom(this.http.patch<AccountUser>(ACCOUNT_API.me, { digest }));
+  }
+
+  /** POST /api/me/email/verify (no session needed: the link's token is the proof). */
+  verifyEmail(token: string): Promise<EmailVerified> {
+    return firstValueFrom(this.http.post<EmailVerified>(ACCOUNT_API.verifyEmail, { token }));
+  }
+
+  resendVerification(): Promise<void> {
+    return firstValueFrom(this.http.post<void>(ACCOUNT_API.resendVerification, {}));
+  }
+
+  /** POST /api/auth/forgot: answered 202 whatever the name. */
+  forgotPassword(username: string): Promise<void> {
+    return firstValueFrom(this.http.post<void>(ACCOUNT_API.forgot, { username }));
+  }
+
   changePassword(body: PasswordChangeBody): Promise<void> {
     return firstValueFrom(this.http.post<void>(ACCOUNT_API.password, body));
   }
@@ -77,7 +106,7 @@ export class AccountApi {
   }
 
   private async adopt(user: AccountUser): Promise<AccountUser> {
-    const { email: _email, emailVerified: _verified, ...publicUser } = user;
+    const { email: _email, emailVerified: _verified, digest: _digest, language: _language, ...publicUser } = user;
     this.auth.setUser(publicUser);
     // new tokens carry the new name (the socket's next handshake too); best effort
     if (this.auth.canRefresh()) await this.auth.refresh().catch(() => undefined);
