@@ -54,8 +54,23 @@ export class PushRepository {
     await sql`delete from push_subscriptions where endpoint = ${endpoint}`.execute(this.db);
   }
 
+  /** A deleted account: its devices and its digest state. */
   async removeUser(userId: string): Promise<void> {
     await sql`delete from push_subscriptions where user_id = ${userId}`.execute(this.db);
+    await sql`delete from digest_state where user_id = ${userId}`.execute(this.db);
+  }
+
+  async byEndpoint(endpoint: string): Promise<PushSubscriptionRow | undefined> {
+    const { rows } = await sql<PushSubscriptionRow>`
+      select endpoint, user_id, p256dh, auth from push_subscriptions where endpoint = ${endpoint}`.execute(this.db);
+    return rows[0];
+  }
+
+  /** How far the person has read the room (0: nothing). */
+  async readSeq(userId: string, roomId: string): Promise<number> {
+    const { rows } = await sql<{ seq: number }>`
+      select seq::int as seq from read_positions where user_id = ${userId} and room_id = ${roomId}`.execute(this.db);
+    return rows[0]?.seq ?? 0;
   }
 
   async ofUsers(userIds: string[]): Promise<PushSubscriptionRow[]> {

@@ -10,6 +10,7 @@ import * as m0008 from './0008-moderation';
 import * as m0009 from './0009-account';
 import * as m0010 from './0010-integrations';
 import * as m0011 from './0011-push';
+import * as m0012 from './0012-digest';
 
 /**
  * Every migration, in order, compiled into the service (no files read at run time). A new one is
@@ -27,6 +28,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-account': m0009,
   '0010-integrations': m0010,
   '0011-push': m0011,
+  '0012-digest': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {
