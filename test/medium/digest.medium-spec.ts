@@ -149,7 +149,7 @@ describe('email digest collection on PostgreSQL (medium)', () => {
     await send(carol, pub, 'not for bob');
     await send(carol, off, `@${bob.id} in a room at none`);
 
-    const run = await digests.run(bob.id, longAgo, new Date(), 'c1');
+    const run = await digests.run(bob.id, longAgo, 'c1');
     expect(run).toMatchObject({ outcome: 'sent', entries: 3, more: 0, later: false });
     expect(mailer.calls).toHaveLength(1);
     const [body] = mailer.calls;
@@ -164,7 +164,7 @@ describe('email digest collection on PostgreSQL (medium)', () => {
     expect(body.entries[0].at).toBe(dmUnread.createdAt);
 
     // the other members' digests: carol has alice's group message and bob's, not her own
-    await digests.run(carol.id, longAgo, new Date(), 'c2');
+    await digests.run(carol.id, longAgo, 'c2');
     expect(mailer.calls[1].entries.map((e) => e.excerpt)).toEqual(['group hello', 'my own words']);
   });
 
@@ -172,17 +172,17 @@ describe('email digest collection on PostgreSQL (medium)', () => {
     const { alice, bob } = await people('alice', 'bob');
     const dm = await room('dm', [alice, bob]);
     await send(alice, dm, 'one');
-    expect((await digests.run(bob.id, longAgo, new Date(), 'c')).outcome).toBe('sent');
-    expect((await digests.run(bob.id, longAgo, new Date(), 'c')).outcome).toBe('wait');
+    expect((await digests.run(bob.id, longAgo, 'c')).outcome).toBe('sent');
+    expect((await digests.run(bob.id, longAgo, 'c')).outcome).toBe('wait');
     await send(alice, dm, 'two');
-    const wait = await digests.run(bob.id, longAgo, new Date(), 'c');
+    const wait = await digests.run(bob.id, longAgo, 'c');
     expect(wait.outcome).toBe('wait');
     expect(wait.outcome === 'wait' && wait.waitMs).toBeGreaterThan((WINDOW_SEC - 60) * 1000);
     expect(excerpts()).toEqual(['one']);
 
     // a window later: only what came since the last digest
-    const later = new Date(Date.now() + (WINDOW_SEC + 5) * 1000);
-    expect((await digests.run(bob.id, longAgo, later, 'c')).outcome).toBe('sent');
+    const later = new Date((await repo.now()).getTime() + (WINDOW_SEC + 5) * 1000);
+    expect((await digests.run(bob.id, longAgo, 'c', later)).outcome).toBe('sent');
     expect(excerpts()).toEqual(['one', 'two']);
     const state = await repo.state(bob.id);
     expect(state?.digested_until.getTime()).toBe(later.getTime());
@@ -193,7 +193,7 @@ describe('email digest collection on PostgreSQL (medium)', () => {
     const dm = await room('dm', [alice, bob]);
     const extra = 5;
     for (let i = 0; i < DIGEST.entriesMax + extra; i++) await send(alice, dm, `n${i} ${'x'.repeat(DIGEST.excerptMax)}`);
-    const run = await digests.run(bob.id, longAgo, new Date(), 'c');
+    const run = await digests.run(bob.id, longAgo, 'c');
     expect(run).toMatchObject({ outcome: 'sent', entries: DIGEST.entriesMax, more: extra });
     const [body] = mailer.calls;
     expect(body.entries).toHaveLength(DIGEST.entriesMax);
@@ -209,18 +209,18 @@ describe('email digest collection on PostgreSQL (medium)', () => {
     const dm = await room('dm', [alice, bob]);
     await send(alice, dm, 'first');
     mailer.reply = new DigestMailError('auth: unavailable');
-    await expect(digests.run(bob.id, longAgo, new Date(), 'c')).rejects.toThrow('unavailable');
+    await expect(digests.run(bob.id, longAgo, 'c')).rejects.toThrow('unavailable');
     expect(await repo.state(bob.id)).toBeUndefined();
 
     mailer.reply = { sent: false, skipped: 'not-opted-in' };
-    expect(await digests.run(bob.id, longAgo, new Date(), 'c')).toMatchObject({ outcome: 'skipped', entries: 1 });
+    expect(await digests.run(bob.id, longAgo, 'c')).toMatchObject({ outcome: 'skipped', entries: 1 });
     expect(mailer.calls.map((c) => c.entries.map((e) => e.excerpt))).toEqual([['first'], ['first']]);
     const state = await repo.state(bob.id);
     expect(state?.sent_at).toBeNull(); // not mailed: no window to wait for
 
     mailer.reply = { sent: true };
     await send(alice, dm, 'second');
-    expect(await digests.run(bob.id, longAgo, new Date(), 'c')).toMatchObject({ outcome: 'sent', entries: 1 });
+    expect(await digests.run(bob.id, longAgo, 'c')).toMatchObject({ outcome: 'sent', entries: 1 });
     expect(mailer.calls[2].entries.map((e) => e.excerpt)).toEqual(['second']);
   });
 
@@ -229,13 +229,13 @@ describe('email digest collection on PostgreSQL (medium)', () => {
     const dm = await room('dm', [alice, bob]);
     const settling = new DigestService(repo, mailer, { ...config, NOTIFY_DELAY_SEC: 600 } as ChatConfig);
     await send(alice, dm, 'just now');
-    const run = await settling.run(bob.id, longAgo, new Date(), 'c');
+    const run = await settling.run(bob.id, longAgo, 'c');
     expect(run).toMatchObject({ outcome: 'empty', later: true });
     expect(mailer.calls).toHaveLength(0);
     // read meanwhile: nothing later either
     const last = await send(alice, dm, 'and this');
     await read(bob, dm, last.seq);
-    expect(await settling.run(bob.id, longAgo, new Date(), 'c')).toMatchObject({ outcome: 'empty', later: false });
+    expect(await settling.run(bob.id, longAgo, 'c')).toMatchObject({ outcome: 'empty', later: false });
   });
 
   it('starts a first digest at the message that queued it, not at older unread messages', async () => {
@@ -245,7 +245,7 @@ describe('email digest collection on PostgreSQL (medium)', () => {
     await new Promise((r) => setTimeout(r, 20));
     const since = new Date();
     await send(alice, dm, 'new');
-    await digests.run(bob.id, since, new Date(), 'c');
+    await digests.run(bob.id, since, 'c');
     expect(excerpts()).toEqual(['new']);
   });
 });

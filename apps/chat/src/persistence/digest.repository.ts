@@ -43,11 +43,17 @@ export class DigestRepository {
     return rows[0];
   }
 
-  /** Messages up to `until` were considered; `sent`: a mail went out now. */
-  async record(userId: string, until: Date, sent: boolean): Promise<void> {
+  /** The database's clock (created_at and sent_at are written by it). */
+  async now(): Promise<Date> {
+    const { rows } = await sql<{ now: Date }>`select now() as now`.execute(this.db);
+    return rows[0].now;
+  }
+
+  /** Messages up to `until` were considered; `sentAt`: a mail went out then. */
+  async record(userId: string, until: Date, sentAt?: Date): Promise<void> {
     await sql`
       insert into digest_state (user_id, digested_until, sent_at)
-      values (${userId}, ${until}, ${sent ? sql`now()` : null})
+      values (${userId}, ${until}, ${sentAt ?? null})
       on conflict (user_id) do update set
         digested_until = greatest(digest_state.digested_until, excluded.digested_until),
         sent_at = coalesce(excluded.sent_at, digest_state.sent_at)`.execute(this.db);
@@ -56,13 +62,15 @@ export class DigestRepository {
   /**
    * The person's unread messages created in (since, until], oldest first, at most `limit`, and
    * how many there are in all: in their DMs and groups (level `all`, or `mentions` and named;
-   * a bot's only in a DM with it) and their mentions elsewhere (level not `none`; outside public
-   * rooms only where they are still a member). Never their own, never a deleted one.
+   * a bot's only in a DM with it) and their mentions in the other rooms they are a member of
+   * (mentions come only from members; level not `none`). Never their own, never a deleted one.
    *
-   * Plans (docs/performance.md, "Push and digest recipients"): the DM/group half walks
-   * room_members_user (user_id, room_id) to the person's rooms, read_positions' key for the read
-   * position and messages' key (room_id, seq) from it; the mentions half message_mentions' key
-   * (user_id, room_id, seq).
+   * Plans (docs/performance.md, "Push and digest recipients"): both halves start at the person's
+   * memberships (room_members_user: user_id, room_id) and their read positions (read_positions'
+   * key); the DM/group half reads the window's messages (messages_created_brin, or messages' key
+   * past the read position), the mentions half only the unread mentions of each room
+   * (message_mentions' key: user_id, room_id, seq > read position) — never the person's whole
+   * history of mentions.
    */
   async collect(
     userId: string,
@@ -90,15 +98,21 @@ export class DigestRepository {
         select m.room_id, r.name, r.kind, m.id::text, m.seq::int,
           m.sender_username, m.sender_display_name, m.text, m.attachments, m.created_at,
           true, coalesce(rm.notify_level, 'mentions')
-        from message_mentions mm
-        join rooms r on r.id = mm.room_id and r.kind not in ('dm', 'group')
-        join messages m on m.room_id = mm.room_id and m.seq = mm.seq
-        left join room_members rm on rm.room_id = mm.room_id and rm.user_id = mm.user_id
-        left join read_positions rp on rp.user_id = mm.user_id and rp.room_id = mm.room_id
-        where mm.user_id = ${userId} and mm.seq > coalesce(rp.seq, 0)
-          and coalesce(rm.notify_level, 'mentions') <> 'none' and (rm.user_id is not null or r.kind = 'public')
-          and m.created_at > ${since} and m.created_at <= ${until}
-          and not m.deleted and m.sender_id <> ${userId}
+        from room_members rm
+        join rooms r on r.id = rm.room_id and r.kind not in ('dm', 'group')
+        -- per membership, only the mentions past its read position (an index range of message_mentions'
+        -- key), each message by its key; offset 0 keeps the planner from flattening this into a scan
+        -- of all the person's mentions or of the room's messages
+        cross join lateral (
+          select m.* from message_mentions mm
+          join messages m on m.room_id = mm.room_id and m.seq = mm.seq
+          where mm.user_id = rm.user_id and mm.room_id = rm.room_id and mm.seq > coalesce(
+            (select rp.seq from read_positions rp where rp.user_id = rm.user_id and rp.room_id = rm.room_id), 0)
+            and m.created_at > ${since} and m.created_at <= ${until}
+            and not m.deleted and m.sender_id <> ${userId}
+          offset 0
+        ) m
+        where rm.user_id = ${userId} and coalesce(rm.notify_level, 'mentions') <> 'none'
       ) d
       where d.level = 'all' or d.mentioned
       order by d.created_at, d.room_id, d.seq

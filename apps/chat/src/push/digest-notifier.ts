@@ -137,7 +137,7 @@ export class DigestNotifier implements OnModuleInit, OnApplicationBootstrap, OnA
 
   private async process(job: Job<DigestJob>, token?: string): Promise<void> {
     const { userId } = job.data;
-    const run = await this.digests.run(userId, new Date(job.data.since), new Date(), randomUUID());
+    const run = await this.digests.run(userId, new Date(job.data.since), randomUUID());
     let delay: number | undefined;
     if (run.outcome === 'wait') delay = run.waitMs;
     else if (run.later) {

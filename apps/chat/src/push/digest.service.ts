@@ -37,8 +37,13 @@ export class DigestService {
     private readonly config: ChatConfig,
   ) {}
 
-  /** `since`: just before the message that queued the job (used when the person never had a digest). */
-  async run(userId: string, since: Date, now: Date, correlationId: string): Promise<DigestRun> {
+  /**
+   * `since`: just before the message that queued the job (used when the person never had a
+   * digest). `now` is PostgreSQL's clock unless given (tests move it): the window is compared with
+   * messages' created_at and sent_at, both written by the database, never with this host's clock.
+   */
+  async run(userId: string, since: Date, correlationId: string, at?: Date): Promise<DigestRun> {
+    const now = at ?? (await this.repo.now());
     const state = await this.repo.state(userId);
     const waitMs = digestWaitMs(state?.sent_at?.getTime(), now.getTime(), this.config.DIGEST_DELAY_SEC * 1000);
     if (waitMs > 0) return { outcome: 'wait', waitMs };
@@ -59,7 +64,7 @@ export class DigestService {
         reply.sent ? 'digest mailed' : 'digest not mailed',
       );
     }
-    await this.repo.record(userId, until, outcome === 'sent');
+    await this.repo.record(userId, until, outcome === 'sent' ? now : undefined);
     const later = (await this.repo.collect(userId, until, new Date(8.64e15), 1)).total > 0;
     return { outcome, until, entries: rows.length, more: total - rows.length, later };
   }
