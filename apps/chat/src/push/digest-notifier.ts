@@ -83,7 +83,7 @@ export class DigestNotifier implements OnModuleInit, OnApplicationBootstrap, OnA
     this.queueRedis?.disconnect();
   }
 
-  private getQueue(): Queue<DigestJob> {
+  protected getQueue(): Queue<DigestJob> {
     if (!this.queue) {
       this.queueRedis = createRedis(this.config.REDIS_URL, { name: 'chat-digest-queue', maxRetriesPerRequest: 1 });
       this.queueRedis.on('error', () => undefined);
@@ -135,7 +135,7 @@ export class DigestNotifier implements OnModuleInit, OnApplicationBootstrap, OnA
     };
   }
 
-  private async process(job: Job<DigestJob>, token?: string): Promise<void> {
+  async process(job: Job<DigestJob>, token?: string): Promise<void> {
     const { userId } = job.data;
     const run = await this.digests.run(userId, new Date(job.data.since), randomUUID());
     let delay: number | undefined;
