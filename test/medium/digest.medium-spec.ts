@@ -248,4 +248,21 @@ describe('email digest collection on PostgreSQL (medium)', () => {
     await digests.run(bob.id, since, 'c');
     expect(excerpts()).toEqual(['new']);
   });
+
+  it("serves a room's read positions (the push recipients) from read_positions_room, one's own from the key", async () => {
+    const plan = (q: ReturnType<typeof sql>) =>
+      db.connection().execute(async (conn) => {
+        await sql`set enable_seqscan = off`.execute(conn);
+        try {
+          const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${q}`.execute(conn);
+          return rows.map((r) => r['QUERY PLAN']).join('\n');
+        } finally {
+          await sql`set enable_seqscan = on`.execute(conn);
+        }
+      });
+    expect(await plan(sql`select user_id, seq from read_positions where room_id = 'r'`)).toMatch(/read_positions_room/);
+    expect(await plan(sql`select seq from read_positions where user_id = 'u' and room_id = 'r'`)).toMatch(
+      /read_positions_pkey/,
+    );
+  });
 });
