@@ -5,7 +5,8 @@
  * what Hihi sends (RFC 8291 aes128gcm) with node:crypto; it checks the VAPID JWT (RFC 8292), TTL,
  * the payload; a message read within NOTIFY_DELAY_SEC is never pushed, nor one in a room at
  * `none`; an endpoint that resolves to an unlisted loopback address receives nothing (egress
- * guard, SPEC §9); a 410 answer deletes the subscription.
+ * guard, SPEC §9); a 410 answer deletes the subscription; a 503 with Retry-After is retried for
+ * that device alone, after the wait, and the push arrives once.
  */
 import {
   createECDH,
@@ -30,7 +31,11 @@ interface Received {
   path: string;
   headers: IncomingMessage['headers'];
   body: Buffer;
+  at: number;
+  status: number;
 }
+/** paths under /busy/ answered 503 + Retry-After once already */
+const busyOnce = new Set<string>();
 let receiver: Server;
 let port = 0;
 const received: Received[] = [];
@@ -149,8 +154,15 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
-      res.statusCode = req.url?.startsWith('/gone/') ? 410 : 201;
+      const path = req.url ?? '';
+      let status = path.startsWith('/gone/') ? 410 : 201;
+      if (path.startsWith('/busy/') && !busyOnce.has(path)) {
+        busyOnce.add(path);
+        status = 503;
+        res.setHeader('retry-after', '1');
+      }
+      received.push({ path, headers: req.headers, body: Buffer.concat(chunks), at: Date.now(), status });
+      res.statusCode = status;
       res.end();
     });
   });
@@ -300,3 +312,22 @@ it('never reaches an endpoint that resolves to an unlisted loopback address; a 4
   expect(forPath(`/gone/${carol.username}`)).toHaveLength(1); // deleted after the 410
   expect(unlistedConnections).toBe(0);
 }, 30_000);
+
+it('retries a device whose push service answers 503 with Retry-After, after the wait, and delivers once; the other device is not pushed again', async () => {
+  const dan = await register('dan');
+  const busy = device(`http://127.0.0.1:${port}/busy/${dan.username}`);
+  const fine = device(`http://127.0.0.1:${port}/ok/${dan.username}`);
+  expect((await api(stack, dan.token, 'POST', '/api/push/subscriptions', subscription(busy))).status).toBe(201);
+  expect((await api(stack, dan.token, 'POST', '/api/push/subscriptions', subscription(fine))).status).toBe(201);
+  const dm = await dmWith(alice, dan);
+
+  const m = await send(aliceSocket, dm, 'busy out there?');
+  expect(await until(() => forPath(`/busy/${dan.username}`).length >= 2, 15_000)).toBe(true);
+  await sleep(3000);
+  const tries = forPath(`/busy/${dan.username}`);
+  expect(tries.map((t) => t.status)).toEqual([503, 201]);
+  expect(tries[1].at - tries[0].at).toBeGreaterThanOrEqual(900); // Retry-After: 1 honoured
+  expect(decrypt(busy, tries[1].body).messageId).toBe(m.id);
+  // the retry was that device's alone: the other one got the push once
+  expect(forPath(`/ok/${dan.username}`).map((r) => decrypt(fine, r.body).messageId)).toEqual([m.id]);
+}, 40_000);

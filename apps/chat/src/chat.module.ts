@@ -45,6 +45,10 @@ import { PushRepository } from './persistence/push.repository';
 import { PushService } from './push/push.service';
 import { PushNotifier } from './push/push-notifier';
 import { PushHandlers } from './handlers/push.handlers';
+import { DigestRepository } from './persistence/digest.repository';
+import { DigestService } from './push/digest.service';
+import { DigestNotifier } from './push/digest-notifier';
+import { BusDigestMailer, DigestMailer } from './push/digest-mailer';
 
 /** Rooms, membership, messages, read positions, search, uploads' metadata, the bot, moderation, webhooks, Web Push, and room events. */
 @Module({
@@ -96,6 +100,10 @@ import { PushHandlers } from './handlers/push.handlers';
     PushRepository,
     PushService,
     PushNotifier,
+    DigestRepository,
+    DigestService,
+    DigestNotifier,
+    { provide: DigestMailer, useClass: BusDigestMailer },
     WebhooksRepository,
     WebhooksService,
     OutgoingDeliveries,

@@ -84,3 +84,13 @@ describe('SMTP_URL, MAIL_FROM and PUBLIC_ORIGIN of auth (SPEC §10)', () => {
     );
   });
 });
+
+describe('DIGEST_DELAY_SEC (SPEC §10)', () => {
+  it('is 30 minutes by default, whole seconds from 1 s to a week', () => {
+    expect(loadConfig(ChatConfig, {}).DIGEST_DELAY_SEC).toBe(1800);
+    expect(loadConfig(ChatConfig, { DIGEST_DELAY_SEC: '60' }).DIGEST_DELAY_SEC).toBe(60);
+    for (const bad of ['0', '-5', '1.5', 'soon', '604801']) {
+      expect(() => loadConfig(ChatConfig, { DIGEST_DELAY_SEC: bad })).toThrow(/DIGEST_DELAY_SEC/);
+    }
+  });
+});

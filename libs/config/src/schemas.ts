@@ -402,6 +402,12 @@ export class ChatConfig extends ServiceConfig {
   @Max(86400, { message: 'NOTIFY_DELAY_SEC must be at most 86400' })
   NOTIFY_DELAY_SEC: number = 30;
 
+  /** Email digest: what is still unread this many seconds after it reached a person is mailed (by auth), at most one mail per person per this many seconds. */
+  @IsInt({ message: 'DIGEST_DELAY_SEC must be an integer (seconds)' })
+  @Min(1, { message: 'DIGEST_DELAY_SEC must be at least 1' })
+  @Max(604800, { message: 'DIGEST_DELAY_SEC must be at most 604800 (a week)' })
+  DIGEST_DELAY_SEC: number = 1800;
+
   /** Web Push VAPID key pair (base64url, as `web-push generate-vapid-keys` prints); unset: generated into HIHI_DATA_DIR/vapid.json. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{87}$/, { message: 'VAPID_PUBLIC_KEY must be the base64url of a 65-byte P-256 public key' })

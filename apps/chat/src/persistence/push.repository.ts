@@ -54,8 +54,23 @@ export class PushRepository {
     await sql`delete from push_subscriptions where endpoint = ${endpoint}`.execute(this.db);
   }
 
+  /** A deleted account: its devices and its digest state. */
   async removeUser(userId: string): Promise<void> {
     await sql`delete from push_subscriptions where user_id = ${userId}`.execute(this.db);
+    await sql`delete from digest_state where user_id = ${userId}`.execute(this.db);
+  }
+
+  async byEndpoint(endpoint: string): Promise<PushSubscriptionRow | undefined> {
+    const { rows } = await sql<PushSubscriptionRow>`
+      select endpoint, user_id, p256dh, auth from push_subscriptions where endpoint = ${endpoint}`.execute(this.db);
+    return rows[0];
+  }
+
+  /** How far the person has read the room (0: nothing). */
+  async readSeq(userId: string, roomId: string): Promise<number> {
+    const { rows } = await sql<{ seq: number }>`
+      select seq::int as seq from read_positions where user_id = ${userId} and room_id = ${roomId}`.execute(this.db);
+    return rows[0]?.seq ?? 0;
   }
 
   async ofUsers(userIds: string[]): Promise<PushSubscriptionRow[]> {
@@ -76,7 +91,9 @@ export class PushRepository {
   /**
    * The members of the room (and the mentioned, who may see the room without a membership row:
    * the lobby) who have at least one subscription, but not `senderId`, with their level and
-   * read position now.
+   * read position now. Plan (docs/performance.md, "Push and digest recipients"): the members by
+   * room_members' key, each one's devices by push_subscriptions_user, the read positions of the
+   * room by read_positions_room.
    */
   async recipients(roomId: string, senderId: string, mentioned: string[]): Promise<PushRecipientRow[]> {
     const { rows } = await sql<PushRecipientRow>`
@@ -88,8 +105,9 @@ export class PushRepository {
       join rooms r on r.id = ${roomId}
       left join room_members m on m.room_id = ${roomId} and m.user_id = u.user_id
       left join read_positions rp on rp.room_id = ${roomId} and rp.user_id = u.user_id
-      where u.user_id <> ${senderId}
-        and exists (select 1 from push_subscriptions s where s.user_id = u.user_id)`.execute(this.db);
+      -- one probe of push_subscriptions_user per member (limit 1: never a hash of every subscription)
+      join lateral (select 1 from push_subscriptions s where s.user_id = u.user_id limit 1) s on true
+      where u.user_id <> ${senderId}`.execute(this.db);
     return rows;
   }
 }

@@ -1,5 +1,15 @@
 import { Message } from '@hihi/contracts';
-import { buildPayload, messageUrl, subscriptionGone, unread, wantsPush } from './push-decision';
+import {
+  buildPayload,
+  deliveryVerdict,
+  excerptOf,
+  messageUrl,
+  PUSH_RETRY,
+  retryAfterMs,
+  subscriptionGone,
+  unread,
+  wantsPush,
+} from './push-decision';
 
 const message = (over: Partial<Message> = {}): Message => ({
   id: 'm1',
@@ -80,5 +90,55 @@ describe('push decisions', () => {
       ] as Message['attachments'],
     });
     expect(buildPayload(files, { kind: 'dm', name: '' }).body).toBe('📎 a.png (+1)');
+  });
+});
+
+describe('per-device push retries', () => {
+  const now = Date.parse('2026-12-02T12:00:00Z');
+
+  it('reads Retry-After as seconds or an HTTP date, never below 0, at most an hour', () => {
+    expect(retryAfterMs('1', now)).toBe(1000);
+    expect(retryAfterMs(' 120 ', now)).toBe(120_000);
+    expect(retryAfterMs('0', now)).toBe(0);
+    expect(retryAfterMs('86400', now)).toBe(PUSH_RETRY.maxWaitMs);
+    expect(retryAfterMs('Wed, 02 Dec 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Wed, 02 Dec 2026 11:00:00 GMT', now)).toBe(0); // in the past: now
+    expect(retryAfterMs('Thu, 03 Dec 2026 12:00:00 GMT', now)).toBe(PUSH_RETRY.maxWaitMs);
+    expect(retryAfterMs(['5', '9'], now)).toBe(5000);
+  });
+
+  it('ignores an absent or unreadable Retry-After', () => {
+    for (const bad of [undefined, '', '  ', 'soon', '-5', '1.5', '12abc', []]) {
+      expect([bad, retryAfterMs(bad, now)]).toEqual([bad, undefined]);
+    }
+  });
+
+  it('2xx is sent, 404/410 gone, other 4xx given up at once', () => {
+    expect(deliveryVerdict(201, undefined, 1, now)).toEqual({ kind: 'sent' });
+    expect(deliveryVerdict(410, '5', 1, now)).toEqual({ kind: 'gone' });
+    expect(deliveryVerdict(404, undefined, 1, now)).toEqual({ kind: 'gone' });
+    for (const status of [400, 401, 403, 413, 301]) {
+      expect(deliveryVerdict(status, '5', 1, now)).toEqual({ kind: 'give-up', reason: 'refused' });
+    }
+  });
+
+  it('429 and 5xx are retried after Retry-After, else a doubling backoff, for a bounded number of tries', () => {
+    expect(deliveryVerdict(503, '1', 1, now)).toEqual({ kind: 'retry', afterMs: 1000 });
+    expect(deliveryVerdict(429, 'Wed, 02 Dec 2026 12:01:00 GMT', 2, now)).toEqual({ kind: 'retry', afterMs: 60_000 });
+    expect(deliveryVerdict(500, undefined, 1, now)).toEqual({ kind: 'retry', afterMs: PUSH_RETRY.backoffMs });
+    expect(deliveryVerdict(502, 'nonsense', 2, now)).toEqual({ kind: 'retry', afterMs: 2 * PUSH_RETRY.backoffMs });
+    expect(deliveryVerdict(504, undefined, 3, now)).toEqual({ kind: 'retry', afterMs: 4 * PUSH_RETRY.backoffMs });
+    expect(deliveryVerdict(503, '1', PUSH_RETRY.tries, now)).toEqual({ kind: 'give-up', reason: 'tries' });
+    expect(deliveryVerdict(600, '1', 1, now)).toEqual({ kind: 'give-up', reason: 'refused' });
+  });
+});
+
+describe('excerpts', () => {
+  it('puts the text on one line and cuts it at the limit with an ellipsis; files stand in for no text', () => {
+    expect(excerptOf(' a \n\n b ', null, 10)).toBe('a b');
+    expect(excerptOf('x'.repeat(12), null, 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(excerptOf('x'.repeat(12), null, 10)).toHaveLength(10);
+    expect(excerptOf('', [{ name: 'a.png' }, { name: 'b.png' }], 10)).toBe('📎 a.png (+1)');
+    expect(excerptOf('  ', undefined, 10)).toBe('');
   });
 });

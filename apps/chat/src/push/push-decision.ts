@@ -38,15 +38,77 @@ export function subscriptionGone(status: number): boolean {
   return status === 404 || status === 410;
 }
 
+/** Retries of one device's push (not the whole fan-out) when its push service is busy or failing. */
+export const PUSH_RETRY = {
+  /** tries of one device in all, the first included */
+  tries: 4,
+  /** the first retry without a Retry-After, doubled at each further one */
+  backoffMs: 5_000,
+  /** the longest wait honoured (a longer Retry-After is cut to this) */
+  maxWaitMs: 3_600_000,
+} as const;
+
+/**
+ * A `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP date, as ms from `now`,
+ * between 0 and PUSH_RETRY.maxWaitMs; undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
+  const raw = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!raw) return undefined;
+  let ms: number;
+  if (/^\d+$/.test(raw)) ms = Number(raw) * 1000;
+  else {
+    const at = Date.parse(raw);
+    if (!/[a-z]/i.test(raw) || Number.isNaN(at)) return undefined;
+    ms = at - now;
+  }
+  return Math.min(PUSH_RETRY.maxWaitMs, Math.max(0, ms));
+}
+
+/** What to do after one device's push answered `status`: done, forget the subscription, try again later, or give up. */
+export type DeliveryVerdict =
+  | { kind: 'sent' }
+  | { kind: 'gone' }
+  | { kind: 'retry'; afterMs: number }
+  | { kind: 'give-up'; reason: 'refused' | 'tries' };
+
+/**
+ * 2xx: sent; 404/410: gone; 429 and 5xx: retried after Retry-After (else a doubling backoff)
+ * while tries remain (`attempt`: this try, from 1); any other answer: given up (it will not
+ * change by retrying).
+ */
+export function deliveryVerdict(
+  status: number,
+  retryAfter: string | string[] | undefined,
+  attempt: number,
+  now: number,
+): DeliveryVerdict {
+  if (status >= 200 && status < 300) return { kind: 'sent' };
+  if (subscriptionGone(status)) return { kind: 'gone' };
+  if (status !== 429 && (status < 500 || status > 599)) return { kind: 'give-up', reason: 'refused' };
+  if (attempt >= PUSH_RETRY.tries) return { kind: 'give-up', reason: 'tries' };
+  const backoff = Math.min(PUSH_RETRY.maxWaitMs, PUSH_RETRY.backoffMs * 2 ** (attempt - 1));
+  return { kind: 'retry', afterMs: retryAfterMs(retryAfter, now) ?? backoff };
+}
+
 /** Where a click on the notification goes: the room, at the message (the web client jumps to `seq`). */
 /** The link a push opens (SPEC §10): the room at the message. */
 export const messageUrl = messageLink;
 
+/** A message's text on one line, at most `max` characters (an ellipsis ends a cut one); its files when it has no text. */
+export function excerptOf(
+  text: string,
+  attachments: ReadonlyArray<{ name: string }> | null | undefined,
+  max: number,
+): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line) return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  const files = attachments?.length ?? 0;
+  return files ? `📎 ${attachments![0].name}${files > 1 ? ` (+${files - 1})` : ''}` : '';
+}
+
 function excerpt(message: Message): string {
-  const text = message.text.replace(/\s+/g, ' ').trim();
-  if (text) return text.length > PUSH.bodyMax ? `${text.slice(0, PUSH.bodyMax - 1)}…` : text;
-  const files = message.attachments?.length ?? 0;
-  return files ? `📎 ${message.attachments![0].name}${files > 1 ? ` (+${files - 1})` : ''}` : '';
+  return excerptOf(message.text, message.attachments, PUSH.bodyMax);
 }
 
 /**

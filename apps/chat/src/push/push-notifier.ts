@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { Job, Queue, Worker } from 'bullmq';
 import { generateRequestDetails } from 'web-push';
 import { createRedis, hashTag, RedisClient } from '@hihi/common/redis';
@@ -7,7 +8,7 @@ import { ChatConfig } from '@hihi/config';
 import { Message, PUSH } from '@hihi/contracts';
 import { DomainEvents } from '../events/domain-events';
 import { PushRepository, PushSubscriptionRow } from '../persistence/push.repository';
-import { buildPayload, subscriptionGone, unread, wantsPush } from './push-decision';
+import { buildPayload, deliveryVerdict, unread, wantsPush } from './push-decision';
 import { PushService } from './push.service';
 
 export const PUSH_QUEUE = 'push';
@@ -18,8 +19,32 @@ export interface PushJob {
   roomName: string;
 }
 
+/** One device's push again, after its push service answered 429 or 5xx (or did not answer). */
+export interface PushRetryJob {
+  endpoint: string;
+  userId: string;
+  roomId: string;
+  seq: number;
+  messageId: string;
+  /** the notification's JSON (encrypted afresh at each try) */
+  payload: string;
+  /** the try this job makes, from 2 */
+  attempt: number;
+}
+
+type PushQueueJob = PushJob | PushRetryJob;
+
 /** What one delivery did (for logs and tests). */
-export type PushOutcome = 'sent' | 'gone' | 'refused' | 'failed';
+export type PushOutcome = 'sent' | 'gone' | 'refused' | 'failed' | 'retrying';
+
+/** Where a device's push is in its fan-out: whose, which message, which try. */
+export interface DeliveryContext {
+  userId: string;
+  roomId: string;
+  seq: number;
+  messageId: string;
+  attempt: number;
+}
 
 /**
  * Web Push delivery, off the send path (SPEC §10): each new message puts one delayed BullMQ job
@@ -27,15 +52,18 @@ export type PushOutcome = 'sent' | 'gone' | 'refused' | 'failed';
  * When it is due, the members with subscriptions who have not read up to the message and whose
  * level wants it (`all`; `mentions` and mentioned) get one encrypted push per device. web-push
  * only builds the request (RFC 8291 aes128gcm, RFC 8292 VAPID); it is sent by the egress guard
- * (SPEC §9), never on a socket web-push opens. A 404/410 answer deletes the subscription.
+ * (SPEC §9), never on a socket web-push opens. A 404/410 answer deletes the subscription; a 429
+ * or 5xx answer (or none) is retried for that device alone (a `retry` job, after its Retry-After,
+ * capped at an hour, else a doubling backoff; PUSH_RETRY.tries in all), if the message is still
+ * unread and not deleted by then; any other answer is given up.
  */
 @Injectable()
 export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Push');
   private readonly prefix: string;
   private queueRedis?: RedisClient;
-  private queue?: Queue<PushJob>;
-  private worker?: Worker<PushJob>;
+  private queue?: Queue<PushQueueJob>;
+  private worker?: Worker<PushQueueJob>;
   private workerRedis?: RedisClient;
 
   constructor(
@@ -57,11 +85,15 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
     const connection = createRedis(this.config.REDIS_URL, { name: 'chat-push-worker', maxRetriesPerRequest: null });
     connection.on('error', () => undefined);
     this.workerRedis = connection;
-    this.worker = new Worker<PushJob>(PUSH_QUEUE, (job) => this.process(job), {
-      connection,
-      prefix: this.prefix,
-      concurrency: 4,
-    });
+    this.worker = new Worker<PushQueueJob>(
+      PUSH_QUEUE,
+      (job) => (job.name === 'retry' ? this.retry(job.data as PushRetryJob) : this.process(job as Job<PushJob>)),
+      {
+        connection,
+        prefix: this.prefix,
+        concurrency: 4,
+      },
+    );
     this.worker.on('error', (err) => this.logger.warn(`worker: ${err.message}`));
   }
 
@@ -72,11 +104,11 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
     this.queueRedis?.disconnect();
   }
 
-  private getQueue(): Queue<PushJob> {
+  private getQueue(): Queue<PushQueueJob> {
     if (!this.queue) {
       this.queueRedis = createRedis(this.config.REDIS_URL, { name: 'chat-push-queue', maxRetriesPerRequest: 1 });
       this.queueRedis.on('error', () => undefined);
-      this.queue = new Queue<PushJob>(PUSH_QUEUE, { connection: this.queueRedis, prefix: this.prefix });
+      this.queue = new Queue<PushQueueJob>(PUSH_QUEUE, { connection: this.queueRedis, prefix: this.prefix });
       this.queue.on('error', (err) => this.logger.warn(`queue: ${err.message}`));
     }
     return this.queue;
@@ -119,11 +151,48 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
     if (!due.length) return;
     const payload = JSON.stringify(buildPayload(message, { kind: due[0].kind, name: job.data.roomName }));
     const subs = await this.repo.ofUsers(due.map((r) => r.user_id));
-    await Promise.all(subs.map((s) => this.deliver(s, payload)));
+    await Promise.all(
+      subs.map((s) =>
+        this.deliver(s, payload, {
+          userId: s.user_id,
+          roomId: message.roomId,
+          seq: message.seq,
+          messageId: message.id,
+          attempt: 1,
+        }),
+      ),
+    );
   }
 
-  /** One push to one device, through the egress guard. */
-  async deliver(sub: PushSubscriptionRow, payload: string): Promise<PushOutcome> {
+  /** A device's next try: only while its subscription is still this person's and the message still unread. */
+  private async retry(job: PushRetryJob): Promise<void> {
+    const sub = await this.repo.byEndpoint(job.endpoint);
+    if (!sub || sub.user_id !== job.userId) return;
+    const now = await this.repo.messageNow(job.roomId, job.seq);
+    if (!now || now.deleted) return;
+    if (!unread(await this.repo.readSeq(job.userId, job.roomId), job.seq)) return;
+    await this.deliver(sub, job.payload, job);
+  }
+
+  /** Queue a device's next try; never throws (a retry that cannot be queued is logged and dropped). */
+  private async scheduleRetry(sub: PushSubscriptionRow, payload: string, ctx: DeliveryContext, afterMs: number) {
+    const device = createHash('sha256').update(sub.endpoint).digest('base64url').slice(0, 16);
+    const data: PushRetryJob = { ...ctx, endpoint: sub.endpoint, payload, attempt: ctx.attempt + 1 };
+    try {
+      await this.getQueue().add('retry', data, {
+        jobId: `pr_${ctx.messageId.replace(/:/g, '_')}_${device}_${data.attempt}`,
+        delay: afterMs,
+        attempts: 1,
+        removeOnComplete: { age: 3600, count: 10000 },
+        removeOnFail: { age: 86400, count: 10000 },
+      });
+    } catch (err) {
+      this.logger.warn(`push retry to ${safeHost(sub.endpoint)} not queued: ${(err as Error).message}`);
+    }
+  }
+
+  /** One push to one device, through the egress guard; a busy push service gets the device's push again later. */
+  async deliver(sub: PushSubscriptionRow, payload: string, ctx?: DeliveryContext): Promise<PushOutcome> {
     const vapid = this.push.vapid();
     try {
       const details = generateRequestDetails(
@@ -149,19 +218,30 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
         maxRedirects: 0,
         maxBytes: 16 * 1024,
       });
-      if (subscriptionGone(res.status)) {
+      const verdict = deliveryVerdict(res.status, res.headers['retry-after'], ctx?.attempt ?? 1, Date.now());
+      if (verdict.kind === 'sent') return 'sent';
+      if (verdict.kind === 'gone') {
         await this.repo.removeEndpoint(sub.endpoint);
         return 'gone';
       }
-      if (res.status < 200 || res.status >= 300) {
-        this.logger.warn(`push to ${new URL(sub.endpoint).host} answered ${res.status}`);
-        return 'failed';
+      if (verdict.kind === 'retry' && ctx) {
+        this.logger.warn(`push to ${safeHost(sub.endpoint)} answered ${res.status}: again in ${verdict.afterMs} ms`);
+        await this.scheduleRetry(sub, payload, ctx, verdict.afterMs);
+        return 'retrying';
       }
-      return 'sent';
+      this.logger.warn(`push to ${safeHost(sub.endpoint)} answered ${res.status}${ctx ? ', giving up' : ''}`);
+      return 'failed';
     } catch (err) {
       const refused = err instanceof EgressError && err.code === 'refused';
       this.logger.warn(`push to ${safeHost(sub.endpoint)} not sent: ${(err as Error).message}`);
-      return refused ? 'refused' : 'failed';
+      if (refused) return 'refused';
+      // no answer (timeout, connection reset): as a 503 without Retry-After
+      const verdict = deliveryVerdict(503, undefined, ctx?.attempt ?? 1, Date.now());
+      if (verdict.kind === 'retry' && ctx) {
+        await this.scheduleRetry(sub, payload, ctx, verdict.afterMs);
+        return 'retrying';
+      }
+      return 'failed';
     }
   }
 }

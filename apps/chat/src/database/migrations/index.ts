@@ -10,6 +10,7 @@ import * as m0008 from './0008-moderation';
 import * as m0009 from './0009-account';
 import * as m0010 from './0010-integrations';
 import * as m0011 from './0011-push';
+import * as m0012 from './0012-digest';
 import * as m0013 from './0013-search-index';
 
 /**
@@ -28,7 +29,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-account': m0009,
   '0010-integrations': m0010,
   '0011-push': m0011,
-  // 0012 is reserved (another branch)
+  '0012-digest': m0012,
   '0013-search-index': m0013,
 };
 
