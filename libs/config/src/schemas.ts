@@ -639,7 +639,7 @@ export class GatewayConfig extends BaseConfig {
   @IsInt({ message: 'SOCKET_COALESCED_BURST must be an integer' })
   @Min(1, { message: 'SOCKET_COALESCED_BURST must be at least 1' })
   @Max(1000000, { message: 'SOCKET_COALESCED_BURST must be at most 1000000' })
-  SOCKET_COALESCED_BURST: number = 1000;
+  SOCKET_COALESCED_BURST: number = 500;
 
   /** room:read and typing reach chat / the room at most once per this many ms per socket and room (latest wins). */
   @IsInt({ message: 'SOCKET_COALESCE_MS must be an integer (milliseconds)' })

@@ -181,12 +181,14 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
       }
       const stop = await hooks?.before?.(call);
       if (stop) return reply({ ok: false, error: stop });
-      const ctx: CallContext = {
-        correlationId: randomUUID(),
-        actor: this.opts.actorOf ? await this.opts.actorOf(socket) : socket.data.user,
-        timeoutMs: hooks?.timeoutMs?.(),
-      };
-      const forward = (payload: PayloadIn<T, K>): Promise<BusResult<unknown>> => {
+      // the envelope is made when the bus call is: a coalesced command (room:read) that rides
+      // on another one's flush never pays for its own actor look-up and correlation id
+      const forward = async (payload: PayloadIn<T, K>): Promise<BusResult<unknown>> => {
+        const ctx: CallContext = {
+          correlationId: randomUUID(),
+          actor: this.opts.actorOf ? await this.opts.actorOf(socket) : socket.data.user,
+          timeoutMs: hooks?.timeoutMs?.(),
+        };
         this.waiting++;
         return this.opts.bus.callRaw(pattern, payload, ctx).finally(() => this.waiting--);
       };
