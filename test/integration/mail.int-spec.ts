@@ -5,16 +5,18 @@
  * and mails a reset link only to a verified address — the link resets once and signs every
  * session out; the digest bus command mails text and HTML in the person's language with
  * List-Unsubscribe (RFC 8058), is skipped when not opted in or not verified, and its unsubscribe
- * link (GET, and POST one-click) works signed out and turns the digest off.
+ * link (GET, and POST one-click) works signed out and turns the digest off. End to end: a DM
+ * left unread reaches chat's digest job (DIGEST_DELAY_SEC), which hands it to auth, which mails
+ * it — once.
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { ParsedMail, simpleParser } from 'mailparser';
-import { ACCOUNT_PATTERNS, DIGEST, DigestEntry, messageLink } from '@hihi/contracts';
+import { ACCOUNT_PATTERNS, CLIENT_EVENTS, DIGEST, DigestEntry, Message, messageLink } from '@hihi/contracts';
 import { BusClient, RedisRpcClient } from '@hihi/common/bus';
 import { Stack } from '../support/stack';
-import { api, until } from './chat-helpers';
+import { ack, api, connect, until } from './chat-helpers';
 
 const ORIGIN = 'https://chat.example.test';
 const PASSWORD = 'mail me a link 42';
@@ -81,7 +83,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = (smtp.server.address() as AddressInfo).port;
   stack = new Stack({
-    env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Hihi Chat <chat@example.test>', PUBLIC_ORIGIN: ORIGIN },
+    env: {
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      MAIL_FROM: 'Hihi Chat <chat@example.test>',
+      PUBLIC_ORIGIN: ORIGIN,
+      // the end-to-end digest below: unread for 2 s is mailed (only DMs, groups and mentions count)
+      DIGEST_DELAY_SEC: '2',
+      NOTIFY_DELAY_SEC: '1',
+    },
   });
   await stack.start();
   const t = new RedisRpcClient({ url: stack.redisUrl, prefix: 'hihi', service: 'auth' });
@@ -264,4 +273,65 @@ describe('digest', () => {
     expect((await api(stack, bob.token, 'GET', '/api/me')).body.digest).toBe(true);
     expect((await fetch(`${stack.url}/api/mail/unsubscribe?token=nope`)).status).toBe(400);
   });
+});
+
+describe('digest, end to end', () => {
+  it("a DM left unread is mailed by chat's digest job through auth, once; one read in time is not", async () => {
+    const dana = await register('dana_mail');
+    const erin = await register('erin_mail');
+    await api(stack, dana.token, 'PATCH', '/api/me', { email: 'dana@example.test', language: 'en' });
+    const token = tokenIn(await mailTo('dana@example.test', 'Confirm your email address'), '/verify-email');
+    expect((await api(stack, undefined, 'POST', '/api/me/email/verify', { token })).status).toBe(200);
+    expect((await api(stack, dana.token, 'PATCH', '/api/me', { digest: true })).body.digest).toBe(true);
+
+    const dm = await api(stack, erin.token, 'POST', '/api/dms', { username: dana.username });
+    expect(dm.status).toBeLessThan(300);
+    const roomId = dm.body.id as string;
+    const erinSocket = await connect(stack.url, erin.token);
+    try {
+      expect((await ack(erinSocket, CLIENT_EVENTS.roomJoin, { roomId })).ok).toBe(true);
+      const sent = await ack(erinSocket, CLIENT_EVENTS.messageSend, {
+        roomId,
+        text: 'lunch at noon? 🦆',
+        clientMsgId: randomUUID(),
+      });
+      expect(sent.ok).toBe(true);
+      const message = sent.message as Message;
+
+      // dana is away (no socket): after DIGEST_DELAY_SEC the job mails her
+      const subject = 'unread';
+      const find = () => inbox.filter((m) => to(m) === 'dana@example.test' && /unread/i.test(m.subject ?? ''));
+      expect(await until(() => find().length > 0, 20000, 100)).toBe(true);
+      const mail = find()[0];
+      expect(mail.subject).toContain(subject);
+      expect(mail.text).toContain('lunch at noon?');
+      expect(mail.text).toContain(`${ORIGIN}${messageLink(roomId, message.id, message.seq)}`);
+      expect(mail.html).toContain('lunch at noon?');
+      expect(mail.headerLines.some((h) => h.key === 'list-unsubscribe')).toBe(true);
+
+      // never twice: the next runs find nothing new
+      await new Promise((r) => setTimeout(r, 4500));
+      expect(find()).toHaveLength(1);
+
+      // a message dana reads within the delay is not mailed
+      const danaSocket = await connect(stack.url, dana.token);
+      try {
+        const second = await ack(erinSocket, CLIENT_EVENTS.messageSend, {
+          roomId,
+          text: 'never mind, read it',
+          clientMsgId: randomUUID(),
+        });
+        expect(second.ok).toBe(true);
+        const seq = (second.message as Message).seq;
+        expect((await ack(danaSocket, CLIENT_EVENTS.roomJoin, { roomId })).ok).toBe(true);
+        expect((await ack(danaSocket, CLIENT_EVENTS.roomRead, { roomId, seq })).ok).toBe(true);
+        await new Promise((r) => setTimeout(r, 5000));
+        expect(find()).toHaveLength(1);
+      } finally {
+        danaSocket.socket.close();
+      }
+    } finally {
+      erinSocket.socket.close();
+    }
+  }, 60000);
 });
