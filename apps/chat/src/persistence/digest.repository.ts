@@ -4,6 +4,9 @@ import { NotificationLevel } from '@hihi/contracts';
 import { DB, Db } from '../database/database';
 import type { DigestRow } from '../push/digest-decision';
 
+/** One millisecond: the digest window's grain. */
+const MS = sql`interval '1 millisecond'`;
+
 /** A person's digest so far: up to when messages were considered, when the last mail went. */
 export interface DigestState {
   digested_until: Date;
@@ -71,6 +74,10 @@ export class DigestRepository {
    * past the read position), the mentions half only the unread mentions of each room
    * (message_mentions' key: user_id, room_id, seq > read position) — never the person's whole
    * history of mentions.
+   *
+   * The window is compared at the millisecond: its bounds are JavaScript Dates (ms) while
+   * created_at has µs, so a message in `until`'s own millisecond belongs to this window (as
+   * `created_at >= since + 1 ms and created_at < until + 1 ms`: still a range on created_at).
    */
   async collect(
     userId: string,
@@ -92,7 +99,7 @@ export class DigestRepository {
         left join read_positions rp on rp.user_id = rm.user_id and rp.room_id = rm.room_id
         join messages m on m.room_id = rm.room_id and m.seq > coalesce(rp.seq, 0)
         where rm.user_id = ${userId} and coalesce(rm.notify_level, 'all') <> 'none'
-          and m.created_at > ${since} and m.created_at <= ${until}
+          and m.created_at >= ${since}::timestamptz + ${MS} and m.created_at < ${until}::timestamptz + ${MS}
           and not m.deleted and m.sender_id <> ${userId} and (not m.sender_bot or r.kind = 'dm')
         union all
         select m.room_id, r.name, r.kind, m.id::text, m.seq::int,
@@ -108,7 +115,7 @@ export class DigestRepository {
           join messages m on m.room_id = mm.room_id and m.seq = mm.seq
           where mm.user_id = rm.user_id and mm.room_id = rm.room_id and mm.seq > coalesce(
             (select rp.seq from read_positions rp where rp.user_id = rm.user_id and rp.room_id = rm.room_id), 0)
-            and m.created_at > ${since} and m.created_at <= ${until}
+            and m.created_at >= ${since}::timestamptz + ${MS} and m.created_at < ${until}::timestamptz + ${MS}
             and not m.deleted and m.sender_id <> ${userId}
           offset 0
         ) m
