@@ -8,6 +8,7 @@ import {
   scrollWidth,
   uniqueName,
   registerViaApi,
+  roomTitle,
   signInViaUi,
   waitForChat,
 } from './support/browser';
@@ -140,3 +141,48 @@ it('passkey: enrol from the security page with the virtual authenticator, then s
   await page.getByRole('button', { name: 'Remove passkey Chromium laptop' }).click();
   await page.getByText('No passkeys yet').waitFor();
 }, 90_000);
+
+it('a link to a room opened signed out (a mailed digest, a push) goes on to that room after the sign-in', async () => {
+  const account = { username: uniqueName('link'), password: PASSWORD };
+  await registerViaApi(suite.stack.url, account);
+  const login = await fetch(`${suite.stack.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const name = `digest-${uniqueName('r')}`.slice(0, 30);
+  const created = await fetch(`${suite.stack.url}/api/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ name }),
+  });
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  const p = await newPerson(suite.browser(), suite.stack.url);
+  suite.people.push(p);
+  const { page } = p;
+  await page.goto(`/chat?room=${encodeURIComponent(id)}&seq=1`);
+  await page.waitForURL('**/login?next=**');
+  expect(new URL(page.url()).searchParams.get('next')).toBe(`/chat?room=${id}&seq=1`);
+  await page.locator('#login-username').fill(account.username);
+  await page.locator('#login-password').fill(account.password);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL(`**/chat?room=${id}**`);
+  await waitForChat(page);
+  await roomTitle(page).filter({ hasText: name }).waitFor();
+
+  // a next that points elsewhere is not followed
+  await page.context().clearCookies();
+  await page.evaluate(() => {
+    localStorage.clear();
+    sessionStorage.clear();
+  });
+  await page.goto('/login?next=' + encodeURIComponent('//example.com/chat'));
+  await page.locator('#login-username').fill(account.username);
+  await page.locator('#login-password').fill(account.password);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL('**/chat');
+  expect(new URL(page.url()).origin).toBe(new URL(suite.stack.url).origin);
+});

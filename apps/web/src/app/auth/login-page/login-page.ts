@@ -7,6 +7,7 @@ import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angula
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { httpErrorMessage, httpStatus, retryAfterSeconds } from '../../core/api/http-error';
 import { AuthService } from '../../core/auth/auth.service';
+import { rememberNext } from '../../core/auth/next-url';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { DuckIcon } from '../../shared/duck-icon/duck-icon';
 import { LangToggle } from '../../shared/lang-toggle/lang-toggle';
@@ -41,6 +42,8 @@ export class LoginPage {
       () => undefined,
     );
     const query = inject(ActivatedRoute).snapshot.queryParamMap;
+    // a link opened signed out: go on to it after the sign-in (kept across an SSO round trip)
+    rememberNext(query.get('next'));
     const sso = query.get('sso');
     if (query.get('ssoError')) this.error.set(this.i18n.t('sso.failed'));
     if (sso) {

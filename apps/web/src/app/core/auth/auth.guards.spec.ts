@@ -43,6 +43,16 @@ describe('route guards', () => {
     expect(path(run(authGuard))).toBe('/login');
   });
 
+  it('authGuard keeps where a visitor was headed (a mailed link), but not another site', () => {
+    const at = (url: string) =>
+      path(
+        TestBed.runInInjectionContext(() => authGuard({} as ActivatedRouteSnapshot, { url } as RouterStateSnapshot)),
+      );
+    expect(at('/chat?room=r1&msg=m1&seq=3')).toBe('/login?next=%2Fchat%3Froom%3Dr1%26msg%3Dm1%26seq%3D3');
+    expect(at('/chat')).toBe('/login');
+    expect(at('//evil.example')).toBe('/login');
+  });
+
   it('authGuard lets members and guests in', () => {
     signIn(false);
     expect(run(authGuard)).toBe(true);

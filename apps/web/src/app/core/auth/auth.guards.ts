@@ -1,12 +1,18 @@
 import { inject } from '@angular/core';
-import { type ActivatedRouteSnapshot, type CanActivateFn, Router } from '@angular/router';
+import { type ActivatedRouteSnapshot, type CanActivateFn, Router, type RouterStateSnapshot } from '@angular/router';
 import { roleAtLeast } from '@hihi/contracts';
 import { AuthService } from './auth.service';
+import { safeNext } from './next-url';
 
-/** Only signed-in people (members or guests) may enter; others go to the sign-in page. */
-export const authGuard: CanActivateFn = () => {
+/**
+ * Only signed-in people (members or guests) may enter; others go to the sign-in page, which goes
+ * on to where they were headed (`?next=`: a mailed or pushed link opened signed out).
+ */
+export const authGuard: CanActivateFn = (_route: ActivatedRouteSnapshot, state?: RouterStateSnapshot) => {
   const auth = inject(AuthService);
-  return auth.isSignedIn() ? true : inject(Router).createUrlTree(['/login']);
+  if (auth.isSignedIn()) return true;
+  const next = safeNext(state?.url);
+  return inject(Router).createUrlTree(['/login'], next && next !== '/chat' ? { queryParams: { next } } : {});
 };
 
 /**

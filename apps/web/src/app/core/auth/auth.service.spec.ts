@@ -4,6 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import type { AuthTokens, PublicUser } from '@hihi/contracts';
 import { AUTH_API, AuthService, SESSION_STORAGE_KEY, type StoredSession } from './auth.service';
+import { rememberNext } from './next-url';
 
 const alice: PublicUser = { id: 'u1', username: 'alice', displayName: 'Alice', guest: false, role: 'member' };
 const tokens = (n: number): AuthTokens => ({
@@ -115,6 +116,16 @@ describe('AuthService', () => {
     const plain = auth.login('alice', 'pw-12345678', false);
     http.expectOne(AUTH_API.login).flush(tokens(2));
     await plain;
+    expect(auth.homeAfterSignIn()).toBe('/chat');
+  });
+
+  it('a sign-in goes on, once, to the link that was opened signed out', async () => {
+    const { auth, http } = setup();
+    rememberNext('/chat?room=r1&msg=m1&seq=3');
+    const signedIn = auth.login('alice', 'pw-12345678', false);
+    http.expectOne(AUTH_API.login).flush(tokens(1));
+    await signedIn;
+    expect(auth.homeAfterSignIn()).toBe('/chat?room=r1&msg=m1&seq=3');
     expect(auth.homeAfterSignIn()).toBe('/chat');
   });
 

@@ -13,6 +13,7 @@ import type {
   RegisterBody,
 } from '@hihi/contracts';
 import { firstValueFrom } from 'rxjs';
+import { takeNext } from './next-url';
 
 export const SESSION_STORAGE_KEY = 'hihi.session';
 
@@ -53,9 +54,13 @@ export class AuthService {
   /** the server asked this sign-in to enrol a second factor (`require2fa`, SPEC §12) */
   readonly secondFactorRequested = signal(false);
 
-  /** Where a sign-in lands: the security page when a second factor is asked for, else the chat. */
+  /**
+   * Where a sign-in lands: the security page when a second factor is asked for, else where the
+   * person was headed (a link opened signed out, kept by the sign-in page), else the chat.
+   */
   homeAfterSignIn(): string {
-    return this.secondFactorRequested() ? '/security?enrol=1' : '/chat';
+    const next = takeNext();
+    return this.secondFactorRequested() ? '/security?enrol=1' : (next ?? '/chat');
   }
 
   /** The current access token, even if it may have expired. */
