@@ -397,7 +397,11 @@ describe('web client: accessibility (browser, axe-core WCAG 2.1 AA)', () => {
           expect(await isFocused(bobs)).toBe(true);
           await screenshot(page, 'a11y-focus-2-message');
           await tabTo(page, `${bobs} .act[aria-label="Reply"]`);
-          expect(await page.locator(`${bobs} .msg__actions`).evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+          // the actions fade in (a short opacity transition): fully shown once it has run
+          const actions = page.locator(`${bobs} .msg__actions`);
+          const opacity = () => actions.evaluate((el) => getComputedStyle(el).opacity);
+          for (let i = 0; i < 50 && (await opacity()) !== '1'; i++) await page.waitForTimeout(20);
+          expect(await opacity()).toBe('1');
           await screenshot(page, 'a11y-focus-3-message-actions');
           await key('Enter');
           await page.locator('.reply').waitFor();

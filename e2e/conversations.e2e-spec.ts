@@ -227,6 +227,7 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
           await a.page.locator('.topbar__bell[aria-label*="nothing"]').waitFor();
           await setTabHidden(a.page, true);
           await b.page.locator('nav[aria-labelledby="rooms-dms"] .room').first().click();
+          await b.page.locator('.topbar h1', { hasText: 'Alice' }).waitFor();
           await sendMessage(b.page, `muted ${Date.now()}`);
           await a.page.waitForTimeout(1000);
           expect(await notifications(a.page)).toHaveLength(2);
@@ -313,7 +314,10 @@ describe('web client: formatting, mentions and notifications (browser)', () => {
           const badge = b.page.locator('.room').filter({ hasText: room.name }).locator('.room__mentions');
           await badge.waitFor();
           expect(await badge.textContent()).toContain('1');
-          // alice's typing in the lobby ended when she left it (not sent to the room she went to)
+          // alice's typing in the lobby ended when she left it (not sent to the room she went to);
+          // typing states reach the room at most every SOCKET_COALESCE_MS (500 ms), well before
+          // a receiver's own TYPING_TTL_MS (6 s) would clear it
+          await b.page.locator('.typing', { hasText: 'Alice' }).waitFor({ state: 'detached', timeout: 2500 });
           expect(await b.page.locator('.typing').textContent()).not.toContain('Alice');
           await screenshot(b.page, '30-mention-in-unopened-room');
         },
