@@ -10,18 +10,17 @@
  * it — once.
  */
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
-import { ParsedMail, simpleParser } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { ACCOUNT_PATTERNS, CLIENT_EVENTS, DIGEST, DigestEntry, Message, messageLink } from '@hihi/contracts';
 import { BusClient, RedisRpcClient } from '@hihi/common/bus';
+import { SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
 import { Stack } from '../support/stack';
 import { ack, api, connect, until } from './chat-helpers';
 
 const ORIGIN = 'https://chat.example.test';
 const PASSWORD = 'mail me a link 42';
-const inbox: ParsedMail[] = [];
-let smtp: SMTPServer;
+let inbox: ParsedMail[] = [];
+let smtp: SmtpInbox;
 let stack: Stack;
 let authBus: BusClient;
 
@@ -68,23 +67,11 @@ function entry(over: Partial<DigestEntry> = {}): DigestEntry {
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream)
-        .then((m) => {
-          inbox.push(m);
-          done();
-        })
-        .catch(done);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const port = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpInbox();
+  inbox = smtp.mails;
   stack = new Stack({
     env: {
-      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      SMTP_URL: smtp.url,
       MAIL_FROM: 'Hihi Chat <chat@example.test>',
       PUBLIC_ORIGIN: ORIGIN,
       // the end-to-end digest below: unread for 2 s is mailed (only DMs, groups and mentions count)
@@ -101,7 +88,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await authBus?.close();
   await stack?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
 }, 30000);
 
 let alice: Account;

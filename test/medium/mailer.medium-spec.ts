@@ -3,37 +3,20 @@
  * a mail arrives with its text and HTML parts and, for a digest, List-Unsubscribe (RFC 8058).
  */
 import 'reflect-metadata';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
 import { AuthConfig, loadConfig } from '@hihi/config';
 import { MailerService } from '../../apps/auth/src/mail/mailer.service';
 import { digestMail, verificationMail } from '../../apps/auth/src/mail/mail-templates';
+import { SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
 
-const inbox: ParsedMail[] = [];
-let server: SMTPServer;
-let port = 0;
+let smtp: SmtpInbox;
+let inbox: SmtpInbox['mails'] = [];
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream)
-        .then((m) => {
-          inbox.push(m);
-          done();
-        })
-        .catch(done);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  smtp = await startSmtpInbox();
+  inbox = smtp.mails;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => smtp.close());
 
 function mailer(env: Record<string, string>): MailerService {
   return new MailerService(loadConfig(AuthConfig, { JWT_SECRET: 'x'.repeat(32), ...env }));
@@ -47,7 +30,7 @@ it('without SMTP_URL nothing is sent and the mailer says it is not configured', 
 
 it('sends text and HTML parts from MAIL_FROM; a digest carries List-Unsubscribe', async () => {
   const m = mailer({
-    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    SMTP_URL: smtp.url,
     MAIL_FROM: 'Hihi Chat <chat@example.com>',
     PUBLIC_ORIGIN: 'https://chat.example.com',
   });
