@@ -330,6 +330,22 @@ describe('Composer', () => {
       expect(messages).toEqual([{ text: 'a.png, b.png', attachments: [att('u1', 'a.png'), att('u2', 'b.png')] }]);
     });
 
+    it('text typed in the instant the room changes is not shown in the new room (what the box shows is what is sent)', async () => {
+      fixture.componentRef.setInput('roomId', 'room-a');
+      await fixture.whenStable();
+      // typed before the change of room was rendered: the binding has not seen it
+      type('typed as the room changed');
+      fixture.componentRef.setInput('roomId', 'room-b');
+      await fixture.whenStable();
+      expect(box.value).toBe('');
+      key({});
+      expect(messages).toEqual([]);
+      // it stayed with the room it was typed in
+      fixture.componentRef.setInput('roomId', 'room-a');
+      await fixture.whenStable();
+      expect(box.value).toBe('typed as the room changed');
+    });
+
     it('keeps a draft per room: text and files stay with their room, uploads go on, a waiting send is called off', async () => {
       fixture.componentRef.setInput('roomId', 'room-a');
       await fixture.whenStable();

@@ -257,8 +257,15 @@ export class Composer {
     this.closeMentions();
     this.emojiOpen.set(false);
     this.stopTyping();
-    // the textarea follows text() through its binding; its height once it has been rendered
-    if (this.viewReady) queueMicrotask(() => this.autosize());
+    if (this.viewReady) {
+      // the textarea follows text() through its binding — but text typed since the last render
+      // (in the instant the room changed) is not in the binding, which then sees no change: the
+      // box is set here so what it shows is what a send sends
+      const el = this.textarea().nativeElement;
+      if (el.value !== this.text()) el.value = this.text();
+      // its height once it has been rendered
+      queueMicrotask(() => this.autosize());
+    }
   }
 
   private afterUpload(): void {
