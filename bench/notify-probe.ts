@@ -1,7 +1,8 @@
 /**
  * Push and digest recipients (SPEC §10): the plans and latency of the queries a new message and a
  * digest run make — PushRepository.recipients (who in the room has a device, their level and read
- * position) in rooms of 100 and 1,000 members, DigestRepository.levels (the mentioned) and
+ * position) in rooms of 100 and 1,000 members, PushRepository.audience (PushAudience's read, once
+ * per room and minute), DigestRepository.levels (the mentioned) and
  * DigestRepository.collect (a person's unread DMs, groups and mentions since their last digest) —
  * with chat's real repositories (the compiled ones in dist/: run `npm run build:server` first)
  * against the embedded PostgreSQL with chat's migrations, in a database of 100,000 people,
@@ -29,6 +30,7 @@ interface DatabaseModule {
 }
 interface PushRepo {
   recipients(roomId: string, senderId: string, mentioned: string[]): Promise<unknown[]>;
+  audience(roomId: string, defaultAll: boolean, limit: number): Promise<unknown[]>;
 }
 interface DigestRepo {
   levels(roomId: string, userIds: string[]): Promise<unknown[]>;
@@ -166,6 +168,10 @@ async function main(): Promise<void> {
       ['push recipients, 100 members', () => push.recipients('big100', 'u3', [])],
       ['push recipients, 1,000 members', () => push.recipients('big1000', 'u3', [])],
       ['push recipients, 1,000 members, 3 mentioned', () => push.recipients('big1000', 'u3', mentioned)],
+      // PushAudience's read (once per room and minute, not per message): the worst case is a room
+      // where nobody is at `all`, so every member is looked at
+      ['push audience, 1,000 members, default mentions', () => push.audience('big1000', false, 2)],
+      ['push audience, 1,000 members, default all', () => push.audience('big1000', true, 2)],
       ['digest levels of 3 mentioned, 1,000 members', () => digest.levels('big1000', mentioned)],
       ['digest members of a group', () => digest.members('grp2')],
       ['digest collect (last hour, 20)', () => digest.collect('u1', hourAgo, new Date(), 20)],

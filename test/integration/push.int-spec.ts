@@ -19,8 +19,8 @@ import {
 } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { CLIENT_EVENTS, Message, PushPayload } from '@hihi/contracts';
-import { Stack } from '../support/stack';
+import { CHAT_PATTERNS, CLIENT_EVENTS, Message, PushPayload } from '@hihi/contracts';
+import { ServiceProc, Stack } from '../support/stack';
 import { ack, api, Client, connect, sleep, until } from './chat-helpers';
 
 const PASSWORD = 'push me gently 42';
@@ -331,3 +331,67 @@ it('retries a device whose push service answers 503 with Retry-After, after the 
   // the retry was that device's alone: the other one got the push once
   expect(forPath(`/ok/${dan.username}`).map((r) => decrypt(fine, r.body).messageId)).toEqual([m.id]);
 }, 40_000);
+
+describe('the push audience of a room (cached per room in every chat process)', () => {
+  /** message.send requests a chat process has handled so far */
+  const sendsHandled = (p: ServiceProc) =>
+    p.lines.filter((l) => l.includes('bus request handled') && l.includes(`"${CHAT_PATTERNS.send}"`)).length;
+  const chats = () => stack.procs.filter((p) => p.service === 'chat' && p.proc.exitCode === null);
+
+  /** Send until each chat process has stored at least `each` of them; the messages sent. */
+  async function sendOnEvery(roomId: string, label: string, each: number): Promise<Message[]> {
+    const before = chats().map(sendsHandled);
+    const sent: Message[] = [];
+    while (sent.length < 60 && chats().some((p, i) => sendsHandled(p) - before[i] < each))
+      sent.push(await send(aliceSocket, roomId, `${label} ${sent.length}`));
+    expect(chats().map((p, i) => sendsHandled(p) - before[i] >= each)).toEqual([true, true]);
+    return sent;
+  }
+
+  beforeAll(async () => {
+    const second = stack.spawn('chat');
+    expect(await until(() => second.lines.some((l) => l.includes('chat service ready')), 30_000)).toBe(true);
+  }, 40_000);
+
+  it('a device added after the room has talked is pushed the next message, whichever chat process stores it', async () => {
+    const dave = await register('dave');
+    const dm = await dmWith(alice, dave);
+    // both processes have seen the DM with nobody to push to
+    await sendOnEvery(dm, 'before any device', 2);
+    await sleep(2000);
+    expect(forPath(`/ok/${dave.username}`)).toHaveLength(0);
+
+    const d = device(`http://127.0.0.1:${port}/ok/${dave.username}`);
+    expect((await api(stack, dave.token, 'POST', '/api/push/subscriptions', subscription(d))).status).toBe(201);
+    const after = await sendOnEvery(dm, 'with a device', 2);
+    expect(await until(() => forPath(`/ok/${dave.username}`).length >= after.length, 15_000)).toBe(true);
+    await sleep(1500);
+    const pushed = forPath(`/ok/${dave.username}`).map((r) => decrypt(d, r.body).messageId);
+    expect(pushed.sort()).toEqual(after.map((m) => m.id).sort());
+  }, 90_000);
+
+  it('raising a room to `all` is pushed the next message at once; lowering it to `none` stops them', async () => {
+    const erin = await register('erin');
+    const d = device(`http://127.0.0.1:${port}/ok/${erin.username}`);
+    expect((await api(stack, erin.token, 'POST', '/api/push/subscriptions', subscription(d))).status).toBe(201);
+    const room = await api(stack, alice.token, 'POST', '/api/rooms', { name: `levels-${randomUUID().slice(0, 6)}` });
+    expect(room.status).toBe(201);
+    const roomId = room.body.id as string;
+    expect((await api(stack, erin.token, 'POST', `/api/rooms/${roomId}/join`)).status).toBe(200);
+    // a public room's default is `mentions`: talk that names nobody is not pushed
+    await sendOnEvery(roomId, 'chatter', 2);
+    await sleep(2000);
+    expect(forPath(`/ok/${erin.username}`)).toHaveLength(0);
+
+    const level = (l: string) => api(stack, erin.token, 'PUT', `/api/rooms/${roomId}/notifications`, { level: l });
+    expect((await level('all')).status).toBe(200);
+    const wanted = await sendOnEvery(roomId, 'now at all', 2);
+    expect(await until(() => forPath(`/ok/${erin.username}`).length >= wanted.length, 15_000)).toBe(true);
+
+    expect((await level('none')).status).toBe(200);
+    await sendOnEvery(roomId, 'now at none', 2);
+    await sleep(3000);
+    const pushed = forPath(`/ok/${erin.username}`).map((r) => decrypt(d, r.body).messageId);
+    expect(pushed.sort()).toEqual(wanted.map((m) => m.id).sort());
+  }, 90_000);
+});

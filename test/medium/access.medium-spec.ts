@@ -5,7 +5,11 @@ import { migrateToLatest, Db } from '../../apps/chat/src/database/database';
 import { RoomsRepository } from '../../apps/chat/src/persistence/rooms.repository';
 import { UsersRepository } from '../../apps/chat/src/persistence/users.repository';
 import { AccessService } from '../../apps/chat/src/access/access.service';
-import { AccessInvalidation, LocalAccessInvalidation } from '../../apps/chat/src/access/access-invalidation';
+import {
+  AccessInvalidation,
+  AccessNotice,
+  LocalAccessInvalidation,
+} from '../../apps/chat/src/access/access-invalidation';
 import { Actor, actorOf, botActor, integrationActor } from '../../apps/chat/src/access/actor';
 import { RoomAction } from '../../apps/chat/src/access/policy';
 import { DomainEvents } from '../../apps/chat/src/events/domain-events';
@@ -34,20 +38,16 @@ const person = (id: string, role?: ServerRole, guest = false): PublicUser => ({
 
 type Outcome = 'ok' | 'forbidden' | 'not_found' | 'conflict';
 
-/** A second chat process's invalidation: notices of the first arrive through `deliver`. */
+/** A second chat process's invalidation: notices of the first arrive through `receive`. */
 class PairedInvalidation extends AccessInvalidation {
   peer?: PairedInvalidation;
-  private listener: (roomId: string | undefined) => void = () => undefined;
   up = true;
   get healthy(): boolean {
     return this.up;
   }
-  publish(roomId: string): Promise<void> {
-    this.peer?.listener(roomId);
+  protected send(notice: AccessNotice): Promise<void> {
+    this.peer?.receive(notice);
     return Promise.resolve();
-  }
-  listen(listener: (roomId: string | undefined) => void): void {
-    this.listener = listener;
   }
 }
 

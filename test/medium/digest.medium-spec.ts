@@ -39,10 +39,9 @@ class NoInvalidation extends AccessInvalidation {
   get healthy(): boolean {
     return true;
   }
-  publish(): Promise<void> {
+  protected send(): Promise<void> {
     return Promise.resolve();
   }
-  listen(): void {}
 }
 
 describe('email digest collection on PostgreSQL (medium)', () => {

@@ -8,7 +8,7 @@ import { UsersRepository } from '../../apps/chat/src/persistence/users.repositor
 import { MessagesRepository } from '../../apps/chat/src/persistence/messages.repository';
 import { ModerationRepository } from '../../apps/chat/src/persistence/moderation.repository';
 import { AccessService } from '../../apps/chat/src/access/access.service';
-import { AccessInvalidation } from '../../apps/chat/src/access/access-invalidation';
+import { AccessInvalidation, AccessNotice } from '../../apps/chat/src/access/access-invalidation';
 import { Actor, actorOf } from '../../apps/chat/src/access/actor';
 import { DomainEvents } from '../../apps/chat/src/events/domain-events';
 import { RoomEventsPublisher } from '../../apps/chat/src/events/room-events.publisher';
@@ -44,16 +44,12 @@ const person = (id: string, role?: ServerRole): PublicUser => ({
 /** A second chat process's invalidation: notices of the first arrive through the peer. */
 class PairedInvalidation extends AccessInvalidation {
   peer?: PairedInvalidation;
-  private listener: (roomId: string | undefined) => void = () => undefined;
   get healthy(): boolean {
     return true;
   }
-  publish(roomId: string): Promise<void> {
-    this.peer?.listener(roomId);
+  protected send(notice: AccessNotice): Promise<void> {
+    this.peer?.receive(notice);
     return Promise.resolve();
-  }
-  listen(listener: (roomId: string | undefined) => void): void {
-    this.listener = listener;
   }
 }
 

@@ -44,6 +44,7 @@ import { ModerationNotices, RedisModerationNotices } from './moderation/moderati
 import { PushRepository } from './persistence/push.repository';
 import { PushService } from './push/push.service';
 import { PushNotifier } from './push/push-notifier';
+import { PushAudience } from './push/push-audience';
 import { PushHandlers } from './handlers/push.handlers';
 import { DigestRepository } from './persistence/digest.repository';
 import { DigestService } from './push/digest.service';
@@ -100,6 +101,7 @@ import { BusDigestMailer, DigestMailer } from './push/digest-mailer';
     PushRepository,
     PushService,
     PushNotifier,
+    PushAudience,
     DigestRepository,
     DigestService,
     DigestNotifier,

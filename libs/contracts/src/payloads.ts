@@ -217,13 +217,19 @@ export type RoomEventEnvelope =
 
 /**
  * Chat → chat pub/sub (ACCESS channel): a room's access facts changed (members, roles, kind,
- * archive); every chat process drops its cached copy. `userIds` narrows it to those members.
+ * archive, a member's notification level), or (`scope: 'push'`) someone added a push device;
+ * every chat process drops its cached copy.
  */
 export interface AccessChangedEvent {
-  roomId: string;
+  /** the room whose facts or members changed (absent with `scope: 'push'`: every room) */
+  roomId?: string;
+  /** 'room' (the default): the room's facts and members; 'push': who has push devices */
+  scope?: AccessNoticeScope;
   /** the process that published it (it has already updated its own cache) */
   origin?: string;
 }
+
+export type AccessNoticeScope = 'room' | 'push';
 
 /* ---------- Chat bus payloads (gateway → chat), beyond the socket payloads above ---------- */
 export interface HistoryRequest extends HistoryQuery {

@@ -62,7 +62,10 @@ export class AccessService {
     private readonly repo: RoomsRepository,
     private readonly invalidation: AccessInvalidation,
   ) {
-    invalidation.listen((roomId) => (roomId === undefined ? this.rooms.clear() : this.rooms.delete(roomId)));
+    invalidation.listen((notice) => {
+      if (notice === undefined) this.rooms.clear();
+      else if (notice.scope === 'room') this.rooms.delete(notice.roomId);
+    });
   }
 
   /** Answer the decision, or throw the BusError the policy chose (not_found, forbidden …). */
@@ -110,7 +113,7 @@ export class AccessService {
    * processes. Awaited before the change is answered, so the caller's next command sees it.
    */
   async changed(roomId: string): Promise<void> {
-    this.rooms.delete(roomId);
+    // forgotten here at once (and by this process's other caches), then in the others
     await this.invalidation.publish(roomId);
   }
 

@@ -120,6 +120,8 @@ export class ChatAccountService {
     await this.access.require(actor, roomId, 'view');
     if (!(await this.rooms.setNotifyLevel(roomId, actor.id, level)))
       throw new BusError('not_found', 'join the room to set its notifications');
+    // a member fact: who a message of the room may be pushed to (PushAudience)
+    await this.access.changed(roomId);
     const room = await this.roomsService.viewOf(actor.id, roomId);
     await this.events.publish({ type: 'room:updated', roomId, room, userIds: [actor.id] });
     return room;

@@ -89,6 +89,23 @@ export class PushRepository {
   }
 
   /**
+   * Up to `limit` members of the room with at least one device whose level is `all` (or unset,
+   * when the kind's default is `all`): whom a message that mentions nobody could be pushed to.
+   * Plan (docs/performance.md, "The push audience"): the room's members by room_members' key
+   * (`offset 0` keeps the planner from a sequential scan it hopes the limit ends early), one probe
+   * of push_subscriptions_user each.
+   */
+  async audience(roomId: string, defaultAll: boolean, limit: number): Promise<{ user_id: string }[]> {
+    const { rows } = await sql<{ user_id: string }>`
+      select m.user_id
+      from (select user_id, notify_level from room_members where room_id = ${roomId} offset 0) m
+      where coalesce(m.notify_level, ${defaultAll ? 'all' : 'mentions'}) = 'all'
+        and exists (select 1 from push_subscriptions s where s.user_id = m.user_id)
+      limit ${limit}`.execute(this.db);
+    return rows;
+  }
+
+  /**
    * The members of the room (and the mentioned, who may see the room without a membership row:
    * the lobby) who have at least one subscription, but not `senderId`, with their level and
    * read position now. Plan (docs/performance.md, "Push and digest recipients"): the members by

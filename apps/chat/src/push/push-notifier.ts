@@ -10,13 +10,16 @@ import { DomainEvents } from '../events/domain-events';
 import { PushRepository, PushSubscriptionRow } from '../persistence/push.repository';
 import { buildPayload, deliveryVerdict, unread, wantsPush } from './push-decision';
 import { PushService } from './push.service';
+import { PushAudience } from './push-audience';
+import { RoomFacts } from '../access/policy';
 
 export const PUSH_QUEUE = 'push';
 
 /** One delayed check: after NOTIFY_DELAY_SEC, who has still not read this message? */
 export interface PushJob {
   message: Message;
-  roomName: string;
+  /** (jobs queued by earlier versions; the room's name is read when the job runs) */
+  roomName?: string;
 }
 
 /** One device's push again, after its push service answered 429 or 5xx (or did not answer). */
@@ -71,13 +74,14 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly repo: PushRepository,
     private readonly push: PushService,
     private readonly config: ChatConfig,
+    private readonly audience: PushAudience,
   ) {
     this.prefix = hashTag(config.REDIS_PREFIX, 'bull');
   }
 
   onModuleInit(): void {
     this.domain.on('message.created', ({ message, room, created }) => {
-      if (created && !message.deleted) void this.enqueue(message, room.id);
+      if (created && !message.deleted) void this.enqueue(message, room);
     });
   }
 
@@ -114,15 +118,26 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
     return this.queue;
   }
 
-  /** Queue the delayed check, when anyone in the room could receive a push at all. Never throws. */
-  async enqueue(message: Message, roomId: string): Promise<void> {
+  /**
+   * Queue the delayed check, when anyone in the room could receive a push at all. Never throws.
+   * A message that mentions someone asks the database who could; one that mentions nobody asks
+   * the cached audience of the room (PushAudience): most messages cost no query here.
+   */
+  async enqueue(message: Message, room: RoomFacts): Promise<void> {
     try {
-      const candidates = await this.repo.recipients(roomId, message.sender.id, message.mentions ?? []);
       const fromBot = message.sender.bot === true;
-      if (!candidates.some((r) => wantsPush(r.notify_level, r.kind, mentioned(message, r.user_id), fromBot))) return;
+      const mentions = message.mentions ?? [];
+      if (mentions.length) {
+        const candidates = await this.repo.recipients(room.id, message.sender.id, mentions);
+        if (!candidates.some((r) => wantsPush(r.notify_level, r.kind, mentioned(message, r.user_id), fromBot))) return;
+      } else {
+        // unmentioned, only `all` is pushed, and a bot's message only in a DM with it
+        if (fromBot && room.kind !== 'dm') return;
+        if (!(await this.audience.reachable(room, message.sender.id))) return;
+      }
       await this.getQueue().add(
         'message',
-        { message, roomName: candidates[0].room_name },
+        { message },
         {
           jobId: `p_${message.id.replace(/:/g, '_')}`,
           delay: this.config.NOTIFY_DELAY_SEC * 1000,
@@ -149,7 +164,7 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
         wantsPush(r.notify_level, r.kind, mentions.has(r.user_id), message.sender.bot === true),
     );
     if (!due.length) return;
-    const payload = JSON.stringify(buildPayload(message, { kind: due[0].kind, name: job.data.roomName }));
+    const payload = JSON.stringify(buildPayload(message, { kind: due[0].kind, name: due[0].room_name }));
     const subs = await this.repo.ofUsers(due.map((r) => r.user_id));
     await Promise.all(
       subs.map((s) =>

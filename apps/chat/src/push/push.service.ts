@@ -6,6 +6,7 @@ import { PUSH, PushSubscriptionBody, VapidKey } from '@hihi/contracts';
 import type { Actor } from '../access/actor';
 import { PushRepository } from '../persistence/push.repository';
 import { loadVapidKeys, VapidKeys } from './vapid-keys';
+import { PushAudience } from './push-audience';
 
 /**
  * Web Push subscriptions (SPEC §10), the one write path: a person keeps at most PUSH.perUser
@@ -20,6 +21,7 @@ export class PushService {
   constructor(
     private readonly repo: PushRepository,
     private readonly config: ChatConfig,
+    private readonly audience: PushAudience,
   ) {
     this.policy = parseEgressAllow(config.EGRESS_ALLOW);
   }
@@ -51,6 +53,8 @@ export class PushService {
       body.keys.auth.replace(/=+$/, ''),
       PUSH.perUser,
     );
+    // the person's rooms may now have someone to push to: every process forgets their audiences
+    await this.audience.deviceAdded();
   }
 
   async unsubscribe(actor: Actor, endpoint: string): Promise<void> {
