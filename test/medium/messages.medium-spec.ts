@@ -2,7 +2,7 @@ import { Kysely, Migrator, sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { migrateToLatest } from '../../apps/chat/src/database/database';
 import { migrationProvider, MIGRATIONS } from '../../apps/chat/src/database/migrations';
-import { MessagesRepository, NewMessage } from '../../apps/chat/src/persistence/messages.repository';
+import { insertStatement, MessagesRepository, NewMessage } from '../../apps/chat/src/persistence/messages.repository';
 import { RoomsRepository } from '../../apps/chat/src/persistence/rooms.repository';
 import { Db } from '../../apps/chat/src/database/database';
 import { TestDatabase } from './pg';
@@ -301,6 +301,16 @@ describe('chat storage on PostgreSQL (medium: repositories against a real databa
         sql`select 1 from messages where room_id = ${roomId} and changed_event > 5 and seq <= 100`,
       );
       expect(plan).toMatch(/messages_changes/);
+    });
+
+    it('the group-commit insert probes messages_idempotency and messages_id per message, never scans messages', async () => {
+      // the generic plan: what the named prepared statement keeps for the connection's life, made
+      // here on a small table where hashing the batch against a scan looks cheapest
+      const { sql: text } = insertStatement('[]').compile(db);
+      const plan = await explain(db, sql`(generic_plan, costs off) ${sql.raw(text)}`);
+      expect(plan).not.toMatch(/Seq Scan on messages/);
+      expect(plan).toMatch(/Index Scan using messages_idempotency on messages/);
+      expect(plan).toMatch(/Index Scan using messages_id on messages/);
     });
 
     it('read position: read_positions_pkey (user_id, room_id)', async () => {

@@ -51,9 +51,11 @@ export class MessagesRepository {
    * duplicate that this statement's snapshot did not see makes it fail with a unique violation
    * and change nothing: the caller runs it again and then finds the duplicate. Rows come back
    * ordered by (room, seq); a message whose room is gone is not stored and not answered.
-   * The look-ups by the batch's keys are LATERAL, one index probe per message, whatever the
-   * table's statistics say (a join here was planned as a scan of the whole table while the
-   * statistics of a fast-growing table were stale). The text never changes (parameters only),
+   * The look-ups by the batch's keys are LATERAL subqueries ending in `offset 0`, so the planner
+   * cannot turn them into a join: one index probe per message, whatever the table's statistics
+   * say. (Without the fence a plan made while the table was small — kept by the prepared
+   * statement — hashed the batch and scanned all of messages twice per batch: PostgreSQL's CPU per
+   * message grew with the table; docs/performance.md.) The text never changes (parameters only),
    * so it runs as a named prepared statement: parsed and planned once per connection.
    */
   async insert(batch: RoomMessage[]): Promise<BatchRow[]> {
@@ -72,59 +74,7 @@ export class MessagesRepository {
         attachments: m.attachments?.length ? m.attachments : null,
       })),
     );
-    const { rows } = await executeNamed(
-      this.db,
-      'messages_insert',
-      sql<BatchRow>`
-      with input as (
-        select * from jsonb_to_recordset(${input}::jsonb) as v(
-          ord int, room_id text, sender_id text, sender_username text, sender_display_name text, sender_bot boolean,
-          client_msg_id text, text text, reply_to uuid, mentions text[], attachments jsonb)
-      ),
-      existing as (
-        select m.* from input i cross join lateral (
-          select * from messages m where m.sender_id = i.sender_id and m.client_msg_id = i.client_msg_id) m
-      ),
-      fresh as (
-        select i.*, row_number() over (partition by i.room_id order by i.ord) as n from input i
-        where not exists (
-          select 1 from existing e where e.sender_id = i.sender_id and e.client_msg_id = i.client_msg_id)
-      ),
-      counted as (select room_id, count(*) as k from fresh group by room_id),
-      locked as materialized (
-        select r.id from rooms r where r.id in (select room_id from counted) order by r.id for no key update
-      ),
-      room as (
-        update rooms r set last_seq = r.last_seq + c.k, last_event = r.last_event + c.k
-        from counted c join locked l on l.id = c.room_id
-        where r.id = c.room_id
-        returning r.id, r.last_seq, r.last_event, c.k
-      ),
-      ins as (
-        insert into messages (room_id, seq, event, sender_id, sender_username, sender_display_name, sender_bot,
-                              client_msg_id, text, reply_to, mentions, attachments)
-        select f.room_id, room.last_seq - room.k + f.n, room.last_event - room.k + f.n, f.sender_id, f.sender_username,
-               -- the display name as chat's projection has it now (a profile change reaches new messages
-               -- at once, whatever name the sender's access token still carries); bots have no row
-               coalesce((select u.display_name from chat_users u where u.id = f.sender_id and not f.sender_bot),
-                        f.sender_display_name), f.sender_bot, f.client_msg_id, f.text, f.reply_to, f.mentions, f.attachments
-        from fresh f join room on room.id = f.room_id
-        returning *
-      ),
-      mentioned as (
-        insert into message_mentions (user_id, room_id, seq)
-        select distinct u.user_id, ins.room_id, ins.seq from ins cross join lateral unnest(ins.mentions) as u(user_id)
-        on conflict do nothing
-      ),
-      stored as (
-        select true as created, ins.* from ins
-        union all
-        select false as created, e.* from existing e
-      )
-      select m.created, ${MESSAGE_COLUMNS}
-      from stored m left join lateral (select * from messages r where r.id = m.reply_to) r on true
-      order by m.room_id, m.seq`,
-    );
+    const { rows } = await executeNamed(this.db, 'messages_insert', insertStatement(input));
     return rows;
   }
 
@@ -281,4 +231,59 @@ export class MessagesRepository {
       return now[0];
     });
   }
+}
+
+/** The group-commit statement of MessagesRepository.insert: `input` is the batch as a JSON array. */
+export function insertStatement(input: string) {
+  return sql<BatchRow>`
+  with input as (
+    select * from jsonb_to_recordset(${input}::jsonb) as v(
+      ord int, room_id text, sender_id text, sender_username text, sender_display_name text, sender_bot boolean,
+      client_msg_id text, text text, reply_to uuid, mentions text[], attachments jsonb)
+  ),
+  -- offset 0: a fence, so each look-up stays one probe of messages_idempotency (see insert)
+  existing as (
+    select m.* from input i cross join lateral (
+      select * from messages m where m.sender_id = i.sender_id and m.client_msg_id = i.client_msg_id offset 0) m
+  ),
+  fresh as (
+    select i.*, row_number() over (partition by i.room_id order by i.ord) as n from input i
+    where not exists (
+      select 1 from existing e where e.sender_id = i.sender_id and e.client_msg_id = i.client_msg_id)
+  ),
+  counted as (select room_id, count(*) as k from fresh group by room_id),
+  locked as materialized (
+    select r.id from rooms r where r.id in (select room_id from counted) order by r.id for no key update
+  ),
+  room as (
+    update rooms r set last_seq = r.last_seq + c.k, last_event = r.last_event + c.k
+    from counted c join locked l on l.id = c.room_id
+    where r.id = c.room_id
+    returning r.id, r.last_seq, r.last_event, c.k
+  ),
+  ins as (
+    insert into messages (room_id, seq, event, sender_id, sender_username, sender_display_name, sender_bot,
+                          client_msg_id, text, reply_to, mentions, attachments)
+    select f.room_id, room.last_seq - room.k + f.n, room.last_event - room.k + f.n, f.sender_id, f.sender_username,
+           -- the display name as chat's projection has it now (a profile change reaches new messages
+           -- at once, whatever name the sender's access token still carries); bots have no row
+           coalesce((select u.display_name from chat_users u where u.id = f.sender_id and not f.sender_bot),
+                    f.sender_display_name), f.sender_bot, f.client_msg_id, f.text, f.reply_to, f.mentions, f.attachments
+    from fresh f join room on room.id = f.room_id
+    returning *
+  ),
+  mentioned as (
+    insert into message_mentions (user_id, room_id, seq)
+    select distinct u.user_id, ins.room_id, ins.seq from ins cross join lateral unnest(ins.mentions) as u(user_id)
+    on conflict do nothing
+  ),
+  stored as (
+    select true as created, ins.* from ins
+    union all
+    select false as created, e.* from existing e
+  )
+  select m.created, ${MESSAGE_COLUMNS}
+  -- offset 0: one probe of messages_id per reply
+  from stored m left join lateral (select * from messages r where r.id = m.reply_to offset 0) r on true
+  order by m.room_id, m.seq`;
 }
