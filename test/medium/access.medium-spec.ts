@@ -5,11 +5,8 @@ import { migrateToLatest, Db } from '../../apps/chat/src/database/database';
 import { RoomsRepository } from '../../apps/chat/src/persistence/rooms.repository';
 import { UsersRepository } from '../../apps/chat/src/persistence/users.repository';
 import { AccessService } from '../../apps/chat/src/access/access.service';
-import {
-  AccessInvalidation,
-  AccessNotice,
-  LocalAccessInvalidation,
-} from '../../apps/chat/src/access/access-invalidation';
+import { LocalAccessInvalidation } from '../../apps/chat/src/access/access-invalidation';
+import { PairedInvalidation } from './paired-invalidation';
 import { Actor, actorOf, botActor, integrationActor } from '../../apps/chat/src/access/actor';
 import { RoomAction } from '../../apps/chat/src/access/policy';
 import { DomainEvents } from '../../apps/chat/src/events/domain-events';
@@ -37,19 +34,6 @@ const person = (id: string, role?: ServerRole, guest = false): PublicUser => ({
 });
 
 type Outcome = 'ok' | 'forbidden' | 'not_found' | 'conflict';
-
-/** A second chat process's invalidation: notices of the first arrive through `receive`. */
-class PairedInvalidation extends AccessInvalidation {
-  peer?: PairedInvalidation;
-  up = true;
-  get healthy(): boolean {
-    return this.up;
-  }
-  protected send(notice: AccessNotice): Promise<void> {
-    this.peer?.receive(notice);
-    return Promise.resolve();
-  }
-}
 
 describe('the access policy on PostgreSQL (medium)', () => {
   const pg = new TestDatabase();

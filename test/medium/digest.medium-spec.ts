@@ -8,7 +8,7 @@ import { UsersRepository } from '../../apps/chat/src/persistence/users.repositor
 import { MessagesRepository } from '../../apps/chat/src/persistence/messages.repository';
 import { DigestRepository } from '../../apps/chat/src/persistence/digest.repository';
 import { AccessService } from '../../apps/chat/src/access/access.service';
-import { AccessInvalidation } from '../../apps/chat/src/access/access-invalidation';
+import { LocalAccessInvalidation } from '../../apps/chat/src/access/access-invalidation';
 import { Actor, actorOf } from '../../apps/chat/src/access/actor';
 import { DomainEvents } from '../../apps/chat/src/events/domain-events';
 import { RoomEventsPublisher } from '../../apps/chat/src/events/room-events.publisher';
@@ -35,15 +35,6 @@ import { TestDatabase } from './pg';
 const quiet = () => undefined;
 const WINDOW_SEC = 1800;
 
-class NoInvalidation extends AccessInvalidation {
-  get healthy(): boolean {
-    return true;
-  }
-  protected send(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 describe('email digest collection on PostgreSQL (medium)', () => {
   const pg = new TestDatabase();
   let db: Db;
@@ -61,7 +52,7 @@ describe('email digest collection on PostgreSQL (medium)', () => {
     await migrateToLatest(db as Kysely<unknown>, quiet);
     rooms = new RoomsRepository(db);
     users = new UsersRepository(db);
-    const access = new AccessService(rooms, new NoInvalidation());
+    const access = new AccessService(rooms, new LocalAccessInvalidation());
     const events = { publish: () => Promise.resolve() } as unknown as RoomEventsPublisher;
     const domain = new DomainEvents();
     const roomsService = new RoomsService(

@@ -8,7 +8,7 @@ import { UsersRepository } from '../../apps/chat/src/persistence/users.repositor
 import { MessagesRepository } from '../../apps/chat/src/persistence/messages.repository';
 import { ModerationRepository } from '../../apps/chat/src/persistence/moderation.repository';
 import { AccessService } from '../../apps/chat/src/access/access.service';
-import { AccessInvalidation, AccessNotice } from '../../apps/chat/src/access/access-invalidation';
+import { PairedInvalidation } from './paired-invalidation';
 import { Actor, actorOf } from '../../apps/chat/src/access/actor';
 import { DomainEvents } from '../../apps/chat/src/events/domain-events';
 import { RoomEventsPublisher } from '../../apps/chat/src/events/room-events.publisher';
@@ -40,18 +40,6 @@ const person = (id: string, role?: ServerRole): PublicUser => ({
   guest: false,
   ...(role ? { role } : {}),
 });
-
-/** A second chat process's invalidation: notices of the first arrive through the peer. */
-class PairedInvalidation extends AccessInvalidation {
-  peer?: PairedInvalidation;
-  get healthy(): boolean {
-    return true;
-  }
-  protected send(notice: AccessNotice): Promise<void> {
-    this.peer?.receive(notice);
-    return Promise.resolve();
-  }
-}
 
 async function code(p: Promise<unknown>): Promise<string> {
   try {
