@@ -82,6 +82,13 @@ describe('bus transport', () => {
     await transport.connect();
     const stale = bus.callRaw('svc.echo', { stale: true }, { correlationId: 'c', timeoutMs: 200 });
     expect(await stale).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    // the caller's timer starts before the push reaches Redis (a busy host can take a while):
+    // once the request is queued, let its 200 ms run out on Redis's clock, whatever the push took
+    const queue = requestQueueKey(prefix, 'svc');
+    const queued = Date.now();
+    while ((await admin.llen(queue)) === 0 && Date.now() - queued < 5000) await sleep(10);
+    expect(await admin.llen(queue)).toBe(1);
+    await sleep(300);
     const handled: unknown[] = [];
     const s = server(prefix, handled);
     s.listen(() => undefined);
