@@ -131,8 +131,8 @@ export class PushNotifier implements OnModuleInit, OnApplicationBootstrap, OnApp
         const candidates = await this.repo.recipients(room.id, message.sender.id, mentions);
         if (!candidates.some((r) => wantsPush(r.notify_level, r.kind, mentioned(message, r.user_id), fromBot))) return;
       } else {
-        // unmentioned, only `all` is pushed, and a bot's message only in a DM with it
-        if (fromBot && room.kind !== 'dm') return;
+        // mentioning nobody, it could reach only someone at `all` (a bot's message not even them, but in a DM)
+        if (!wantsPush('all', room.kind, false, fromBot)) return;
         if (!(await this.audience.reachable(room, message.sender.id))) return;
       }
       await this.getQueue().add(
