@@ -36,9 +36,16 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every server and client a test made: closed after it even when it failed (else Jest never exits). */
+const opened: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((c) => c.close().catch(() => undefined)));
+});
+
 /** A bus server for `service` whose one handler counts its calls. */
 function server(prefix: string, handled: unknown[]): RedisRpcServer {
   const s = new RedisRpcServer({ url: redis.url, prefix, service: 'svc' });
+  opened.push(s);
   s.addHandler('svc.echo', (data: unknown) => {
     handled.push(data);
     return Promise.resolve(of({ ok: true, data }));
@@ -48,6 +55,7 @@ function server(prefix: string, handled: unknown[]): RedisRpcServer {
 
 function client(prefix: string): { transport: RedisRpcClient; bus: BusClient } {
   const transport = new RedisRpcClient({ url: redis.url, prefix, service: 'svc' });
+  opened.push(transport);
   return { transport, bus: new BusClient(transport, 'svc', 2000) };
 }
 
