@@ -3,6 +3,7 @@
  * generator, same machine. Usage:
  *   node dist/bench/bench/run.js [--quick] [--only=ws,sio,hihi] [--scenarios=a,b,c,d] [--profile]
  *     [--base=100x10] [--hihi=100x10:real] [--ladder=…] [--base-ladder=…] [--skip-injected]
+ *     [--env=NAME:value,…] [--step-sec=N]
  * Each step logs CPU µs per stored (acked) message per process (gateway, chat, postgres, redis …).
  * Writes bench/results/<stamp>.json, bench/results/<stamp>.html and latest.{json,html}.
  */
@@ -29,6 +30,13 @@ const PROFILE = args.has('profile');
 const ONLY = (args.get('only') ?? 'ws,sio,hihi').split(',') as SystemKind[];
 if (args.get('client') === 'socket.io-client') useSocketIoClient('socket.io-client');
 const SCEN = new Set((args.get('scenarios') ?? 'a,b,c,d').split(','));
+// --env=SEARCH_INDEX_MS:60000,SEND_BURST:50  extra environment for Hihi's services (an A/B of a setting; as web-clients.js)
+const HIHI_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  (args.get('env') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf(':')), kv.slice(kv.indexOf(':') + 1)]),
+);
 
 const P99_LIMIT_MS = 100;
 const MIN_DELIVERY_RATIO = 0.99;
@@ -113,6 +121,8 @@ if (args.has('hihi')) {
 if (args.has('ladder')) CONFIG.hihiLadder = args.get('ladder')!.split(',').map(Number);
 // --base-ladder=2000,5000  overrides the baselines' rates (deliveries/s), e.g. on a loaded host where 10,000 already fails
 if (args.has('base-ladder')) CONFIG.ladder = args.get('base-ladder')!.split(',').map(Number);
+// --step-sec=15  longer ladder steps (steadier CPU per message for an A/B at one rate)
+if (args.has('step-sec')) CONFIG.stepSec = Number(args.get('step-sec'));
 
 export interface FanoutResult {
   rooms: number;
@@ -272,9 +282,9 @@ async function runSystem(kind: SystemKind, result: RunResult): Promise<void> {
                   gateway: `--require ${join(__dirname, 'lib', 'cpu-prof-preload.js')}`,
                   chat: `--require ${join(__dirname, 'lib', 'cpu-prof-preload.js')}`,
                 },
-                env: { HIHI_CPU_PROF_DIR: profDir },
+                env: { ...HIHI_ENV, HIHI_CPU_PROF_DIR: profDir },
               }
-            : {},
+            : { env: HIHI_ENV },
         )
       : await baselineTarget(kind);
   const sys: SystemResult = { kind, label: target.label, fanout: [], errors: [] };

@@ -34,6 +34,7 @@ import { RoomFanout, userRoom } from './room-fanout';
 import { SendRateLimiter } from './send-rate-limiter';
 import { ModerationBadge } from './moderation-badge';
 import { SocketCommandGuard } from './socket-command-guard';
+import { coalesceSocketWrites } from './socket-write-coalescer';
 import { ackError, CommandCall, CommandHooks, SocketForwarder } from './socket-forwarder';
 import { ApiTokenService, OriginPolicy, RevocationService, SOCKET_COMMAND_SCOPES } from '../auth';
 import { ServerRolesService } from '../roles/server-roles.service';
@@ -124,6 +125,8 @@ export class ChatSocketGateway
     this.roomEvents.attach(server);
     // moderation:reports to this gateway's moderators (SPEC §8)
     this.badge.attach(server);
+    // what one turn of the event loop sends to a socket goes out in one write (SocketWriteCoalescer)
+    coalesceSocketWrites(server.engine);
     // Own origin, PUBLIC_ORIGIN or CORS_ORIGIN only, exact (OriginPolicy); no re-pointed Host names.
     server.engine.opts.allowRequest = (req, callback) => callback(null, !this.draining && this.originAllowed(req));
     const origins = this.originPolicy.corsOrigins;
