@@ -9,8 +9,9 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { BenchStack } from './lib/stack';
+import { cliArgs } from './lib/args';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = cliArgs();
 const SIZES = (args.get('sizes') ?? '1000,10000,100000').split(',').map(Number);
 const LOGINS = 30;
 

@@ -23,6 +23,7 @@ import type * as MessagesModule from '../apps/chat/src/persistence/messages.repo
 import type * as RoomsModule from '../apps/chat/src/persistence/rooms.repository';
 import type * as SearchModule from '../apps/chat/src/persistence/search.repository';
 import type { RoomMessage } from '../apps/chat/src/persistence/messages.repository';
+import { cliArgs } from './lib/args';
 
 // chat's own code as `npm run build:server` built it
 const chatDist = join(repoRoot(), 'dist', 'apps', 'chat', 'apps', 'chat', 'src');
@@ -35,7 +36,7 @@ const { RoomsRepository } = require(join(chatDist, 'persistence', 'rooms.reposit
 const { SearchRepository } = require(join(chatDist, 'persistence', 'search.repository')) as typeof SearchModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = cliArgs();
 const BATCHES = (args.get('batches') ?? '1,10,50,200').split(',').map(Number);
 const MESSAGES = Number(args.get('messages') ?? 6000);
 const ROOMS = 100;

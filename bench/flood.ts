@@ -14,8 +14,9 @@ import { CLIENT_EVENTS, ClientEvent, SERVER_EVENTS, SOCKET_PATH } from '../libs/
 import { newHistogram, summarize, LatencySummary } from './lib/load';
 import { CpuMeter, selfCpuMs } from './lib/procstat';
 import { hihiTarget, Target } from './lib/targets';
+import { cliArgs } from './lib/args';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = cliArgs();
 const MEMBERS = Number(args.get('members') ?? 20);
 const RATE = Number(args.get('rate') ?? 50);
 const SECONDS = Number(args.get('seconds') ?? 10);

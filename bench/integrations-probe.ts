@@ -10,8 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { io, Socket } from 'socket.io-client';
 import { BenchStack } from './lib/stack';
+import { cliArgs } from './lib/args';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = cliArgs();
 const SECONDS = Number(args.get('seconds') ?? 10);
 const CONCURRENCY = Number(args.get('concurrency') ?? 16);
 

@@ -18,13 +18,9 @@ import { signInStorm, StormResult } from './lib/storm';
 import { SystemKind, useSocketIoClient, SIO_CLIENT } from './lib/clients';
 import { consoleTables, htmlReport } from './lib/report';
 import { summarizeProfiles, ProfileSummary } from './lib/profile';
+import { cliArgs } from './lib/args';
 
-const args = new Map(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'] as [string, string];
-  }),
-);
+const args = cliArgs();
 const QUICK = args.has('quick');
 const PROFILE = args.has('profile');
 const ONLY = (args.get('only') ?? 'ws,sio,hihi').split(',') as SystemKind[];

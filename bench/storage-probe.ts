@@ -20,6 +20,7 @@ import type * as MessagesModule from '../apps/chat/src/persistence/messages.repo
 import type * as RoomsModule from '../apps/chat/src/persistence/rooms.repository';
 import type * as StoreModule from '../apps/chat/src/messages/message-store';
 import type { NewMessage } from '../apps/chat/src/persistence/messages.repository';
+import { cliArgs } from './lib/args';
 
 // chat's own code as `npm run build:server` built it (the bench drives the real repositories)
 const chatDist = join(repoRoot(), 'dist', 'apps', 'chat', 'apps', 'chat', 'src');
@@ -32,7 +33,7 @@ const { RoomsRepository } = require(join(chatDist, 'persistence', 'rooms.reposit
 const { MessageStore } = require(join(chatDist, 'messages', 'message-store')) as typeof StoreModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = cliArgs();
 const MAX = Number(args.get('max') ?? 1_000_000);
 const LEVELS = [1_000, 10_000, 100_000, 1_000_000].filter((n) => n <= MAX);
 

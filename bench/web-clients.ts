@@ -11,8 +11,9 @@ import { resolve, join } from 'node:path';
 import { baselineTarget, hihiTarget, Target } from './lib/targets';
 import { CpuMeter } from './lib/procstat';
 import { webClients, WebClientsResult } from './lib/webclients';
+import { cliArgs } from './lib/args';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = cliArgs();
 const MEMBERS = Number(args.get('members') ?? 100);
 const RATES = (args.get('rates') ?? '50,100,200,300,400,500,700').split(',').map(Number);
 const STEP = Number(args.get('step') ?? 5);
@@ -30,7 +31,7 @@ const EXTRA_ENV = Object.fromEntries(
   (args.get('env') ?? '')
     .split(',')
     .filter(Boolean)
-    .map((kv) => kv.split(':') as [string, string]),
+    .map((kv) => [kv.slice(0, kv.indexOf(':')), kv.slice(kv.indexOf(':') + 1)]),
 );
 type System = 'ws' | 'hihi' | 'hihi-every';
 const SYSTEMS = (args.get('systems') ?? 'ws,hihi,hihi-every').split(',') as System[];

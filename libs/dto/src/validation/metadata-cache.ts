@@ -5,12 +5,15 @@ import { getMetadataStorage } from 'class-validator';
  * for inheritance (`MetadataStorage.getTargetValidationMetadatas`: O(classes) per object, ~6 % of
  * the gateway's CPU when clients send 20,000 small commands a second — bench/web-clients.ts
  * `--profile`). The rules only change while decorators run (module load), so the answer is
- * memoized per class and options and forgotten whenever a rule is added. Installed once, on
- * import of the validation pipeline.
+ * memoized per class and options and forgotten whenever a rule is added. The rules grouped by
+ * property (`groupByPropertyName`, also run on every validation) are memoized per looked-up list,
+ * which is the same array until a rule is added. Installed once, on import of the validation
+ * pipeline.
  */
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Lookup = Storage['getTargetValidationMetadatas'];
 type Added = Storage['addValidationMetadata'];
+type Grouped = ReturnType<Storage['groupByPropertyName']>;
 
 const MARK = Symbol.for('hihi.validation-metadata-cache');
 
@@ -20,6 +23,14 @@ export function installValidationMetadataCache(storage: Storage = getMetadataSto
   marked[MARK] = true;
   const lookup: Lookup = storage.getTargetValidationMetadatas.bind(storage);
   const add: Added = storage.addValidationMetadata.bind(storage);
+  const group = storage.groupByPropertyName.bind(storage);
+  // keyed by the looked-up list: a list made after a rule was added is a new key
+  const groups = new WeakMap<object, Grouped>();
+  storage.groupByPropertyName = (metadata) => {
+    let found = groups.get(metadata);
+    if (!found) groups.set(metadata, (found = group(metadata)));
+    return found;
+  };
   let cache = new Map<unknown, Map<string, ReturnType<Lookup>>>();
   storage.addValidationMetadata = (metadata) => {
     cache = new Map();
