@@ -76,16 +76,10 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
     });
     logConnection(popper, `${name}-pop`, this.logger);
     logConnection(this.publisher, `${name}-pub`, this.logger);
-    // on one Redis the blocking pop is woken on close by CLIENT UNBLOCK; a cluster client has
-    // no one connection to name (close then waits out the pop, at most POP_BLOCK_SEC)
-    if (!isCluster(popper)) {
-      popper.on('ready', () => {
-        void popper
-          .client('ID')
-          .then((id) => (this.popperId = Number(id)))
-          .catch(() => undefined);
-      });
-    }
+    // on one Redis the blocking pop is woken on close by CLIENT UNBLOCK (the connection's id is
+    // asked for before each pop on a new connection, see run); a cluster client has no one
+    // connection to name (close then waits out the pop, at most POP_BLOCK_SEC)
+    if (!isCluster(popper)) popper.on('reconnecting', () => (this.popperId = undefined));
     this.running = true;
     this.loop = this.run();
     callback();
@@ -107,6 +101,12 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
       let popped: [string, string[]] | null;
       let now: number;
       try {
+        // the id first, on its own: asked for while a blocking pop is queued (ioredis sends its
+        // offline queue before it emits `ready`), it would be answered only when the pop returns
+        if (this.popperId === undefined && !isCluster(this.popper!)) {
+          this.popperId = Number(await this.popper!.client('ID'));
+          if (!this.running) break;
+        }
         popped = (await this.popper!.blmpop(
           POP_BLOCK_SEC,
           1,
