@@ -18,7 +18,7 @@ import {
   RpcRequest,
 } from '@hihi/common/bus';
 import { freePort, startRedis } from '@hihi/infra';
-import { BucketState, takeToken, TOKEN_BUCKET_LUA } from '@hihi/common/rate-limit';
+import { BucketState, SendBudget, takeToken, TOKEN_BUCKET_LUA } from '@hihi/common/rate-limit';
 
 const dir = mkdtempSync(join(tmpdir(), 'hihi-bus-'));
 let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -185,5 +185,55 @@ describe('send rate limit: the Lua token bucket on real Redis', () => {
     const now = 5_000_000;
     const results = await Promise.all(Array.from({ length: 100 }, () => r.bucket(key, rate, burst, now)));
     expect(results.filter(([allowed]) => allowed === 1)).toHaveLength(burst);
+  });
+
+  it('SendBudget: the takes asked in one turn go in one pipeline, each answered as its own take', async () => {
+    const client = new Redis(redis.url);
+    try {
+      const budget = new SendBudget(client, { prefix: `t${randomUUID()}`, ratePerSec: rate, burst });
+      const pipelines = jest.spyOn(client, 'pipeline');
+      // one turn: 30 takes of one user, 5 of another, interleaved
+      const takes = Array.from({ length: 35 }, (_, i) => budget.take(i % 7 === 6 ? 'bob' : 'ann'));
+      const results = await Promise.all(takes);
+      expect(pipelines).toHaveBeenCalledTimes(1);
+      const ann = results.filter((_, i) => i % 7 !== 6);
+      const bob = results.filter((_, i) => i % 7 === 6);
+      // in the order asked: ann's first `burst` pass, counting down, the rest are told when to retry
+      expect(ann.slice(0, burst).map((r) => r.remaining)).toEqual(
+        Array.from({ length: burst }, (_, i) => burst - 1 - i),
+      );
+      expect(ann.slice(burst).every((r) => !r.allowed && r.retryAfterMs > 0)).toBe(true);
+      expect(bob.map((r) => [r.allowed, r.remaining])).toEqual([
+        [true, burst - 1],
+        [true, burst - 2],
+        [true, burst - 3],
+        [true, burst - 4],
+        [true, burst - 5],
+      ]);
+      // a take alone in its turn is one call, no pipeline
+      expect((await budget.take('carol')).allowed).toBe(true);
+      expect(pipelines).toHaveBeenCalledTimes(1);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('SendBudget: every take of a turn fails (none hangs) when Redis cannot be reached', async () => {
+    const port = await freePort();
+    const client = new Redis(`redis://127.0.0.1:${port}`, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    });
+    client.on('error', () => undefined);
+    try {
+      const budget = new SendBudget(client, { prefix: 't', ratePerSec: rate, burst });
+      const outcomes = await Promise.allSettled([budget.take('ann'), budget.take('bob'), budget.take('ann')]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect((await Promise.allSettled([budget.take('ann')]))[0].status).toBe('rejected');
+    } finally {
+      client.disconnect();
+    }
   });
 });

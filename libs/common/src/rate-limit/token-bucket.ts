@@ -1,4 +1,4 @@
-import type { RedisClient } from '../redis/connection';
+import { isCluster, type RedisClient } from '../redis/connection';
 
 /**
  * Per-user send rate limit: a token bucket of `burst` tokens refilled at `rate` per second,
@@ -66,15 +66,45 @@ export interface SendBudgetOptions {
 }
 
 type WithBucket = RedisClient & {
-  hihiTokenBucket(key: string, rate: number, burst: number, now: number): Promise<[number, number, number?]>;
+  hihiTokenBucket(key: string, rate: number, burst: number, now: number): Promise<BucketReply>;
 };
+type BucketPipeline = ReturnType<RedisClient['pipeline']> & {
+  hihiTokenBucket(key: string, rate: number, burst: number, now: number): BucketPipeline;
+};
+/** The script's answer: allowed 0|1, retryAfterMs, whole tokens left. */
+type BucketReply = [number, number, number?];
+
+export interface SendTake {
+  allowed: boolean;
+  retryAfterMs: number;
+  remaining: number;
+}
+
+interface PendingTake {
+  key: string;
+  resolve: (r: SendTake) => void;
+  reject: (err: unknown) => void;
+}
+
+const toTake = ([allowed, retry, left]: BucketReply): SendTake => ({
+  allowed: allowed === 1,
+  retryAfterMs: Number(retry),
+  remaining: Math.max(0, Number(left ?? 0)),
+});
 
 /**
  * A user's send budget: what the gateway charges for every message:send and the bot runner
- * for every bot reply a user's message triggers. One Lua call, atomic across processes.
+ * for every bot reply a user's message triggers. One Lua call per take, atomic across processes.
+ *
+ * The takes asked for during one turn of the event loop (sends from many sockets arrive in one
+ * turn) go to Redis together, in one pipeline: one write and one read instead of one round trip
+ * each (issue 24, docs/performance.md "Item 3 again"). Each take is still its own atomic script
+ * call, in the order asked. On a Redis Cluster the users' buckets live on different slots, so
+ * each is sent on its own there.
  */
 export class SendBudget {
   private readonly redis: WithBucket;
+  private outbox: PendingTake[] = [];
 
   constructor(
     redis: RedisClient,
@@ -87,13 +117,35 @@ export class SendBudget {
   }
 
   /** Take one token for the user (and say how many are left); throws when Redis cannot be reached. */
-  async take(userId: string): Promise<{ allowed: boolean; retryAfterMs: number; remaining: number }> {
-    const [allowed, retry, left] = await this.redis.hihiTokenBucket(
-      sendBucketKey(this.opts.prefix, userId),
-      this.opts.ratePerSec,
-      this.opts.burst,
-      Date.now(),
+  take(userId: string): Promise<SendTake> {
+    return new Promise<SendTake>((resolve, reject) => {
+      this.outbox.push({ key: sendBucketKey(this.opts.prefix, userId), resolve, reject });
+      if (this.outbox.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.outbox;
+    this.outbox = [];
+    const { ratePerSec, burst } = this.opts;
+    const now = Date.now();
+    if (batch.length === 1 || isCluster(this.redis)) {
+      for (const t of batch)
+        this.redis.hihiTokenBucket(t.key, ratePerSec, burst, now).then((r) => t.resolve(toTake(r)), t.reject);
+      return;
+    }
+    const pipeline = this.redis.pipeline() as unknown as BucketPipeline;
+    for (const t of batch) pipeline.hihiTokenBucket(t.key, ratePerSec, burst, now);
+    pipeline.exec().then(
+      (results) =>
+        batch.forEach((t, i) => {
+          const [err, reply] = results?.[i] ?? [new Error('no reply from Redis')];
+          if (err) t.reject(err);
+          else t.resolve(toTake(reply as BucketReply));
+        }),
+      (err: unknown) => {
+        for (const t of batch) t.reject(err);
+      },
     );
-    return { allowed: allowed === 1, retryAfterMs: Number(retry), remaining: Math.max(0, Number(left ?? 0)) };
   }
 }

@@ -107,17 +107,26 @@ export class RedisRpcServer extends Server implements CustomTransportStrategy {
           this.popperId = Number(await this.popper!.client('ID'));
           if (!this.running) break;
         }
-        popped = (await this.popper!.blmpop(
-          POP_BLOCK_SEC,
-          1,
-          this.queue,
-          'LEFT',
-          'COUNT',
-          Math.min(batch, concurrency - this.inFlight),
-        )) as [string, string[]] | null;
-        if (!popped) continue;
-        // Redis's clock right after the pop: with enqueuedAt (same clock) it gives the time queued
-        now = redisTimeMs(await this.popper!.time());
+        const count = Math.min(batch, concurrency - this.inFlight);
+        if (isCluster(this.popper!)) {
+          popped = (await this.popper.blmpop(POP_BLOCK_SEC, 1, this.queue, 'LEFT', 'COUNT', count)) as
+            [string, string[]] | null;
+          if (!popped) continue;
+          // Redis's clock right after the pop: with enqueuedAt (same clock) it gives the time queued
+          now = redisTimeMs(await this.popper.time());
+        } else {
+          // one round trip: TIME waits in Redis behind the blocking pop and is answered right
+          // after it, so it reads Redis's clock just after the pop, as a second call would
+          const [[popErr, got], [timeErr, time]] = (await this.popper!.pipeline()
+            .blmpop(POP_BLOCK_SEC, 1, this.queue, 'LEFT', 'COUNT', count)
+            .time()
+            .exec()) as [[Error | null, [string, string[]] | null], [Error | null, [string, string]]];
+          if (popErr) throw popErr;
+          popped = got;
+          if (!popped) continue;
+          if (timeErr) throw timeErr;
+          now = redisTimeMs(time);
+        }
       } catch (err) {
         if (!this.running) break;
         this.logger.warn?.(`rpc pop failed: ${(err as Error).message}`);
