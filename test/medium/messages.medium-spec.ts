@@ -4,7 +4,7 @@ import { migrateToLatest } from '../../apps/chat/src/database/database';
 import { migrationProvider, MIGRATIONS } from '../../apps/chat/src/database/migrations';
 import { insertStatement, MessagesRepository, NewMessage } from '../../apps/chat/src/persistence/messages.repository';
 import { RoomsRepository } from '../../apps/chat/src/persistence/rooms.repository';
-import { Db } from '../../apps/chat/src/database/database';
+import { createDb, createPool, Db } from '../../apps/chat/src/database/database';
 import { TestDatabase } from './pg';
 
 const quiet = () => undefined;
@@ -240,6 +240,34 @@ describe('chat storage on PostgreSQL (medium: repositories against a real databa
     const off = await messages.react(roomId, m2.id, 'carol', '👍', false, 20);
     expect(off !== 'full' && off?.reactions).toEqual([{ emoji: '👍', userIds: ['dave'] }]);
     expect(await messages.react(roomId, m2.id, 'carol', '🎉', true, 1)).toBe('full');
+  });
+
+  it('a crowd reacting to one message holds one pool connection, not the pool', async () => {
+    const pool = createPool(pg.url, 5);
+    const crowdDb = createDb(pool);
+    try {
+      const repo = new MessagesRepository(crowdDb);
+      const roomId = await newRoom();
+      const [hot] = await repo.insertBatch(roomId, [msg('alice', 'announcement')]);
+      // the pool's 5 connections open (a connection being opened counts as a waiter)
+      for (const c of await Promise.all(Array.from({ length: 5 }, () => pool.connect()))) c.release();
+      let mostCheckedOut = 0;
+      pool.on('acquire', () => (mostCheckedOut = Math.max(mostCheckedOut, pool.totalCount - pool.idleCount)));
+      // 40 people react at once (each a transaction locking the message's row), and someone sends
+      const users = Array.from({ length: 40 }, (_, i) => `fan${i}`);
+      const reactions = users.map((u) => repo.react(roomId, hot.id, u, '🎉', true, 20));
+      const sent = repo.insertBatch(roomId, [msg('bob', 'meanwhile')]);
+      const [stored] = await sent;
+      await Promise.all(reactions);
+      expect(stored.seq).toBe(2);
+      // the row lock is waited for in memory: one change transaction at a time for one message
+      // (plus the send's): 3 of the pool's 5 stay free for sends and reads
+      expect(mostCheckedOut).toBeLessThanOrEqual(2);
+      const row = await repo.findById(roomId, hot.id);
+      expect(row?.reactions?.[0]?.userIds).toEqual(users);
+    } finally {
+      await crowdDb.destroy();
+    }
   });
 
   it('moves a read position forward only, never past the last message, in one statement', async () => {

@@ -3,6 +3,13 @@ import { sql } from 'kysely';
 import { DB, Db, executeNamed } from '../database/database';
 import type { StoredAttachment, StoredReaction } from '../database/schema';
 import { MESSAGE_COLUMNS, MessageRow } from './message-rows';
+import { ChangeLanes } from './change-lanes';
+
+/**
+ * Most change transactions (edit, delete, reaction) one process runs at once: the default pool
+ * (DB_POOL_MAX 10) keeps at least 6 connections for sends, reads and the search indexer.
+ */
+export const MAX_CHANGES_IN_FLIGHT = 4;
 
 /** One message to store (its seq is given by the database). */
 export interface NewMessage {
@@ -34,6 +41,9 @@ export interface BatchRow extends MessageRow {
  */
 @Injectable()
 export class MessagesRepository {
+  /** changes to one message one at a time, at most MAX_CHANGES_IN_FLIGHT at once (ChangeLanes) */
+  private readonly lanes = new ChangeLanes(MAX_CHANGES_IN_FLIGHT);
+
   constructor(@Inject(DB) private readonly db: Db) {}
 
   /** Store a batch of messages of one room (see `insert`). */
@@ -124,12 +134,22 @@ export class MessagesRepository {
   }
 
   /** Apply a change to one message under the room's next event number; answers the message as it is now. */
-  private async change(
+  private change(
     roomId: string,
     id: string,
     set: ReturnType<typeof sql>,
     mentions?: { seq: number; userIds: string[] },
     detachFiles = false,
+  ): Promise<MessageRow | undefined> {
+    return this.lanes.run(`${roomId}:${id}`, () => this.changeNow(roomId, id, set, mentions, detachFiles));
+  }
+
+  private changeNow(
+    roomId: string,
+    id: string,
+    set: ReturnType<typeof sql>,
+    mentions: { seq: number; userIds: string[] } | undefined,
+    detachFiles: boolean,
   ): Promise<MessageRow | undefined> {
     return this.db.transaction().execute(async (tx) => {
       const { rows } = await sql<{ seq: number }>`
@@ -192,7 +212,18 @@ export class MessagesRepository {
    * concurrent reactions to one message never lose each other. `undefined` when the message is
    * gone; 'full' when adding a new emoji would pass `maxDistinct`.
    */
-  async react(
+  react(
+    roomId: string,
+    id: string,
+    userId: string,
+    emoji: string,
+    on: boolean,
+    maxDistinct: number,
+  ): Promise<MessageRow | 'full' | undefined> {
+    return this.lanes.run(`${roomId}:${id}`, () => this.reactNow(roomId, id, userId, emoji, on, maxDistinct));
+  }
+
+  private reactNow(
     roomId: string,
     id: string,
     userId: string,
