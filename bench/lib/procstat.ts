@@ -21,13 +21,18 @@ export function processTree(pid: number): number[] {
   return out;
 }
 
-/** utime+stime of one process in ms (0 when it is gone). */
+/**
+ * utime+stime of one process in ms, with cutime+cstime: the CPU of its children that have exited
+ * (and been waited for). Summed over a live process tree that counts every process once, also
+ * the short-lived ones — PostgreSQL's autovacuum workers and backends, whose CPU would otherwise
+ * vanish from the sum when they exit (a step could read negative). 0 when it is gone.
+ */
 export function cpuMsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is state (field 3); utime is field 14, stime field 15
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+    // fields[0] is state (field 3); utime is field 14, stime 15, cutime 16, cstime 17
+    return ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK;
   } catch {
     return 0;
   }
