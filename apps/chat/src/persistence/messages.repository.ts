@@ -133,6 +133,11 @@ export class MessagesRepository {
     return rows[0];
   }
 
+  /** A transaction changing message `id`, in that message's lane (ChangeLanes: one at a time per message). */
+  private changeTransaction<T>(roomId: string, id: string, fn: (tx: Db) => Promise<T>): Promise<T> {
+    return this.lanes.run(`${roomId}:${id}`, () => this.db.transaction().execute(fn));
+  }
+
   /** Apply a change to one message under the room's next event number; answers the message as it is now. */
   private change(
     roomId: string,
@@ -141,17 +146,7 @@ export class MessagesRepository {
     mentions?: { seq: number; userIds: string[] },
     detachFiles = false,
   ): Promise<MessageRow | undefined> {
-    return this.lanes.run(`${roomId}:${id}`, () => this.changeNow(roomId, id, set, mentions, detachFiles));
-  }
-
-  private changeNow(
-    roomId: string,
-    id: string,
-    set: ReturnType<typeof sql>,
-    mentions: { seq: number; userIds: string[] } | undefined,
-    detachFiles: boolean,
-  ): Promise<MessageRow | undefined> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.changeTransaction(roomId, id, async (tx) => {
       const { rows } = await sql<{ seq: number }>`
         with ev as (update rooms set last_event = last_event + 1 where id = ${roomId} returning last_event)
         update messages m set ${set}, changed_event = ev.last_event
@@ -220,18 +215,7 @@ export class MessagesRepository {
     on: boolean,
     maxDistinct: number,
   ): Promise<MessageRow | 'full' | undefined> {
-    return this.lanes.run(`${roomId}:${id}`, () => this.reactNow(roomId, id, userId, emoji, on, maxDistinct));
-  }
-
-  private reactNow(
-    roomId: string,
-    id: string,
-    userId: string,
-    emoji: string,
-    on: boolean,
-    maxDistinct: number,
-  ): Promise<MessageRow | 'full' | undefined> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.changeTransaction(roomId, id, async (tx) => {
       const { rows } = await sql<{ reactions: StoredReaction[] | null; deleted: boolean }>`
         select reactions, deleted from messages where room_id = ${roomId} and id = ${id}::uuid for update`.execute(tx);
       if (!rows.length || rows[0].deleted) return undefined;
