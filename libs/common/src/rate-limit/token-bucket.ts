@@ -98,7 +98,7 @@ const toTake = ([allowed, retry, left]: BucketReply): SendTake => ({
  *
  * The takes asked for during one turn of the event loop (sends from many sockets arrive in one
  * turn) go to Redis together, in one pipeline: one write and one read instead of one round trip
- * each (issue 24, docs/performance.md "Item 3 again"). Each take is still its own atomic script
+ * each (issue 24, docs/performance.md "Item 3: two fewer Redis round trips"). Each take is still its own atomic script
  * call, in the order asked. On a Redis Cluster the users' buckets live on different slots, so
  * each is sent on its own there.
  */
