@@ -1,4 +1,5 @@
 import { BusError } from '@hihi/common';
+import { Semaphore } from '@hihi/common/concurrency';
 
 /** Retry-After of a sign-in refused because argon2 is saturated, seconds. */
 export const BUSY_RETRY_AFTER_SEC = 2;
@@ -12,38 +13,27 @@ export const BUSY_MESSAGE = 'sign-in is busy; try again in a moment';
  * queue turns 200 concurrent sign-ins into seconds of backlog during which nobody signs in.
  */
 export class Argon2Gate {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: Semaphore;
 
   constructor(
-    private readonly maxConcurrent: number,
+    maxConcurrent: number,
     private readonly maxQueue: number,
-  ) {}
+  ) {
+    this.slots = new Semaphore(maxConcurrent);
+  }
 
   get running(): number {
-    return this.active;
+    return this.slots.running;
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.slots.queued;
   }
 
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.maxConcurrent) {
-      if (this.waiting.length >= this.maxQueue) {
-        throw new BusError('unavailable', BUSY_MESSAGE, { retryAfterSec: BUSY_RETRY_AFTER_SEC });
-      }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.active++;
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.slots.full && this.slots.queued >= this.maxQueue) {
+      return Promise.reject(new BusError('unavailable', BUSY_MESSAGE, { retryAfterSec: BUSY_RETRY_AFTER_SEC }));
     }
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      // hand the slot straight to the next waiter (active stays the same), or free it
-      if (next) next();
-      else this.active--;
-    }
+    return this.slots.run(fn);
   }
 }

@@ -1,3 +1,5 @@
+import { Semaphore } from '@hihi/common/concurrency';
+
 /**
  * Changes to existing messages (edit, delete, reaction) as this process runs them: one at a time
  * per message, in the order asked, and at most `max` at once in all.
@@ -13,15 +15,17 @@
 export class ChangeLanes {
   /** the last change queued per message: the next one runs after it */
   private readonly tails = new Map<string, Promise<void>>();
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** at most `max` changes at once, whatever their messages */
+  private readonly slots: Semaphore;
 
-  constructor(private readonly max: number) {}
+  constructor(max: number) {
+    this.slots = new Semaphore(max);
+  }
 
   /** Run `fn` after the changes to `key` asked before it, within the global bound. */
   run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const before = this.tails.get(key) ?? Promise.resolve();
-    const result = before.then(() => this.bounded(fn));
+    const result = before.then(() => this.slots.run(fn));
     const tail = result.then(
       () => undefined,
       () => undefined,
@@ -36,18 +40,5 @@ export class ChangeLanes {
   /** Messages with changes queued or running (tests, metrics). */
   get size(): number {
     return this.tails.size;
-  }
-
-  private async bounded<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.running < this.max) this.running++;
-    // a slot is handed over by the change that ends (running stays as it is), so none is taken twice
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
   }
 }
