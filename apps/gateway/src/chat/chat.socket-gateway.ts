@@ -237,6 +237,19 @@ export class ChatSocketGateway
     const until = Date.now() + REALTIME.shutdownGraceMs;
     while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     this.logger.log(`drained (${this.inFlight} client events unfinished)`);
+    // Close each connection once what was already written to it (the reconnect notice included)
+    // has gone out. Nest's own close discards an engine.io write buffer, so a notice queued behind
+    // a busy room's fan-out was lost and the client saw a bare drop. A transport close (not a
+    // Socket.IO disconnect packet) keeps clients' automatic reconnection on.
+    const conns = [...(this.server?.sockets.sockets.values() ?? [])].map((s) => s.conn);
+    const closed = conns.map(
+      (c) => new Promise<void>((r) => (c.readyState === 'closed' ? r() : c.once('close', () => r()))),
+    );
+    for (const c of conns) c.close();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, Math.min(1000, until - Date.now())))));
+    await Promise.race([Promise.all(closed), bound]);
+    clearTimeout(timer);
   }
 
   /* ---------- per-command hooks: only where a command needs more than a bus call ---------- */
