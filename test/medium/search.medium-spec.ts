@@ -4,6 +4,7 @@ import { PublicUser } from '@hihi/contracts';
 import { Migrator } from 'kysely';
 import { createDb, createPool, migrateToLatest, Db } from '../../apps/chat/src/database/database';
 import { migrationProvider } from '../../apps/chat/src/database/migrations';
+import * as m0014 from '../../apps/chat/src/database/migrations/0014-linear-bigrams';
 import { MessagesRepository, NewMessage } from '../../apps/chat/src/persistence/messages.repository';
 import { RoomsRepository } from '../../apps/chat/src/persistence/rooms.repository';
 import { UsersRepository } from '../../apps/chat/src/persistence/users.repository';
@@ -193,6 +194,38 @@ describe('message search on PostgreSQL (medium)', () => {
       await old.destroy();
     }
   }, 60_000);
+
+  it("migration 0014: hihi_cjk_bigrams answers what 0003's did, for every text (its indexes stay valid)", async () => {
+    const alphabet = [...'aZ9 \t\n中文黄鸭你好ÄßéİＢ全角😀😃'].concat(['e\u0301', '\u200b', '\r\n']);
+    let seed = 24;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const corpus = ['', 'a', '中', '小黄鸭 你好', 'Hello 世界', 'ÄÖ ab', '😀😃 x😀', '中\t文\n字', 'ＡＢ全角'];
+    for (let n = 0; n < 400; n++) {
+      let t = '';
+      for (let len = next() % 40; len > 0; len--) t += alphabet[next() % alphabet.length];
+      corpus.push(t);
+    }
+    corpus.push('小黄鸭你好世界。'.repeat(150)); // 1,200 characters
+    const bigrams = async () =>
+      (
+        await sql<{ b: string[] }>`
+          select hihi_cjk_bigrams(t) as b from jsonb_array_elements_text(${JSON.stringify(corpus)}::jsonb) as c(t)`.execute(
+          db,
+        )
+      ).rows.map((r) => r.b);
+    const linear = await bigrams();
+    // back to 0003's quadratic definition, and forward again
+    await m0014.down(db as Kysely<unknown>);
+    try {
+      expect(linear).toEqual(await bigrams());
+    } finally {
+      await m0014.up(db as Kysely<unknown>);
+    }
+    expect(linear).toHaveLength(corpus.length);
+    // not all empty: the corpus has bigrams to compare
+    expect(linear.filter((b) => b.length > 0).length).toBeGreaterThan(300);
+    expect(linear[linear.length - 1].sort()).toEqual(['。小', '世界', '你好', '好世', '小黄', '界。', '鸭你', '黄鸭']);
+  });
 
   describe('indexing off the send path (message_search, search_queue)', () => {
     const queued = async () =>

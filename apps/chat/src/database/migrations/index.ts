@@ -12,6 +12,7 @@ import * as m0010 from './0010-integrations';
 import * as m0011 from './0011-push';
 import * as m0012 from './0012-digest';
 import * as m0013 from './0013-search-index';
+import * as m0014 from './0014-linear-bigrams';
 
 /**
  * Every migration, in order, compiled into the service (no files read at run time). A new one is
@@ -31,6 +32,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-push': m0011,
   '0012-digest': m0012,
   '0013-search-index': m0013,
+  '0014-linear-bigrams': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
