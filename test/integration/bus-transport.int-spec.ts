@@ -106,6 +106,45 @@ describe('bus transport', () => {
     await bus.close();
   });
 
+  it('an admitted request takes its token in the same round trip: queued only with one, refused (not queued) without', async () => {
+    const prefix = `p${randomUUID().slice(0, 8)}`;
+    const { transport, bus } = client(prefix);
+    await transport.connect();
+    expect(bus.admits).toBe(true);
+    const handled: unknown[] = [];
+    const s = server(prefix, handled);
+    s.listen(() => undefined);
+    const budget = new SendBudget(admin, { prefix, ratePerSec: 1, burst: 3 });
+    const refusals: number[] = [];
+    const admission = budget.admission('ann', (retryAfterMs) => {
+      refusals.push(retryAfterMs);
+      return { code: 'rate_limited', message: `slow down (${retryAfterMs} ms)`, retryAfterMs };
+    });
+    const pushes = jest.spyOn(admin, 'pipeline');
+    // one turn: five admitted calls of ann and one of nobody's, in one pipeline
+    const calls = [1, 2, 3, 4, 5].map((n) => bus.callRaw('svc.echo', { n }, { correlationId: `c${n}`, admission }));
+    const free = bus.callRaw('svc.echo', { n: 'free' }, { correlationId: 'free' });
+    const results = await Promise.all([...calls, free]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, false, false, true]);
+    expect(results[3]).toEqual({
+      ok: false,
+      error: { code: 'rate_limited', message: `slow down (${refusals[0]} ms)`, retryAfterMs: refusals[0] },
+    });
+    expect(refusals).toHaveLength(2);
+    expect(refusals.every((ms) => ms > 0 && ms <= 1000)).toBe(true);
+    // the refused ones never reached the service, and the bucket is the send budget's own
+    expect(handled.map((h) => (h as { data: { n: unknown } }).data.n).sort()).toEqual([1, 2, 3, 'free']);
+    expect((await budget.take('ann')).allowed).toBe(false);
+    expect(pushes).not.toHaveBeenCalled();
+    pushes.mockRestore();
+    // a cluster keeps the bucket and the queue on different slots: no admission there
+    const cluster = new RedisRpcClient({ url: 'redis+cluster://127.0.0.1:1', prefix, service: 'svc' });
+    expect(new BusClient(cluster, 'svc', 1000).admits).toBe(false);
+    await expect(cluster.request('svc.echo', {}, 100, admission)).rejects.toThrow(/cluster/);
+    await s.close();
+    await bus.close();
+  });
+
   it('closes at once while a blocking pop waits, and loses no request', async () => {
     const prefix = `p${randomUUID().slice(0, 8)}`;
     const handled: unknown[] = [];

@@ -102,7 +102,7 @@ export class ChatSocketGateway
       table: PROTOCOL,
       dtos: COMMAND_DTOS,
       bus: chat,
-      hooks: this.hooks(),
+      hooks: this.hooks(chat.admits),
       onInFlight: (delta) => (this.inFlight += delta),
       // the server role as of now (a change reaches every gateway within 1 s), kept on the socket
       actorOf: async (socket) => (socket.data.user = await this.roles.withRole(socket.data.user)),
@@ -254,9 +254,14 @@ export class ChatSocketGateway
 
   /* ---------- per-command hooks: only where a command needs more than a bus call ---------- */
 
-  private hooks(): CommandHooks<typeof PROTOCOL, ForwardedSocket> {
-    const rateLimit = (call: Call<'messageSend' | 'messageEdit' | 'messageDelete' | 'messageReact'>) =>
-      this.takeSendToken(call.socket.data.user.id);
+  private hooks(admits: boolean): CommandHooks<typeof PROTOCOL, ForwardedSocket> {
+    type Charged = Call<'messageSend' | 'messageEdit' | 'messageDelete' | 'messageReact'>;
+    // the user's send token: taken with the bus request itself where the bus can (one Redis),
+    // on its own first where it cannot (a cluster)
+    const rateLimit = admits ? undefined : (call: Charged) => this.takeSendToken(call.socket.data.user.id);
+    const admission = admits
+      ? (call: Charged) => this.limiter.admission(call.socket.data.user.id, (ms) => this.sendRefused(ms))
+      : undefined;
     return {
       roomJoin: {
         // hold live messages back while the join is in flight (docs/protocol.md "room:join")
@@ -275,15 +280,16 @@ export class ChatSocketGateway
       roomRead: { around: ({ socket, payload }, forward) => this.guard.read(socket, payload, forward) },
       messageSend: {
         before: rateLimit,
+        admission,
         timeoutMs: () => Math.min(REALTIME.sendTimeoutMs, this.config.BUS_TIMEOUT_MS),
         acked: ({ started }) => {
           this.metrics?.messagesAccepted.inc();
           this.metrics?.sendAckSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
         },
       },
-      messageEdit: { before: rateLimit },
-      messageDelete: { before: rateLimit },
-      messageReact: { before: rateLimit },
+      messageEdit: { before: rateLimit, admission },
+      messageDelete: { before: rateLimit, admission },
+      messageReact: { before: rateLimit, admission },
       typing: { local: (call) => this.typing(call) },
     };
   }
@@ -321,12 +327,13 @@ export class ChatSocketGateway
       return { code: 'unavailable', message: 'rate limiter unavailable; retry' };
     }
     if (limit.allowed) return;
+    return this.sendRefused(limit.retryAfterMs);
+  }
+
+  /** What a send (edit, deletion, reaction) over the user's rate is answered; counted. */
+  private sendRefused(retryAfterMs: number): AckError {
     this.metrics?.rateLimitHits.inc({ limit: 'send' });
-    return {
-      code: 'rate_limited',
-      message: `sending too fast; retry in ${limit.retryAfterMs} ms`,
-      retryAfterMs: limit.retryAfterMs,
-    };
+    return { code: 'rate_limited', message: `sending too fast; retry in ${retryAfterMs} ms`, retryAfterMs };
   }
 
   /** room:join answered by chat: the socket is in the room; add presence and the online list. */

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisClient } from '@hihi/common/redis';
 import { GatewayConfig } from '@hihi/config';
-import { SendBudget } from '@hihi/common/rate-limit';
+import { Admission, SendBudget } from '@hihi/common/rate-limit';
+import type { AckError } from '@hihi/contracts';
 import { REDIS } from '../redis/redis.module';
 
 /**
@@ -29,5 +30,10 @@ export class SendRateLimiter {
   /** Take one token for the user; throws when Redis cannot be reached (the caller answers unavailable). */
   async take(userId: string): Promise<{ allowed: boolean; retryAfterMs: number; remaining: number }> {
     return this.budget.take(userId);
+  }
+
+  /** The same take, to ride with the bus request (one Redis round trip for both, BusClient.admits). */
+  admission(userId: string, refused: (retryAfterMs: number) => AckError): Admission {
+    return this.budget.admission(userId, refused);
   }
 }

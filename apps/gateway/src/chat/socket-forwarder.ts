@@ -15,6 +15,7 @@ import {
   socketCommandsOf,
 } from '@hihi/contracts';
 import type { CallContext } from '@hihi/common/bus';
+import type { Admission } from '@hihi/common/rate-limit';
 import { DtoMapOf, validatePayload } from '@hihi/dto';
 
 /** The socket as the forwarder needs it. */
@@ -44,6 +45,8 @@ export interface BusCommandHooks<T extends ProtocolTable, K extends keyof T, S e
   before?(call: CommandCall<T, K, S>): Promise<AckError | void> | AckError | void;
   /** this command's bus timeout, ms (default: the bus's) */
   timeoutMs?(): number;
+  /** a token the bus call takes with the request, in the same round trip (CallContext.admission) */
+  admission?(call: CommandCall<T, K, S>): Admission | undefined;
   /** the bus answered an error (or nothing in time) */
   failed?(call: CommandCall<T, K, S>, error: AckError): void;
   /** turn the service's reply into the ack (default: the reply is the ack) */
@@ -188,6 +191,7 @@ export class SocketForwarder<T extends ProtocolTable, S extends CommandSocket = 
           correlationId: randomUUID(),
           actor: this.opts.actorOf ? await this.opts.actorOf(socket) : socket.data.user,
           timeoutMs: hooks?.timeoutMs?.(),
+          admission: hooks?.admission?.(call),
         };
         this.waiting++;
         return this.opts.bus.callRaw(pattern, payload, ctx).finally(() => this.waiting--);

@@ -1,11 +1,17 @@
 import { AckError, BusEnvelope, BusPattern, BusReply, BusRequest, BusResult, PublicUser } from '@hihi/contracts';
-import { BusTimeoutError, BusTransport } from './transport';
+import type { Admission } from '../rate-limit/token-bucket';
+import { AdmissionRefusedError, BusTimeoutError, BusTransport } from './transport';
 
 export interface CallContext {
   correlationId: string;
   actor?: PublicUser;
   /** how long to wait for this call, ms (default: the client's BUS_TIMEOUT_MS) */
   timeoutMs?: number;
+  /**
+   * A token to take with the request, in the same round trip (only when the client `admits`):
+   * without one the request is not sent and the call answers `admission.refused(retryAfterMs)`.
+   */
+  admission?: Admission;
 }
 
 /** Outcome of one bus request, for metrics. */
@@ -28,6 +34,11 @@ export class BusClient {
     private readonly defaultTimeoutMs: number,
   ) {}
 
+  /** Whether a call can carry an admission (CallContext.admission): its transport takes and sends in one go. */
+  get admits(): boolean {
+    return this.transport.admits === true;
+  }
+
   call<P extends BusPattern>(pattern: P, data: BusRequest<P>, ctx: CallContext): Promise<BusResult<BusReply<P>>> {
     return this.callRaw(pattern, data, ctx) as Promise<BusResult<BusReply<P>>>;
   }
@@ -42,7 +53,8 @@ export class BusClient {
     const ms = ctx.timeoutMs ?? this.defaultTimeoutMs;
     let outcome: BusOutcome = 'ok';
     try {
-      const result = (await this.transport.request(pattern, envelope, ms)) as BusResult<unknown> | undefined;
+      const result = (await this.transport.request(pattern, envelope, ms, ctx.admission)) as
+        BusResult<unknown> | undefined;
       if (!result || typeof result !== 'object' || typeof result.ok !== 'boolean') {
         outcome = 'error';
         return this.unavailable(`${this.service} service gave a malformed answer`);
@@ -50,6 +62,10 @@ export class BusClient {
       if (!result.ok) outcome = 'error';
       return result;
     } catch (err) {
+      if (err instanceof AdmissionRefusedError && ctx.admission) {
+        outcome = 'error';
+        return { ok: false, error: ctx.admission.refused(err.retryAfterMs) };
+      }
       if (err instanceof BusTimeoutError) {
         outcome = 'timeout';
         return this.unavailable(`${this.service} service did not answer within ${ms} ms`);

@@ -1,3 +1,4 @@
+import type { AckError } from '@hihi/contracts';
 import { isCluster, type RedisClient } from '../redis/connection';
 
 /**
@@ -26,12 +27,18 @@ export function takeToken(state: BucketState | undefined, now: number, rate: num
   return { allowed: false, retryAfterMs: Math.ceil(((1 - tokens) * 1000) / rate), state: { tokens, ts: now } };
 }
 
-/** KEYS[1] bucket; ARGV rate, burst, now(ms). Returns {allowed 0|1, retryAfterMs, whole tokens left}. */
-export const TOKEN_BUCKET_LUA = `
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-local d = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+/**
+ * The take, as Lua: reads the bucket `key` (a KEYS[..] reference) and the `rate`, `burst`, `now`
+ * (ms) arguments (ARGV[..] references) and leaves `allowed` (0|1), `retry` (ms) and `tokens` (what
+ * is left) in locals, the bucket updated. Shared by TOKEN_BUCKET_LUA and the bus's admitted push
+ * (PUSH_ADMITTED_REQUEST_LUA), so both take by one computation.
+ */
+export function tokenBucketLua(key: string, rate: string, burst: string, now: string): string {
+  return `
+local rate = tonumber(${rate})
+local burst = tonumber(${burst})
+local now = tonumber(${now})
+local d = redis.call('HMGET', ${key}, 'tokens', 'ts')
 local tokens = tonumber(d[1])
 local ts = tonumber(d[2])
 if tokens == nil or ts == nil then tokens = burst; ts = now end
@@ -46,10 +53,27 @@ if tokens >= 1 then
 else
   retry = math.ceil((1 - tokens) * 1000 / rate)
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+redis.call('HSET', ${key}, 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', ${key}, math.ceil(burst * 1000 / rate) + 1000)
+`;
+}
+
+/** KEYS[1] bucket; ARGV rate, burst, now(ms). Returns {allowed 0|1, retryAfterMs, whole tokens left}. */
+export const TOKEN_BUCKET_LUA = `${tokenBucketLua('KEYS[1]', 'ARGV[1]', 'ARGV[2]', 'ARGV[3]')}
 return {allowed, retry, math.floor(tokens)}
 `;
+
+/**
+ * A take that rides with a bus request (BusTransport.request's `admission`): the request is
+ * queued only when the bucket `key` gives a token, in the same Redis call — one round trip for
+ * both. `refused` makes the answer when it does not (the caller counts it, words it).
+ */
+export interface Admission {
+  key: string;
+  ratePerSec: number;
+  burst: number;
+  refused(retryAfterMs: number): AckError;
+}
 
 /** Redis key of a user's message:send bucket (one bucket per user, shared by every process). */
 export function sendBucketKey(prefix: string, userId: string): string {
@@ -122,6 +146,16 @@ export class SendBudget {
       this.outbox.push({ key: sendBucketKey(this.opts.prefix, userId), resolve, reject });
       if (this.outbox.length === 1) setImmediate(() => this.flush());
     });
+  }
+
+  /** The same take, to ride with a bus request (Admission): `refused` words the answer when no token is left. */
+  admission(userId: string, refused: (retryAfterMs: number) => AckError): Admission {
+    return {
+      key: sendBucketKey(this.opts.prefix, userId),
+      ratePerSec: this.opts.ratePerSec,
+      burst: this.opts.burst,
+      refused,
+    };
   }
 
   private flush(): void {

@@ -1,8 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { createRedis, onShardedMessage, RedisClient, subscribeSharded } from '../../redis/connection';
+import { createRedis, isClusterUrl, onShardedMessage, RedisClient, subscribeSharded } from '../../redis/connection';
+import type { Admission } from '../../rate-limit/token-bucket';
 import { closeConnection, logConnection } from './connection-log';
-import { PUSH_REQUEST_LUA, RpcReply, RpcRequest, replyChannel, requestQueueKey } from './redis-rpc.protocol';
+import {
+  PUSH_ADMITTED_REQUEST_LUA,
+  PUSH_REQUEST_LUA,
+  RpcReply,
+  RpcRequest,
+  replyChannel,
+  requestQueueKey,
+} from './redis-rpc.protocol';
 
 export interface RedisRpcClientOptions {
   url: string;
@@ -19,16 +27,48 @@ export class BusTimeoutError extends Error {
   }
 }
 
+/** The admission refused the request (no token left): it was not queued. */
+export class AdmissionRefusedError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`refused, retry in ${retryAfterMs} ms`);
+    this.name = 'AdmissionRefusedError';
+  }
+}
+
 /** How a BusClient reaches a service: one request, one answer, within `ttlMs`. */
 export interface BusTransport {
-  request(pattern: string, data: unknown, ttlMs: number): Promise<unknown>;
+  /**
+   * With `admission` (only when `admits`), the request is queued only if its token bucket gives
+   * a token, in the same round trip; otherwise it rejects with AdmissionRefusedError.
+   */
+  request(pattern: string, data: unknown, ttlMs: number, admission?: Admission): Promise<unknown>;
+  /** whether `request` can take an admission's token with the request (one Redis: yes; a cluster: no) */
+  readonly admits?: boolean;
   close(): Promise<void>;
 }
 
-type WithPush = RedisClient & { hihiPushRequest(queue: string, json: string): Promise<number> };
+type AdmittedReply = [number, number, number?];
+type WithPush = RedisClient & {
+  hihiPushRequest(queue: string, json: string): Promise<number>;
+  hihiPushAdmitted(
+    queue: string,
+    bucket: string,
+    json: string,
+    rate: number,
+    burst: number,
+    now: number,
+  ): Promise<AdmittedReply>;
+};
 type PushPipeline = ReturnType<RedisClient['pipeline']> & {
   hihiPushRequest(queue: string, json: string): PushPipeline;
+  hihiPushAdmitted(queue: string, bucket: string, json: string, rate: number, burst: number, now: number): PushPipeline;
 };
+
+interface Outgoing {
+  id: string;
+  json: string;
+  admission?: Admission;
+}
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -44,7 +84,12 @@ export class RedisRpcClient implements BusTransport {
   private readonly channel: string;
   private readonly pending = new Map<string, Pending>();
   /** requests made this turn of the event loop, pushed together by `flush` */
-  private outbox: { id: string; json: string }[] = [];
+  private outbox: Outgoing[] = [];
+  /**
+   * One Redis: an admission's take and the push are one script (both keys on the one server). A
+   * cluster keeps a user's bucket and the queue on different slots.
+   */
+  readonly admits: boolean;
   private pub?: WithPush;
   private sub?: RedisClient;
   private connecting?: Promise<void>;
@@ -52,6 +97,7 @@ export class RedisRpcClient implements BusTransport {
   constructor(private readonly options: RedisRpcClientOptions) {
     this.queue = requestQueueKey(options.prefix, options.service);
     this.channel = replyChannel(options.prefix, this.clientId);
+    this.admits = !isClusterUrl(options.url);
   }
 
   connect(): Promise<void> {
@@ -64,6 +110,7 @@ export class RedisRpcClient implements BusTransport {
       enableOfflineQueue: false,
     });
     pub.defineCommand('hihiPushRequest', { numberOfKeys: 1, lua: PUSH_REQUEST_LUA });
+    pub.defineCommand('hihiPushAdmitted', { numberOfKeys: 2, lua: PUSH_ADMITTED_REQUEST_LUA });
     this.pub = pub as WithPush;
     // replies come on this client's own channel: sharded pub/sub on a cluster (only the shard
     // owning the channel carries it), plain pub/sub on one Redis
@@ -88,14 +135,19 @@ export class RedisRpcClient implements BusTransport {
     return this.connecting;
   }
 
-  /** Push one request and wait for its answer (rejects with BusTimeoutError after `ttlMs`). */
-  request(pattern: string, data: unknown, ttlMs: number): Promise<unknown> {
+  /**
+   * Push one request and wait for its answer (rejects with BusTimeoutError after `ttlMs`). With
+   * an admission, the request is pushed only if the bucket gives a token (AdmissionRefusedError
+   * otherwise), in the same script: one round trip where a take and a push took two.
+   */
+  request(pattern: string, data: unknown, ttlMs: number, admission?: Admission): Promise<unknown> {
+    if (admission && !this.admits) return Promise.reject(new Error('admissions need one Redis, not a cluster'));
     const id = randomUUID();
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(id, new BusTimeoutError(ttlMs)), ttlMs);
       this.pending.set(id, { resolve, reject, timer });
       const req: RpcRequest = { id, pattern, data, replyTo: this.channel, ttlMs };
-      this.outbox.push({ id, json: JSON.stringify(req) });
+      this.outbox.push({ id, json: JSON.stringify(req), admission });
       if (this.outbox.length === 1) setImmediate(() => void this.flush());
     });
   }
@@ -112,15 +164,23 @@ export class RedisRpcClient implements BusTransport {
     };
     try {
       await this.connect();
-      if (batch.length === 1) {
+      const now = Date.now();
+      if (batch.length === 1 && !batch[0].admission) {
         await this.pub!.hihiPushRequest(this.queue, batch[0].json);
         return;
       }
       const pipeline = this.pub!.pipeline() as unknown as PushPipeline;
-      for (const r of batch) pipeline.hihiPushRequest(this.queue, r.json);
+      for (const r of batch) {
+        const a = r.admission;
+        if (a) pipeline.hihiPushAdmitted(this.queue, a.key, r.json, a.ratePerSec, a.burst, now);
+        else pipeline.hihiPushRequest(this.queue, r.json);
+      }
       const results = await pipeline.exec();
-      results?.forEach(([err], i) => {
-        if (err) fail([batch[i].id], err);
+      results?.forEach(([err, reply], i) => {
+        if (err) return fail([batch[i].id], err);
+        // refused: not queued, so no answer will come
+        if (batch[i].admission && (reply as AdmittedReply)[0] !== 1)
+          this.settle(batch[i].id, new AdmissionRefusedError(Number((reply as AdmittedReply)[1])));
       });
     } catch (err) {
       fail(

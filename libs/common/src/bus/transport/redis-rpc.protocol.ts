@@ -1,3 +1,4 @@
+import { tokenBucketLua } from '../../rate-limit/token-bucket';
 /**
  * Wire format of the Redis request/response bus (docs/protocol.md "The bus").
  *
@@ -43,15 +44,31 @@ export function replyChannel(prefix: string, clientId: string): string {
   return `${prefix}:rpc:reply:${clientId}`;
 }
 
-/**
- * KEYS[1] the queue; ARGV[1] the request as JSON text (an object). Appends `"enqueuedAt": <Redis
- * time in ms>` to the object and pushes it; returns the queue length.
- */
-export const PUSH_REQUEST_LUA = `
+/** Appends `"enqueuedAt": <Redis time in ms>` to the request object `json` and pushes it on `queue`; leaves the length in `queued`. */
+function pushLua(queue: string, json: string): string {
+  return `
 local t = redis.call('TIME')
 local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local req = string.sub(ARGV[1], 1, -2) .. ',"enqueuedAt":' .. ms .. '}'
-return redis.call('RPUSH', KEYS[1], req)
+local req = string.sub(${json}, 1, -2) .. ',"enqueuedAt":' .. ms .. '}'
+local queued = redis.call('RPUSH', ${queue}, req)
+`;
+}
+
+/** KEYS[1] the queue; ARGV[1] the request as JSON text (an object). Pushes it (pushLua); returns the queue length. */
+export const PUSH_REQUEST_LUA = `${pushLua('KEYS[1]', 'ARGV[1]')}
+return queued
+`;
+
+/**
+ * KEYS[1] the queue, KEYS[2] a token bucket; ARGV[1] the request, ARGV[2..4] the bucket's rate,
+ * burst and now (ms). Takes a token (tokenBucketLua) and pushes the request only when it got one.
+ * Returns {allowed 0|1, retryAfterMs, whole tokens left}. One Redis: both keys in one script (a
+ * cluster keeps them on different slots, so there the take goes first, on its own).
+ */
+export const PUSH_ADMITTED_REQUEST_LUA = `${tokenBucketLua('KEYS[2]', 'ARGV[2]', 'ARGV[3]', 'ARGV[4]')}
+if allowed == 0 then return {0, retry, math.floor(tokens)} end
+${pushLua('KEYS[1]', 'ARGV[1]')}
+return {1, 0, math.floor(tokens)}
 `;
 
 /** Redis's clock in ms, from the reply of TIME. */
