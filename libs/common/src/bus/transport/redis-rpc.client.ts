@@ -48,17 +48,7 @@ export interface BusTransport {
 }
 
 type AdmittedReply = [number, number, number?];
-type WithPush = RedisClient & {
-  hihiPushRequest(queue: string, json: string): Promise<number>;
-  hihiPushAdmitted(
-    queue: string,
-    bucket: string,
-    json: string,
-    rate: number,
-    burst: number,
-    now: number,
-  ): Promise<AdmittedReply>;
-};
+type WithPush = RedisClient & { hihiPushRequest(queue: string, json: string): Promise<number> };
 type PushPipeline = ReturnType<RedisClient['pipeline']> & {
   hihiPushRequest(queue: string, json: string): PushPipeline;
   hihiPushAdmitted(queue: string, bucket: string, json: string, rate: number, burst: number, now: number): PushPipeline;
