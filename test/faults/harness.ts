@@ -75,8 +75,17 @@ export class FaultClient {
   socket!: Socket;
   /** seq → message id, everything this client holds */
   readonly held = new Map<number, string>();
-  /** live message:new events for a seq already held (the server delivered it twice) */
+  /** live message:new events for a seq already received live (the server delivered it twice) */
   duplicates = 0;
+  /**
+   * live message:new events for a seq this client had fetched from history (a catch-up or a gap
+   * repair) first: a retried send republishes a message whose first publish was lost in the
+   * fault, and the gateway, which never saw the first, emits it once. Harmless — a client keeps
+   * messages by seq and id, as apps/web does — so counted, not failed.
+   */
+  liveAfterHistory = 0;
+  /** seqs this client holds from history rather than from a live event */
+  private readonly fromHistory = new Set<number>();
   /** seqs obtained by repairing a gap (live delivery missed while connected) */
   repaired = 0;
   /** ms from each disconnect to re-joined */
@@ -125,7 +134,9 @@ export class FaultClient {
     this.socket.on('message:new', (m: Msg) => {
       if (m.roomId !== this.roomId) return;
       if (this.held.has(m.seq)) {
-        if (this.held.get(m.seq) === m.id) this.duplicates++;
+        if (this.held.get(m.seq) !== m.id) return;
+        if (this.fromHistory.delete(m.seq)) this.liveAfterHistory++;
+        else this.duplicates++;
         return;
       }
       this.held.set(m.seq, m.id);
@@ -165,6 +176,7 @@ export class FaultClient {
           for (const m of list)
             if (!this.held.has(m.seq)) {
               this.held.set(m.seq, m.id);
+              this.fromHistory.add(m.seq);
               if (repair) this.repaired++;
             }
         };
@@ -320,6 +332,7 @@ export interface Verdict {
   gaps: number[];
   clientsMissing: { user: string; missing: number }[];
   duplicates: number;
+  liveAfterHistory: number;
   repaired: number;
   maxOutageMs: number;
   sendFailures: Record<string, number>;
@@ -376,6 +389,7 @@ export async function verdict(w: World): Promise<Verdict> {
     gaps,
     clientsMissing,
     duplicates: w.clients.reduce((a, c) => a + c.duplicates, 0),
+    liveAfterHistory: w.clients.reduce((a, c) => a + c.liveAfterHistory, 0),
     repaired: w.clients.reduce((a, c) => a + c.repaired, 0),
     maxOutageMs: Math.round(Math.max(0, ...w.clients.flatMap((c) => c.outages))),
     sendFailures,
