@@ -277,7 +277,7 @@ export class ChatSocketGateway
       },
       roomLeave: { local: (call) => this.leave(call) },
       // coalesced per socket and room, latest wins (SocketCommandGuard)
-      roomRead: { around: ({ socket, payload }, forward) => this.guard.read(socket, payload, forward) },
+      roomRead: { around: ({ socket, payload }, forward, answer) => this.guard.read(socket, payload, forward, answer) },
       messageSend: {
         before: rateLimit,
         admission,

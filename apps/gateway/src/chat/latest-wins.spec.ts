@@ -43,6 +43,38 @@ describe('LatestWins', () => {
     expect(sent).toEqual([1, 9, 4, 2]);
   });
 
+  it('with jitter, owners flushed together drift apart, and no wait is shorter than the interval', async () => {
+    const sent: string[] = [];
+    const draws = [0, 0.99];
+    const lw = new LatestWins<Mark, number>(
+      { intervalMs: 400, jitter: 0.25, merge: (a, b) => (b.seq >= a.seq ? b : a) },
+      now,
+      () => draws.shift() ?? 0,
+    );
+    const a = {};
+    const b = {};
+    const send = (who: string) => (m: Mark) => {
+      sent.push(`${who}${m.seq}`);
+      return Promise.resolve(m.seq);
+    };
+    // both first marks go at once; the next ones wait 400 × (1 + 0.25 × draw)
+    void lw.submit(a, 'r', { seq: 1 }, send('a'));
+    void lw.submit(b, 'r', { seq: 1 }, send('b'));
+    await Promise.resolve();
+    const answered: number[] = [];
+    lw.submitThen(a, 'r', { seq: 2 }, send('a'), (r) => r.ok && answered.push(r.value));
+    void lw.submit(b, 'r', { seq: 2 }, send('b'));
+    await advance(399);
+    expect(sent).toEqual(['a1', 'b1']);
+    await advance(1);
+    expect(sent).toEqual(['a1', 'b1', 'a2']);
+    expect(answered).toEqual([2]);
+    await advance(98);
+    expect(sent).toEqual(['a1', 'b1', 'a2']);
+    await advance(1);
+    expect(sent).toEqual(['a1', 'b1', 'a2', 'b2']);
+  });
+
   it('on forget sends what is pending at once, and the end a last value asks for', async () => {
     const sent: string[] = [];
     const lw = new LatestWins<{ typing: boolean }, void>(

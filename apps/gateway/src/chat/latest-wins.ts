@@ -12,6 +12,12 @@ export interface LatestWinsOptions<V> {
   attempts?: number;
   /** a flush failed (its submits have been answered with the error) */
   onError?(key: string, error: unknown): void;
+  /**
+   * each wait between two flushes of a key is intervalMs × (1 + jitter × a random number in
+   * [0, 1)); default 0. Owners that got the same event at the same moment (a room's members,
+   * one message) would otherwise flush in step for ever, and their answers leave in one burst.
+   */
+  jitter?: number;
 }
 
 interface Entry<V, R> {
@@ -23,6 +29,8 @@ interface Entry<V, R> {
   /** the last value sent */
   last?: V;
   lastFlush: number;
+  /** the wait after lastFlush before the next flush (intervalMs with its jitter) */
+  waitMs?: number;
   timer?: NodeJS.Timeout;
   inFlight: boolean;
   /** the owner went away: forget() drains it */
@@ -43,10 +51,25 @@ export class LatestWins<V, R> {
   constructor(
     private readonly opts: LatestWinsOptions<V>,
     private readonly now: () => number = () => performance.now(),
+    private readonly random: () => number = Math.random,
   ) {}
 
   /** Submit a value; `send` carries the merged value out (the latest submit's `send` is used). */
   submit(owner: object, key: string, value: V, send: (v: V) => Promise<R>): Promise<FlushResult<R>> {
+    return new Promise((resolve) => this.submitThen(owner, key, value, send, resolve));
+  }
+
+  /**
+   * submit(), answered through `done` (called once, with the result of the flush that carried
+   * the value): a waiter then holds nothing but `done` until its flush.
+   */
+  submitThen(
+    owner: object,
+    key: string,
+    value: V,
+    send: (v: V) => Promise<R>,
+    done: (r: FlushResult<R>) => void,
+  ): void {
     let entries = this.owners.get(owner);
     if (!entries) this.owners.set(owner, (entries = new Map()));
     let e = entries.get(key);
@@ -57,9 +80,8 @@ export class LatestWins<V, R> {
     e.pending = e.pending === undefined ? value : this.opts.merge(e.pending, value);
     e.triesLeft = this.opts.attempts ?? 1;
     e.send = send;
-    const answered = new Promise<FlushResult<R>>((resolve) => e.waiters.push(resolve));
+    e.waiters.push(done);
     this.arm(entries, key, e);
-    return answered;
   }
 
   /** The owner is gone: flush what is pending now, and what onForget says must follow. */
@@ -113,7 +135,7 @@ export class LatestWins<V, R> {
 
   private arm(entries: Map<string, Entry<V, R>>, key: string, e: Entry<V, R>): void {
     if (e.timer || e.inFlight || e.forgotten) return;
-    const delay = e.lastFlush + this.opts.intervalMs - this.now();
+    const delay = e.lastFlush + this.interval(e) - this.now();
     if (e.pending !== undefined && delay <= 0) {
       void this.flush(entries, key, e);
       return;
@@ -129,6 +151,13 @@ export class LatestWins<V, R> {
       Math.max(0, delay),
     );
     e.timer.unref?.();
+  }
+
+  /** The wait after the key's last flush (drawn once per flush, so re-arming keeps it). */
+  private interval(e: Entry<V, R>): number {
+    if (e.lastFlush === -Infinity) return 0;
+    if (e.waitMs === undefined) e.waitMs = this.opts.intervalMs * (1 + (this.opts.jitter ?? 0) * this.random());
+    return e.waitMs;
   }
 
   /** Something must follow the last value sent when the owner goes (typing: an end). */
@@ -147,6 +176,7 @@ export class LatestWins<V, R> {
     e.triesLeft = this.opts.attempts ?? 1;
     e.inFlight = true;
     e.lastFlush = this.now();
+    e.waitMs = undefined;
     let result: FlushResult<R>;
     try {
       result = { ok: true, value: await send(value) };

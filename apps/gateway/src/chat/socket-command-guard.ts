@@ -85,6 +85,9 @@ export class SocketCommandGuard {
       merge: (a, b) => (b.seq >= a.seq ? b : a),
       // a chat process killed with the mark taken: the mark goes again (to another one)
       attempts: 5,
+      // a room's members all mark read on the same message: without it their flushes stay in
+      // step and each one's held acks leave together, a burst that delays the room's deliveries
+      jitter: 0.25,
       onError: (roomId) => this.logger.warn(`read mark in ${roomId} not recorded yet; retrying`),
     });
     this.typings = new LatestWins({
@@ -156,20 +159,28 @@ export class SocketCommandGuard {
     this.cutOffUntil.set(userId, now + CUT_OFF_RETRY_MS);
   }
 
-  /** room:read, coalesced: `forward` is the bus call (latest seq wins); answered by the flush that carried it. */
-  async read(
+  /** room:read, coalesced: `forward` is the bus call (latest seq wins); `done` gets the answer of the flush that carried it. */
+  read(
     socket: object,
     payload: RoomReadPayload,
     forward: (p: RoomReadPayload) => Promise<BusResult<unknown>>,
-  ): Promise<BusResult<unknown>> {
-    const result = await this.reads.submit(socket, payload.roomId, payload, async (p) => {
-      const res = await forward(p);
-      if (!res.ok && res.error.code === 'unavailable') throw new RetryableReadError(res);
-      return res;
-    });
-    if (result.ok) return result.value;
-    if (result.error instanceof RetryableReadError) return result.error.result;
-    return { ok: false, error: { code: 'unavailable', message: 'read mark not recorded; retry' } };
+    done: (res: BusResult<unknown>) => void,
+  ): void {
+    this.reads.submitThen(
+      socket,
+      payload.roomId,
+      payload,
+      async (p) => {
+        const res = await forward(p);
+        if (!res.ok && res.error.code === 'unavailable') throw new RetryableReadError(res);
+        return res;
+      },
+      (result) => {
+        if (result.ok) done(result.value);
+        else if (result.error instanceof RetryableReadError) done(result.error.result);
+        else done({ ok: false, error: { code: 'unavailable', message: 'read mark not recorded; retry' } });
+      },
+    );
   }
 
   /** typing, coalesced: relayed (by `publish`) at most once per interval per socket and room, latest wins. */

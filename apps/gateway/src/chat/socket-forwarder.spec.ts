@@ -1,4 +1,4 @@
-import { CLIENT_EVENTS, PROTOCOL, PublicUser } from '@hihi/contracts';
+import { BusResult, CLIENT_EVENTS, PROTOCOL, PublicUser, RoomReadPayload } from '@hihi/contracts';
 import { COMMAND_DTOS } from '@hihi/dto';
 import { CommandSocket, ForwarderBus, SocketForwarder } from './socket-forwarder';
 
@@ -48,5 +48,71 @@ describe('SocketForwarder', () => {
     await new Promise((r) => setImmediate(r));
     pending.shift()!();
     expect(await again).toMatchObject({ ok: true });
+  });
+
+  it('an `around` command is answered through its callback, and counts as in flight until then', async () => {
+    const bus: ForwarderBus = {
+      callRaw: jest.fn(async () => ({ ok: true, data: { room: { id: 'lobby', unread: 0 } } }) as never),
+    } as never;
+    const inFlight: number[] = [];
+    let n = 0;
+    const settled = jest.fn();
+    const held: (() => void)[] = [];
+    const forwarder = new SocketForwarder({
+      table: PROTOCOL,
+      dtos: COMMAND_DTOS,
+      bus,
+      onInFlight: (d) => inFlight.push((n += d)),
+      settled,
+      hooks: {
+        roomRead: {
+          // hold every read until the test lets the last one go; all get its answer
+          around: (
+            _call: unknown,
+            forward: (p: RoomReadPayload) => Promise<BusResult<unknown>>,
+            answer: (r: BusResult<unknown>) => void,
+          ) => void held.push(() => void forward({ roomId: 'lobby', seq: 9 }).then(answer)),
+        },
+      } as never,
+    });
+    const socket = fakeSocket();
+    forwarder.attach(socket);
+    const acks = [1, 2, 3].map((seq) => socket.fire(CLIENT_EVENTS.roomRead, { roomId: 'lobby', seq }));
+    await new Promise((r) => setImmediate(r));
+    expect(n).toBe(3);
+    expect(settled).not.toHaveBeenCalled();
+    for (const go of held.splice(0)) go();
+    expect(await Promise.all(acks)).toEqual([0, 1, 2].map(() => ({ ok: true, room: { id: 'lobby', unread: 0 } })));
+    await new Promise((r) => setImmediate(r));
+    expect(n).toBe(0);
+    expect(settled).toHaveBeenCalledTimes(3);
+    expect(bus.callRaw).toHaveBeenCalledWith(PROTOCOL.roomRead.pattern, { roomId: 'lobby', seq: 9 }, expect.anything());
+  });
+
+  it('an `around` hook that throws is answered unavailable and settled once', async () => {
+    const settled = jest.fn();
+    let n = 0;
+    const forwarder = new SocketForwarder({
+      table: PROTOCOL,
+      dtos: COMMAND_DTOS,
+      bus: { callRaw: jest.fn() } as never,
+      onInFlight: (d) => void (n += d),
+      settled,
+      hooks: {
+        roomRead: {
+          around: () => {
+            throw new Error('boom');
+          },
+        },
+      } as never,
+    });
+    const socket = fakeSocket();
+    forwarder.attach(socket);
+    expect(await socket.fire(CLIENT_EVENTS.roomRead, { roomId: 'lobby', seq: 1 })).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: expect.any(String) },
+    });
+    expect(n).toBe(0);
+    expect(settled).toHaveBeenCalledTimes(1);
   });
 });
