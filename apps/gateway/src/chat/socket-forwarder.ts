@@ -59,7 +59,7 @@ export interface BusCommandHooks<T extends ProtocolTable, K extends keyof T, S e
    * with the result of the call that carried it. A callback, not a promise: a command waiting
    * for a coalesced flush (up to SOCKET_COALESCE_MS) holds only `answer` and its call, not a
    * chain of suspended async frames — at 20,000 room:read/s those frames outlived two young-GC
-   * cycles each and tripled the scavenges' cost (docs/performance.md).
+   * cycles each and doubled the scavenges' cost (docs/performance.md).
    */
   around?(
     call: CommandCall<T, K, S>,
